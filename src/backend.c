@@ -1,0 +1,74 @@
+#include "backend.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static const char *const kind_names[] = {
+#define X(id, name) name,
+	REQ_KINDS(X)
+#undef X
+};
+
+const char *req_kind_name(enum req_kind k)
+{
+	return (unsigned)k < REQ_KIND_COUNT ? kind_names[k] : "?";
+}
+
+void request_init(struct request *r, enum req_kind kind)
+{
+	memset(r, 0, sizeof *r);
+	r->kind = kind;
+	r->n = 1;
+	r->temperature = 0.8;
+	r->top_p = 0.95;
+	r->max_tokens = 1024;
+	r->node = -1;
+}
+
+void request_clear_results(struct request *r)
+{
+	for (size_t i = 0; i < r->ntexts; i++)
+		free(r->texts[i]);
+	free(r->texts);
+	free(r->tokens);
+	free(r->scores);
+	free(r->error);
+	r->texts = NULL;
+	r->tokens = NULL;
+	r->scores = NULL;
+	r->error = NULL;
+	r->ntexts = r->nscores = 0;
+	r->status = REQ_PENDING;
+}
+
+size_t backend_run(struct backend *b, struct request *const *reqs, size_t n, int max_inflight,
+		   int (*may_send)(void *ctx), void (*done)(void *ctx, struct request *r),
+		   void *ctx)
+{
+	size_t sent = 0, delivered = 0;
+	int stopped = 0;
+	for (;;) {
+		while (!stopped && sent < n &&
+		       (max_inflight <= 0 || b->inflight < max_inflight)) {
+			if (may_send && !may_send(ctx)) {
+				stopped = 1;
+				break;
+			}
+			b->ops->submit(b, reqs[sent++]);
+		}
+		while (delivered < sent && reqs[delivered]->status != REQ_PENDING)
+			done(ctx, reqs[delivered++]);
+		if (delivered == sent && (stopped || sent == n))
+			break;
+		b->ops->poll(b, 1.0);
+	}
+	return sent;
+}
+
+void backend_free(struct backend *b)
+{
+	if (b)
+		b->ops->destroy(b);
+}

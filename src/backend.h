@@ -1,0 +1,95 @@
+/* backend: where text and scores come from.  One vtable for every kind
+ * (the built-in sim, OpenAI-compatible servers, llama.cpp, Ollama), all
+ * asynchronous: submit many requests, poll for the ones that finished. */
+#ifndef CANOPY_BACKEND_H
+#define CANOPY_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* What a request asks for.  Generation kinds return texts; scoring kinds
+ * return scores.  X(id, name) */
+#define REQ_KINDS(X)                      \
+	X(STEP, "step")                   \
+	X(SOLUTION, "solution")           \
+	X(SUBQUESTION, "subquestion")     \
+	X(REANSWER, "reanswer")           \
+	X(REPHRASE, "rephrase")           \
+	X(CRITIQUE, "critique")           \
+	X(REFINE, "refine")               \
+	X(PRM, "prm")                     \
+	X(ORM, "orm")
+
+enum req_kind {
+#define X(id, name) REQ_##id,
+	REQ_KINDS(X)
+#undef X
+	REQ_KIND_COUNT
+};
+
+enum req_status { REQ_PENDING, REQ_OK, REQ_FAILED, REQ_CANCELLED };
+
+struct request {
+	/* what to do */
+	enum req_kind kind;
+	const char *problem;
+	const char *const *steps; /* the path so far, after the problem */
+	size_t nsteps;
+	const char *feedback; /* the critique a refinement answers */
+	int n;                /* samples wanted */
+	double temperature, top_p;
+	int max_tokens;
+	uint64_t seed;
+	uint32_t sample_offset; /* samples already drawn for this prompt */
+	/* the caller's */
+	int32_t node;
+	int tag;
+	/* results */
+	enum req_status status;
+	char *error;
+	char **texts;
+	uint32_t *tokens;
+	size_t ntexts;
+	double *scores;
+	size_t nscores;
+	uint32_t prompt_tokens, gen_tokens;
+	int estimated;
+	/* the backend's */
+	double due;
+	uint64_t order;
+};
+
+struct backend;
+
+struct backend_ops {
+	const char *name;
+	int (*submit)(struct backend *b, struct request *r);
+	/* Waits up to timeout seconds; returns how many requests finished. */
+	int (*poll)(struct backend *b, double timeout);
+	void (*cancel)(struct backend *b, struct request *r);
+	void (*destroy)(struct backend *b);
+};
+
+struct backend {
+	const struct backend_ops *ops;
+	const char *kind, *url, *model; /* for the trace header; never a key */
+	int inflight;
+	void *priv;
+};
+
+const char *req_kind_name(enum req_kind k);
+void request_init(struct request *r, enum req_kind kind);
+void request_clear_results(struct request *r);
+
+/* Runs a batch to completion.  Results are handed to done() in request
+ * order, each as soon as it and every earlier request have finished, so
+ * the event order of a seeded run does not depend on timing.
+ * max_inflight bounds the requests out at once (0: all); before sending
+ * each request, may_send() (if given) can stop the batch (budget).
+ * Returns the number of requests that were sent. */
+size_t backend_run(struct backend *b, struct request *const *reqs, size_t n, int max_inflight,
+		   int (*may_send)(void *ctx), void (*done)(void *ctx, struct request *r),
+		   void *ctx);
+void backend_free(struct backend *b);
+
+#endif

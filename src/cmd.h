@@ -1,0 +1,19 @@
+/* cmd: the subcommands of the canopy program. */
+#ifndef CANOPY_CMD_H
+#define CANOPY_CMD_H
+
+#include <stdio.h>
+
+/* Exit statuses, as canopy(1) documents them. */
+enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
+
+int cmd_run(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+
+void usage_main(FILE *f);
+void usage_run(FILE *f);
+void usage_check(FILE *f);
+void usage_export(FILE *f);
+
+#endif

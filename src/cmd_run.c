@@ -1,0 +1,633 @@
+/* canopy run: a headless search.  Progress and the search itself go to
+ * stderr, the final answer alone to stdout. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backend_sim.h"
+#include "cmd.h"
+#include "config.h"
+#include "search.h"
+#include "sim.h"
+#include "util.h"
+
+enum {
+	OPT_BACKEND = 1000,
+	OPT_STRATEGY,
+	OPT_PROBLEM,
+	OPT_PROBLEM_FILE,
+	OPT_ANSWER,
+	OPT_DIFFICULTY,
+	OPT_SEED,
+	OPT_BUDGET,
+	OPT_MAX_INFLIGHT,
+	OPT_TRACE,
+	OPT_SIM_LATENCY,
+	OPT_SIM_ERROR_SCALE,
+	OPT_SIM_PRM_NOISE,
+	OPT_SIM_ORM_NOISE,
+	OPT_SIM_CRITIC_RECALL,
+	OPT_PARAM, /* OPT_PARAM + param id */
+};
+
+static const struct option fixed_options[] = {
+	{"backend", required_argument, NULL, OPT_BACKEND},
+	{"strategy", required_argument, NULL, OPT_STRATEGY},
+	{"problem", required_argument, NULL, OPT_PROBLEM},
+	{"problem-file", required_argument, NULL, OPT_PROBLEM_FILE},
+	{"answer", required_argument, NULL, OPT_ANSWER},
+	{"difficulty", required_argument, NULL, OPT_DIFFICULTY},
+	{"seed", required_argument, NULL, OPT_SEED},
+	{"budget", required_argument, NULL, OPT_BUDGET},
+	{"max-inflight", required_argument, NULL, OPT_MAX_INFLIGHT},
+	{"trace", required_argument, NULL, OPT_TRACE},
+	{"sim-latency", required_argument, NULL, OPT_SIM_LATENCY},
+	{"sim-error-scale", required_argument, NULL, OPT_SIM_ERROR_SCALE},
+	{"sim-prm-noise", required_argument, NULL, OPT_SIM_PRM_NOISE},
+	{"sim-orm-noise", required_argument, NULL, OPT_SIM_ORM_NOISE},
+	{"sim-critic-recall", required_argument, NULL, OPT_SIM_CRITIC_RECALL},
+	{"show", no_argument, NULL, 'v'},
+	{"quiet", no_argument, NULL, 'q'},
+	{"help", no_argument, NULL, 'h'},
+};
+
+void usage_run(FILE *f)
+{
+	fprintf(f,
+		"usage: canopy run [OPTIONS]\n"
+		"\n"
+		"Runs one search headless. The search is journaled to a trace file as it\n"
+		"happens; progress goes to stderr and the final answer alone to stdout.\n"
+		"\n"
+		"Problem:\n"
+		"  --problem TEXT        the question (the sim backend reads its own word\n"
+		"                        problems and arithmetic such as \"What is (17+25)*3-8?\")\n"
+		"  --problem-file FILE   read the question from FILE ('-': stdin)\n"
+		"  --answer GOLD         the gold answer, to grade the result (never used to search)\n"
+		"  --difficulty N        1-10, for a generated problem (default: drawn from the seed)\n"
+		"  --seed N              seeds the problem, the sampling and the sim (default 1)\n"
+		"\n"
+		"Search:\n"
+		"  --strategy NAME       ");
+	for (size_t i = 0; strategy_list[i]; i++)
+		fprintf(f, "%s%s", i ? ", " : "", strategy_list[i]->name);
+	fprintf(f, " (default sc)\n");
+	for (size_t i = 0; strategy_list[i]; i++)
+		fprintf(f, "      %-18s %s\n", strategy_list[i]->name, strategy_list[i]->title);
+	for (int p = 0; p < P_COUNT; p++) {
+		char flag[64];
+		snprintf(flag, sizeof flag, "--%s %s", param_name((enum param_id)p),
+			 param_choices((enum param_id)p) ? param_choices((enum param_id)p) : "X");
+		fprintf(f, "  %-21s %s\n", flag, param_help((enum param_id)p));
+	}
+	fprintf(f,
+		"  --budget N            stop at N generated tokens; 'N' followed by 'req'\n"
+		"                        stops at N requests (checked before each request)\n"
+		"  --max-inflight N      at most N requests at once (default: no limit)\n"
+		"\n"
+		"Backend:\n"
+		"  --backend sim         the built-in simulated reasoner (default; offline)\n"
+		"  --sim-latency MS[,T]  each request takes MS milliseconds plus T per token\n"
+		"  --sim-error-scale X   multiply the sim's mistake rates (default 1)\n"
+		"  --sim-prm-noise X     sd of the simulated PRM's noise (default 0.12)\n"
+		"  --sim-orm-noise X     sd of the simulated ORM's noise (default 0.12)\n"
+		"  --sim-critic-recall X chance the simulated critic finds an error (default 0.8)\n"
+		"\n"
+		"Output:\n"
+		"  --trace FILE          journal to FILE (default: a new file under\n"
+		"                        $XDG_STATE_HOME/canopy/traces/, printed on stderr)\n"
+		"  -v, --show            print the search as it grows (nodes, scores, votes)\n"
+		"  -q, --quiet           print nothing but the answer\n"
+		"\n"
+		"Exit status: 0 done, 1 the run failed, 2 bad usage.\n");
+}
+
+struct run_opts {
+	struct search_config cfg;
+	const char *backend;
+	const char *problem, *problem_file, *gold, *trace;
+	int difficulty;
+	struct sim_cfg sim;
+	struct sim_latency lat;
+	int show, quiet;
+};
+
+/* ---- what the user sees while it runs ---- */
+
+struct printer {
+	int show, quiet, tty;
+	double last_draw;
+	FILE *f;
+};
+
+static void bar(FILE *f, double v)
+{
+	int full = (int)lround(clampd(v, 0, 1) * 10);
+	for (int i = 0; i < 10; i++)
+		fputs(i < full ? "\xE2\x96\x88" : "\xE2\x96\x91", f);
+}
+
+static void show_event(struct printer *p, const struct search *s, const struct event *ev)
+{
+	const struct tree *t = search_tree(s);
+	FILE *f = p->f;
+	switch (ev->type) {
+	case EV_UNIT:
+		fprintf(f, "\xE2\x94\x80\xE2\x94\x80 %s %lld \xE2\x94\x80\xE2\x94\x80\n", ev->reason,
+			(long long)ev->n);
+		break;
+	case EV_NODE: {
+		if (ev->id == 0) {
+			fprintf(f, "problem: %.*s\n", (int)ev->text_len, ev->text);
+			break;
+		}
+		const struct node *n = tree_node(t, ev->id);
+		int indent = (int)(n->depth > 12 ? 12 : n->depth);
+		fprintf(f, "%*s#%d \xE2\x86\x90 #%d  ", indent * 2, "", ev->id, ev->parent);
+		for (size_t i = 0; i < ev->text_len; i++)
+			fputc(ev->text[i] == '\n' ? ' ' : ev->text[i], f);
+		fputc('\n', f);
+		break;
+	}
+	case EV_SCORE:
+		if (!isnan(ev->prm)) {
+			fprintf(f, "      #%d PRM %.2f ", ev->id, ev->prm);
+			bar(f, ev->prm);
+			fputc('\n', f);
+		}
+		if (!isnan(ev->orm))
+			fprintf(f, "      #%d ORM %.2f\n", ev->id, ev->orm);
+		break;
+	case EV_KEEP:
+		fprintf(f, "   kept:");
+		for (size_t i = 0; i < ev->nids; i++)
+			fprintf(f, " #%d", ev->ids[i]);
+		fputc('\n', f);
+		break;
+	case EV_PRUNE:
+		fprintf(f, "   pruned #%d (by the %s)\n", ev->id, ev->by_user ? "user" : "search");
+		break;
+	case EV_VOTE:
+		fprintf(f, "   votes:");
+		for (size_t i = 0; i < ev->nclusters; i++)
+			fprintf(f, "%s %s \xC3\x97%u (%.2f)", i ? "," : "", ev->clusters[i].answer,
+				ev->clusters[i].count, ev->clusters[i].weight);
+		fputc('\n', f);
+		break;
+	case EV_ERROR:
+		fprintf(f, "   error: %.*s\n", (int)ev->text_len, ev->text);
+		break;
+	case EV_FINAL:
+		fprintf(f, "final answer: %s%s (%s)\n", ev->answer ? ev->answer : "none",
+			ev->correct == 1 ? ", correct" : ev->correct == 0 ? ", wrong" : "",
+			ev->reason ? ev->reason : "");
+		break;
+	default:
+		break;
+	}
+}
+
+static void status_line(struct printer *p, const struct search *s)
+{
+	const struct usage *u = search_usage(s);
+	fprintf(p->f, "\r\033[Kcanopy: %s \xC2\xB7 %s %llu \xC2\xB7 %zu nodes \xC2\xB7 %llu tokens \xC2\xB7 %llu requests \xC2\xB7 %.1f s",
+		search_strategy(s)->name, search_strategy(s)->unit,
+		(unsigned long long)search_units(s), tree_count(search_tree(s)),
+		(unsigned long long)u->gen_tokens, (unsigned long long)u->requests, search_elapsed(s));
+	fflush(p->f);
+}
+
+static void on_event(void *ctx, const struct search *s, const struct event *ev)
+{
+	struct printer *p = ctx;
+	if (p->quiet)
+		return;
+	if (p->show) {
+		show_event(p, s, ev);
+		return;
+	}
+	if (p->tty) {
+		double now = util_now();
+		/* a few redraws a second are plenty, and cheap */
+		if (now - p->last_draw > 0.1 || ev->type == EV_FINAL) {
+			status_line(p, s);
+			p->last_draw = now;
+		}
+	}
+}
+
+/* ---- the default trace file ---- */
+
+static int mkdirs(char *path)
+{
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		int r = mkdir(path, 0755);
+		*p = '/';
+		if (r && errno != EEXIST)
+			return -1;
+	}
+	if (mkdir(path, 0755) && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+static char *default_trace_path(const char *strategy, uint64_t seed, char *err, size_t errlen)
+{
+	const char *state = getenv("XDG_STATE_HOME");
+	const char *home = getenv("HOME");
+	struct strbuf dir;
+	sb_init(&dir);
+	if (state && *state == '/')
+		sb_printf(&dir, "%s/canopy/traces", state);
+	else if (home && *home)
+		sb_printf(&dir, "%s/.local/state/canopy/traces", home);
+	else {
+		snprintf(err, errlen, "neither XDG_STATE_HOME nor HOME is set; give --trace FILE");
+		return NULL;
+	}
+	if (mkdirs(dir.s)) {
+		snprintf(err, errlen, "%s: %s", dir.s, strerror(errno));
+		sb_free(&dir);
+		return NULL;
+	}
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	for (int i = 1; i < 1000; i++) {
+		struct strbuf p;
+		sb_init(&p);
+		sb_printf(&p, "%s/%s-%s-s%llu%s", dir.s, stamp, strategy, (unsigned long long)seed,
+			  i == 1 ? "" : "");
+		if (i > 1)
+			sb_printf(&p, "-%d", i);
+		sb_adds(&p, ".jsonl");
+		/* claim the name so two runs in the same second do not share it */
+		int fd = open(p.s, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd >= 0) {
+			close(fd);
+			sb_free(&dir);
+			return sb_steal(&p);
+		}
+		if (errno != EEXIST) {
+			snprintf(err, errlen, "%s: %s", p.s, strerror(errno));
+			sb_free(&p);
+			break;
+		}
+		sb_free(&p);
+	}
+	sb_free(&dir);
+	if (!err[0])
+		snprintf(err, errlen, "could not pick a new trace file name");
+	return NULL;
+}
+
+static char *read_problem_file(const char *path, char *err, size_t errlen)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	struct strbuf sb;
+	sb_init(&sb);
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+		sb_add(&sb, buf, n);
+		if (sb.len > (1 << 20)) {
+			snprintf(err, errlen, "%s: larger than 1 MiB; is it really a problem?", path);
+			break;
+		}
+	}
+	int bad = ferror(f);
+	if (f != stdin)
+		fclose(f);
+	if (bad || err[0]) {
+		if (!err[0])
+			snprintf(err, errlen, "%s: read error", path);
+		sb_free(&sb);
+		return NULL;
+	}
+	while (sb.len && (sb.s[sb.len - 1] == '\n' || sb.s[sb.len - 1] == ' '))
+		sb.s[--sb.len] = '\0';
+	if (!sb.len) {
+		snprintf(err, errlen, "%s: empty problem", path);
+		sb_free(&sb);
+		return NULL;
+	}
+	return sb_steal(&sb);
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+	char *e;
+	errno = 0;
+	if (*s == '-')
+		return -1;
+	unsigned long long v = strtoull(s, &e, 10);
+	if (e == s || *e || errno)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_real(const char *s, double lo, double hi, double *out)
+{
+	char *e;
+	errno = 0;
+	double v = strtod(s, &e);
+	if (e == s || *e || errno || !isfinite(v) || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int bad(const char *msg, const char *arg)
+{
+	fprintf(stderr, "canopy run: %s%s%s%s\n", msg, arg ? " '" : "", arg ? arg : "", arg ? "'" : "");
+	return EXIT_USAGE;
+}
+
+static int parse_options(int argc, char **argv, struct run_opts *o)
+{
+	size_t nfixed = sizeof fixed_options / sizeof fixed_options[0];
+	struct option *longopts = xcalloc(nfixed + P_COUNT + 1, sizeof *longopts);
+	memcpy(longopts, fixed_options, sizeof fixed_options);
+	for (int p = 0; p < P_COUNT; p++)
+		longopts[nfixed + (size_t)p] = (struct option){param_name((enum param_id)p),
+							      required_argument, NULL, OPT_PARAM + p};
+	int c, ret = -1;
+	char err[256];
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":vqh", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_BACKEND:
+			o->backend = optarg;
+			break;
+		case OPT_STRATEGY:
+			if (!(o->cfg.strategy = strategy_lookup(optarg))) {
+				ret = bad("unknown strategy (see 'canopy run --help'):", optarg);
+				goto out;
+			}
+			break;
+		case OPT_PROBLEM:
+			o->problem = optarg;
+			break;
+		case OPT_PROBLEM_FILE:
+			o->problem_file = optarg;
+			break;
+		case OPT_ANSWER:
+			o->gold = optarg;
+			break;
+		case OPT_DIFFICULTY: {
+			double d;
+			if (parse_real(optarg, 1, 10, &d) || d != floor(d)) {
+				ret = bad("--difficulty takes a whole number from 1 to 10, not", optarg);
+				goto out;
+			}
+			o->difficulty = (int)d;
+			break;
+		}
+		case OPT_SEED:
+			if (parse_u64(optarg, &o->cfg.seed) || o->cfg.seed > (1ull << 53)) {
+				ret = bad("--seed takes a whole number from 0 to 2^53, not", optarg);
+				goto out;
+			}
+			break;
+		case OPT_BUDGET: {
+			size_t l = strlen(optarg);
+			int req = l > 3 && !strcmp(optarg + l - 3, "req");
+			char num[32];
+			snprintf(num, sizeof num, "%.*s", (int)(req ? l - 3 : l), optarg);
+			uint64_t v;
+			if (parse_u64(num, &v) || v == 0) {
+				ret = bad("--budget takes a token count (4000) or a request count (50req), not", optarg);
+				goto out;
+			}
+			if (req)
+				o->cfg.budget_requests = v;
+			else
+				o->cfg.budget_tokens = v;
+			break;
+		}
+		case OPT_MAX_INFLIGHT: {
+			double v;
+			if (parse_real(optarg, 1, 100000, &v) || v != floor(v)) {
+				ret = bad("--max-inflight takes a whole number from 1, not", optarg);
+				goto out;
+			}
+			o->cfg.max_inflight = (int)v;
+			break;
+		}
+		case OPT_TRACE:
+			o->trace = optarg;
+			break;
+		case OPT_SIM_LATENCY:
+			if (sim_latency_parse(optarg, &o->lat)) {
+				ret = bad("--sim-latency takes MS or MS,MS_PER_TOKEN (e.g. 200,2), not", optarg);
+				goto out;
+			}
+			break;
+		case OPT_SIM_ERROR_SCALE:
+			if (parse_real(optarg, 0, 10, &o->sim.error_scale)) {
+				ret = bad("--sim-error-scale takes a number from 0 to 10, not", optarg);
+				goto out;
+			}
+			break;
+		case OPT_SIM_PRM_NOISE:
+			if (parse_real(optarg, 0, 1, &o->sim.prm_noise)) {
+				ret = bad("--sim-prm-noise takes a number from 0 to 1, not", optarg);
+				goto out;
+			}
+			break;
+		case OPT_SIM_ORM_NOISE:
+			if (parse_real(optarg, 0, 1, &o->sim.orm_noise)) {
+				ret = bad("--sim-orm-noise takes a number from 0 to 1, not", optarg);
+				goto out;
+			}
+			break;
+		case OPT_SIM_CRITIC_RECALL:
+			if (parse_real(optarg, 0, 1, &o->sim.critic_recall)) {
+				ret = bad("--sim-critic-recall takes a number from 0 to 1, not", optarg);
+				goto out;
+			}
+			break;
+		case 'v':
+			o->show = 1;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case 'h':
+			usage_run(stdout);
+			ret = EXIT_OK;
+			goto out;
+		case ':':
+			ret = bad("this option needs a value:", argv[optind - 1]);
+			goto out;
+		case '?':
+			ret = bad("unknown option:", argv[optind - 1]);
+			goto out;
+		default:
+			if (c >= OPT_PARAM && c < OPT_PARAM + P_COUNT) {
+				enum param_id id = (enum param_id)(c - OPT_PARAM);
+				if (param_parse(id, optarg, &o->cfg.params.v[id], err, sizeof err)) {
+					ret = bad(err, NULL);
+					goto out;
+				}
+				o->cfg.params.set[id] = 1;
+			}
+			break;
+		}
+	}
+	if (optind < argc) {
+		ret = bad("unexpected argument:", argv[optind]);
+		goto out;
+	}
+	if (o->problem && o->problem_file) {
+		ret = bad("give --problem or --problem-file, not both", NULL);
+		goto out;
+	}
+	if (strcmp(o->backend, "sim")) {
+		ret = bad("this build knows only the sim backend, not", o->backend);
+		goto out;
+	}
+	/* parameters the chosen strategy does not read are a mistake */
+	for (int p = 0; p < P_COUNT; p++) {
+		if (!o->cfg.params.set[p])
+			continue;
+		int used = 0;
+		for (const struct param_default *d = o->cfg.strategy->params; d->id != P_COUNT; d++)
+			used |= d->id == (enum param_id)p;
+		if (!used) {
+			snprintf(err, sizeof err, "--%s does not apply to --strategy %s",
+				 param_name((enum param_id)p), o->cfg.strategy->name);
+			ret = bad(err, NULL);
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	free(longopts);
+	return ret;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_opts o;
+	memset(&o, 0, sizeof o);
+	o.backend = "sim";
+	o.cfg.strategy = &strategy_sc;
+	o.cfg.seed = 1;
+	sim_cfg_default(&o.sim);
+	int r = parse_options(argc, argv, &o);
+	if (r)
+		return r > 0 ? r : EXIT_OK;
+
+	char err[512] = "";
+	char *problem = NULL, *gold = o.gold ? xstrdup(o.gold) : NULL, *trace = NULL;
+	struct sim_problem sp;
+	int status = EXIT_FAILED;
+	if (o.problem_file) {
+		if (!(problem = read_problem_file(o.problem_file, err, sizeof err))) {
+			fprintf(stderr, "canopy run: %s\n", err);
+			free(gold);
+			return EXIT_USAGE;
+		}
+	} else if (o.problem) {
+		problem = xstrdup(o.problem);
+	} else {
+		sim_problem_generate(o.cfg.seed, o.difficulty, &sp);
+		problem = xstrdup(sp.text);
+		char a[40];
+		sim_format_number(sp.answer, a, sizeof a);
+		if (!gold)
+			gold = xstrdup(a);
+	}
+	if (o.problem || o.problem_file) {
+		/* the sim must understand the question before we start */
+		if (sim_problem_parse(problem, &sp, err, sizeof err)) {
+			fprintf(stderr, "canopy run: %s\n", err);
+			free(problem);
+			free(gold);
+			return EXIT_USAGE;
+		}
+		if (!gold) {
+			char a[40];
+			sim_format_number(sp.answer, a, sizeof a);
+			gold = xstrdup(a);
+		}
+	}
+	struct backend *be = backend_sim_new(&o.sim, &o.lat);
+	cJSON *bj = cJSON_CreateObject();
+	cJSON_AddStringToObject(bj, "kind", "sim");
+	cJSON_AddStringToObject(bj, "model", be->model);
+	cJSON_AddNumberToObject(bj, "latency_ms", o.lat.per_request_ms);
+	cJSON_AddNumberToObject(bj, "latency_ms_per_token", o.lat.per_token_ms);
+	cJSON_AddNumberToObject(bj, "error_scale", o.sim.error_scale);
+	cJSON_AddNumberToObject(bj, "prm_noise", o.sim.prm_noise);
+	cJSON_AddNumberToObject(bj, "orm_noise", o.sim.orm_noise);
+	cJSON_AddNumberToObject(bj, "critic_recall", o.sim.critic_recall);
+
+	if (o.trace) {
+		trace = xstrdup(o.trace);
+	} else if (!(trace = default_trace_path(o.cfg.strategy->name, o.cfg.seed, err, sizeof err))) {
+		fprintf(stderr, "canopy run: %s\n", err);
+		cJSON_Delete(bj);
+		goto out;
+	}
+	o.cfg.problem = problem;
+	o.cfg.gold = gold;
+	o.cfg.backend = be;
+	o.cfg.backend_json = bj;
+	o.cfg.trace_path = trace;
+	struct search *s = search_new(&o.cfg, err, sizeof err);
+	if (!s) {
+		fprintf(stderr, "canopy run: %s\n", err);
+		goto out;
+	}
+	if (!o.quiet)
+		fprintf(stderr, "canopy: journal %s\n", trace);
+	struct printer pr = {o.show, o.quiet, isatty(2), 0, stderr};
+	search_set_listener(s, on_event, &pr);
+	int rc = search_run(s);
+	if (pr.tty && !o.show && !o.quiet)
+		fputc('\n', stderr);
+	if (rc) {
+		fprintf(stderr, "canopy run: %s (the journal %s holds everything up to here)\n",
+			search_error(s), trace);
+	} else {
+		const char *ans = search_final_answer(s);
+		if (ans)
+			printf("%s\n", ans);
+		if (!o.quiet) {
+			const struct usage *u = search_usage(s);
+			int c = search_final_correct(s);
+			fprintf(stderr, "canopy: answer %s%s \xC2\xB7 %zu nodes \xC2\xB7 %llu tokens \xC2\xB7 %llu requests \xC2\xB7 %.2f s\n",
+				ans ? ans : "none", c == 1 ? " (correct)" : c == 0 ? " (wrong)" : "",
+				tree_count(search_tree(s)), (unsigned long long)u->gen_tokens,
+				(unsigned long long)u->requests, search_elapsed(s));
+		}
+		status = EXIT_OK;
+	}
+	search_free(s);
+out:
+	backend_free(be);
+	free(problem);
+	free(gold);
+	free(trace);
+	return status;
+}

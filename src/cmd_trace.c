@@ -1,0 +1,181 @@
+/* canopy check and canopy export: commands that read a saved trace. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "export.h"
+#include "strategy.h"
+#include "trace.h"
+
+void usage_main(FILE *f)
+{
+	fprintf(f,
+		"usage: canopy COMMAND [OPTIONS]\n"
+		"\n"
+		"Watch, steer and replay the test-time search of a reasoning model.\n"
+		"\n"
+		"Commands:\n"
+		"  run       run a search headless and journal it (canopy run --help)\n"
+		"  check     validate a trace and summarise it (canopy check --help)\n"
+		"  export    write a trace's tree as JSON or Graphviz DOT (canopy export --help)\n"
+		"\n"
+		"  canopy --help, canopy COMMAND --help, canopy --version\n"
+		"\n"
+		"Try:  canopy run --show --strategy beam --sim-latency 20\n"
+		"See canopy(1) and canopy-trace(5).\n");
+}
+
+void usage_check(FILE *f)
+{
+	fprintf(f,
+		"usage: canopy check [-q] TRACE...\n"
+		"\n"
+		"Validates each trace (header, every event, seq without gaps, node ids that\n"
+		"exist) and prints a one-line summary: nodes, depth, events, final answer.\n"
+		"A problem is reported as FILE:LINE: what is wrong. A torn last line (a run\n"
+		"that was killed) is accepted with a warning.\n"
+		"\n"
+		"  -q, --quiet   print only problems\n"
+		"\n"
+		"Exit status: 0 all valid, 1 a trace is invalid, 2 bad usage.\n");
+}
+
+void usage_export(FILE *f)
+{
+	fprintf(f,
+		"usage: canopy export TRACE --format json|dot [-o FILE]\n"
+		"\n"
+		"Writes the tree of a trace to stdout (or FILE):\n"
+		"  json   nested JSON: each node with its text, scores, visits, answer, flags\n"
+		"         and children\n"
+		"  dot    Graphviz DOT, nodes coloured by PRM score, the final path drawn\n"
+		"         thick, pruned nodes dashed (render: dot -Tsvg trace.dot > tree.svg)\n"
+		"\n"
+		"Exit status: 0 written, 1 the trace is invalid or writing failed, 2 bad usage.\n");
+}
+
+int cmd_check(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int quiet = 0, c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+		if (c == 'q') {
+			quiet = 1;
+		} else if (c == 'h') {
+			usage_check(stdout);
+			return EXIT_OK;
+		} else {
+			fprintf(stderr, "canopy check: unknown option '%s'\n", argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "canopy check: which trace? (canopy check TRACE)\n");
+		return EXIT_USAGE;
+	}
+	int status = EXIT_OK;
+	for (int i = optind; i < argc; i++) {
+		struct trace tr;
+		char err[768], warn[512];
+		if (trace_load(argv[i], &tr, NULL, NULL, err, sizeof err, warn, sizeof warn)) {
+			fprintf(stderr, "%s\n", err);
+			status = EXIT_FAILED;
+			continue;
+		}
+		if (warn[0])
+			fprintf(stderr, "%s\n", warn);
+		if (!quiet) {
+			printf("%s: ok \xC2\xB7 %s \xC2\xB7 %zu nodes \xC2\xB7 depth %d \xC2\xB7 %llu events",
+			       argv[i], tr.header.strategy, tree_count(tr.tree), tree_max_depth(tr.tree),
+			       (unsigned long long)tr.events);
+			if (tr.has_final)
+				printf(" \xC2\xB7 answer %s%s", tr.final_answer ? tr.final_answer : "none",
+				       tr.final_correct == 1 ? " (correct)" : tr.final_correct == 0 ? " (wrong)" : "");
+			else
+				printf(" \xC2\xB7 unfinished");
+			if (tr.errors)
+				printf(" \xC2\xB7 %llu errors", (unsigned long long)tr.errors);
+			printf("\n");
+		}
+		trace_free(&tr);
+	}
+	return status;
+}
+
+int cmd_export(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"format", required_argument, NULL, 'f'},
+		{"output", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *out = NULL, *format = NULL;
+	int c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":f:o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			format = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'h':
+			usage_export(stdout);
+			return EXIT_OK;
+		case ':':
+			fprintf(stderr, "canopy export: '%s' needs a value\n", argv[optind - 1]);
+			return EXIT_USAGE;
+		default:
+			fprintf(stderr, "canopy export: unknown option '%s'\n", argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind + 1 != argc) {
+		fprintf(stderr, "canopy export: give exactly one trace (canopy export TRACE --format json|dot)\n");
+		return EXIT_USAGE;
+	}
+	if (!format) {
+		fprintf(stderr, "canopy export: which format? (--format json or --format dot)\n");
+		return EXIT_USAGE;
+	}
+	int fmt = export_format_parse(format);
+	if (fmt < 0) {
+		fprintf(stderr, "canopy export: unknown format '%s' (json or dot)\n", format);
+		return EXIT_USAGE;
+	}
+	struct trace tr;
+	char err[768], warn[512];
+	if (trace_load(argv[optind], &tr, NULL, NULL, err, sizeof err, warn, sizeof warn)) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_FAILED;
+	}
+	if (warn[0])
+		fprintf(stderr, "%s\n", warn);
+	FILE *f = out ? fopen(out, "w") : stdout;
+	if (!f) {
+		fprintf(stderr, "canopy export: %s: %s\n", out, strerror(errno));
+		trace_free(&tr);
+		return EXIT_FAILED;
+	}
+	int r = export_write(f, &tr, (enum export_format)fmt);
+	if (fflush(f) || r) {
+		fprintf(stderr, "canopy export: %s: %s\n", out ? out : "stdout", strerror(errno));
+		r = -1;
+	}
+	if (out)
+		fclose(f);
+	trace_free(&tr);
+	return r ? EXIT_FAILED : EXIT_OK;
+}

@@ -1,0 +1,400 @@
+#include "jscan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct scanner {
+	const char *s, *end, *p;
+	char *err;
+	size_t errlen;
+	int failed;
+};
+
+static int fail(struct scanner *sc, const char *msg)
+{
+	if (!sc->failed) {
+		snprintf(sc->err, sc->errlen, "%s", msg);
+		sc->failed = 1;
+	}
+	return -1;
+}
+
+static void skip_ws(struct scanner *sc)
+{
+	while (sc->p < sc->end &&
+	       (*sc->p == ' ' || *sc->p == '\t' || *sc->p == '\n' || *sc->p == '\r'))
+		sc->p++;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int scan_string(struct scanner *sc, int *escaped)
+{
+	/* at the opening quote */
+	sc->p++;
+	*escaped = 0;
+	while (sc->p < sc->end) {
+		unsigned char c = (unsigned char)*sc->p;
+		if (c == '"') {
+			sc->p++;
+			return 0;
+		}
+		if (c < 0x20)
+			return fail(sc, "control character inside a string");
+		if (c == '\\') {
+			*escaped = 1;
+			if (++sc->p >= sc->end)
+				break;
+			switch (*sc->p) {
+			case '"': case '\\': case '/': case 'b': case 'f':
+			case 'n': case 'r': case 't':
+				sc->p++;
+				break;
+			case 'u':
+				if (sc->end - sc->p < 5)
+					return fail(sc, "truncated \\u escape");
+				for (int i = 1; i <= 4; i++)
+					if (hexval(sc->p[i]) < 0)
+						return fail(sc, "bad \\u escape");
+				sc->p += 5;
+				break;
+			default:
+				return fail(sc, "bad escape in a string");
+			}
+			continue;
+		}
+		if (c < 0x80) {
+			sc->p++;
+			continue;
+		}
+		int n = utf8_seq_len((const unsigned char *)sc->p, (size_t)(sc->end - sc->p));
+		if (!n)
+			return fail(sc, "invalid UTF-8 in a string");
+		sc->p += n;
+	}
+	return fail(sc, "unterminated string");
+}
+
+static int scan_number(struct scanner *sc, double *out)
+{
+	const char *start = sc->p;
+	if (sc->p < sc->end && *sc->p == '-')
+		sc->p++;
+	if (sc->p >= sc->end)
+		return fail(sc, "bad number");
+	if (*sc->p == '0') {
+		sc->p++;
+	} else if (*sc->p >= '1' && *sc->p <= '9') {
+		while (sc->p < sc->end && *sc->p >= '0' && *sc->p <= '9')
+			sc->p++;
+	} else {
+		return fail(sc, "bad number");
+	}
+	if (sc->p < sc->end && *sc->p == '.') {
+		sc->p++;
+		if (sc->p >= sc->end || *sc->p < '0' || *sc->p > '9')
+			return fail(sc, "bad number");
+		while (sc->p < sc->end && *sc->p >= '0' && *sc->p <= '9')
+			sc->p++;
+	}
+	if (sc->p < sc->end && (*sc->p == 'e' || *sc->p == 'E')) {
+		sc->p++;
+		if (sc->p < sc->end && (*sc->p == '+' || *sc->p == '-'))
+			sc->p++;
+		if (sc->p >= sc->end || *sc->p < '0' || *sc->p > '9')
+			return fail(sc, "bad number");
+		while (sc->p < sc->end && *sc->p >= '0' && *sc->p <= '9')
+			sc->p++;
+	}
+	if (out) {
+		char buf[64];
+		size_t n = (size_t)(sc->p - start);
+		if (n >= sizeof buf) {
+			*out = 0; /* absurdly long literal: validated, value unused */
+			char *tmp = xstrndup(start, n);
+			*out = strtod(tmp, NULL);
+			free(tmp);
+		} else {
+			memcpy(buf, start, n);
+			buf[n] = '\0';
+			*out = strtod(buf, NULL);
+		}
+	}
+	return 0;
+}
+
+static int scan_literal(struct scanner *sc, const char *lit)
+{
+	size_t n = strlen(lit);
+	if ((size_t)(sc->end - sc->p) < n || memcmp(sc->p, lit, n))
+		return fail(sc, "unexpected character");
+	sc->p += n;
+	return 0;
+}
+
+static int scan_value(struct scanner *sc, int depth, struct jfield *f);
+
+static int scan_container(struct scanner *sc, int depth, char close)
+{
+	if (depth >= JSCAN_MAX_DEPTH)
+		return fail(sc, "nested too deeply");
+	sc->p++;
+	skip_ws(sc);
+	if (sc->p < sc->end && *sc->p == close) {
+		sc->p++;
+		return 0;
+	}
+	for (;;) {
+		skip_ws(sc);
+		if (close == '}') {
+			int esc;
+			if (sc->p >= sc->end || *sc->p != '"')
+				return fail(sc, "expected a key");
+			if (scan_string(sc, &esc))
+				return -1;
+			skip_ws(sc);
+			if (sc->p >= sc->end || *sc->p != ':')
+				return fail(sc, "expected ':'");
+			sc->p++;
+		}
+		if (scan_value(sc, depth + 1, NULL))
+			return -1;
+		skip_ws(sc);
+		if (sc->p >= sc->end)
+			return fail(sc, "unterminated object or array");
+		if (*sc->p == ',') {
+			sc->p++;
+			continue;
+		}
+		if (*sc->p == close) {
+			sc->p++;
+			return 0;
+		}
+		return fail(sc, close == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
+	}
+}
+
+static int scan_value(struct scanner *sc, int depth, struct jfield *f)
+{
+	skip_ws(sc);
+	if (sc->p >= sc->end)
+		return fail(sc, "expected a value");
+	const char *start = sc->p;
+	enum jtype type;
+	double num = 0;
+	int b = 0, esc = 0;
+	switch (*sc->p) {
+	case '"':
+		type = JT_STRING;
+		if (scan_string(sc, &esc))
+			return -1;
+		break;
+	case '{':
+		type = JT_OBJECT;
+		if (scan_container(sc, depth, '}'))
+			return -1;
+		break;
+	case '[':
+		type = JT_ARRAY;
+		if (scan_container(sc, depth, ']'))
+			return -1;
+		break;
+	case 't':
+		type = JT_BOOL;
+		b = 1;
+		if (scan_literal(sc, "true"))
+			return -1;
+		break;
+	case 'f':
+		type = JT_BOOL;
+		if (scan_literal(sc, "false"))
+			return -1;
+		break;
+	case 'n':
+		type = JT_NULL;
+		if (scan_literal(sc, "null"))
+			return -1;
+		break;
+	default:
+		type = JT_NUMBER;
+		if (scan_number(sc, f ? &num : NULL))
+			return -1;
+		break;
+	}
+	if (f) {
+		f->type = type;
+		f->raw = start;
+		f->rawlen = (size_t)(sc->p - start);
+		f->num = num;
+		f->boolean = b;
+		f->escaped = esc;
+	}
+	return 0;
+}
+
+int jscan_object(const char *s, size_t len, struct jobject *o, char *err,
+		 size_t errlen, size_t *errpos)
+{
+	struct scanner sc = {s, s + len, s, err, errlen, 0};
+	o->n = 0;
+	skip_ws(&sc);
+	if (sc.p >= sc.end || *sc.p != '{') {
+		fail(&sc, "expected a JSON object");
+		goto out;
+	}
+	sc.p++;
+	skip_ws(&sc);
+	if (sc.p < sc.end && *sc.p == '}') {
+		sc.p++;
+		goto tail;
+	}
+	for (;;) {
+		skip_ws(&sc);
+		int esc;
+		if (sc.p >= sc.end || *sc.p != '"') {
+			fail(&sc, "expected a key");
+			goto out;
+		}
+		const char *k = sc.p + 1;
+		if (scan_string(&sc, &esc))
+			goto out;
+		size_t klen = (size_t)(sc.p - 1 - k);
+		skip_ws(&sc);
+		if (sc.p >= sc.end || *sc.p != ':') {
+			fail(&sc, "expected ':'");
+			goto out;
+		}
+		sc.p++;
+		struct jfield tmp, *f = o->n < JSCAN_MAX_FIELDS ? &o->f[o->n] : &tmp;
+		if (scan_value(&sc, 1, f))
+			goto out;
+		if (f != &tmp) {
+			f->key = k;
+			f->keylen = klen;
+			o->n++;
+		}
+		skip_ws(&sc);
+		if (sc.p >= sc.end) {
+			fail(&sc, "unterminated object");
+			goto out;
+		}
+		if (*sc.p == ',') {
+			sc.p++;
+			continue;
+		}
+		if (*sc.p == '}') {
+			sc.p++;
+			break;
+		}
+		fail(&sc, "expected ',' or '}'");
+		goto out;
+	}
+tail:
+	skip_ws(&sc);
+	if (sc.p != sc.end)
+		fail(&sc, "text after the object");
+out:
+	if (errpos)
+		*errpos = (size_t)(sc.p - s);
+	return sc.failed ? -1 : 0;
+}
+
+int jscan_value(const char *s, size_t len, char *err, size_t errlen)
+{
+	struct scanner sc = {s, s + len, s, err, errlen, 0};
+	if (scan_value(&sc, 0, NULL))
+		return -1;
+	skip_ws(&sc);
+	if (sc.p != sc.end)
+		return fail(&sc, "text after the value");
+	return 0;
+}
+
+const struct jfield *jobject_get(const struct jobject *o, const char *key)
+{
+	size_t kl = strlen(key);
+	for (size_t i = 0; i < o->n; i++)
+		if (o->f[i].keylen == kl && !memcmp(o->f[i].key, key, kl))
+			return &o->f[i];
+	return NULL;
+}
+
+static void add_utf8(struct strbuf *out, unsigned cp)
+{
+	char b[4];
+	if (cp < 0x80) {
+		sb_addc(out, (char)cp);
+	} else if (cp < 0x800) {
+		b[0] = (char)(0xC0 | (cp >> 6));
+		b[1] = (char)(0x80 | (cp & 0x3F));
+		sb_add(out, b, 2);
+	} else if (cp < 0x10000) {
+		b[0] = (char)(0xE0 | (cp >> 12));
+		b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		b[2] = (char)(0x80 | (cp & 0x3F));
+		sb_add(out, b, 3);
+	} else {
+		b[0] = (char)(0xF0 | (cp >> 18));
+		b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		b[3] = (char)(0x80 | (cp & 0x3F));
+		sb_add(out, b, 4);
+	}
+}
+
+static unsigned hex4(const char *p)
+{
+	return (unsigned)(hexval(p[0]) << 12 | hexval(p[1]) << 8 |
+			  hexval(p[2]) << 4 | hexval(p[3]));
+}
+
+void jstring_decode(const char *raw, size_t rawlen, struct strbuf *out)
+{
+	/* raw was validated by the scanner */
+	const char *p = raw + 1, *end = raw + rawlen - 1;
+	sb_reserve(out, rawlen);
+	while (p < end) {
+		const char *q = p;
+		while (q < end && *q != '\\')
+			q++;
+		sb_add(out, p, (size_t)(q - p));
+		if (q >= end)
+			break;
+		p = q + 1;
+		char c = *p++;
+		switch (c) {
+		case 'b': sb_addc(out, '\b'); break;
+		case 'f': sb_addc(out, '\f'); break;
+		case 'n': sb_addc(out, '\n'); break;
+		case 'r': sb_addc(out, '\r'); break;
+		case 't': sb_addc(out, '\t'); break;
+		case 'u': {
+			unsigned cp = hex4(p);
+			p += 4;
+			if (cp >= 0xD800 && cp <= 0xDBFF && end - p >= 6 &&
+			    p[0] == '\\' && p[1] == 'u') {
+				unsigned lo = hex4(p + 2);
+				if (lo >= 0xDC00 && lo <= 0xDFFF) {
+					cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+					p += 6;
+				}
+			}
+			if (cp >= 0xD800 && cp <= 0xDFFF)
+				cp = 0xFFFD; /* lone surrogate */
+			add_utf8(out, cp);
+			break;
+		}
+		default: sb_addc(out, c); break;
+		}
+	}
+}

@@ -1,0 +1,56 @@
+/* params: the search parameters.  One table gives each its name (the
+ * command-line flag --NAME and the `set NAME VALUE` command), type, range
+ * and help, so flags, commands, the trace header and the docs agree. */
+#ifndef CANOPY_PARAMS_H
+#define CANOPY_PARAMS_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+enum param_type { PT_INT, PT_REAL, PT_CHOICE };
+
+/* X(id, name, type, min, max, choices, help) */
+#define PARAMS(X)                                                                       \
+	X(N, "n", PT_INT, 1, 4096, NULL, "samples (sc), or candidates per level (beam)") \
+	X(WIDTH, "width", PT_INT, 1, 1024, NULL, "beam width M: next steps per kept prefix") \
+	X(DEPTH, "depth", PT_INT, 1, 1000, NULL, "maximum depth in steps")                \
+	X(TEMPERATURE, "temperature", PT_REAL, 0, 2, NULL, "sampling temperature")        \
+	X(TOP_P, "top-p", PT_REAL, 0, 1, NULL, "nucleus sampling mass")                   \
+	X(MAX_TOKENS, "max-tokens", PT_INT, 1, 1048576, NULL, "generated tokens per request") \
+	X(AGG, "agg", PT_CHOICE, 0, 3, "last|min|prod|mean", "how step scores make a solution's score") \
+	X(FINAL, "final", PT_CHOICE, 0, 1, "best|vote", "beam: best finished candidate, or weighted vote")
+
+enum param_id {
+#define X(id, name, type, lo, hi, choices, help) P_##id,
+	PARAMS(X)
+#undef X
+	P_COUNT
+};
+
+enum agg_kind { AGG_LAST, AGG_MIN, AGG_PROD, AGG_MEAN };
+
+struct params {
+	double v[P_COUNT];
+	unsigned char set[P_COUNT]; /* given by the user */
+};
+
+struct param_default {
+	enum param_id id;
+	double value;
+};
+
+const char *param_name(enum param_id id);
+const char *param_help(enum param_id id);
+const char *param_choices(enum param_id id);
+int param_lookup(const char *name); /* -1 when unknown */
+/* Parses a value for id; -1 with a message naming the range otherwise. */
+int param_parse(enum param_id id, const char *s, double *out, char *err, size_t errlen);
+void param_format(enum param_id id, double v, struct strbuf *sb);
+double params_get(const struct params *p, enum param_id id);
+/* Fills in the defaults for what the user did not give. */
+void params_apply_defaults(struct params *p, const struct param_default *d);
+
+double agg_scores(enum agg_kind k, const double *s, size_t n);
+
+#endif

@@ -1,0 +1,646 @@
+#include "search.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "answer.h"
+#include "trace.h"
+#include "util.h"
+
+#ifndef VERSION
+#define VERSION "dev"
+#endif
+
+struct search {
+	const struct strategy_ops *strategy;
+	void *st;
+	struct params params;
+	char *problem, *gold;
+	uint64_t seed;
+	uint64_t budget_tokens, budget_requests;
+	int max_inflight;
+	struct backend *backend, *scorer;
+	struct tree *tree;
+	struct trace_writer *journal;
+	uint64_t seq;
+	double t0;
+	struct usage usage;
+	enum search_state state;
+	char *error;
+	search_listener listener;
+	void *lctx;
+	int has_final;
+	char *final_answer;
+	int32_t final_node;
+	int final_correct;
+	uint64_t units;
+};
+
+static void emit(struct search *s, struct event *ev)
+{
+	char err[256];
+	ev->seq = ++s->seq;
+	ev->t = util_now() - s->t0;
+	if (event_apply(s->tree, ev, err, sizeof err)) {
+		/* a strategy asked for something impossible: a bug, but
+		 * the journal so far stays valid */
+		s->seq--;
+		char msg[320];
+		snprintf(msg, sizeof msg, "internal error: %s", err);
+		search_fail(s, msg);
+		return;
+	}
+	if (s->journal && trace_writer_event(s->journal, ev) && s->state != SEARCH_FAILED) {
+		free(s->error);
+		s->error = xstrdup(trace_writer_error(s->journal));
+		s->state = SEARCH_FAILED;
+	}
+	if (s->listener)
+		s->listener(s->lctx, s, ev);
+}
+
+static cJSON *make_header(struct search *s, cJSON *backend_json)
+{
+	cJSON *h = cJSON_CreateObject();
+	cJSON_AddNumberToObject(h, "canopy", TRACE_VERSION);
+	cJSON *p = cJSON_AddObjectToObject(h, "problem");
+	cJSON_AddStringToObject(p, "text", s->problem);
+	if (s->gold)
+		cJSON_AddStringToObject(p, "answer", s->gold);
+	else
+		cJSON_AddNullToObject(p, "answer");
+	cJSON *st = cJSON_AddObjectToObject(h, "strategy");
+	cJSON_AddStringToObject(st, "name", s->strategy->name);
+	for (const struct param_default *d = s->strategy->params; d->id != P_COUNT; d++) {
+		if (param_choices(d->id)) {
+			struct strbuf sb;
+			sb_init(&sb);
+			param_format(d->id, s->params.v[d->id], &sb);
+			cJSON_AddStringToObject(st, param_name(d->id), sb.s);
+			sb_free(&sb);
+		} else {
+			cJSON_AddNumberToObject(st, param_name(d->id), s->params.v[d->id]);
+		}
+	}
+	if (!backend_json) {
+		backend_json = cJSON_CreateObject();
+		cJSON_AddStringToObject(backend_json, "kind", s->backend->kind);
+		if (s->backend->url)
+			cJSON_AddStringToObject(backend_json, "url", s->backend->url);
+		if (s->backend->model)
+			cJSON_AddStringToObject(backend_json, "model", s->backend->model);
+	}
+	cJSON_AddItemToObject(h, "backend", backend_json);
+	cJSON_AddNumberToObject(h, "seed", (double)s->seed);
+	cJSON *b = cJSON_AddObjectToObject(h, "budget");
+	if (s->budget_tokens)
+		cJSON_AddNumberToObject(b, "tokens", (double)s->budget_tokens);
+	if (s->budget_requests)
+		cJSON_AddNumberToObject(b, "requests", (double)s->budget_requests);
+	cJSON_AddStringToObject(h, "version", VERSION);
+	char when[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	cJSON_AddStringToObject(h, "created", when);
+	return h;
+}
+
+struct search *search_new(const struct search_config *cfg, char *err, size_t errlen)
+{
+	struct search *s = xcalloc(1, sizeof *s);
+	s->strategy = cfg->strategy;
+	s->params = cfg->params;
+	params_apply_defaults(&s->params, s->strategy->params);
+	s->problem = xstrdup(cfg->problem);
+	s->gold = cfg->gold ? xstrdup(cfg->gold) : NULL;
+	s->seed = cfg->seed;
+	s->budget_tokens = cfg->budget_tokens;
+	s->budget_requests = cfg->budget_requests;
+	s->max_inflight = cfg->max_inflight;
+	s->backend = cfg->backend;
+	s->scorer = cfg->scorer ? cfg->scorer : cfg->backend;
+	s->tree = tree_new();
+	s->final_node = NODE_NONE;
+	s->final_correct = -1;
+	s->t0 = util_now();
+	cJSON *h = make_header(s, cfg->backend_json);
+	if (cfg->trace_path) {
+		s->journal = trace_writer_create(cfg->trace_path, h, err, errlen);
+		if (!s->journal) {
+			cJSON_Delete(h);
+			search_free(s);
+			return NULL;
+		}
+	}
+	cJSON_Delete(h);
+	s->state = SEARCH_READY;
+	return s;
+}
+
+void search_set_listener(struct search *s, search_listener fn, void *ctx)
+{
+	s->listener = fn;
+	s->lctx = ctx;
+}
+
+static void start(struct search *s)
+{
+	s->state = SEARCH_RUNNING;
+	search_add_node(s, NODE_NONE, NODE_PROBLEM, s->problem, strlen(s->problem), 0);
+	s->st = s->strategy->start(s);
+}
+
+static void emit_usage(struct search *s)
+{
+	struct event ev;
+	event_init(&ev, EV_USAGE);
+	ev.usage = s->usage;
+	emit(s, &ev);
+}
+
+static void finish(struct search *s)
+{
+	if (s->state == SEARCH_FAILED)
+		return;
+	s->strategy->finish(s->st, s);
+	if (!s->has_final)
+		search_final(s, NULL, NODE_NONE, "the strategy chose nothing");
+	emit_usage(s);
+	if (s->state != SEARCH_FAILED)
+		s->state = SEARCH_DONE;
+}
+
+int search_step(struct search *s)
+{
+	if (s->state == SEARCH_READY)
+		start(s);
+	if (s->state != SEARCH_RUNNING)
+		return 0;
+	int more = search_budget_left(s) && s->strategy->step(s->st, s);
+	if (s->state == SEARCH_RUNNING && (!more || !search_budget_left(s)))
+		finish(s);
+	return s->state == SEARCH_RUNNING;
+}
+
+int search_run(struct search *s)
+{
+	while (search_step(s))
+		;
+	return s->state == SEARCH_FAILED ? -1 : 0;
+}
+
+static int strategy_uses(const struct strategy_ops *st, enum param_id id)
+{
+	for (const struct param_default *d = st->params; d->id != P_COUNT; d++)
+		if (d->id == id)
+			return 1;
+	return 0;
+}
+
+int search_command(struct search *s, const struct command *c, char *err, size_t errlen)
+{
+	if (s->state == SEARCH_READY)
+		start(s);
+	if (s->state != SEARCH_RUNNING) {
+		snprintf(err, errlen, "the search is over");
+		return -1;
+	}
+	const struct node *n = tree_node(s->tree, c->node);
+	struct event ev;
+	switch (c->kind) {
+	case CMD_PRUNE:
+		if (!n || c->node == 0) {
+			snprintf(err, errlen, "node %d cannot be pruned%s", c->node,
+				 c->node == 0 ? " (it is the problem)" : " (no such node)");
+			return -1;
+		}
+		if (n->flags & NF_PRUNED) {
+			snprintf(err, errlen, "node %d is already pruned", c->node);
+			return -1;
+		}
+		search_prune(s, c->node, c->by_user);
+		break;
+	case CMD_SET: {
+		if (!strategy_uses(s->strategy, c->param)) {
+			snprintf(err, errlen, "%s does not use %s", s->strategy->name, param_name(c->param));
+			return -1;
+		}
+		struct strbuf sb;
+		sb_init(&sb);
+		param_format(c->param, c->value, &sb);
+		event_init(&ev, EV_SET);
+		ev.param = param_name(c->param);
+		ev.reason = sb.s;
+		ev.by_user = c->by_user;
+		emit(s, &ev);
+		sb_free(&sb);
+		s->params.v[c->param] = c->value;
+		break;
+	}
+	case CMD_EXPAND:
+	case CMD_FOCUS:
+		if (!n) {
+			snprintf(err, errlen, "no node %d", c->node);
+			return -1;
+		}
+		if (!s->strategy->command) {
+			snprintf(err, errlen, "%s does not take that command", s->strategy->name);
+			return -1;
+		}
+		event_init(&ev, EV_CMD);
+		ev.text = c->kind == CMD_EXPAND ? "expand" : "focus";
+		ev.text_len = strlen(ev.text);
+		ev.id = c->node;
+		ev.n = c->kind == CMD_EXPAND ? c->k : -1;
+		ev.by_user = c->by_user;
+		emit(s, &ev);
+		break;
+	}
+	if (s->strategy->command)
+		return s->strategy->command(s->st, s, c, err, errlen);
+	return 0;
+}
+
+void search_free(struct search *s)
+{
+	if (!s)
+		return;
+	if (s->st)
+		s->strategy->free(s->st);
+	trace_writer_close(s->journal);
+	tree_free(s->tree);
+	free(s->problem);
+	free(s->gold);
+	free(s->error);
+	free(s->final_answer);
+	free(s);
+}
+
+/* ---- state ---- */
+
+struct tree *search_tree(const struct search *s) { return s->tree; }
+const struct params *search_params(const struct search *s) { return &s->params; }
+const struct usage *search_usage(const struct search *s) { return &s->usage; }
+enum search_state search_state(const struct search *s) { return s->state; }
+const char *search_error(const struct search *s) { return s->error; }
+const char *search_final_answer(const struct search *s) { return s->final_answer; }
+int search_final_correct(const struct search *s) { return s->final_correct; }
+int32_t search_final_node(const struct search *s) { return s->final_node; }
+uint64_t search_units(const struct search *s) { return s->units; }
+double search_elapsed(const struct search *s) { return util_now() - s->t0; }
+const char *search_problem(const struct search *s) { return s->problem; }
+const struct strategy_ops *search_strategy(const struct search *s) { return s->strategy; }
+
+const char *search_trace_path(const struct search *s)
+{
+	return s->journal ? trace_writer_path(s->journal) : NULL;
+}
+
+int search_budget_left(const struct search *s)
+{
+	if (s->budget_tokens && s->usage.gen_tokens >= s->budget_tokens)
+		return 0;
+	if (s->budget_requests && s->usage.requests >= s->budget_requests)
+		return 0;
+	return 1;
+}
+
+/* ---- asking ---- */
+
+void search_request(struct search *s, struct request *r, enum req_kind kind, int32_t node)
+{
+	request_init(r, kind);
+	r->problem = s->problem;
+	const struct node *n = tree_node(s->tree, node);
+	size_t depth = n ? n->depth : 0;
+	const char **steps = xcalloc(depth ? depth : 1, sizeof *steps);
+	int32_t id = node;
+	for (size_t i = depth; i > 0; i--) {
+		const struct node *c = tree_node(s->tree, id);
+		steps[i - 1] = c->text;
+		id = c->parent;
+	}
+	r->steps = steps;
+	r->nsteps = depth;
+	r->temperature = s->params.v[P_TEMPERATURE];
+	r->top_p = s->params.v[P_TOP_P];
+	r->max_tokens = (int)s->params.v[P_MAX_TOKENS];
+	r->seed = s->seed;
+	r->sample_offset = n ? n->nchildren : 0;
+	r->node = node;
+}
+
+void search_request_free(struct request *r)
+{
+	request_clear_results(r);
+	free((void *)r->steps);
+	r->steps = NULL;
+}
+
+struct batch {
+	struct search *s;
+	void (*done)(void *ctx, struct request *r);
+	void *ctx;
+};
+
+static int batch_may_send(void *ctx)
+{
+	struct batch *b = ctx;
+	return search_budget_left(b->s) && b->s->state == SEARCH_RUNNING;
+}
+
+static void batch_done(void *ctx, struct request *r)
+{
+	struct batch *b = ctx;
+	struct search *s = b->s;
+	if (r->status != REQ_CANCELLED) {
+		s->usage.requests++;
+		if (r->kind == REQ_PRM || r->kind == REQ_ORM)
+			s->usage.scorer_calls++;
+		s->usage.gen_tokens += r->gen_tokens;
+		s->usage.prompt_tokens += r->prompt_tokens;
+		s->usage.estimated |= r->estimated;
+	}
+	if (r->status == REQ_FAILED) {
+		struct event ev;
+		event_init(&ev, EV_ERROR);
+		char msg[512];
+		snprintf(msg, sizeof msg, "%s request failed: %s", req_kind_name(r->kind),
+			 r->error ? r->error : "unknown error");
+		ev.text = msg;
+		ev.text_len = strlen(msg);
+		ev.id = tree_node(s->tree, r->node) ? r->node : NODE_NONE;
+		emit(s, &ev);
+	}
+	b->done(b->ctx, r);
+}
+
+size_t search_batch(struct search *s, struct request *const *reqs, size_t n,
+		    void (*done)(void *ctx, struct request *r), void *ctx)
+{
+	struct batch b = {s, done, ctx};
+	if (n == 0)
+		return 0;
+	/* generation and scoring may go to different servers */
+	struct backend *be = reqs[0]->kind == REQ_PRM || reqs[0]->kind == REQ_ORM ? s->scorer : s->backend;
+	size_t sent = backend_run(be, reqs, n, s->max_inflight, batch_may_send, batch_done, &b);
+	if (sent)
+		emit_usage(s);
+	return sent;
+}
+
+/* ---- recording ---- */
+
+int32_t search_add_node(struct search *s, int32_t parent, enum node_kind kind,
+			const char *text, size_t len, uint32_t tokens)
+{
+	struct event ev;
+	event_init(&ev, EV_NODE);
+	ev.id = (int32_t)tree_count(s->tree);
+	ev.parent = parent;
+	ev.kind = kind;
+	ev.text = text;
+	ev.text_len = len;
+	ev.tokens = tokens;
+	emit(s, &ev);
+	if (tree_count(s->tree) != (size_t)ev.id + 1)
+		return NODE_NONE;
+	if (kind != NODE_PROBLEM) {
+		char *a = answer_extract(text, len);
+		if (a) {
+			event_init(&ev, EV_ANSWER);
+			ev.id = (int32_t)tree_count(s->tree) - 1;
+			ev.answer = a;
+			emit(s, &ev);
+			free(a);
+		}
+	}
+	return (int32_t)tree_count(s->tree) - 1;
+}
+
+struct span {
+	const char *p;
+	size_t n;
+};
+
+static int is_step_marker(const char *p, const char *end)
+{
+	static const char *const marks[] = {"Step ", "Sub-question "};
+	for (int i = 0; i < 2; i++) {
+		size_t m = strlen(marks[i]);
+		if ((size_t)(end - p) > m && !strncmp(p, marks[i], m)) {
+			const char *q = p + m;
+			if (q < end && isdigit((unsigned char)*q)) {
+				while (q < end && isdigit((unsigned char)*q))
+					q++;
+				if (q < end && *q == ':')
+					return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+static void trim(struct span *sp)
+{
+	while (sp->n && isspace((unsigned char)sp->p[0])) {
+		sp->p++;
+		sp->n--;
+	}
+	while (sp->n && isspace((unsigned char)sp->p[sp->n - 1]))
+		sp->n--;
+}
+
+/* ALGORITHMS.md: a step is split on a blank line, or on "Step k:". */
+static size_t split_steps(const char *text, size_t len, struct span **out)
+{
+	const char *end = text + len;
+	size_t n = 0, cap = 8;
+	struct span *sp = xmalloc(cap * sizeof *sp);
+	int blank = 0;
+	for (const char *p = text; p + 1 < end; p++)
+		if (p[0] == '\n' && (p[1] == '\n' || (p[1] == '\r' && p + 2 < end && p[2] == '\n')))
+			blank = 1;
+	const char *start = text;
+	for (const char *p = text; p <= end; p++) {
+		int cut = 0;
+		const char *next = p;
+		if (p == end) {
+			cut = 1;
+		} else if (blank) {
+			if (*p == '\n' && p + 1 < end && (p[1] == '\n' || p[1] == '\r')) {
+				cut = 1;
+				next = p + 1;
+			}
+		} else if (p != text && p[-1] == '\n' && is_step_marker(p, end)) {
+			cut = 1;
+		}
+		if (!cut)
+			continue;
+		struct span s = {start, (size_t)(p - start)};
+		trim(&s);
+		if (s.n) {
+			if (n == cap)
+				sp = xrealloc(sp, (cap *= 2) * sizeof *sp);
+			sp[n++] = s;
+		}
+		start = next;
+	}
+	*out = sp;
+	return n;
+}
+
+int32_t search_add_steps(struct search *s, int32_t parent, const char *text, uint32_t tokens)
+{
+	struct span *sp;
+	size_t n = split_steps(text, strlen(text), &sp);
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += sp[i].n;
+	/* share the reported tokens out by length; the sum stays exact */
+	uint32_t left = tokens;
+	int32_t id = parent;
+	for (size_t i = 0; i < n && s->state == SEARCH_RUNNING; i++) {
+		uint32_t t = i + 1 == n ? left
+				: (uint32_t)((double)tokens * (double)sp[i].n / (double)(total ? total : 1));
+		if (t > left)
+			t = left;
+		left -= t;
+		id = search_add_node(s, id, NODE_STEP, sp[i].p, sp[i].n, t);
+	}
+	free(sp);
+	return id;
+}
+
+void search_score(struct search *s, int32_t id, double prm, double orm)
+{
+	struct event ev;
+	event_init(&ev, EV_SCORE);
+	ev.id = id;
+	ev.prm = prm;
+	ev.orm = orm;
+	emit(s, &ev);
+}
+
+void search_prune(struct search *s, int32_t id, int by_user)
+{
+	struct event ev;
+	event_init(&ev, EV_PRUNE);
+	ev.id = id;
+	ev.by_user = by_user;
+	emit(s, &ev);
+}
+
+void search_unit(struct search *s, const char *what)
+{
+	struct event ev;
+	event_init(&ev, EV_UNIT);
+	ev.n = (int64_t)++s->units;
+	ev.reason = what;
+	emit(s, &ev);
+}
+
+void search_keep(struct search *s, int64_t level, const int32_t *ids, size_t n)
+{
+	struct event ev;
+	event_init(&ev, EV_KEEP);
+	ev.n = level;
+	ev.ids = ids;
+	ev.nids = n;
+	emit(s, &ev);
+}
+
+void search_vote(struct search *s, const char *chosen, const struct vote_cluster *c, size_t n)
+{
+	struct event ev;
+	event_init(&ev, EV_VOTE);
+	ev.answer = chosen;
+	ev.clusters = c;
+	ev.nclusters = n;
+	emit(s, &ev);
+}
+
+void search_final(struct search *s, const char *answer, int32_t node, const char *reason)
+{
+	struct event ev;
+	event_init(&ev, EV_FINAL);
+	ev.answer = answer;
+	ev.id = node;
+	ev.reason = reason;
+	if (s->gold)
+		ev.correct = answer ? answer_equal(answer, s->gold) : 0;
+	emit(s, &ev);
+	s->has_final = 1;
+	free(s->final_answer);
+	s->final_answer = answer ? xstrdup(answer) : NULL;
+	s->final_node = node;
+	s->final_correct = ev.correct;
+}
+
+void search_fail(struct search *s, const char *msg)
+{
+	if (s->state == SEARCH_FAILED)
+		return;
+	s->state = SEARCH_FAILED;
+	free(s->error);
+	s->error = xstrdup(msg);
+}
+
+/* ---- votes ---- */
+
+size_t vote_clusters(const struct tree *t, const int32_t *nodes, const double *weight, size_t n,
+		     struct vote_cluster **out)
+{
+	struct vote_cluster *c = xcalloc(n ? n : 1, sizeof *c);
+	int32_t **members = xcalloc(n ? n : 1, sizeof *members);
+	size_t nc = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct node *nd = tree_node(t, nodes[i]);
+		if (!nd || !nd->answer)
+			continue;
+		size_t k;
+		for (k = 0; k < nc; k++)
+			if (answer_equal(c[k].answer, nd->answer))
+				break;
+		if (k == nc) {
+			c[nc].answer = xstrdup(nd->answer);
+			members[nc] = xcalloc(n, sizeof **members);
+			nc++;
+		}
+		members[k][c[k].nnodes++] = nodes[i];
+		c[k].count++;
+		c[k].weight += weight ? weight[i] : 1.0;
+	}
+	for (size_t k = 0; k < nc; k++)
+		c[k].nodes = members[k];
+	free(members);
+	*out = c;
+	return nc;
+}
+
+void vote_free(struct vote_cluster *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free((void *)c[i].answer);
+		free((void *)c[i].nodes);
+	}
+	free(c);
+}
+
+size_t vote_winner(const struct vote_cluster *c, size_t n, int by_weight)
+{
+	size_t best = 0;
+	for (size_t i = 1; i < n; i++) {
+		double a = by_weight ? c[i].weight : c[i].count;
+		double b = by_weight ? c[best].weight : c[best].count;
+		if (a > b)
+			best = i;
+	}
+	return best;
+}

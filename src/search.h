@@ -1,0 +1,102 @@
+/* search: one running search.  It owns the tree, the journal and the
+ * budget; a strategy decides what to ask the backend, and every decision
+ * becomes an event that is applied to the tree, written to the journal and
+ * shown to whoever listens, in that order. */
+#ifndef CANOPY_SEARCH_H
+#define CANOPY_SEARCH_H
+
+#include <cjson/cJSON.h>
+#include <stdint.h>
+
+#include "backend.h"
+#include "event.h"
+#include "params.h"
+#include "strategy.h"
+#include "tree.h"
+
+struct search_config {
+	const struct strategy_ops *strategy;
+	struct params params;
+	const char *problem;
+	const char *gold; /* NULL when unknown; never used to choose */
+	uint64_t seed;
+	uint64_t budget_tokens;   /* generated tokens, 0: none */
+	uint64_t budget_requests; /* 0: none */
+	int max_inflight;         /* 0: no limit */
+	struct backend *backend;  /* generation */
+	struct backend *scorer;   /* PRM and ORM */
+	cJSON *backend_json;      /* header "backend" object; taken over */
+	const char *trace_path;   /* NULL: no journal */
+};
+
+enum search_state { SEARCH_READY, SEARCH_RUNNING, SEARCH_DONE, SEARCH_FAILED };
+
+typedef void (*search_listener)(void *ctx, const struct search *s, const struct event *ev);
+
+struct search;
+
+/* Creates the search and writes the journal header.  NULL with a message
+ * on failure. */
+struct search *search_new(const struct search_config *cfg, char *err, size_t errlen);
+void search_set_listener(struct search *s, search_listener fn, void *ctx);
+/* One unit of work; at the end (or when the budget is spent) the strategy
+ * chooses its answer.  Returns 1 while there is more to do. */
+int search_step(struct search *s);
+/* Runs to the end; 0 on success, -1 when the search failed. */
+int search_run(struct search *s);
+int search_command(struct search *s, const struct command *c, char *err, size_t errlen);
+void search_free(struct search *s);
+
+/* ---- state, for strategies and front-ends ---- */
+struct tree *search_tree(const struct search *s);
+const struct params *search_params(const struct search *s);
+const struct usage *search_usage(const struct search *s);
+enum search_state search_state(const struct search *s);
+const char *search_error(const struct search *s); /* why it failed */
+const char *search_trace_path(const struct search *s);
+const char *search_final_answer(const struct search *s);
+int search_final_correct(const struct search *s); /* -1 unknown */
+int32_t search_final_node(const struct search *s);
+uint64_t search_units(const struct search *s);
+double search_elapsed(const struct search *s);
+const char *search_problem(const struct search *s);
+const struct strategy_ops *search_strategy(const struct search *s);
+int search_budget_left(const struct search *s);
+
+/* ---- for strategies: asking ---- */
+/* A request about node: its path, the run's seed and sampling params. */
+void search_request(struct search *s, struct request *r, enum req_kind kind, int32_t node);
+/* Runs a batch (concurrently, within the budget); results reach done() in
+ * request order.  Failed requests leave an error event and reach done()
+ * with status REQ_FAILED.  Returns the number sent. */
+size_t search_batch(struct search *s, struct request *const *reqs, size_t n,
+		    void (*done)(void *ctx, struct request *r), void *ctx);
+void search_request_free(struct request *r);
+
+/* ---- for strategies: recording ---- */
+int32_t search_add_node(struct search *s, int32_t parent, enum node_kind kind,
+			const char *text, size_t len, uint32_t tokens);
+/* Splits a generated text into steps (blank lines or "Step k:" markers),
+ * adds them as a chain under parent, records an answer the last one
+ * states.  Returns the last node. */
+int32_t search_add_steps(struct search *s, int32_t parent, const char *text, uint32_t tokens);
+void search_score(struct search *s, int32_t id, double prm, double orm);
+void search_prune(struct search *s, int32_t id, int by_user);
+void search_unit(struct search *s, const char *what);
+void search_keep(struct search *s, int64_t level, const int32_t *ids, size_t n);
+void search_vote(struct search *s, const char *chosen, const struct vote_cluster *c, size_t n);
+void search_final(struct search *s, const char *answer, int32_t node, const char *reason);
+void search_fail(struct search *s, const char *msg);
+
+/* ---- for strategies: votes ---- */
+/* Groups the answers of the given terminal nodes into clusters by
+ * equivalence, in order of first appearance; weight[i] is added to its
+ * cluster's weight.  The caller frees with vote_free. */
+size_t vote_clusters(const struct tree *t, const int32_t *nodes, const double *weight, size_t n,
+		     struct vote_cluster **out);
+void vote_free(struct vote_cluster *c, size_t n);
+/* The index of the cluster with the largest count (by_weight: weight);
+ * ties go to the first. */
+size_t vote_winner(const struct vote_cluster *c, size_t n, int by_weight);
+
+#endif

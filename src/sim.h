@@ -1,0 +1,99 @@
+/* sim: a deterministic simulated reasoner.  It writes multi-step arithmetic
+ * word problems, solves them step by step with mistakes whose probability
+ * grows with difficulty and temperature, and plays PRM, ORM, critic and
+ * refiner.  It reads the problem and the steps so far from their text, as a
+ * model would, so every strategy drives it through the same requests it
+ * sends to a real server. */
+#ifndef CANOPY_SIM_H
+#define CANOPY_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+#define SIM_MAX_STEPS 16
+#define SIM_MAX_NUMBERS 24
+
+enum sim_op { SIM_ADD, SIM_SUB, SIM_MUL, SIM_DIV };
+
+struct sim_operand {
+	int ref;    /* >= 0: the result of plan step ref; -1: a constant */
+	double val; /* the constant */
+};
+
+struct sim_plan_step {
+	enum sim_op op;
+	struct sim_operand a, b;
+	double result;
+};
+
+struct sim_problem {
+	char text[1024];
+	char unit[32]; /* "rolls", or "" for a bare arithmetic question */
+	int nsteps;
+	struct sim_plan_step steps[SIM_MAX_STEPS];
+	double answer;
+	double numbers[SIM_MAX_NUMBERS]; /* every number the text mentions */
+	int nnumbers;
+	int has_distractor;
+	double distractor; /* an irrelevant number in the text */
+	int difficulty;    /* 1..10 */
+	int trap;          /* plan step where the distractor tempts, or -1 */
+};
+
+/* How good the simulated models are. */
+struct sim_cfg {
+	double error_scale;   /* multiplies every mistake probability (1) */
+	double prm_noise;     /* sd of the PRM's noise (0.12) */
+	double orm_noise;     /* sd of the ORM's noise (0.12) */
+	double critic_recall; /* chance the critic finds the first error (0.8) */
+	double critic_false;  /* chance it flags a correct solution (0.05) */
+	double fix_prob;      /* chance the refiner fixes a flagged step (0.75) */
+};
+
+void sim_cfg_default(struct sim_cfg *c);
+
+/* A word problem from a seed; difficulty 1..10 (0: drawn from the seed). */
+void sim_problem_generate(uint64_t seed, int difficulty, struct sim_problem *p);
+/* Understands a problem text: one canopy's generator writes, or a bare
+ * arithmetic question such as "What is (17+25)*3-8?".  -1 with a message
+ * when it cannot. */
+int sim_problem_parse(const char *text, struct sim_problem *p, char *err, size_t errlen);
+
+/* Generation.  steps are the texts of the steps so far.  Each returns a
+ * newly allocated text. */
+char *sim_next_step(const struct sim_problem *p, const struct sim_cfg *c,
+		    const char *const *steps, size_t nsteps, double temp, struct rng *r);
+char *sim_solution(const struct sim_problem *p, const struct sim_cfg *c,
+		   const char *const *steps, size_t nsteps, double temp, struct rng *r);
+char *sim_subquestion(const struct sim_problem *p, const struct sim_cfg *c,
+		      const char *const *steps, size_t nsteps, double temp, struct rng *r);
+char *sim_reanswer(const struct sim_problem *p, const struct sim_cfg *c,
+		   const char *const *steps, size_t nsteps, double temp, struct rng *r);
+char *sim_rephrase(const struct sim_problem *p);
+/* Critique in the MathCritique shape, one block a step. */
+char *sim_critique(const struct sim_problem *p, const struct sim_cfg *c,
+		   const char *const *steps, size_t nsteps, struct rng *r);
+/* A new solution that acts on a critique (all steps, newline-separated). */
+char *sim_refine(const struct sim_problem *p, const struct sim_cfg *c,
+		 const char *const *steps, size_t nsteps, const char *critique,
+		 double temp, struct rng *r);
+
+/* Scores.  The PRM writes one score per step into out; each depends only
+ * on the problem and that step's prefix, so asking twice gives the same
+ * number. */
+void sim_prm(const struct sim_problem *p, const struct sim_cfg *c, uint64_t seed,
+	     const char *const *steps, size_t nsteps, double *out);
+double sim_orm(const struct sim_problem *p, const struct sim_cfg *c, uint64_t seed,
+	       const char *const *steps, size_t nsteps);
+
+/* Whether the steps are all correct (used by tests and the examples, never
+ * by a strategy). */
+int sim_steps_correct(const struct sim_problem *p, const char *const *steps, size_t nsteps);
+
+/* A plausible token count for a text (about 4 characters a token). */
+uint32_t sim_tokens(const char *text);
+void sim_format_number(double v, char *buf, size_t len);
+
+#endif

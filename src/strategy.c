@@ -1,0 +1,17 @@
+#include "strategy.h"
+
+#include <string.h>
+
+const struct strategy_ops *const strategy_list[] = {
+	&strategy_sc,
+	&strategy_beam,
+	NULL,
+};
+
+const struct strategy_ops *strategy_lookup(const char *name)
+{
+	for (size_t i = 0; strategy_list[i]; i++)
+		if (!strcmp(strategy_list[i]->name, name))
+			return strategy_list[i];
+	return NULL;
+}

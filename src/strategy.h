@@ -1,0 +1,47 @@
+/* strategy: one vtable for every search algorithm.  A strategy is driven
+ * one unit of work at a time (one sampling round, one beam level, one
+ * MCTS rollout, one refine round) so that a user can step through it, and
+ * takes commands between units. */
+#ifndef CANOPY_STRATEGY_H
+#define CANOPY_STRATEGY_H
+
+#include "params.h"
+
+struct search;
+
+enum command_kind { CMD_EXPAND, CMD_PRUNE, CMD_SET, CMD_FOCUS };
+
+struct command {
+	enum command_kind kind;
+	int32_t node;
+	int k;              /* expand: how many children */
+	enum param_id param; /* set */
+	double value;        /* set */
+	int by_user;
+};
+
+struct strategy_ops {
+	const char *name;
+	const char *title;
+	const char *unit; /* what one step is: "round", "level", ... */
+	const struct param_default *params; /* the ones it reads, ends at P_COUNT */
+	void *(*start)(struct search *s);
+	/* Does one unit of work.  Returns 1 while there is more to do. */
+	int (*step)(void *st, struct search *s);
+	/* A command between units (prune and set are applied by the search
+	 * first, then passed on).  0, or -1 with a message in err. */
+	int (*command)(void *st, struct search *s, const struct command *c, char *err, size_t errlen);
+	/* Chooses the final answer from what the search has. */
+	void (*finish)(void *st, struct search *s);
+	void (*free)(void *st);
+};
+
+extern const struct strategy_ops strategy_sc;
+extern const struct strategy_ops strategy_beam;
+
+/* NULL-terminated, in the order --help lists them. */
+extern const struct strategy_ops *const strategy_list[];
+
+const struct strategy_ops *strategy_lookup(const char *name);
+
+#endif

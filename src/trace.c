@@ -1,0 +1,380 @@
+#include "trace.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+struct trace_writer {
+	int fd;
+	char *path;
+	struct strbuf line;
+	int failed;
+	char err[512];
+};
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static struct trace_writer *writer_open(const char *path, int flags, char *err,
+					size_t errlen)
+{
+	int fd = open(path, flags | O_WRONLY | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	struct trace_writer *w = xcalloc(1, sizeof *w);
+	w->fd = fd;
+	w->path = xstrdup(path);
+	sb_init(&w->line);
+	return w;
+}
+
+struct trace_writer *trace_writer_create(const char *path, const cJSON *header,
+					 char *err, size_t errlen)
+{
+	struct trace_writer *w = writer_open(path, O_CREAT | O_TRUNC, err, errlen);
+	if (!w)
+		return NULL;
+	char *h = cJSON_PrintUnformatted(header);
+	sb_adds(&w->line, h);
+	sb_addc(&w->line, '\n');
+	free(h);
+	if (write_all(w->fd, w->line.s, w->line.len)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		trace_writer_close(w);
+		return NULL;
+	}
+	return w;
+}
+
+struct trace_writer *trace_writer_append(const char *path, char *err, size_t errlen)
+{
+	return writer_open(path, O_APPEND, err, errlen);
+}
+
+int trace_writer_event(struct trace_writer *w, const struct event *ev)
+{
+	if (w->failed)
+		return -1;
+	sb_reset(&w->line);
+	event_format(&w->line, ev);
+	/* one write per event: a SIGKILL can tear at most this line */
+	if (write_all(w->fd, w->line.s, w->line.len)) {
+		snprintf(w->err, sizeof w->err, "%s: %s", w->path, strerror(errno));
+		w->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+const char *trace_writer_error(const struct trace_writer *w)
+{
+	return w->failed ? w->err : NULL;
+}
+
+const char *trace_writer_path(const struct trace_writer *w)
+{
+	return w->path;
+}
+
+void trace_writer_close(struct trace_writer *w)
+{
+	if (!w)
+		return;
+	close(w->fd);
+	free(w->path);
+	sb_free(&w->line);
+	free(w);
+}
+
+/* ---- header ---- */
+
+void trace_header_free(struct trace_header *h)
+{
+	free(h->problem);
+	free(h->gold);
+	free(h->strategy);
+	free(h->backend);
+	free(h->url);
+	free(h->model);
+	cJSON_Delete(h->json);
+	memset(h, 0, sizeof *h);
+}
+
+static int obj_string(const cJSON *o, const char *key, int required, char **out,
+		      const char *where, char *err, size_t errlen)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	if (!v || cJSON_IsNull(v)) {
+		if (required) {
+			snprintf(err, errlen, "header: missing %s\"%s\"", where, key);
+			return -1;
+		}
+		return 0;
+	}
+	if (cJSON_IsNumber(v)) { /* a numeric gold answer is fine */
+		struct strbuf sb;
+		sb_init(&sb);
+		sb_add_json_number(&sb, v->valuedouble);
+		*out = sb_steal(&sb);
+		return 0;
+	}
+	if (!cJSON_IsString(v)) {
+		snprintf(err, errlen, "header: %s\"%s\" must be a string", where, key);
+		return -1;
+	}
+	*out = xstrdup(v->valuestring);
+	return 0;
+}
+
+int trace_header_parse(cJSON *json, struct trace_header *h, char *err, size_t errlen)
+{
+	memset(h, 0, sizeof *h);
+	if (!cJSON_IsObject(json)) {
+		snprintf(err, errlen, "header: not a JSON object");
+		return -1;
+	}
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(json, "canopy");
+	if (!cJSON_IsNumber(v)) {
+		snprintf(err, errlen, "header: missing \"canopy\" format version (not a canopy trace?)");
+		return -1;
+	}
+	if (v->valuedouble != TRACE_VERSION) {
+		snprintf(err, errlen, "unknown trace format version %g (this canopy reads version %d)",
+			 v->valuedouble, TRACE_VERSION);
+		return -1;
+	}
+	h->version = TRACE_VERSION;
+	const cJSON *p = cJSON_GetObjectItemCaseSensitive(json, "problem");
+	const cJSON *s = cJSON_GetObjectItemCaseSensitive(json, "strategy");
+	const cJSON *b = cJSON_GetObjectItemCaseSensitive(json, "backend");
+	const cJSON *seed = cJSON_GetObjectItemCaseSensitive(json, "seed");
+	if (!cJSON_IsObject(p)) {
+		snprintf(err, errlen, "header: missing \"problem\" object");
+		goto fail;
+	}
+	if (obj_string(p, "text", 1, &h->problem, "problem.", err, errlen) ||
+	    obj_string(p, "answer", 0, &h->gold, "problem.", err, errlen))
+		goto fail;
+	if (!cJSON_IsObject(s)) {
+		snprintf(err, errlen, "header: missing \"strategy\" object");
+		goto fail;
+	}
+	if (obj_string(s, "name", 1, &h->strategy, "strategy.", err, errlen))
+		goto fail;
+	if (!cJSON_IsObject(b)) {
+		snprintf(err, errlen, "header: missing \"backend\" object");
+		goto fail;
+	}
+	if (obj_string(b, "kind", 1, &h->backend, "backend.", err, errlen) ||
+	    obj_string(b, "url", 0, &h->url, "backend.", err, errlen) ||
+	    obj_string(b, "model", 0, &h->model, "backend.", err, errlen))
+		goto fail;
+	if (!cJSON_IsNumber(seed) || seed->valuedouble < 0 ||
+	    seed->valuedouble != floor(seed->valuedouble)) {
+		snprintf(err, errlen, "header: missing or bad \"seed\"");
+		goto fail;
+	}
+	h->seed = (uint64_t)seed->valuedouble;
+	h->json = json;
+	return 0;
+fail:
+	trace_header_free(h);
+	return -1;
+}
+
+/* ---- loading ---- */
+
+struct line_reader {
+	int fd;
+	char *buf;
+	size_t cap, start, end;
+	int eof;
+};
+
+/* Returns the next line (without its newline) in line and len; complete
+ * says whether it ended in a newline.  0 at end of file, -1 on error. */
+static int next_line(struct line_reader *lr, const char **line, size_t *len, int *complete)
+{
+	for (;;) {
+		char *nl = memchr(lr->buf + lr->start, '\n', lr->end - lr->start);
+		if (nl) {
+			*line = lr->buf + lr->start;
+			*len = (size_t)(nl - *line);
+			*complete = 1;
+			lr->start = (size_t)(nl - lr->buf) + 1;
+			return 1;
+		}
+		if (lr->eof) {
+			if (lr->start == lr->end)
+				return 0;
+			*line = lr->buf + lr->start;
+			*len = lr->end - lr->start;
+			*complete = 0;
+			lr->start = lr->end;
+			return 1;
+		}
+		if (lr->start > 0) {
+			memmove(lr->buf, lr->buf + lr->start, lr->end - lr->start);
+			lr->end -= lr->start;
+			lr->start = 0;
+		}
+		if (lr->end == lr->cap) {
+			lr->cap *= 2;
+			lr->buf = xrealloc(lr->buf, lr->cap);
+		}
+		ssize_t r = read(lr->fd, lr->buf + lr->end, lr->cap - lr->end);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (r == 0)
+			lr->eof = 1;
+		lr->end += (size_t)r;
+	}
+}
+
+int trace_load(const char *path, struct trace *tr, trace_event_fn fn, void *ctx,
+	       char *err, size_t errlen, char *warn, size_t warnlen)
+{
+	memset(tr, 0, sizeof *tr);
+	tr->final_node = NODE_NONE;
+	tr->final_correct = -1;
+	if (warn && warnlen)
+		warn[0] = '\0';
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	struct line_reader lr = {fd, xmalloc(1 << 20), 1 << 20, 0, 0, 0};
+	struct event_scratch sc;
+	memset(&sc, 0, sizeof sc);
+	char msg[384];
+	const char *line;
+	size_t len;
+	int complete, r, ret = -1;
+	uint64_t lineno = 0;
+	tr->tree = tree_new();
+
+	r = next_line(&lr, &line, &len, &complete);
+	lineno = 1;
+	if (r < 0) {
+		snprintf(msg, sizeof msg, "%s", strerror(errno));
+		goto fail;
+	}
+	if (r == 0) {
+		snprintf(msg, sizeof msg, "empty file (no trace header)");
+		goto fail;
+	}
+	cJSON *hj = cJSON_ParseWithLength(line, len);
+	if (!hj) {
+		snprintf(msg, sizeof msg, complete ? "header is not valid JSON"
+						   : "torn header line (the run was killed while starting)");
+		goto fail;
+	}
+	if (trace_header_parse(hj, &tr->header, msg, sizeof msg)) {
+		cJSON_Delete(hj);
+		goto fail;
+	}
+	for (;;) {
+		r = next_line(&lr, &line, &len, &complete);
+		if (r < 0) {
+			snprintf(msg, sizeof msg, "%s", strerror(errno));
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		lineno++;
+		struct event ev;
+		if (event_parse(line, len, &ev, &sc, msg, sizeof msg)) {
+			if (!complete) {
+				/* an interrupted writer leaves at most this */
+				tr->torn = 1;
+				if (warn)
+					snprintf(warn, warnlen,
+						 "%s:%llu: warning: torn last line ignored (the run was interrupted)",
+						 path, (unsigned long long)lineno);
+				break;
+			}
+			goto fail;
+		}
+		if (ev.seq != tr->events + 1) {
+			snprintf(msg, sizeof msg, "seq gap: expected %llu, found %llu",
+				 (unsigned long long)tr->events + 1, (unsigned long long)ev.seq);
+			goto fail;
+		}
+		if (ev.t < tr->last_t - 1e-9 || !isfinite(ev.t)) {
+			snprintf(msg, sizeof msg, "time goes backwards (t=%g after t=%g)", ev.t, tr->last_t);
+			goto fail;
+		}
+		if (event_apply(tr->tree, &ev, msg, sizeof msg))
+			goto fail;
+		tr->events++;
+		tr->last_t = ev.t;
+		switch (ev.type) {
+		case EV_FINAL:
+			tr->has_final = 1;
+			free(tr->final_answer);
+			tr->final_answer = ev.answer ? xstrdup(ev.answer) : NULL;
+			tr->final_node = ev.id;
+			tr->final_correct = ev.correct;
+			break;
+		case EV_USAGE:
+			tr->usage = ev.usage;
+			break;
+		case EV_ERROR:
+			tr->errors++;
+			break;
+		default:
+			break;
+		}
+		if (fn && fn(ctx, &ev, lineno)) {
+			snprintf(msg, sizeof msg, "stopped by the reader");
+			goto fail;
+		}
+	}
+	if (tr->events > 0 && tree_count(tr->tree) == 0) {
+		snprintf(msg, sizeof msg, "events but no problem node (node 0)");
+		goto fail;
+	}
+	tr->lines = lineno;
+	ret = 0;
+	goto out;
+fail:
+	snprintf(err, errlen, "%s:%llu: %s", path, (unsigned long long)lineno, msg);
+	trace_free(tr);
+out:
+	event_scratch_free(&sc);
+	free(lr.buf);
+	close(fd);
+	return ret;
+}
+
+void trace_free(struct trace *tr)
+{
+	trace_header_free(&tr->header);
+	tree_free(tr->tree);
+	free(tr->final_answer);
+	memset(tr, 0, sizeof *tr);
+	tr->final_node = NODE_NONE;
+}

@@ -1,0 +1,69 @@
+/* trace: the journal.  Line 1 is a header object, every other line one
+ * event (see man/canopy-trace.5).  The writer puts each event on disk as it
+ * happens; the loader checks everything and reports FILE:LINE: problems. */
+#ifndef CANOPY_TRACE_H
+#define CANOPY_TRACE_H
+
+#include <cjson/cJSON.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "event.h"
+#include "tree.h"
+
+#define TRACE_VERSION 1
+
+struct trace_writer;
+
+/* Creates (truncates) path and writes the header line.  NULL with a
+ * message in err on failure. */
+struct trace_writer *trace_writer_create(const char *path, const cJSON *header,
+					 char *err, size_t errlen);
+/* Opens an existing journal for appending (resume). */
+struct trace_writer *trace_writer_append(const char *path, char *err, size_t errlen);
+/* Writes one event line.  Returns 0, or -1 once writing failed (the first
+ * failure's message stays in trace_writer_error). */
+int trace_writer_event(struct trace_writer *w, const struct event *ev);
+const char *trace_writer_error(const struct trace_writer *w);
+const char *trace_writer_path(const struct trace_writer *w);
+void trace_writer_close(struct trace_writer *w);
+
+struct trace_header {
+	int version;
+	char *problem, *gold; /* gold answer, NULL when unknown */
+	char *strategy;
+	char *backend, *url, *model;
+	uint64_t seed;
+	cJSON *json; /* the whole header line, for everything else */
+};
+
+void trace_header_free(struct trace_header *h);
+/* Checks and extracts a parsed header line. */
+int trace_header_parse(cJSON *json, struct trace_header *h, char *err, size_t errlen);
+
+/* Called for each event after it was applied to the tree. */
+typedef int (*trace_event_fn)(void *ctx, const struct event *ev, uint64_t line);
+
+struct trace {
+	struct trace_header header;
+	struct tree *tree;
+	uint64_t events;
+	uint64_t lines;
+	int torn;         /* a torn last line was dropped */
+	double last_t;
+	int has_final;
+	char *final_answer;
+	int32_t final_node;
+	int final_correct;
+	struct usage usage;
+	uint64_t errors; /* error events */
+};
+
+/* Loads and checks a whole journal.  On failure returns -1 with
+ * "FILE:LINE: what is wrong" in err.  A torn last line is dropped with a
+ * warning in warn (when warn is not NULL). */
+int trace_load(const char *path, struct trace *tr, trace_event_fn fn, void *ctx,
+	       char *err, size_t errlen, char *warn, size_t warnlen);
+void trace_free(struct trace *tr);
+
+#endif

@@ -1,0 +1,218 @@
+#include "tree.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define PAGE_BITS 14
+#define PAGE_SIZE (1u << PAGE_BITS)
+#define CHUNK_SIZE (1u << 20)
+
+struct chunk {
+	struct chunk *next;
+	size_t used, size;
+	char data[];
+};
+
+struct tree {
+	struct node **pages;
+	size_t npages;
+	size_t count;
+	int max_depth;
+	int32_t final_leaf;
+	struct chunk *chunks;
+	size_t text_bytes;
+};
+
+static const char *const kind_names[] = {
+#define X(id, name) name,
+	NODE_KINDS(X)
+#undef X
+};
+
+const char *node_kind_name(enum node_kind k)
+{
+	return (unsigned)k < NODE_KIND_COUNT ? kind_names[k] : "?";
+}
+
+int node_kind_parse(const char *s, size_t len)
+{
+	for (int i = 0; i < NODE_KIND_COUNT; i++)
+		if (strlen(kind_names[i]) == len && !memcmp(kind_names[i], s, len))
+			return i;
+	return -1;
+}
+
+struct tree *tree_new(void)
+{
+	struct tree *t = xcalloc(1, sizeof *t);
+	t->final_leaf = NODE_NONE;
+	return t;
+}
+
+void tree_free(struct tree *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->npages; i++)
+		free(t->pages[i]);
+	free(t->pages);
+	for (struct chunk *c = t->chunks, *n; c; c = n) {
+		n = c->next;
+		free(c);
+	}
+	free(t);
+}
+
+size_t tree_count(const struct tree *t)
+{
+	return t->count;
+}
+
+struct node *tree_node(const struct tree *t, int32_t id)
+{
+	if (id < 0 || (size_t)id >= t->count)
+		return NULL;
+	return &t->pages[(uint32_t)id >> PAGE_BITS][(uint32_t)id & (PAGE_SIZE - 1)];
+}
+
+const char *tree_strdup(struct tree *t, const char *s, size_t len)
+{
+	struct chunk *c = t->chunks;
+	if (!c || c->size - c->used < len + 1) {
+		size_t size = len + 1 > CHUNK_SIZE ? len + 1 : CHUNK_SIZE;
+		struct chunk *n = xmalloc(sizeof *n + size);
+		n->used = 0;
+		n->size = size;
+		/* a big one-off string gets its own chunk behind the current
+		 * one, so the current chunk's free space is not wasted */
+		if (c && size > CHUNK_SIZE) {
+			n->next = c->next;
+			c->next = n;
+		} else {
+			n->next = c;
+			t->chunks = n;
+		}
+		c = n;
+	}
+	char *d = c->data + c->used;
+	memcpy(d, s, len);
+	d[len] = '\0';
+	c->used += len + 1;
+	t->text_bytes += len + 1;
+	return d;
+}
+
+int32_t tree_add(struct tree *t, int32_t parent, enum node_kind kind,
+		 const char *text, size_t len)
+{
+	struct node *p = NULL;
+	if (parent == NODE_NONE) {
+		if (t->count != 0)
+			return NODE_NONE;
+	} else if (!(p = tree_node(t, parent))) {
+		return NODE_NONE;
+	}
+	if (t->count >= INT32_MAX)
+		return NODE_NONE;
+	size_t id = t->count;
+	if ((id >> PAGE_BITS) >= t->npages) {
+		t->pages = xrealloc(t->pages, (t->npages + 1) * sizeof *t->pages);
+		t->pages[t->npages++] = xmalloc(PAGE_SIZE * sizeof(struct node));
+	}
+	t->count++;
+	struct node *n = &t->pages[id >> PAGE_BITS][id & (PAGE_SIZE - 1)];
+	memset(n, 0, sizeof *n);
+	n->parent = parent;
+	n->first_child = n->last_child = n->next_sibling = NODE_NONE;
+	n->kind = (uint8_t)kind;
+	n->text = tree_strdup(t, text ? text : "", text ? len : 0);
+	n->text_len = (uint32_t)(text ? len : 0);
+	n->prm = n->orm = n->uct = NAN;
+	n->round = -1;
+	if (p) {
+		n->depth = p->depth + 1;
+		if (p->last_child == NODE_NONE)
+			p->first_child = (int32_t)id;
+		else
+			tree_node(t, p->last_child)->next_sibling = (int32_t)id;
+		p->last_child = (int32_t)id;
+		p->nchildren++;
+		if ((int)n->depth > t->max_depth)
+			t->max_depth = (int)n->depth;
+	}
+	return (int32_t)id;
+}
+
+void tree_set_answer(struct tree *t, int32_t id, const char *answer)
+{
+	struct node *n = tree_node(t, id);
+	if (!n)
+		return;
+	n->answer = answer ? tree_strdup(t, answer, strlen(answer)) : NULL;
+	if (answer)
+		n->flags |= NF_TERMINAL;
+}
+
+size_t tree_prune(struct tree *t, int32_t id)
+{
+	struct node *n = tree_node(t, id);
+	if (!n)
+		return 0;
+	/* iterative preorder walk: subtrees can be deeper than the C stack */
+	size_t marked = 0;
+	int32_t cur = id;
+	for (;;) {
+		struct node *c = tree_node(t, cur);
+		if (!(c->flags & NF_PRUNED)) {
+			c->flags |= NF_PRUNED;
+			marked++;
+		}
+		if (c->first_child != NODE_NONE) {
+			cur = c->first_child;
+			continue;
+		}
+		while (cur != id && tree_node(t, cur)->next_sibling == NODE_NONE)
+			cur = tree_node(t, cur)->parent;
+		if (cur == id)
+			break;
+		cur = tree_node(t, cur)->next_sibling;
+	}
+	return marked;
+}
+
+void tree_mark_final(struct tree *t, int32_t id)
+{
+	for (int32_t c = t->final_leaf; c != NODE_NONE; c = tree_node(t, c)->parent)
+		tree_node(t, c)->flags &= (uint16_t)~NF_FINAL;
+	t->final_leaf = tree_node(t, id) ? id : NODE_NONE;
+	for (int32_t c = t->final_leaf; c != NODE_NONE; c = tree_node(t, c)->parent)
+		tree_node(t, c)->flags |= NF_FINAL;
+}
+
+size_t tree_path(const struct tree *t, int32_t id, int32_t *out, size_t max)
+{
+	const struct node *n = tree_node(t, id);
+	if (!n)
+		return 0;
+	size_t len = (size_t)n->depth + 1;
+	size_t i = len;
+	for (int32_t c = id; c != NODE_NONE; c = tree_node(t, c)->parent) {
+		i--;
+		if (i < max)
+			out[i] = c;
+	}
+	return len;
+}
+
+int tree_max_depth(const struct tree *t)
+{
+	return t->max_depth;
+}
+
+size_t tree_memory(const struct tree *t)
+{
+	return t->npages * PAGE_SIZE * sizeof(struct node) + t->text_bytes;
+}

@@ -1,0 +1,85 @@
+/* tree: the search tree as an arena of nodes.  Ids are indexes; nodes live
+ * in fixed-size pages and their text in large chunks, so a tree of millions
+ * of nodes costs two allocations per page and never moves a node. */
+#ifndef CANOPY_TREE_H
+#define CANOPY_TREE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define NODE_NONE (-1)
+
+/* X-macro: the kinds of node, as named in the trace. */
+#define NODE_KINDS(X)                 \
+	X(PROBLEM, "problem")         \
+	X(STEP, "step")               \
+	X(SOLUTION, "solution")       \
+	X(CRITIQUE, "critique")       \
+	X(REFINEMENT, "refinement")   \
+	X(REVIEW, "review")           \
+	X(REPHRASE, "rephrase")       \
+	X(SUBQUESTION, "subquestion") \
+	X(REANSWER, "reanswer")       \
+	X(ANSWER, "answer")
+
+enum node_kind {
+#define X(id, name) NODE_##id,
+	NODE_KINDS(X)
+#undef X
+	NODE_KIND_COUNT
+};
+
+enum node_flag {
+	NF_PRUNED = 1u << 0,   /* left the search (by the user or the search) */
+	NF_TERMINAL = 1u << 1, /* states a final answer */
+	NF_FINAL = 1u << 2,    /* on the path to the chosen answer */
+	NF_KEPT = 1u << 3,     /* survived selection (beam level, filter) */
+};
+
+struct node {
+	int32_t parent, first_child, last_child, next_sibling;
+	uint32_t nchildren;
+	uint32_t text_len;
+	const char *text;   /* owned by the tree's text arena */
+	const char *answer; /* extracted final answer, or NULL */
+	float prm, orm;     /* NAN until scored */
+	float uct;          /* UCT value at the last selection, or NAN */
+	uint32_t visits;
+	double value;
+	uint32_t tokens; /* generated tokens of this node's text */
+	uint32_t depth;
+	uint16_t flags;
+	uint8_t kind;
+	uint8_t action; /* rStar action 1..5, 0 when none */
+	int16_t round;  /* critique/refine round, -1 when none */
+};
+
+struct tree;
+
+struct tree *tree_new(void);
+void tree_free(struct tree *t);
+
+size_t tree_count(const struct tree *t);
+/* NULL when id is not a node of this tree. */
+struct node *tree_node(const struct tree *t, int32_t id);
+/* Adds a node; the root (parent NODE_NONE) must be the first.  Returns the
+ * new id, or NODE_NONE when the parent does not exist. */
+int32_t tree_add(struct tree *t, int32_t parent, enum node_kind kind,
+		 const char *text, size_t len);
+/* Copies a string into the tree's arena. */
+const char *tree_strdup(struct tree *t, const char *s, size_t len);
+void tree_set_answer(struct tree *t, int32_t id, const char *answer);
+/* Marks the subtree of id pruned; returns the number of nodes marked. */
+size_t tree_prune(struct tree *t, int32_t id);
+/* Moves the final-path marks to the path from the root to id. */
+void tree_mark_final(struct tree *t, int32_t id);
+/* Writes the ids from the root down to id into out (at most max); returns
+ * the path length, which may exceed max. */
+size_t tree_path(const struct tree *t, int32_t id, int32_t *out, size_t max);
+int tree_max_depth(const struct tree *t);
+size_t tree_memory(const struct tree *t);
+
+const char *node_kind_name(enum node_kind k);
+int node_kind_parse(const char *s, size_t len); /* -1 when unknown */
+
+#endif

@@ -1,0 +1,62 @@
+/* util: allocation that cannot fail silently, growable strings, a seeded
+ * random number generator and hashing shared by every module. */
+#ifndef CANOPY_UTIL_H
+#define CANOPY_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* A growable NUL-terminated byte string. */
+struct strbuf {
+	char *s;
+	size_t len, cap;
+};
+
+void sb_init(struct strbuf *sb);
+void sb_free(struct strbuf *sb);
+void sb_reset(struct strbuf *sb);
+void sb_reserve(struct strbuf *sb, size_t extra);
+void sb_add(struct strbuf *sb, const char *s, size_t n);
+void sb_adds(struct strbuf *sb, const char *s);
+void sb_addc(struct strbuf *sb, char c);
+void sb_printf(struct strbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
+/* Appends s as a quoted JSON string; invalid UTF-8 becomes U+FFFD so that
+ * whatever a server sends, the journal stays valid JSON. */
+void sb_add_json_string(struct strbuf *sb, const char *s, size_t n);
+/* Appends a double the way JSON wants it: shortest round-tripping form,
+ * never NaN or infinity (those become null). */
+void sb_add_json_number(struct strbuf *sb, double v);
+char *sb_steal(struct strbuf *sb);
+
+/* xoshiro256** seeded by splitmix64: fast, good, and identical on every
+ * platform, which is what makes a seeded run reproducible. */
+struct rng {
+	uint64_t s[4];
+};
+
+void rng_seed(struct rng *r, uint64_t seed);
+uint64_t rng_next(struct rng *r);
+double rng_uniform(struct rng *r);            /* [0, 1) */
+int rng_range(struct rng *r, int lo, int hi); /* [lo, hi] */
+double rng_normal(struct rng *r);             /* mean 0, sd 1 */
+
+uint64_t hash_bytes(uint64_t h, const void *p, size_t n);
+uint64_t hash_str(uint64_t h, const char *s);
+uint64_t hash_u64(uint64_t h, uint64_t v);
+
+double util_now(void); /* monotonic seconds */
+double clampd(double v, double lo, double hi);
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
+int utf8_seq_len(const unsigned char *s, size_t avail);
+
+#endif
