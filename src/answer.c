@@ -118,6 +118,11 @@ char *answer_normalize(const char *s)
 			p += 6;
 			continue;
 		}
+		if (starts(p, "\\$")) { /* an escaped dollar sign is still currency */
+			sb_addc(&sb, ' ');
+			p += 2;
+			continue;
+		}
 		if (*p == '$' || isspace((unsigned char)*p)) {
 			sb_addc(&sb, ' ');
 			p++;

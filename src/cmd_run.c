@@ -360,6 +360,7 @@ static int bad(const char *msg, const char *arg)
 	return EXIT_USAGE;
 }
 
+/* 0: run; -1: done, exit 0 (help); > 0: exit with that status. */
 static int parse_options(int argc, char **argv, struct run_opts *o)
 {
 	size_t nfixed = sizeof fixed_options / sizeof fixed_options[0];
@@ -473,7 +474,7 @@ static int parse_options(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'h':
 			usage_run(stdout);
-			ret = EXIT_OK;
+			ret = -1; /* done: exit 0 without running */
 			goto out;
 		case ':':
 			ret = bad("this option needs a value:", argv[optind - 1]);

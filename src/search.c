@@ -345,6 +345,7 @@ void search_request_free(struct request *r)
 
 struct batch {
 	struct search *s;
+	uint64_t out; /* sent and not yet counted */
 	void (*done)(void *ctx, struct request *r);
 	void *ctx;
 };
@@ -352,13 +353,21 @@ struct batch {
 static int batch_may_send(void *ctx)
 {
 	struct batch *b = ctx;
-	return search_budget_left(b->s) && b->s->state == SEARCH_RUNNING;
+	struct search *s = b->s;
+	/* requests are counted when sent, so a request budget is exact */
+	if (s->budget_requests && s->usage.requests + b->out >= s->budget_requests)
+		return 0;
+	if (!search_budget_left(s) || s->state != SEARCH_RUNNING)
+		return 0;
+	b->out++;
+	return 1;
 }
 
 static void batch_done(void *ctx, struct request *r)
 {
 	struct batch *b = ctx;
 	struct search *s = b->s;
+	b->out--;
 	if (r->status != REQ_CANCELLED) {
 		s->usage.requests++;
 		if (r->kind == REQ_PRM || r->kind == REQ_ORM)
@@ -384,7 +393,7 @@ static void batch_done(void *ctx, struct request *r)
 size_t search_batch(struct search *s, struct request *const *reqs, size_t n,
 		    void (*done)(void *ctx, struct request *r), void *ctx)
 {
-	struct batch b = {s, done, ctx};
+	struct batch b = {s, 0, done, ctx};
 	if (n == 0)
 		return 0;
 	/* generation and scoring may go to different servers */

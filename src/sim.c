@@ -674,7 +674,7 @@ struct gen {
 
 static double mistake_prob(const struct sim_problem *p, const struct sim_cfg *c, int j, double temp)
 {
-	double base = (0.02 + 0.035 * p->difficulty) * (0.4 + 0.75 * temp);
+	double base = (0.01 + 0.022 * p->difficulty) * (0.35 + 0.8 * temp);
 	double hard = p->steps[j].op == SIM_MUL || p->steps[j].op == SIM_DIV ? 1.25 : 0.75;
 	return clampd(base * hard * c->error_scale, 0, 0.9);
 }

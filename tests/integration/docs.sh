@@ -1,0 +1,1 @@
+. "$SRCDIR/tests/integration/lib.sh"; done_testing

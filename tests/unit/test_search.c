@@ -1,0 +1,328 @@
+/* search + strategies: the rules of sc and beam, commands, budget and
+ * determinism, on the sim and on a scripted backend whose scores are set
+ * by hand. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend_sim.h"
+#include "search.h"
+#include "tap.h"
+#include "util.h"
+
+/* ---- a scripted backend: step i of a prefix is "<parent text>.<i>";
+ * the PRM score of a text is looked up in a table (0.5 otherwise) ---- */
+struct script {
+	const char *text;
+	double score;
+};
+static const struct script *script_scores;
+static int script_answer_depth = 3; /* steps at this depth state an answer */
+
+static int fake_submit(struct backend *b, struct request *r)
+{
+	(void)b;
+	request_clear_results(r);
+	if (r->kind == REQ_PRM) {
+		r->nscores = r->nsteps;
+		r->scores = calloc(r->nsteps ? r->nsteps : 1, sizeof *r->scores);
+		for (size_t i = 0; i < r->nsteps; i++) {
+			r->scores[i] = 0.5;
+			for (const struct script *s = script_scores; s && s->text; s++)
+				if (!strncmp(r->steps[i], s->text, strlen(s->text)) &&
+				    (r->steps[i][strlen(s->text)] == '\0' || r->steps[i][strlen(s->text)] == ' '))
+					r->scores[i] = s->score;
+		}
+	} else {
+		r->ntexts = (size_t)r->n;
+		r->texts = calloc((size_t)r->n, sizeof *r->texts);
+		r->tokens = calloc((size_t)r->n, sizeof *r->tokens);
+		const char *parent = r->nsteps ? r->steps[r->nsteps - 1] : "s";
+		size_t plen = strcspn(parent, " ");
+		for (int i = 0; i < r->n; i++) {
+			char buf[128];
+			int n = snprintf(buf, sizeof buf, "%.*s.%u", (int)plen, parent, r->sample_offset + (unsigned)i);
+			if ((int)r->nsteps + 1 >= script_answer_depth)
+				snprintf(buf + n, sizeof buf - (size_t)n, " The answer is %u.", (r->sample_offset + (unsigned)i) % 3);
+			r->texts[i] = strdup(buf);
+			r->tokens[i] = 10;
+			r->gen_tokens += 10;
+		}
+	}
+	r->status = REQ_OK;
+	b->inflight++;
+	return 0;
+}
+static int fake_poll(struct backend *b, double t)
+{
+	(void)t;
+	int n = b->inflight;
+	b->inflight = 0;
+	return n;
+}
+static void fake_cancel(struct backend *b, struct request *r) { (void)b; (void)r; }
+static void fake_destroy(struct backend *b) { free(b); }
+static const struct backend_ops fake_ops = {"fake", fake_submit, fake_poll, fake_cancel, fake_destroy};
+
+static struct backend *fake_new(void)
+{
+	struct backend *b = calloc(1, sizeof *b);
+	b->ops = &fake_ops;
+	b->kind = "fake";
+	return b;
+}
+
+/* ---- collecting events ---- */
+struct log {
+	struct strbuf text; /* every event, t left out */
+	int32_t keep[64];
+	size_t nkeep;
+	int prunes_by_search, cmds_by_user, sets;
+	char vote_chosen[64];
+	size_t vote_clusters;
+	unsigned top_count;
+};
+
+static void listen(void *ctx, const struct search *s, const struct event *ev)
+{
+	(void)s;
+	struct log *l = ctx;
+	struct event e = *ev;
+	e.t = 0;
+	event_format(&l->text, &e);
+	if (ev->type == EV_KEEP && l->nkeep == 0)
+		for (size_t i = 0; i < ev->nids && i < 64; i++)
+			l->keep[l->nkeep++] = ev->ids[i];
+	if (ev->type == EV_PRUNE && !ev->by_user)
+		l->prunes_by_search++;
+	if (ev->type == EV_CMD && ev->by_user)
+		l->cmds_by_user++;
+	if (ev->type == EV_SET)
+		l->sets++;
+	if (ev->type == EV_VOTE) {
+		snprintf(l->vote_chosen, sizeof l->vote_chosen, "%s", ev->answer ? ev->answer : "");
+		l->vote_clusters = ev->nclusters;
+		l->top_count = ev->nclusters ? ev->clusters[0].count : 0;
+	}
+}
+
+static struct search *make(const struct strategy_ops *st, struct backend *b, const char *problem,
+			   uint64_t seed, struct log *l)
+{
+	struct search_config cfg = {0};
+	cfg.strategy = st;
+	cfg.problem = problem;
+	cfg.seed = seed;
+	cfg.backend = b;
+	char err[256];
+	struct search *s = search_new(&cfg, err, sizeof err);
+	sb_free(&l->text);
+	memset(l, 0, sizeof *l);
+	sb_init(&l->text);
+	search_set_listener(s, listen, l);
+	return s;
+}
+
+static char *run_text(const struct strategy_ops *st, uint64_t seed)
+{
+	struct sim_cfg c;
+	sim_cfg_default(&c);
+	struct backend *b = backend_sim_new(&c, NULL);
+	struct sim_problem p;
+	sim_problem_generate(seed, 7, &p);
+	struct log l = {0};
+	struct search *s = make(st, b, p.text, seed, &l);
+	search_run(s);
+	search_free(s);
+	backend_free(b);
+	return l.text.s;
+}
+
+int main(void)
+{
+	struct log l = {0};
+	char err[256];
+
+	/* ---- beam survivors for given PRM scores ----
+	 * N=8, M=4: keep N/M = 2 of the 8 first steps.  Scores by hand:
+	 * s.0 .10, s.1 .90, s.2 .50, s.3 .70, s.4 .30, s.5 .95, s.6 .20, s.7 .60
+	 * so the survivors are s.5 (.95) and s.1 (.90), best first; the other
+	 * six are pruned by the search.  Level 2 samples M=4 from each. */
+	static const struct script level1[] = {
+		{"s.0", .10}, {"s.1", .90}, {"s.2", .50}, {"s.3", .70},
+		{"s.4", .30}, {"s.5", .95}, {"s.6", .20}, {"s.7", .60},
+		{"s.5.2", .99}, {"s.1.0", .40}, {NULL, 0}};
+	script_scores = level1;
+	script_answer_depth = 2;
+	struct backend *fb = fake_new();
+	struct search_config cfg = {0};
+	cfg.strategy = &strategy_beam;
+	cfg.problem = "scripted";
+	cfg.backend = fb;
+	cfg.params.v[P_N] = 8;
+	cfg.params.set[P_N] = 1;
+	struct search *s = search_new(&cfg, err, sizeof err);
+	sb_free(&l.text);
+	memset(&l, 0, sizeof l);
+	search_set_listener(s, listen, &l);
+	ok(search_step(s), "level 1 leaves more to do");
+	is_int(l.nkeep, 2, "two beams survive level 1");
+	struct tree *t = search_tree(s);
+	ok(l.nkeep == 2 && !strcmp(tree_node(t, l.keep[0])->text, "s.5") && !strcmp(tree_node(t, l.keep[1])->text, "s.1"),
+	   "they are s.5 (0.95) then s.1 (0.90)");
+	is_int(l.prunes_by_search, 6, "the six others are pruned by the search");
+	search_run(s);
+	/* level 2: 8 candidates, all finished (they state answers); best is
+	 * s.5.2 at 0.99 with answer 2 */
+	is_str(search_final_answer(s), "2", "the best finished candidate answers");
+	is_str(tree_node(t, search_final_node(s))->text, "s.5.2 The answer is 2.", "and it is s.5.2 (PRM 0.99)");
+	ok(tree_node(t, search_final_node(s))->flags & NF_FINAL, "its path is marked final");
+	search_free(s);
+
+	/* --final vote: weighted vote over finished candidates.
+	 * Level 2 children are s.5.0-3 and s.1.0-3; answers are offset%3:
+	 * s.5.0->0 .5, s.5.1->1 .5, s.5.2->2 .99, s.5.3->0 .5,
+	 * s.1.0->0 .4, s.1.1->1 .5, s.1.2->2 .5, s.1.3->0 .5
+	 * weights: "0" = .5+.5+.4+.5 = 1.9, "1" = 1.0, "2" = 1.49 -> "0" wins. */
+	cfg.params.v[P_FINAL] = 1;
+	cfg.params.set[P_FINAL] = 1;
+	s = search_new(&cfg, err, sizeof err);
+	sb_free(&l.text);
+	memset(&l, 0, sizeof l);
+	search_set_listener(s, listen, &l);
+	search_run(s);
+	is_str(search_final_answer(s), "0", "the weighted vote picks 0 (weight 1.9 over 1.49 and 1.0)");
+	is_int(l.vote_clusters, 3, "three answer clusters");
+	search_free(s);
+
+	/* user commands on the beam: set width, expand, prune */
+	cfg.params.set[P_FINAL] = 0;
+	script_answer_depth = 4;
+	s = search_new(&cfg, err, sizeof err);
+	sb_free(&l.text);
+	memset(&l, 0, sizeof l);
+	search_set_listener(s, listen, &l);
+	search_step(s);
+	struct command cmd = {CMD_SET, 0, 0, P_WIDTH, 2, 1};
+	ok(!search_command(s, &cmd, err, sizeof err), "set width 2");
+	size_t before = tree_count(t = search_tree(s));
+	int32_t target = l.keep[0];
+	cmd = (struct command){CMD_EXPAND, target, 3, 0, 0, 1};
+	ok(!search_command(s, &cmd, err, sizeof err), "expand a kept node by 3");
+	is_int(tree_count(t), before + 3, "three new children");
+	is_int(tree_node(t, target)->nchildren, 3, "under that node");
+	ok(!isnan(tree_node(t, (int32_t)before)->prm), "and they are scored");
+	cmd = (struct command){CMD_PRUNE, l.keep[1], 0, 0, 0, 1};
+	ok(!search_command(s, &cmd, err, sizeof err), "prune the other beam");
+	cmd = (struct command){CMD_PRUNE, l.keep[1], 0, 0, 0, 1};
+	ok(search_command(s, &cmd, err, sizeof err) == -1 && strstr(err, "already pruned"), "not twice");
+	cmd = (struct command){CMD_PRUNE, 0, 0, 0, 0, 1};
+	ok(search_command(s, &cmd, err, sizeof err) == -1 && strstr(err, "it is the problem"), "not the problem");
+	is_int(l.cmds_by_user, 1, "the expand is a cmd event by the user");
+	is_int(l.sets, 1, "the set is a set event");
+	ok(strstr(l.text.s, "\"ev\":\"prune\",\"id\":") && strstr(l.text.s, "\"by\":\"user\""), "the prune is journaled as the user's");
+	search_step(s);
+	/* the next level extends the kept beam (minus the pruned one) and
+	 * the three user children, width 2 each */
+	size_t pruned_kids = tree_node(t, l.keep[1])->nchildren;
+	is_int(pruned_kids, 0, "the pruned beam is not extended");
+	search_free(s);
+	backend_free(fb);
+
+	/* ---- sc on the sim ---- */
+	struct sim_cfg sc;
+	sim_cfg_default(&sc);
+	struct backend *b = backend_sim_new(&sc, NULL);
+	s = make(&strategy_sc, b, "What is (17+25)*3-8?", 4, &l);
+	struct command wc = {CMD_SET, 0, 0, P_WIDTH, 2, 1};
+	ok(search_command(s, &wc, err, sizeof err) == -1 && !strcmp(err, "sc does not use width"),
+	   "a parameter the strategy does not read is refused");
+	ok(search_run(s) == 0, "sc runs");
+	is_int(tree_node(search_tree(s), 0)->nchildren, 8, "eight samples by default");
+	ok(l.top_count >= 1 && l.vote_chosen[0], "a vote is cast");
+	is_str(search_final_answer(s), l.vote_chosen, "the final answer is the vote's");
+	ok(search_usage(s)->requests == 8 && search_usage(s)->gen_tokens > 0, "usage counts requests and tokens");
+	search_free(s);
+
+	/* pruning a sample takes it out of the vote */
+	s = make(&strategy_sc, b, "What is (17+25)*3-8?", 4, &l);
+	search_step(s);
+	t = search_tree(s);
+	int32_t first = tree_node(t, 0)->first_child;
+	cmd = (struct command){CMD_PRUNE, first, 0, 0, 0, 1};
+	search_command(s, &cmd, err, sizeof err);
+	search_run(s);
+	unsigned total = 0;
+	char *p = l.text.s;
+	while ((p = strstr(p, "\"count\":"))) {
+		total += (unsigned)atoi(p + 8);
+		p += 8;
+	}
+	is_int(total, 7, "seven votes after pruning one of eight");
+	search_free(s);
+
+	/* vote rules: the largest cluster; ties to the first to appear */
+	struct tree *vt = tree_new();
+	tree_add(vt, NODE_NONE, NODE_PROBLEM, "p", 1);
+	const char *answers[] = {"3", "5", "5.0", "3", "7"};
+	int32_t ids[5];
+	for (int i = 0; i < 5; i++) {
+		ids[i] = tree_add(vt, 0, NODE_STEP, "x", 1);
+		tree_set_answer(vt, ids[i], answers[i]);
+	}
+	struct vote_cluster *vc;
+	size_t nc = vote_clusters(vt, ids, NULL, 5, &vc);
+	is_int(nc, 3, "5 and 5.0 are one cluster");
+	is_str(vc[vote_winner(vc, nc, 0)].answer, "3", "a 2-2 tie goes to the answer seen first");
+	double w[] = {0.1, 0.5, 0.4, 0.1, 0.3};
+	vote_free(vc, nc);
+	nc = vote_clusters(vt, ids, w, 5, &vc);
+	is_str(vc[vote_winner(vc, nc, 1)].answer, "5", "by weight 5 wins (0.9 against 0.2 and 0.3)");
+	vote_free(vc, nc);
+	tree_free(vt);
+
+	/* ---- budget ---- */
+	struct search_config bc = {0};
+	bc.strategy = &strategy_beam;
+	struct sim_problem sp;
+	sim_problem_generate(11, 9, &sp);
+	bc.problem = sp.text;
+	bc.seed = 11;
+	bc.backend = b;
+	s = search_new(&bc, err, sizeof err);
+	search_run(s);
+	uint64_t full = search_usage(s)->gen_tokens;
+	search_free(s);
+	bc.budget_tokens = full / 3;
+	s = search_new(&bc, err, sizeof err);
+	search_run(s);
+	uint64_t used = search_usage(s)->gen_tokens;
+	ok(used < full && used >= full / 3, "a token budget stops the search (%llu of %llu, budget %llu)",
+	   (unsigned long long)used, (unsigned long long)full, (unsigned long long)full / 3);
+	ok(search_state(s) == SEARCH_DONE, "and it still ends with a final event");
+	search_free(s);
+	bc.budget_tokens = 0;
+	bc.budget_requests = 5;
+	s = search_new(&bc, err, sizeof err);
+	search_run(s);
+	is_int(search_usage(s)->requests, 5, "a request budget is exact");
+	search_free(s);
+	backend_free(b);
+	sb_free(&l.text);
+
+	/* ---- determinism: same options and seed, same events ---- */
+	char *a1 = run_text(&strategy_beam, 21), *a2 = run_text(&strategy_beam, 21);
+	char *a3 = run_text(&strategy_beam, 22);
+	ok(a1 && a2 && !strcmp(a1, a2), "a seeded beam search repeats itself exactly");
+	ok(strcmp(a1, a3), "another seed searches differently");
+	free(a1);
+	free(a2);
+	free(a3);
+	a1 = run_text(&strategy_sc, 5);
+	a2 = run_text(&strategy_sc, 5);
+	ok(!strcmp(a1, a2), "a seeded self-consistency run repeats itself exactly");
+	free(a1);
+	free(a2);
+	return tap_done();
+}

@@ -1,0 +1,64 @@
+/* util: strings, JSON encoding, the seeded generator. */
+#include <math.h>
+#include <string.h>
+
+#include "tap.h"
+#include "util.h"
+
+int main(void)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_printf(&sb, "%d-%s", 42, "x");
+	sb_adds(&sb, "yz");
+	is_str(sb.s, "42-xyz", "sb_printf and sb_adds append");
+	sb_reset(&sb);
+	sb_add_json_string(&sb, "a\"b\\c\n\t\x01", 8);
+	is_str(sb.s, "\"a\\\"b\\\\c\\n\\t\\u0001\"", "JSON escapes quote, backslash, controls");
+	sb_reset(&sb);
+	sb_add_json_string(&sb, "x\xff" "y\xc3\xa9", 5);
+	is_str(sb.s, "\"x\xef\xbf\xbdy\xc3\xa9\"", "invalid UTF-8 becomes U+FFFD, valid stays");
+	sb_reset(&sb);
+	sb_add_json_string(&sb, "\xed\xa0\x80", 3);
+	is_str(sb.s, "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"", "an encoded surrogate is not valid UTF-8");
+	sb_reset(&sb);
+	sb_add_json_number(&sb, 0.1);
+	sb_addc(&sb, ' ');
+	sb_add_json_number(&sb, 3);
+	sb_addc(&sb, ' ');
+	sb_add_json_number(&sb, NAN);
+	sb_addc(&sb, ' ');
+	sb_add_json_number(&sb, 1.0 / 3.0);
+	is_str(sb.s, "0.1 3 null 0.3333333333333333", "numbers: shortest exact form, NaN as null");
+	sb_free(&sb);
+
+	struct rng a, b;
+	rng_seed(&a, 7);
+	rng_seed(&b, 7);
+	int same = 1;
+	for (int i = 0; i < 1000; i++)
+		same &= rng_next(&a) == rng_next(&b);
+	ok(same, "the same seed gives the same stream");
+	rng_seed(&b, 8);
+	ok(rng_next(&a) != rng_next(&b), "another seed gives another stream");
+	rng_seed(&a, 1);
+	is_int(rng_next(&a), 0xb3f2af6d0fc710c5ull, "the stream is fixed across platforms (xoshiro256**)");
+	double sum = 0, sq = 0;
+	int in_range = 1;
+	for (int i = 0; i < 20000; i++) {
+		double n = rng_normal(&a);
+		sum += n;
+		sq += n * n;
+		int r = rng_range(&a, 3, 5);
+		in_range &= r >= 3 && r <= 5;
+	}
+	is_num(sum / 20000, 0, 0.03, "normal draws have mean 0");
+	is_num(sqrt(sq / 20000), 1, 0.03, "normal draws have sd 1");
+	ok(in_range, "rng_range stays within its bounds");
+	ok(hash_str(0, "abc") == hash_str(0, "abc") && hash_str(0, "abc") != hash_str(0, "abd"),
+	   "hash_str is stable and sensitive");
+	is_int(utf8_seq_len((const unsigned char *)"\xe2\x88\x92", 3), 3, "a 3-byte sequence");
+	is_int(utf8_seq_len((const unsigned char *)"\xe2\x88", 2), 0, "a cut sequence is invalid");
+	is_int(utf8_seq_len((const unsigned char *)"\xc0\xaf", 2), 0, "an overlong form is invalid");
+	return tap_done();
+}
