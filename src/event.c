@@ -33,7 +33,8 @@ const char *event_type_doc(enum ev_type t)
 int event_type_parse(const char *s, size_t len)
 {
 	for (int i = 0; i < EV_COUNT; i++)
-		if (strlen(type_names[i]) == len && !memcmp(type_names[i], s, len))
+		if (len && type_names[i][0] == s[0] && strlen(type_names[i]) == len &&
+		    !memcmp(type_names[i], s, len))
 			return i;
 	return -1;
 }
@@ -202,13 +203,18 @@ void event_format(struct strbuf *sb, const struct event *ev)
 
 /* ---- reading ---- */
 
+/* The field helpers are always inlined so that each literal key's length
+ * and comparison fold at compile time: loading a journal runs them ten
+ * times a line. */
+#define DECODER_HELPER static inline __attribute__((always_inline))
+
 struct decoder {
 	const struct jobject *o;
 	char *err;
 	size_t errlen;
 };
 
-static const struct jfield *want(struct decoder *d, const char *k, enum jtype t,
+DECODER_HELPER const struct jfield *want(struct decoder *d, const char *k, enum jtype t,
 				 int required)
 {
 	const struct jfield *f = jobject_get(d->o, k);
@@ -226,7 +232,7 @@ static const struct jfield *want(struct decoder *d, const char *k, enum jtype t,
 
 /* A field that is absent is fine; one that is present with the wrong type
  * is an error.  Returns -1 on error, 0 absent, 1 present. */
-static int opt(struct decoder *d, const char *k, enum jtype t, const struct jfield **out)
+DECODER_HELPER int opt(struct decoder *d, const char *k, enum jtype t, const struct jfield **out)
 {
 	const struct jfield *f = jobject_get(d->o, k);
 	*out = NULL;
@@ -240,7 +246,7 @@ static int opt(struct decoder *d, const char *k, enum jtype t, const struct jfie
 	return 1;
 }
 
-static int get_int(struct decoder *d, const char *k, int64_t lo, int64_t hi,
+DECODER_HELPER int get_int(struct decoder *d, const char *k, int64_t lo, int64_t hi,
 		   int required, int64_t *out)
 {
 	const struct jfield *f;
@@ -256,7 +262,7 @@ static int get_int(struct decoder *d, const char *k, int64_t lo, int64_t hi,
 	return 1;
 }
 
-static int get_num(struct decoder *d, const char *k, int required, double *out)
+DECODER_HELPER int get_num(struct decoder *d, const char *k, int required, double *out)
 {
 	const struct jfield *f;
 	int r = required ? ((f = want(d, k, JT_NUMBER, 1)) ? 1 : -1)
@@ -266,7 +272,7 @@ static int get_num(struct decoder *d, const char *k, int required, double *out)
 	return r;
 }
 
-static int get_str(struct decoder *d, const char *k, int required,
+DECODER_HELPER int get_str(struct decoder *d, const char *k, int required,
 		   struct strbuf *sb, const char **out)
 {
 	const struct jfield *f;
@@ -283,7 +289,26 @@ static int get_str(struct decoder *d, const char *k, int required,
 	return 1;
 }
 
-static int get_by(struct decoder *d, struct event_scratch *sc, int *by_user)
+/* Rounds to 6 significant digits: more than any scorer means, and it
+ * keeps the journal short and exactly reproducible on replay. */
+static double round6(double v)
+{
+	if (!isfinite(v) || v == 0)
+		return v;
+	char buf[32];
+	snprintf(buf, sizeof buf, "%.6g", v);
+	return strtod(buf, NULL);
+}
+
+void event_round(struct event *ev)
+{
+	ev->prm = round6(ev->prm);
+	ev->orm = round6(ev->orm);
+	ev->value = round6(ev->value);
+	ev->uct = round6(ev->uct);
+}
+
+DECODER_HELPER int get_by(struct decoder *d, struct event_scratch *sc, int *by_user)
 {
 	const char *by = NULL;
 	if (get_str(d, "by", 1, &sc->param, &by) < 0)
@@ -443,7 +468,7 @@ int event_parse(const char *line, size_t len, struct event *ev,
 			ev->parent = (int32_t)v;
 		if (get_str(&d, "kind", 1, &sc->reason, &kind) < 0)
 			return -1;
-		int k = node_kind_parse(kind, strlen(kind));
+		int k = node_kind_parse(kind, sc->reason.len);
 		if (k < 0) {
 			snprintf(err, errlen, "unknown node kind \"%.40s\"", kind);
 			return -1;

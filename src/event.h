@@ -79,6 +79,10 @@ const char *event_type_name(enum ev_type t);
 const char *event_type_doc(enum ev_type t);
 int event_type_parse(const char *s, size_t len);
 
+/* Rounds the scores, value and UCT of ev to 6 significant digits; the
+ * search does this before applying an event, so a live tree and its
+ * replay hold the same numbers. */
+void event_round(struct event *ev);
 /* Appends ev as one JSON line (with its newline). */
 void event_format(struct strbuf *sb, const struct event *ev);
 

@@ -1,5 +1,6 @@
 #include "jscan.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,12 +39,29 @@ static int hexval(char c)
 	return -1;
 }
 
+/* 1 for bytes that stand for themselves inside a string: printable ASCII
+ * but the quote and the backslash.  The common case costs one load. */
+static const unsigned char plain_byte[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 static int scan_string(struct scanner *sc, int *escaped)
 {
 	/* at the opening quote */
 	sc->p++;
 	*escaped = 0;
 	while (sc->p < sc->end) {
+		while (sc->p < sc->end && plain_byte[(unsigned char)*sc->p])
+			sc->p++;
+		if (sc->p >= sc->end)
+			break;
 		unsigned char c = (unsigned char)*sc->p;
 		if (c == '"') {
 			sc->p++;
@@ -85,18 +103,42 @@ static int scan_string(struct scanner *sc, int *escaped)
 	return fail(sc, "unterminated string");
 }
 
+static double slow_number(const char *s, size_t n)
+{
+	char buf[64];
+	if (n < sizeof buf) {
+		memcpy(buf, s, n);
+		buf[n] = '\0';
+		return strtod(buf, NULL);
+	}
+	char *tmp = xstrndup(s, n);
+	double v = strtod(tmp, NULL);
+	free(tmp);
+	return v;
+}
+
+/* Validates a JSON number and, when out is given, computes its value.
+ * Most numbers in a journal are short (ids, "t", scores), and for those an
+ * exact integer mantissa divided by an exact power of ten is correctly
+ * rounded (Clinger's fast path), so strtod is needed only for the rest. */
 static int scan_number(struct scanner *sc, double *out)
 {
+	static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+				       1e11, 1e12, 1e13, 1e14, 1e15};
 	const char *start = sc->p;
-	if (sc->p < sc->end && *sc->p == '-')
-		sc->p++;
+	uint64_t mant = 0;
+	int digits = 0, frac = 0, slow = 0;
+	int neg = sc->p < sc->end && *sc->p == '-';
+	sc->p += neg;
 	if (sc->p >= sc->end)
 		return fail(sc, "bad number");
 	if (*sc->p == '0') {
 		sc->p++;
 	} else if (*sc->p >= '1' && *sc->p <= '9') {
-		while (sc->p < sc->end && *sc->p >= '0' && *sc->p <= '9')
-			sc->p++;
+		while (sc->p < sc->end && *sc->p >= '0' && *sc->p <= '9') {
+			mant = mant * 10 + (uint64_t)(*sc->p++ - '0');
+			digits++;
+		}
 	} else {
 		return fail(sc, "bad number");
 	}
@@ -104,10 +146,15 @@ static int scan_number(struct scanner *sc, double *out)
 		sc->p++;
 		if (sc->p >= sc->end || *sc->p < '0' || *sc->p > '9')
 			return fail(sc, "bad number");
-		while (sc->p < sc->end && *sc->p >= '0' && *sc->p <= '9')
-			sc->p++;
+		while (sc->p < sc->end && *sc->p >= '0' && *sc->p <= '9') {
+			if (mant || *sc->p != '0')
+				digits++;
+			mant = mant * 10 + (uint64_t)(*sc->p++ - '0');
+			frac++;
+		}
 	}
 	if (sc->p < sc->end && (*sc->p == 'e' || *sc->p == 'E')) {
+		slow = 1;
 		sc->p++;
 		if (sc->p < sc->end && (*sc->p == '+' || *sc->p == '-'))
 			sc->p++;
@@ -117,17 +164,11 @@ static int scan_number(struct scanner *sc, double *out)
 			sc->p++;
 	}
 	if (out) {
-		char buf[64];
-		size_t n = (size_t)(sc->p - start);
-		if (n >= sizeof buf) {
-			*out = 0; /* absurdly long literal: validated, value unused */
-			char *tmp = xstrndup(start, n);
-			*out = strtod(tmp, NULL);
-			free(tmp);
+		if (slow || digits > 15 || frac > 15) {
+			*out = slow_number(start, (size_t)(sc->p - start));
 		} else {
-			memcpy(buf, start, n);
-			buf[n] = '\0';
-			*out = strtod(buf, NULL);
+			double v = (double)mant / pow10[frac];
+			*out = neg ? -v : v;
 		}
 	}
 	return 0;
@@ -318,15 +359,6 @@ int jscan_value(const char *s, size_t len, char *err, size_t errlen)
 	if (sc.p != sc.end)
 		return fail(&sc, "text after the value");
 	return 0;
-}
-
-const struct jfield *jobject_get(const struct jobject *o, const char *key)
-{
-	size_t kl = strlen(key);
-	for (size_t i = 0; i < o->n; i++)
-		if (o->f[i].keylen == kl && !memcmp(o->f[i].key, key, kl))
-			return &o->f[i];
-	return NULL;
 }
 
 static void add_utf8(struct strbuf *out, unsigned cp)

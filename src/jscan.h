@@ -38,7 +38,21 @@ int jscan_object(const char *s, size_t len, struct jobject *o, char *err,
 /* Validates s[0..len) as one JSON value of any type. */
 int jscan_value(const char *s, size_t len, char *err, size_t errlen);
 
-const struct jfield *jobject_get(const struct jobject *o, const char *key);
+/* Inline, so that a literal key's length and comparison fold at compile
+ * time. */
+static inline const struct jfield *jobject_getn(const struct jobject *o, const char *key,
+						size_t kl)
+{
+	for (size_t i = 0; i < o->n; i++)
+		if (o->f[i].keylen == kl && !__builtin_memcmp(o->f[i].key, key, kl))
+			return &o->f[i];
+	return (const struct jfield *)0;
+}
+
+static inline const struct jfield *jobject_get(const struct jobject *o, const char *key)
+{
+	return jobject_getn(o, key, __builtin_strlen(key));
+}
 /* Decodes a string field (raw, quotes included) into out (appended). */
 void jstring_decode(const char *raw, size_t rawlen, struct strbuf *out);
 

@@ -44,7 +44,9 @@ static void emit(struct search *s, struct event *ev)
 {
 	char err[256];
 	ev->seq = ++s->seq;
-	ev->t = util_now() - s->t0;
+	/* whole milliseconds, as the journal stores them */
+	ev->t = floor((util_now() - s->t0) * 1000.0) / 1000.0;
+	event_round(ev);
 	if (event_apply(s->tree, ev, err, sizeof err)) {
 		/* a strategy asked for something impossible: a bug, but
 		 * the journal so far stays valid */

@@ -40,7 +40,8 @@ const char *node_kind_name(enum node_kind k)
 int node_kind_parse(const char *s, size_t len)
 {
 	for (int i = 0; i < NODE_KIND_COUNT; i++)
-		if (strlen(kind_names[i]) == len && !memcmp(kind_names[i], s, len))
+		if (len && kind_names[i][0] == s[0] && strlen(kind_names[i]) == len &&
+		    !memcmp(kind_names[i], s, len))
 			return i;
 	return -1;
 }
