@@ -123,6 +123,8 @@ struct run_opts {
 
 struct printer {
 	int show, quiet, tty;
+	int32_t pruned[16]; /* prunes by the search, shown on one line */
+	size_t npruned, more_pruned;
 	double last_draw;
 	FILE *f;
 };
@@ -134,10 +136,31 @@ static void bar(FILE *f, double v)
 		fputs(i < full ? "\xE2\x96\x88" : "\xE2\x96\x91", f);
 }
 
+static void flush_pruned(struct printer *p)
+{
+	if (!p->npruned)
+		return;
+	fprintf(p->f, "   pruned by the search:");
+	for (size_t i = 0; i < p->npruned; i++)
+		fprintf(p->f, " #%d", p->pruned[i]);
+	if (p->more_pruned)
+		fprintf(p->f, " and %zu more", p->more_pruned);
+	fputc('\n', p->f);
+	p->npruned = p->more_pruned = 0;
+}
+
 static void show_event(struct printer *p, const struct search *s, const struct event *ev)
 {
 	const struct tree *t = search_tree(s);
 	FILE *f = p->f;
+	if (ev->type == EV_PRUNE && !ev->by_user) {
+		if (p->npruned < sizeof p->pruned / sizeof p->pruned[0])
+			p->pruned[p->npruned++] = ev->id;
+		else
+			p->more_pruned++;
+		return;
+	}
+	flush_pruned(p);
 	switch (ev->type) {
 	case EV_UNIT:
 		fprintf(f, "\xE2\x94\x80\xE2\x94\x80 %s %lld \xE2\x94\x80\xE2\x94\x80\n", ev->reason,
@@ -172,7 +195,7 @@ static void show_event(struct printer *p, const struct search *s, const struct e
 		fputc('\n', f);
 		break;
 	case EV_PRUNE:
-		fprintf(f, "   pruned #%d (by the %s)\n", ev->id, ev->by_user ? "user" : "search");
+		fprintf(f, "   pruned #%d by the user\n", ev->id);
 		break;
 	case EV_VOTE:
 		fprintf(f, "   votes:");
@@ -602,7 +625,7 @@ int cmd_run(int argc, char **argv)
 	}
 	if (!o.quiet)
 		fprintf(stderr, "canopy: journal %s\n", trace);
-	struct printer pr = {o.show, o.quiet, isatty(2), 0, stderr};
+	struct printer pr = {.show = o.show, .quiet = o.quiet, .tty = isatty(2), .f = stderr};
 	search_set_listener(s, on_event, &pr);
 	int rc = search_run(s);
 	if (pr.tty && !o.show && !o.quiet)

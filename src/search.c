@@ -333,7 +333,10 @@ void search_request(struct search *s, struct request *r, enum req_kind kind, int
 	r->temperature = s->params.v[P_TEMPERATURE];
 	r->top_p = s->params.v[P_TOP_P];
 	r->max_tokens = (int)s->params.v[P_MAX_TOKENS];
-	r->seed = s->seed;
+	/* each node samples on its own, as separate requests to a server
+	 * would, even when two prefixes read the same; a scorer is a
+	 * function of the text, so it keeps the run's seed */
+	r->seed = kind == REQ_PRM || kind == REQ_ORM ? s->seed : hash_u64(s->seed, (uint64_t)node);
 	r->sample_offset = n ? n->nchildren : 0;
 	r->node = node;
 }
