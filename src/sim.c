@@ -785,7 +785,8 @@ static char *continue_solution(const struct sim_problem *p, const struct sim_cfg
 	size_t cap = nsteps + SIM_MAX_STEPS + 4, n = nsteps;
 	const char **all = xcalloc(cap, sizeof *all);
 	char **mine = xcalloc(cap, sizeof *mine);
-	memcpy(all, steps, nsteps * sizeof *all);
+	if (nsteps)
+		memcpy(all, steps, nsteps * sizeof *all);
 	struct strbuf sb;
 	sb_init(&sb);
 	for (int k = 0; n < cap; k++) {

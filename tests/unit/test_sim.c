@@ -172,7 +172,6 @@ int main(void)
 	}
 	ok(nr > 20 && nw > 20 && right / nr > wrong / nw + 0.3,
 	   "the ORM prefers right solutions (%.2f vs %.2f)", right / nr, wrong / nw);
-	free(sol);
 
 	/* critic: finds the first wrong step with the configured recall */
 	int found = 0, trials = 500;
@@ -204,6 +203,7 @@ int main(void)
 	ok(sim_steps_correct(&p, rs, rn), "a refinement that fixes the flagged step is correct");
 	free(ref);
 	free(crit);
+	free(sol); /* the steps in all[] point into it */
 
 	/* ---- rStar actions ---- */
 	rng_seed(&r, 5);
