@@ -17,6 +17,8 @@
 	X(REPHRASE, "rephrase")           \
 	X(CRITIQUE, "critique")           \
 	X(REFINE, "refine")               \
+	X(JUDGE, "judge")                 \
+	X(REVIEW, "review")               \
 	X(PRM, "prm")                     \
 	X(ORM, "orm")
 
@@ -36,6 +38,8 @@ struct request {
 	const char *const *steps; /* the path so far, after the problem */
 	size_t nsteps;
 	const char *feedback; /* the critique a refinement answers */
+	const double *step_scores; /* review: the PRM's score of each step */
+	int self;             /* critique: the actor critiques itself */
 	int n;                /* samples wanted */
 	double temperature, top_p;
 	int max_tokens;

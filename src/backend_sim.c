@@ -64,7 +64,12 @@ static char *generate_one(struct sim_backend *sb, const struct request *r, struc
 	case REQ_SUBQUESTION: return sim_subquestion(p, c, r->steps, r->nsteps, r->temperature, rng);
 	case REQ_REANSWER: return sim_reanswer(p, c, r->steps, r->nsteps, r->temperature, rng);
 	case REQ_REPHRASE: return sim_rephrase(p);
-	case REQ_CRITIQUE: return sim_critique(p, c, r->steps, r->nsteps, rng);
+	case REQ_CRITIQUE:
+		return r->self ? sim_self_critique(p, c, r->steps, r->nsteps, rng)
+			       : sim_critique(p, c, r->steps, r->nsteps, rng);
+	case REQ_REVIEW:
+		return sim_review(p, c, r->steps, r->step_scores, r->nsteps, rng);
+	case REQ_JUDGE: return sim_judge(p, c, r->steps, r->nsteps, rng);
 	case REQ_REFINE:
 		return sim_refine(p, c, r->steps, r->nsteps, r->feedback ? r->feedback : "",
 				  r->temperature, rng);

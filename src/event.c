@@ -52,6 +52,19 @@ void event_init(struct event *ev, enum ev_type type)
 
 /* ---- writing ---- */
 
+/* Rounds to 6 significant digits: more than any scorer means, and it
+ * keeps the journal short and exactly reproducible on replay. */
+static double round6(double v)
+{
+	if (!isfinite(v) || v == 0)
+		return v;
+	char buf[32];
+	snprintf(buf, sizeof buf, "%.6g", v);
+	return strtod(buf, NULL);
+}
+
+
+
 static void key(struct strbuf *sb, const char *k)
 {
 	sb_addc(sb, ',');
@@ -195,6 +208,33 @@ void event_format(struct strbuf *sb, const struct event *ev)
 		put_str(sb, "value", ev->reason);
 		put_by(sb, ev->by_user);
 		break;
+	case EV_ALLOC:
+		put_int(sb, "id", ev->id);
+		put_int(sb, "n", ev->n);
+		if (!isnan(ev->value))
+			put_num(sb, "r", ev->value);
+		break;
+	case EV_SELECT:
+		put_int(sb, "id", ev->id);
+		if (!isnan(ev->uct))
+			put_num(sb, "uct", ev->uct);
+		break;
+	case EV_VERDICT:
+		put_str(sb, "what", ev->reason);
+		put_str(sb, "label", ev->label);
+		if (ev->id != NODE_NONE)
+			put_int(sb, "id", ev->id);
+		key(sb, "values");
+		sb_addc(sb, '{');
+		for (size_t i = 0; i < ev->nvals; i++) {
+			if (i)
+				sb_addc(sb, ',');
+			sb_add_json_string(sb, ev->keys[i], strlen(ev->keys[i]));
+			sb_addc(sb, ':');
+			sb_add_json_number(sb, round6(ev->vals[i]));
+		}
+		sb_addc(sb, '}');
+		break;
 	case EV_COUNT:
 		break;
 	}
@@ -287,17 +327,6 @@ DECODER_HELPER int get_str(struct decoder *d, const char *k, int required,
 		sb_add(sb, f->raw + 1, f->rawlen - 2);
 	*out = sb->s;
 	return 1;
-}
-
-/* Rounds to 6 significant digits: more than any scorer means, and it
- * keeps the journal short and exactly reproducible on replay. */
-static double round6(double v)
-{
-	if (!isfinite(v) || v == 0)
-		return v;
-	char buf[32];
-	snprintf(buf, sizeof buf, "%.6g", v);
-	return strtod(buf, NULL);
 }
 
 void event_round(struct event *ev)
@@ -428,6 +457,44 @@ static int parse_vote(struct decoder *d, struct event *ev, struct event_scratch 
 	return r;
 }
 
+/* "values": {"name": number, ...} */
+static int parse_values(struct decoder *d, struct event *ev, struct event_scratch *sc)
+{
+	const struct jfield *f = want(d, "values", JT_OBJECT, 1);
+	if (!f)
+		return -1;
+	cJSON *o = cJSON_ParseWithLength(f->raw, f->rawlen);
+	if (!o) {
+		snprintf(d->err, d->errlen, "field \"values\" is not valid");
+		return -1;
+	}
+	size_t n = (size_t)cJSON_GetArraySize(o), i = 0;
+	for (size_t k = 0; k < sc->nvals_cap; k++)
+		free(sc->keys[k]);
+	if (n > sc->nvals_cap) {
+		sc->keys = xrealloc(sc->keys, n * sizeof *sc->keys);
+		sc->vals = xrealloc(sc->vals, n * sizeof *sc->vals);
+		sc->nvals_cap = n;
+	}
+	memset(sc->keys, 0, sc->nvals_cap * sizeof *sc->keys);
+	const cJSON *it;
+	int r = 0;
+	cJSON_ArrayForEach(it, o) {
+		if (!cJSON_IsNumber(it)) {
+			snprintf(d->err, d->errlen, "value \"%.40s\" is not a number", it->string);
+			r = -1;
+			break;
+		}
+		sc->keys[i] = xstrdup(it->string);
+		sc->vals[i++] = it->valuedouble;
+	}
+	cJSON_Delete(o);
+	ev->keys = (const char *const *)sc->keys;
+	ev->vals = sc->vals;
+	ev->nvals = i;
+	return r;
+}
+
 int event_parse(const char *line, size_t len, struct event *ev,
 		struct event_scratch *sc, char *err, size_t errlen)
 {
@@ -495,6 +562,8 @@ int event_parse(const char *line, size_t len, struct event *ev,
 	case EV_STATS:
 	case EV_PRUNE:
 	case EV_ANSWER:
+	case EV_ALLOC:
+	case EV_SELECT:
 		if (get_int(&d, "id", 0, INT32_MAX, 1, &v) < 0)
 			return -1;
 		ev->id = (int32_t)v;
@@ -593,6 +662,21 @@ int event_parse(const char *line, size_t len, struct event *ev,
 		if (get_str(&d, "param", 1, &sc->param, &ev->param) < 0)
 			return -1;
 		return get_str(&d, "value", 1, &sc->reason, &ev->reason) < 0 ? -1 : 0;
+	case EV_ALLOC:
+		if (get_int(&d, "n", 0, INT32_MAX, 1, &ev->n) < 0)
+			return -1;
+		return get_num(&d, "r", 0, &ev->value) < 0 ? -1 : 0;
+	case EV_SELECT:
+		return get_num(&d, "uct", 0, &ev->uct) < 0 ? -1 : 0;
+	case EV_VERDICT:
+		if (get_str(&d, "what", 1, &sc->reason, &ev->reason) < 0 ||
+		    get_str(&d, "label", 1, &sc->label, &ev->label) < 0)
+			return -1;
+		if ((r = get_int(&d, "id", 0, INT32_MAX, 0, &v)) < 0)
+			return -1;
+		if (r)
+			ev->id = (int32_t)v;
+		return parse_values(&d, ev, sc);
 	default:
 		return 0;
 	}
@@ -605,6 +689,11 @@ void event_scratch_free(struct event_scratch *sc)
 	sb_free(&sc->reason);
 	sb_free(&sc->param);
 	sb_free(&sc->cluster_text);
+	sb_free(&sc->label);
+	for (size_t k = 0; k < sc->nvals_cap; k++)
+		free(sc->keys[k]);
+	free(sc->keys);
+	free(sc->vals);
 	free(sc->ids);
 	free(sc->clusters);
 	memset(sc, 0, sizeof *sc);
@@ -650,6 +739,8 @@ int event_apply(struct tree *t, const struct event *ev, char *err, size_t errlen
 	case EV_STATS:
 	case EV_PRUNE:
 	case EV_ANSWER:
+	case EV_ALLOC:
+	case EV_SELECT:
 		if (!(n = tree_node(t, ev->id)))
 			return no_node(err, errlen, what, ev->id);
 		break;
@@ -658,6 +749,7 @@ int event_apply(struct tree *t, const struct event *ev, char *err, size_t errlen
 			return no_node(err, errlen, what, ev->id);
 		tree_mark_final(t, ev->id);
 		return 0;
+	case EV_VERDICT:
 	case EV_ERROR:
 	case EV_CMD:
 		if (ev->id != NODE_NONE && !tree_node(t, ev->id))

@@ -25,7 +25,10 @@
 	X(KEEP, "keep", "the nodes that survived a selection")              \
 	X(VOTE, "vote", "the answer clusters of a vote")                    \
 	X(CMD, "cmd", "a command (expand, focus, step, pause, resume)")     \
-	X(SET, "set", "a parameter changed")
+	X(SET, "set", "a parameter changed")                                \
+	X(ALLOC, "alloc", "REBASE allotted children to a node")             \
+	X(SELECT, "select", "MCTS selection descended into a node")         \
+	X(VERDICT, "verdict", "a judgement, with the numbers behind it")
 
 enum ev_type {
 #define X(id, name, doc) EV_##id,
@@ -62,6 +65,10 @@ struct event {
 	const char *answer; /* answer, final */
 	const char *reason; /* final reason, unit "what", set value */
 	const char *param;  /* set */
+	const char *label;  /* verdict: what was decided */
+	const char *const *keys; /* verdict: named numbers behind it */
+	const double *vals;
+	size_t nvals;
 	double prm, orm, value, uct;
 	uint32_t visits, tokens;
 	int64_t n;   /* unit number, cmd count, keep level */
@@ -95,6 +102,10 @@ struct event_scratch {
 	struct vote_cluster *clusters;
 	size_t clusters_cap;
 	struct strbuf cluster_text; /* answers of clusters, NUL-separated */
+	struct strbuf label;
+	char **keys; /* verdict values */
+	double *vals;
+	size_t nvals_cap;
 };
 
 void event_scratch_free(struct event_scratch *sc);

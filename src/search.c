@@ -9,11 +9,9 @@
 
 #include "answer.h"
 #include "trace.h"
+#include "config.h"
 #include "util.h"
 
-#ifndef VERSION
-#define VERSION "dev"
-#endif
 
 struct search {
 	const struct strategy_ops *strategy;
@@ -65,6 +63,11 @@ static void emit(struct search *s, struct event *ev)
 		s->listener(s->lctx, s, ev);
 }
 
+void search_emit(struct search *s, struct event *ev)
+{
+	emit(s, ev);
+}
+
 static cJSON *make_header(struct search *s, cJSON *backend_json)
 {
 	cJSON *h = cJSON_CreateObject();
@@ -103,7 +106,7 @@ static cJSON *make_header(struct search *s, cJSON *backend_json)
 		cJSON_AddNumberToObject(b, "tokens", (double)s->budget_tokens);
 	if (s->budget_requests)
 		cJSON_AddNumberToObject(b, "requests", (double)s->budget_requests);
-	cJSON_AddStringToObject(h, "version", VERSION);
+	cJSON_AddStringToObject(h, "version", PACKAGE_VERSION);
 	char when[32];
 	time_t now = time(NULL);
 	struct tm tm;

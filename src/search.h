@@ -74,6 +74,8 @@ size_t search_batch(struct search *s, struct request *const *reqs, size_t n,
 void search_request_free(struct request *r);
 
 /* ---- for strategies: recording ---- */
+/* Stamps, applies, journals and announces any prepared event. */
+void search_emit(struct search *s, struct event *ev);
 int32_t search_add_node(struct search *s, int32_t parent, enum node_kind kind,
 			const char *text, size_t len, uint32_t tokens);
 /* Splits a generated text into steps (blank lines or "Step k:" markers),

@@ -922,8 +922,11 @@ static void explain(struct strbuf *sb, const struct sim_problem *p, const struct
 	}
 }
 
-char *sim_critique(const struct sim_problem *p, const struct sim_cfg *c,
-		   const char *const *steps, size_t nsteps, struct rng *r)
+/* A critique in the MathCritique shape.  recall(i) is the chance of
+ * noticing that step i, the first wrong one, is wrong. */
+static char *critique_with(const struct sim_problem *p, const struct sim_cfg *c,
+			   const char *const *steps, size_t nsteps, const double *scores,
+			   double recall, struct rng *r)
 {
 	struct step_info *info = xcalloc(nsteps ? nsteps : 1, sizeof *info);
 	struct sim_state st;
@@ -932,7 +935,11 @@ char *sim_critique(const struct sim_problem *p, const struct sim_cfg *c,
 	for (size_t i = 0; i < nsteps && first < 0; i++)
 		if (info[i].v != SV_OK && info[i].v != SV_NONE)
 			first = (long)i;
-	int found = first >= 0 && rng_uniform(r) < c->critic_recall;
+	if (first >= 0 && scores && scores[first] >= 0.6)
+		recall *= 0.3; /* a step the PRM liked gets only a glance */
+	if (first >= 0 && info[first].trap)
+		recall *= 0.7; /* a plausible wrong quantity is harder to see */
+	int found = first >= 0 && rng_uniform(r) < recall;
 	long false_flag = -1;
 	if (first < 0 && nsteps && rng_uniform(r) < c->critic_false)
 		false_flag = rng_range(r, 0, (int)nsteps - 1);
@@ -946,7 +953,10 @@ char *sim_critique(const struct sim_problem *p, const struct sim_cfg *c,
 			while (*t == ' ')
 				t++;
 		}
-		sb_printf(&sb, "%sStep %zu: %s\n", i ? "\n" : "", i + 1, t);
+		sb_printf(&sb, "%sStep %zu: %s", i ? "\n" : "", i + 1, t);
+		if (scores)
+			sb_printf(&sb, " (Score: %d/10)", (int)lround(scores[i] * 10));
+		sb_addc(&sb, '\n');
 		if (found && (long)i == first) {
 			sb_adds(&sb, "Correctness of the step: Wrong\nExplanation: ");
 			explain(&sb, p, &info[i]);
@@ -962,6 +972,50 @@ char *sim_critique(const struct sim_problem *p, const struct sim_cfg *c,
 	}
 	sb_printf(&sb, "\nCorrectness of the final answer: %s", found || false_flag >= 0 ? "Wrong" : "Correct");
 	free(info);
+	return sb_steal(&sb);
+}
+
+char *sim_critique(const struct sim_problem *p, const struct sim_cfg *c,
+		   const char *const *steps, size_t nsteps, struct rng *r)
+{
+	return critique_with(p, c, steps, nsteps, NULL, c->critic_recall, r);
+}
+
+char *sim_self_critique(const struct sim_problem *p, const struct sim_cfg *c,
+			const char *const *steps, size_t nsteps, struct rng *r)
+{
+	return critique_with(p, c, steps, nsteps, NULL, c->critic_recall * 0.5, r);
+}
+
+char *sim_review(const struct sim_problem *p, const struct sim_cfg *c,
+		 const char *const *steps, const double *scores, size_t nsteps, struct rng *r)
+{
+	return critique_with(p, c, steps, nsteps, scores, c->critic_recall, r);
+}
+
+char *sim_judge(const struct sim_problem *p, const struct sim_cfg *c,
+		const char *const *steps, size_t nsteps, struct rng *r)
+{
+	struct step_info *info = xcalloc(nsteps ? nsteps : 1, sizeof *info);
+	struct sim_state st;
+	replay(p, steps, nsteps, &st, info);
+	int right = st.prefix_ok && st.answered && same(st.claim, p->answer);
+	int trap = 0;
+	for (size_t i = 0; i < nsteps; i++)
+		trap |= info[i].trap;
+	free(info);
+	double say_wrong = right ? c->critic_false * 3 : c->critic_recall * (trap ? 0.6 : 1.0);
+	int wrong = rng_uniform(r) < say_wrong;
+	char claim[40];
+	sim_format_number(st.claim, claim, sizeof claim);
+	struct strbuf sb;
+	sb_init(&sb);
+	if (!st.answered)
+		sb_adds(&sb, "The solution never states an answer. [[wrong]]");
+	else if (wrong)
+		sb_printf(&sb, "I checked each step; the final answer %s does not follow. [[wrong]]", claim);
+	else
+		sb_printf(&sb, "I checked each step; the final answer %s is right. [[correct]]", claim);
 	return sb_steal(&sb);
 }
 

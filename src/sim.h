@@ -75,6 +75,17 @@ char *sim_rephrase(const struct sim_problem *p);
 /* Critique in the MathCritique shape, one block a step. */
 char *sim_critique(const struct sim_problem *p, const struct sim_cfg *c,
 		   const char *const *steps, size_t nsteps, struct rng *r);
+/* The same, by the actor about its own work: it finds errors half as often. */
+char *sim_self_critique(const struct sim_problem *p, const struct sim_cfg *c,
+			const char *const *steps, size_t nsteps, struct rng *r);
+/* A reviewer that sees each step's PRM score (MAgICoRe): it looks hard at
+ * steps scored below 0.6 and glances at the rest. */
+char *sim_review(const struct sim_problem *p, const struct sim_cfg *c,
+		 const char *const *steps, const double *scores, size_t nsteps, struct rng *r);
+/* A verdict on a whole solution, ending in [[correct]] or [[wrong]]
+ * (filter-vote). */
+char *sim_judge(const struct sim_problem *p, const struct sim_cfg *c,
+		const char *const *steps, size_t nsteps, struct rng *r);
 /* A new solution that acts on a critique (all steps, newline-separated). */
 char *sim_refine(const struct sim_problem *p, const struct sim_cfg *c,
 		 const char *const *steps, size_t nsteps, const char *critique,

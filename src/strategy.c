@@ -4,7 +4,12 @@
 
 const struct strategy_ops *const strategy_list[] = {
 	&strategy_sc,
+	&strategy_bon,
+	&strategy_wbon,
+	&strategy_filter,
 	&strategy_beam,
+	&strategy_dvts,
+	&strategy_rebase,
 	NULL,
 };
 

@@ -37,7 +37,12 @@ struct strategy_ops {
 };
 
 extern const struct strategy_ops strategy_sc;
+extern const struct strategy_ops strategy_bon;
+extern const struct strategy_ops strategy_wbon;
+extern const struct strategy_ops strategy_filter;
 extern const struct strategy_ops strategy_beam;
+extern const struct strategy_ops strategy_dvts;
+extern const struct strategy_ops strategy_rebase;
 
 /* NULL-terminated, in the order --help lists them. */
 extern const struct strategy_ops *const strategy_list[];

@@ -1,52 +1,44 @@
-/* beam: beam search with a PRM (Snell et al. 2024; search-and-learn).
- * N candidates a level, beam width M: sample N first steps, score every
- * prefix with the PRM, keep the best N/M, sample M next steps from each,
- * so N candidates are scored at every level.  Finished candidates are set
- * aside; the answer is the best-scoring finished one (or a weighted vote
- * over them with --final vote). */
+/* Beam searches with a PRM (ALGORITHMS.md section 3; Snell et al. 2024,
+ * search-and-learn).
+ *   beam  N candidates a level, width M: sample N first steps, score every
+ *         prefix, keep the best N/M, sample M next steps from each, so N
+ *         candidates are scored every level.  Finished candidates (a final
+ *         answer, or the depth limit) are set aside.  --lookahead k rolls
+ *         each candidate k steps forward at T=0 and the PRM scores the
+ *         rolled-out text (search-and-learn forgets to; we do not).
+ *   dvts  diverse verifier tree search: N/M independent subtrees, each
+ *         samples M next steps and keeps only its best one.
+ * The answer is the best-scoring finished candidate (--final vote: a vote
+ * weighted by the candidates' aggregated scores).  One unit = one level. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "idlist.h"
 #include "search.h"
 #include "util.h"
 
-struct ids {
-	int32_t *v;
-	size_t n, cap;
-};
-
-static void ids_push(struct ids *a, int32_t id)
-{
-	if (a->n == a->cap) {
-		a->cap = a->cap ? a->cap * 2 : 16;
-		a->v = xrealloc(a->v, a->cap * sizeof *a->v);
-	}
-	a->v[a->n++] = id;
-}
-
 struct beam {
 	struct search *s;
-	struct ids active;   /* prefixes to extend next */
-	struct ids finished; /* candidates set aside */
-	struct ids fresh;    /* made by the current level */
-	double *agg;         /* aggregated PRM score by node id */
+	int dvts;
+	struct idlist active;   /* prefixes to extend next (dvts: one a subtree) */
+	struct idlist finished; /* candidates set aside */
+	struct idlist fresh;    /* made by the current level */
+	struct idlist fresh_group; /* dvts: the subtree of each fresh node */
+	double *agg;            /* aggregated PRM score by node id */
 	size_t agg_cap;
 	int level;
-	int done;
 };
 
 static const struct param_default beam_params[] = {
-	{P_N, 16},
-	{P_WIDTH, 4},
-	{P_DEPTH, 40},
-	{P_TEMPERATURE, 0.8},
-	{P_TOP_P, 1.0},
-	{P_MAX_TOKENS, 512},
-	{P_AGG, AGG_LAST},
-	{P_FINAL, 0},
-	{P_COUNT, 0},
+	{P_N, 16}, {P_WIDTH, 4}, {P_DEPTH, 40}, {P_LOOKAHEAD, 0}, {P_TEMPERATURE, 0.8},
+	{P_TOP_P, 1.0}, {P_MAX_TOKENS, 512}, {P_AGG, AGG_LAST}, {P_FINAL, 0}, {P_COUNT, 0},
+};
+
+static const struct param_default dvts_params[] = {
+	{P_N, 16}, {P_WIDTH, 4}, {P_DEPTH, 40}, {P_TEMPERATURE, 0.8}, {P_TOP_P, 1.0},
+	{P_MAX_TOKENS, 512}, {P_AGG, AGG_LAST}, {P_FINAL, 0}, {P_COUNT, 0},
 };
 
 static void set_agg(struct beam *b, int32_t id, double v)
@@ -68,13 +60,16 @@ static double get_agg(const struct beam *b, int32_t id)
 	return (size_t)id < b->agg_cap ? b->agg[id] : NAN;
 }
 
-static void *beam_start(struct search *s)
+static void *start(struct search *s, int dvts)
 {
 	struct beam *b = xcalloc(1, sizeof *b);
 	b->s = s;
-	ids_push(&b->active, 0);
+	b->dvts = dvts;
 	return b;
 }
+
+static void *beam_start(struct search *s) { return start(s, 0); }
+static void *dvts_start(struct search *s) { return start(s, 1); }
 
 static void step_done(void *ctx, struct request *r)
 {
@@ -84,9 +79,129 @@ static void step_done(void *ctx, struct request *r)
 	for (size_t i = 0; i < r->ntexts; i++) {
 		const char *t = r->texts[i];
 		int32_t id = search_add_node(b->s, r->node, NODE_STEP, t, strlen(t), r->tokens[i]);
-		if (id != NODE_NONE)
-			ids_push(&b->fresh, id);
+		if (id != NODE_NONE) {
+			idlist_push(&b->fresh, id);
+			idlist_push(&b->fresh_group, r->tag);
+		}
 	}
+}
+
+/* ---- lookahead: rollouts that are scored but not kept ---- */
+
+struct look {
+	int32_t node;
+	const char **steps; /* the path, then the rollout */
+	size_t nsteps, cap;
+	char **owned;       /* rollout texts */
+	size_t nowned;
+	int done;
+	struct beam *b;
+};
+
+static void look_done(void *ctx, struct request *r)
+{
+	struct look *lk = (struct look *)ctx + r->tag;
+	if (r->status != REQ_OK || !r->ntexts) {
+		lk->done = 1;
+		return;
+	}
+	char *t = xstrdup(r->texts[0]);
+	lk->owned = xrealloc(lk->owned, (lk->nowned + 1) * sizeof *lk->owned);
+	lk->owned[lk->nowned++] = t;
+	if (lk->nsteps == lk->cap) {
+		lk->cap = lk->cap * 2 + 4;
+		lk->steps = xrealloc(lk->steps, lk->cap * sizeof *lk->steps);
+	}
+	lk->steps[lk->nsteps++] = t;
+	lk->done = strstr(t, "answer is") || strstr(t, "\\boxed") || strstr(t, "####");
+}
+
+static void look_score_done(void *ctx, struct request *r)
+{
+	struct look *lk = (struct look *)ctx + r->tag;
+	struct beam *b = lk->b;
+	if (r->status != REQ_OK || r->nscores == 0)
+		return;
+	const struct node *n = tree_node(search_tree(b->s), lk->node);
+	size_t own = n->depth; /* the candidate's own step is steps[depth-1] */
+	search_score(b->s, lk->node, r->scores[own - 1], NAN);
+	enum agg_kind k = (enum agg_kind)params_get(search_params(b->s), P_AGG);
+	double a = agg_scores(k, r->scores, r->nscores);
+	set_agg(b, lk->node, a);
+	struct event ev;
+	event_init(&ev, EV_VERDICT);
+	ev.id = lk->node;
+	ev.reason = "lookahead";
+	char label[48];
+	snprintf(label, sizeof label, "rolled out %zu steps", lk->nowned);
+	ev.label = label;
+	static const char *const keys[] = {"score"};
+	ev.keys = keys;
+	ev.vals = &a;
+	ev.nvals = 1;
+	search_emit(b->s, &ev);
+}
+
+static void score_with_lookahead(struct beam *b, const int32_t *nodes, size_t n, int k)
+{
+	struct search *s = b->s;
+	const struct tree *t = search_tree(s);
+	struct look *lk = xcalloc(n ? n : 1, sizeof *lk);
+	for (size_t i = 0; i < n; i++) {
+		const struct node *nd = tree_node(t, nodes[i]);
+		lk[i].b = b;
+		lk[i].node = nodes[i];
+		lk[i].cap = nd->depth + (size_t)k + 1;
+		lk[i].steps = xcalloc(lk[i].cap, sizeof *lk[i].steps);
+		lk[i].nsteps = nd->depth;
+		int32_t id = nodes[i];
+		for (size_t d = nd->depth; d > 0; d--, id = tree_node(t, id)->parent)
+			lk[i].steps[d - 1] = tree_node(t, id)->text;
+		lk[i].done = (nd->flags & NF_TERMINAL) != 0;
+	}
+	struct request *reqs = xcalloc(n ? n : 1, sizeof *reqs);
+	struct request **ptrs = xcalloc(n ? n : 1, sizeof *ptrs);
+	for (int j = 0; j < k; j++) {
+		size_t m = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (lk[i].done)
+				continue;
+			/* greedy: the rollout is the model's most likely path */
+			search_request(s, &reqs[m], REQ_STEP, lk[i].node);
+			free((void *)reqs[m].steps);
+			reqs[m].steps = lk[i].steps;
+			reqs[m].nsteps = lk[i].nsteps;
+			reqs[m].temperature = 0;
+			reqs[m].tag = (int)i;
+			ptrs[m] = &reqs[m];
+			m++;
+		}
+		search_batch(s, ptrs, m, look_done, lk);
+		for (size_t i = 0; i < m; i++) {
+			reqs[i].steps = NULL; /* borrowed from lk */
+			search_request_free(&reqs[i]);
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		search_request(s, &reqs[i], REQ_PRM, lk[i].node);
+		free((void *)reqs[i].steps);
+		reqs[i].steps = lk[i].steps;
+		reqs[i].nsteps = lk[i].nsteps;
+		reqs[i].tag = (int)i;
+		ptrs[i] = &reqs[i];
+	}
+	search_batch(s, ptrs, n, look_score_done, lk);
+	for (size_t i = 0; i < n; i++) {
+		reqs[i].steps = NULL;
+		search_request_free(&reqs[i]);
+		for (size_t j = 0; j < lk[i].nowned; j++)
+			free(lk[i].owned[j]);
+		free(lk[i].owned);
+		free(lk[i].steps);
+	}
+	free(reqs);
+	free(ptrs);
+	free(lk);
 }
 
 static void score_done(void *ctx, struct request *r)
@@ -99,40 +214,42 @@ static void score_done(void *ctx, struct request *r)
 	set_agg(b, r->node, agg_scores(k, r->scores, r->nscores));
 }
 
-static struct request **make_requests(struct search *s, const int32_t *nodes, size_t n,
-				      enum req_kind kind, const int *counts)
+static void run_requests(struct search *s, const int32_t *nodes, const int *counts,
+			 const int *tags, const uint32_t *offsets, size_t n, enum req_kind kind,
+			 void (*done)(void *, struct request *), void *ctx)
 {
-	struct request **reqs = xcalloc(n ? n : 1, sizeof *reqs);
+	struct request *reqs = xcalloc(n ? n : 1, sizeof *reqs);
+	struct request **ptrs = xcalloc(n ? n : 1, sizeof *ptrs);
 	for (size_t i = 0; i < n; i++) {
-		reqs[i] = xmalloc(sizeof **reqs);
-		search_request(s, reqs[i], kind, nodes[i]);
+		search_request(s, &reqs[i], kind, nodes[i]);
 		if (counts)
-			reqs[i]->n = counts[i];
+			reqs[i].n = counts[i];
+		if (tags)
+			reqs[i].tag = tags[i];
+		if (offsets)
+			reqs[i].sample_offset += offsets[i];
+		ptrs[i] = &reqs[i];
 	}
-	return reqs;
-}
-
-static void free_requests(struct request **reqs, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		search_request_free(reqs[i]);
-		free(reqs[i]);
-	}
+	search_batch(s, ptrs, n, done, ctx);
+	for (size_t i = 0; i < n; i++)
+		search_request_free(&reqs[i]);
 	free(reqs);
+	free(ptrs);
 }
 
-/* Samples k next steps from each node and scores them; the new nodes end
- * up in b->fresh. */
-static void grow(struct beam *b, const int32_t *nodes, const int *counts, size_t n)
+/* Samples counts[i] next steps from nodes[i] and scores them; the new
+ * nodes end up in b->fresh, their tags in b->fresh_group. */
+static void grow(struct beam *b, const int32_t *nodes, const int *counts, const int *tags,
+		 const uint32_t *offsets, size_t n)
 {
 	struct search *s = b->s;
-	b->fresh.n = 0;
-	struct request **gen = make_requests(s, nodes, n, REQ_STEP, counts);
-	search_batch(s, gen, n, step_done, b);
-	free_requests(gen, n);
-	struct request **sc = make_requests(s, b->fresh.v, b->fresh.n, REQ_PRM, NULL);
-	search_batch(s, sc, b->fresh.n, score_done, b);
-	free_requests(sc, b->fresh.n);
+	b->fresh.n = b->fresh_group.n = 0;
+	run_requests(s, nodes, counts, tags, offsets, n, REQ_STEP, step_done, b);
+	int k = (int)params_get(search_params(s), P_LOOKAHEAD);
+	if (k > 0 && !b->dvts)
+		score_with_lookahead(b, b->fresh.v, b->fresh.n, k);
+	else
+		run_requests(s, b->fresh.v, NULL, NULL, NULL, b->fresh.n, REQ_PRM, score_done, b);
 }
 
 static int is_live(const struct beam *b, int32_t id)
@@ -140,28 +257,26 @@ static int is_live(const struct beam *b, int32_t id)
 	return !(tree_node(search_tree(b->s), id)->flags & NF_PRUNED);
 }
 
-static int by_score_desc(const void *x, const void *y, void *ctx)
+static int better(const struct beam *b, int32_t p, int32_t q)
 {
-	const struct beam *b = ctx;
-	int32_t p = *(const int32_t *)x, q = *(const int32_t *)y;
 	double a = get_agg(b, p), c = get_agg(b, q);
 	if (isnan(a))
 		a = -INFINITY;
 	if (isnan(c))
 		c = -INFINITY;
 	if (a != c)
-		return a > c ? -1 : 1;
-	return p < q ? -1 : p > q; /* earlier node first: deterministic */
+		return a > c;
+	return p < q; /* the earlier node first: deterministic */
 }
 
-/* qsort has no context argument in C11; an insertion sort is plenty for
- * the few hundred candidates of one level. */
+/* Best first.  qsort has no context argument in C11; an insertion sort is
+ * plenty for the candidates of one level. */
 static void sort_ids(int32_t *v, size_t n, const struct beam *b)
 {
 	for (size_t i = 1; i < n; i++) {
 		int32_t x = v[i];
 		size_t j = i;
-		while (j > 0 && by_score_desc(&x, &v[j - 1], (void *)b) < 0) {
+		while (j > 0 && better(b, x, v[j - 1])) {
 			v[j] = v[j - 1];
 			j--;
 		}
@@ -169,25 +284,46 @@ static void sort_ids(int32_t *v, size_t n, const struct beam *b)
 	}
 }
 
-static int beam_step(void *st, struct search *s)
+static int finished(const struct beam *b, int32_t id, int depth)
 {
-	struct beam *b = st;
+	const struct node *nd = tree_node(search_tree(b->s), id);
+	return (nd->flags & NF_TERMINAL) || (int)nd->depth >= depth;
+}
+
+static size_t live_finished(const struct beam *b)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < b->finished.n; i++)
+		n += is_live(b, b->finished.v[i]);
+	return n;
+}
+
+static int beam_level(struct beam *b, struct search *s)
+{
 	const struct params *p = search_params(s);
 	int n = (int)params_get(p, P_N), m = (int)params_get(p, P_WIDTH);
 	int depth = (int)params_get(p, P_DEPTH);
 	int keep = n / m > 0 ? n / m : 1;
-	const struct tree *t = search_tree(s);
 
-	/* the prefixes to extend: the root first, then the kept beams */
+	/* the root first, then the kept beams */
+	int32_t *act;
+	int *counts;
 	size_t na = 0;
-	int32_t *act = xcalloc(b->active.n ? b->active.n : 1, sizeof *act);
-	int *counts = xcalloc(b->active.n ? b->active.n : 1, sizeof *counts);
-	for (size_t i = 0; i < b->active.n; i++) {
-		if (!is_live(b, b->active.v[i]))
-			continue;
-		act[na] = b->active.v[i];
-		counts[na] = act[na] == 0 ? n : m;
-		na++;
+	if (b->level == 0) {
+		act = xcalloc(1, sizeof *act);
+		counts = xcalloc(1, sizeof *counts);
+		act[0] = 0;
+		counts[0] = n;
+		na = 1;
+	} else {
+		act = xcalloc(b->active.n ? b->active.n : 1, sizeof *act);
+		counts = xcalloc(b->active.n ? b->active.n : 1, sizeof *counts);
+		for (size_t i = 0; i < b->active.n; i++) {
+			if (!is_live(b, b->active.v[i]))
+				continue;
+			act[na] = b->active.v[i];
+			counts[na++] = m;
+		}
 	}
 	if (na == 0) {
 		free(act);
@@ -195,36 +331,109 @@ static int beam_step(void *st, struct search *s)
 		return 0;
 	}
 	search_unit(s, "level");
-	grow(b, act, counts, na);
+	grow(b, act, counts, NULL, NULL, na);
 	free(act);
 	free(counts);
 	b->level++;
 
 	/* finished candidates are set aside; the rest compete */
-	struct ids open = {0};
+	struct idlist open = {0};
 	for (size_t i = 0; i < b->fresh.n; i++) {
 		int32_t id = b->fresh.v[i];
-		const struct node *nd = tree_node(t, id);
-		if ((nd->flags & NF_TERMINAL) || (int)nd->depth >= depth)
-			ids_push(&b->finished, id);
+		if (finished(b, id, depth))
+			idlist_push(&b->finished, id);
 		else
-			ids_push(&open, id);
+			idlist_push(&open, id);
 	}
 	sort_ids(open.v, open.n, b);
 	size_t kept = open.n < (size_t)keep ? open.n : (size_t)keep;
 	b->active.n = 0;
 	for (size_t i = 0; i < kept; i++)
-		ids_push(&b->active, open.v[i]);
+		idlist_push(&b->active, open.v[i]);
 	if (open.n)
 		search_keep(s, b->level, open.v, kept);
 	for (size_t i = kept; i < open.n; i++)
 		search_prune(s, open.v[i], 0);
-	free(open.v);
+	idlist_free(&open);
+	return b->active.n > 0 && live_finished(b) < (size_t)n && b->level < depth;
+}
 
-	size_t live_finished = 0;
-	for (size_t i = 0; i < b->finished.n; i++)
-		live_finished += is_live(b, b->finished.v[i]);
-	return b->active.n > 0 && live_finished < (size_t)n && b->level < depth;
+static int dvts_level(struct beam *b, struct search *s)
+{
+	const struct params *p = search_params(s);
+	int n = (int)params_get(p, P_N), m = (int)params_get(p, P_WIDTH);
+	int depth = (int)params_get(p, P_DEPTH);
+	int trees = n / m > 0 ? n / m : 1;
+	if (b->level == 0) {
+		for (int i = 0; i < trees; i++)
+			idlist_push(&b->active, 0); /* every subtree starts at the root */
+	}
+	size_t na = 0;
+	int32_t *act = xcalloc(b->active.n ? b->active.n : 1, sizeof *act);
+	int *counts = xcalloc(b->active.n ? b->active.n : 1, sizeof *counts);
+	int *tags = xcalloc(b->active.n ? b->active.n : 1, sizeof *tags);
+	uint32_t *offs = xcalloc(b->active.n ? b->active.n : 1, sizeof *offs);
+	for (size_t i = 0; i < b->active.n; i++) {
+		if (b->active.v[i] == NODE_NONE || !is_live(b, b->active.v[i]))
+			continue;
+		act[na] = b->active.v[i];
+		counts[na] = m;
+		tags[na] = (int)i;
+		/* subtrees that share the root draw different samples */
+		offs[na] = b->level == 0 ? (uint32_t)(i * (size_t)m) : 0;
+		na++;
+	}
+	if (na == 0) {
+		free(act);
+		free(counts);
+		free(tags);
+		free(offs);
+		return 0;
+	}
+	search_unit(s, "level");
+	grow(b, act, counts, tags, offs, na);
+	free(act);
+	free(counts);
+	free(tags);
+	free(offs);
+	b->level++;
+	/* each subtree keeps its best unfinished child */
+	int32_t *best = xcalloc(b->active.n, sizeof *best);
+	for (size_t g = 0; g < b->active.n; g++)
+		best[g] = NODE_NONE;
+	for (size_t i = 0; i < b->fresh.n; i++) {
+		int32_t id = b->fresh.v[i];
+		size_t g = (size_t)b->fresh_group.v[i];
+		if (finished(b, id, depth))
+			idlist_push(&b->finished, id);
+		else if (best[g] == NODE_NONE || better(b, id, best[g]))
+			best[g] = id;
+	}
+	struct idlist kept = {0};
+	for (size_t i = 0; i < b->fresh.n; i++) {
+		int32_t id = b->fresh.v[i];
+		size_t g = (size_t)b->fresh_group.v[i];
+		if (id == best[g])
+			idlist_push(&kept, id);
+		else if (!finished(b, id, depth))
+			search_prune(s, id, 0);
+	}
+	if (kept.n)
+		search_keep(s, b->level, kept.v, kept.n);
+	idlist_free(&kept);
+	size_t alive = 0;
+	for (size_t g = 0; g < b->active.n; g++) {
+		b->active.v[g] = best[g];
+		alive += best[g] != NODE_NONE;
+	}
+	free(best);
+	return alive > 0 && b->level < depth;
+}
+
+static int beam_step(void *st, struct search *s)
+{
+	struct beam *b = st;
+	return b->dvts ? dvts_level(b, s) : beam_level(b, s);
 }
 
 static int beam_command(void *st, struct search *s, const struct command *c, char *err, size_t errlen)
@@ -243,15 +452,21 @@ static int beam_command(void *st, struct search *s, const struct command *c, cha
 		return -1;
 	}
 	int k = c->k > 0 ? c->k : (int)params_get(search_params(s), P_WIDTH);
-	grow(b, &c->node, &k, 1);
-	/* the user's children join the beam for the next level */
+	uint32_t off = 0;
+	int tag = 0;
+	grow(b, &c->node, &k, &tag, &off, 1);
+	int depth = (int)params_get(search_params(s), P_DEPTH);
+	/* the user's children join the search: finished ones are candidates,
+	 * the others are extended at the next level (dvts: each its own subtree) */
 	for (size_t i = 0; i < b->fresh.n; i++) {
 		int32_t id = b->fresh.v[i];
-		if (tree_node(search_tree(s), id)->flags & NF_TERMINAL)
-			ids_push(&b->finished, id);
+		if (finished(b, id, depth))
+			idlist_push(&b->finished, id);
 		else
-			ids_push(&b->active, id);
+			idlist_push(&b->active, id);
 	}
+	if (b->level == 0)
+		b->level = 1; /* the root was expanded by hand */
 	return 0;
 }
 
@@ -259,15 +474,16 @@ static void beam_finish(void *st, struct search *s)
 {
 	struct beam *b = st;
 	const struct tree *t = search_tree(s);
-	struct ids live = {0};
+	struct idlist live = {0};
 	for (size_t i = 0; i < b->finished.n; i++)
 		if (is_live(b, b->finished.v[i]) && tree_node(t, b->finished.v[i])->answer)
-			ids_push(&live, b->finished.v[i]);
+			idlist_push(&live, b->finished.v[i]);
 	if (live.n == 0) {
 		search_final(s, NULL, NODE_NONE, "no candidate finished within the depth and budget");
-		free(live.v);
+		idlist_free(&live);
 		return;
 	}
+	sort_ids(live.v, live.n, b);
 	double *w = xcalloc(live.n, sizeof *w);
 	for (size_t i = 0; i < live.n; i++) {
 		double a = get_agg(b, live.v[i]);
@@ -276,50 +492,56 @@ static void beam_finish(void *st, struct search *s)
 	struct vote_cluster *c;
 	size_t nc = vote_clusters(t, live.v, w, live.n, &c);
 	char reason[160];
+	static const char *const agg_names[] = {"last", "min", "prod", "mean"};
+	const char *agg = agg_names[(int)params_get(search_params(s), P_AGG)];
 	if ((int)params_get(search_params(s), P_FINAL) == 1) {
 		size_t k = vote_winner(c, nc, 1);
 		double total = 0;
 		for (size_t i = 0; i < nc; i++)
 			total += c[i].weight;
-		snprintf(reason, sizeof reason, "weighted vote: %.3f of %.3f PRM weight",
-			 c[k].weight, total);
+		snprintf(reason, sizeof reason, "weighted vote (%s): %.3f of %.3f", agg, c[k].weight, total);
 		search_vote(s, c[k].answer, c, nc);
-		/* the best-scoring member represents the cluster */
-		sort_ids((int32_t *)c[k].nodes, c[k].nnodes, b);
-		search_final(s, c[k].answer, c[k].nodes[0], reason);
+		/* live is sorted best first, so the cluster's first member
+		 * in that order stands for it */
+		int32_t rep = c[k].nodes[0];
+		for (size_t i = 0; i < live.n && rep == c[k].nodes[0]; i++)
+			for (size_t j = 0; j < c[k].nnodes; j++)
+				if (c[k].nodes[j] == live.v[i]) {
+					rep = live.v[i];
+					break;
+				}
+		search_final(s, c[k].answer, rep, reason);
 	} else {
-		static const char *const agg_names[] = {"last", "min", "prod", "mean"};
-		sort_ids(live.v, live.n, b);
 		int32_t best = live.v[0];
 		const char *ans = tree_node(t, best)->answer;
-		snprintf(reason, sizeof reason, "best finished candidate: PRM %.3f (%s)",
-			 get_agg(b, best), agg_names[(int)params_get(search_params(s), P_AGG)]);
+		snprintf(reason, sizeof reason, "best finished candidate: PRM %.3f (%s)", get_agg(b, best), agg);
 		search_vote(s, ans, c, nc);
 		search_final(s, ans, best, reason);
 	}
 	vote_free(c, nc);
 	free(w);
-	free(live.v);
+	idlist_free(&live);
 }
 
 static void beam_free(void *st)
 {
 	struct beam *b = st;
-	free(b->active.v);
-	free(b->finished.v);
-	free(b->fresh.v);
+	idlist_free(&b->active);
+	idlist_free(&b->finished);
+	idlist_free(&b->fresh);
+	idlist_free(&b->fresh_group);
 	free(b->agg);
 	free(b);
 }
 
 const struct strategy_ops strategy_beam = {
-	.name = "beam",
-	.title = "beam search with a PRM",
-	.unit = "level",
-	.params = beam_params,
-	.start = beam_start,
-	.step = beam_step,
-	.command = beam_command,
-	.finish = beam_finish,
+	.name = "beam", .title = "beam search with a PRM", .unit = "level", .params = beam_params,
+	.start = beam_start, .step = beam_step, .command = beam_command, .finish = beam_finish,
 	.free = beam_free,
+};
+
+const struct strategy_ops strategy_dvts = {
+	.name = "dvts", .title = "diverse verifier tree search: N/M independent subtrees",
+	.unit = "level", .params = dvts_params, .start = dvts_start, .step = beam_step,
+	.command = beam_command, .finish = beam_finish, .free = beam_free,
 };
