@@ -28,7 +28,8 @@ enum param_type { PT_INT, PT_REAL, PT_CHOICE };
 	X(VOTES, "votes", PT_INT, 1, 64, NULL, "rstar: samples voted to get an answer's confidence")     \
 	X(ROUNDS, "rounds", PT_INT, 0, 50, NULL, "critique, selfrefine, magicore: refine rounds")        \
 	X(PARALLEL, "parallel", PT_INT, 1, 1024, NULL, "critique, selfrefine: independent chains")         \
-	X(K, "k", PT_INT, 1, 4096, NULL, "magicore: solutions sampled")
+	X(K, "k", PT_INT, 1, 4096, NULL, "magicore: solutions sampled")                                 \
+	X(REFINE, "refine", PT_CHOICE, 0, 1, "adaptive|all", "magicore: refine only problems judged hard, or all")
 
 enum param_id {
 #define X(id, name, type, lo, hi, choices, help) P_##id,

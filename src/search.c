@@ -300,6 +300,7 @@ int32_t search_final_node(const struct search *s) { return s->final_node; }
 uint64_t search_units(const struct search *s) { return s->units; }
 double search_elapsed(const struct search *s) { return util_now() - s->t0; }
 const char *search_problem(const struct search *s) { return s->problem; }
+uint64_t search_seed(const struct search *s) { return s->seed; }
 const struct strategy_ops *search_strategy(const struct search *s) { return s->strategy; }
 
 const char *search_trace_path(const struct search *s)
@@ -417,8 +418,16 @@ size_t search_batch(struct search *s, struct request *const *reqs, size_t n,
 int32_t search_add_node(struct search *s, int32_t parent, enum node_kind kind,
 			const char *text, size_t len, uint32_t tokens)
 {
+	return search_add_node_ex(s, parent, kind, text, len, tokens, 0, -1);
+}
+
+int32_t search_add_node_ex(struct search *s, int32_t parent, enum node_kind kind,
+			   const char *text, size_t len, uint32_t tokens, int action, int round)
+{
 	struct event ev;
 	event_init(&ev, EV_NODE);
+	ev.action = action;
+	ev.round = round;
 	ev.id = (int32_t)tree_count(s->tree);
 	ev.parent = parent;
 	ev.kind = kind;

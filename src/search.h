@@ -60,6 +60,7 @@ int32_t search_final_node(const struct search *s);
 uint64_t search_units(const struct search *s);
 double search_elapsed(const struct search *s);
 const char *search_problem(const struct search *s);
+uint64_t search_seed(const struct search *s);
 const struct strategy_ops *search_strategy(const struct search *s);
 int search_budget_left(const struct search *s);
 
@@ -78,6 +79,9 @@ void search_request_free(struct request *r);
 void search_emit(struct search *s, struct event *ev);
 int32_t search_add_node(struct search *s, int32_t parent, enum node_kind kind,
 			const char *text, size_t len, uint32_t tokens);
+/* The same, with an rStar action (1-5, 0 none) and a round (-1 none). */
+int32_t search_add_node_ex(struct search *s, int32_t parent, enum node_kind kind,
+			   const char *text, size_t len, uint32_t tokens, int action, int round);
 /* Splits a generated text into steps (blank lines or "Step k:" markers),
  * adds them as a chain under parent, records an answer the last one
  * states.  Returns the last node. */

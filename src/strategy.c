@@ -10,6 +10,11 @@ const struct strategy_ops *const strategy_list[] = {
 	&strategy_beam,
 	&strategy_dvts,
 	&strategy_rebase,
+	&strategy_mcts,
+	&strategy_rstar,
+	&strategy_critique,
+	&strategy_selfrefine,
+	&strategy_magicore,
 	NULL,
 };
 

@@ -43,6 +43,11 @@ extern const struct strategy_ops strategy_filter;
 extern const struct strategy_ops strategy_beam;
 extern const struct strategy_ops strategy_dvts;
 extern const struct strategy_ops strategy_rebase;
+extern const struct strategy_ops strategy_mcts;
+extern const struct strategy_ops strategy_rstar;
+extern const struct strategy_ops strategy_critique;
+extern const struct strategy_ops strategy_selfrefine;
+extern const struct strategy_ops strategy_magicore;
 
 /* NULL-terminated, in the order --help lists them. */
 extern const struct strategy_ops *const strategy_list[];

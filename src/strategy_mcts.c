@@ -1,0 +1,739 @@
+/* Monte Carlo tree search over reasoning steps (ALGORITHMS.md section 5).
+ *   mcts   plain UCT with one action (propose the next step), as
+ *          llm-reasoners: c = 1.0, depth 5, 10 rollouts; reward = the
+ *          PRM's aggregated score of the terminal path.
+ *   rstar  rStar (Qi et al. 2024): actions A1-A5, allowed by node type;
+ *          reward = confidence (the share of sampled answers agreeing with
+ *          the majority); then the discriminator completes each candidate
+ *          from a cut at 20-50% of it and keeps those it agrees with;
+ *          final = highest reward x agreement.  Never reads the gold answer.
+ * Selection: an unexpanded node is expanded; a node with unvisited
+ * children takes the first of them; otherwise UCT = Q/N + c sqrt(ln N_parent
+ * / N), each child's UCT journaled.  Simulation: random children down to a
+ * terminal node.  Backpropagation: Q += reward, N += 1 along the path.
+ * One unit = one rollout (rstar: then one "discriminate" unit). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "answer.h"
+#include "idlist.h"
+#include "search.h"
+#include "util.h"
+
+int rstar_allowed(enum node_kind kind, int action);
+double mcts_uct(double q, unsigned n, unsigned n_parent, double c);
+int rstar_disc_keep(int agree, int mode);
+
+struct mcts {
+	struct search *s;
+	int rstar;
+	unsigned char *expanded; /* by node id */
+	double *conf;            /* rstar: confidence by node id */
+	size_t cap;
+	int rollouts;
+	int32_t focus;
+	int discriminated;
+	struct rng rng;
+	struct idlist fresh;
+};
+
+static const struct param_default mcts_params[] = {
+	{P_ROLLOUTS, 10}, {P_C, 1.0}, {P_DEPTH, 5}, {P_WIDTH, 3}, {P_TEMPERATURE, 0.8},
+	{P_TOP_P, 0.95}, {P_MAX_TOKENS, 512}, {P_AGG, AGG_LAST}, {P_COUNT, 0},
+};
+
+static const struct param_default rstar_params[] = {
+	{P_ROLLOUTS, 16}, {P_C, 2.0}, {P_DEPTH, 5}, {P_WIDTH, 3}, {P_VOTES, 4},
+	{P_DISC_MODE, 1}, {P_TEMPERATURE, 0.8}, {P_TOP_P, 0.95}, {P_MAX_TOKENS, 1024}, {P_COUNT, 0},
+};
+
+/* rStar's action table: which actions may follow a node of this kind.
+ * root {A1,A2,A3,A5}; sub-question {A1,A2,A3,A4}; re-answered sub-question
+ * and rephrased question {A1,A2,A3}; one-step thought {A1,A2}. */
+int rstar_allowed(enum node_kind kind, int action)
+{
+	static const unsigned char table[NODE_KIND_COUNT] = {
+		[NODE_PROBLEM] = 1 << 1 | 1 << 2 | 1 << 3 | 1 << 5,
+		[NODE_SUBQUESTION] = 1 << 1 | 1 << 2 | 1 << 3 | 1 << 4,
+		[NODE_REANSWER] = 1 << 1 | 1 << 2 | 1 << 3,
+		[NODE_REPHRASE] = 1 << 1 | 1 << 2 | 1 << 3,
+		[NODE_STEP] = 1 << 1 | 1 << 2,
+	};
+	if ((unsigned)kind >= NODE_KIND_COUNT || action < 1 || action > 5)
+		return 0;
+	return (table[kind] >> action) & 1;
+}
+
+double mcts_uct(double q, unsigned n, unsigned n_parent, double c)
+{
+	if (n == 0)
+		return INFINITY;
+	return q / n + c * sqrt(log((double)(n_parent ? n_parent : 1)) / n);
+}
+
+/* mid: at least 2 of 4 completions agree (rStar); loose 1; strict all 4. */
+int rstar_disc_keep(int agree, int mode)
+{
+	static const int need[] = {1, 2, 4};
+	return agree >= need[mode < 0 || mode > 2 ? 1 : mode];
+}
+
+static void ensure(struct mcts *m, int32_t id)
+{
+	if ((size_t)id < m->cap)
+		return;
+	size_t cap = m->cap ? m->cap : 64;
+	while (cap <= (size_t)id)
+		cap *= 2;
+	m->expanded = xrealloc(m->expanded, cap);
+	m->conf = xrealloc(m->conf, cap * sizeof *m->conf);
+	for (size_t i = m->cap; i < cap; i++) {
+		m->expanded[i] = 0;
+		m->conf[i] = NAN;
+	}
+	m->cap = cap;
+}
+
+static void *start(struct search *s, int rstar)
+{
+	struct mcts *m = xcalloc(1, sizeof *m);
+	m->s = s;
+	m->rstar = rstar;
+	m->focus = NODE_NONE;
+	/* simulation's random choices are part of the seeded run */
+	rng_seed(&m->rng, hash_str(hash_u64(0x3c75, search_seed(s)), search_problem(s)));
+	return m;
+}
+
+static void *mcts_start(struct search *s) { return start(s, 0); }
+static void *rstar_start(struct search *s) { return start(s, 1); }
+
+static const struct tree *T(const struct mcts *m) { return search_tree(m->s); }
+
+static int live(const struct mcts *m, int32_t id)
+{
+	return !(tree_node(T(m), id)->flags & NF_PRUNED);
+}
+
+static int terminal(const struct mcts *m, int32_t id)
+{
+	const struct node *n = tree_node(T(m), id);
+	return (n->flags & NF_TERMINAL) ||
+	       (int)n->depth >= (int)params_get(search_params(m->s), P_DEPTH);
+}
+
+/* ---- expansion ---- */
+
+struct gen_ctx {
+	struct mcts *m;
+	enum node_kind kind;
+	int action;
+};
+
+static void gen_done(void *ctx, struct request *r)
+{
+	struct gen_ctx *g = (struct gen_ctx *)ctx + r->tag;
+	struct mcts *m = g->m;
+	if (r->status != REQ_OK || !r->ntexts)
+		return;
+	if (g->action == 2 && r->ntexts > 1) {
+		/* A2 answers directly: vote over the samples; the node is the
+		 * majority, its confidence the majority's share */
+		char **ans = xcalloc(r->ntexts, sizeof *ans);
+		size_t best = 0, best_count = 0;
+		for (size_t i = 0; i < r->ntexts; i++)
+			ans[i] = answer_extract(r->texts[i], strlen(r->texts[i]));
+		for (size_t i = 0; i < r->ntexts; i++) {
+			size_t c = 0;
+			for (size_t j = 0; j < r->ntexts; j++)
+				c += ans[i] && ans[j] && answer_equal(ans[i], ans[j]);
+			if (c > best_count) {
+				best_count = c;
+				best = i;
+			}
+		}
+		uint32_t tokens = 0;
+		for (size_t i = 0; i < r->ntexts; i++)
+			tokens += r->tokens[i];
+		int32_t id = search_add_node_ex(m->s, r->node, g->kind, r->texts[best],
+						strlen(r->texts[best]), tokens, g->action, -1);
+		if (id != NODE_NONE) {
+			ensure(m, id);
+			m->conf[id] = (double)best_count / (double)r->ntexts;
+			idlist_push(&m->fresh, id);
+		}
+		for (size_t i = 0; i < r->ntexts; i++)
+			free(ans[i]);
+		free(ans);
+		return;
+	}
+	for (size_t i = 0; i < r->ntexts; i++) {
+		int32_t id = search_add_node_ex(m->s, r->node, g->kind, r->texts[i],
+						strlen(r->texts[i]), r->tokens[i], g->action, -1);
+		if (id != NODE_NONE)
+			idlist_push(&m->fresh, id);
+	}
+}
+
+static void prm_done(void *ctx, struct request *r)
+{
+	struct mcts *m = ctx;
+	if (r->status == REQ_OK && r->nscores)
+		search_score(m->s, r->node, r->scores[r->nscores - 1], NAN);
+}
+
+/* Expands node: plain MCTS samples `width` next steps (k overrides);
+ * rStar applies every allowed action. */
+static void expand(struct mcts *m, int32_t node, int k)
+{
+	struct search *s = m->s;
+	const struct params *p = search_params(s);
+	int width = k > 0 ? k : (int)params_get(p, P_WIDTH);
+	ensure(m, node);
+	m->expanded[node] = 1;
+	m->fresh.n = 0;
+	struct request reqs[5], *ptrs[5];
+	struct gen_ctx g[5];
+	size_t n = 0;
+	if (!m->rstar || k > 0) {
+		search_request(s, &reqs[0], REQ_STEP, node);
+		reqs[0].n = width;
+		g[0] = (struct gen_ctx){m, NODE_STEP, m->rstar ? 1 : 0};
+		n = 1;
+	} else {
+		static const struct {
+			int action;
+			enum req_kind req;
+			enum node_kind kind;
+		} acts[] = {{1, REQ_STEP, NODE_STEP}, {2, REQ_SOLUTION, NODE_SOLUTION},
+			    {3, REQ_SUBQUESTION, NODE_SUBQUESTION}, {4, REQ_REANSWER, NODE_REANSWER},
+			    {5, REQ_REPHRASE, NODE_REPHRASE}};
+		enum node_kind kind = (enum node_kind)tree_node(T(m), node)->kind;
+		for (size_t a = 0; a < 5; a++) {
+			if (!rstar_allowed(kind, acts[a].action))
+				continue;
+			search_request(s, &reqs[n], acts[a].req, node);
+			reqs[n].n = acts[a].action == 1 || acts[a].action == 3 ? width
+				    : acts[a].action == 2 ? (int)params_get(p, P_VOTES) : 1;
+			g[n] = (struct gen_ctx){m, acts[a].kind, acts[a].action};
+			n++;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		reqs[i].tag = (int)i;
+		ptrs[i] = &reqs[i];
+	}
+	search_batch(s, ptrs, n, gen_done, g);
+	for (size_t i = 0; i < n; i++)
+		search_request_free(&reqs[i]);
+	if (!m->rstar && m->fresh.n) {
+		struct request *sr = xcalloc(m->fresh.n, sizeof *sr);
+		struct request **sp = xcalloc(m->fresh.n, sizeof *sp);
+		for (size_t i = 0; i < m->fresh.n; i++) {
+			search_request(s, &sr[i], REQ_PRM, m->fresh.v[i]);
+			sp[i] = &sr[i];
+		}
+		search_batch(s, sp, m->fresh.n, prm_done, m);
+		for (size_t i = 0; i < m->fresh.n; i++)
+			search_request_free(&sr[i]);
+		free(sr);
+		free(sp);
+	}
+}
+
+/* ---- reward ---- */
+
+struct conf_ctx {
+	const char *answer;
+	int agree, total;
+};
+
+static void conf_done(void *ctx, struct request *r)
+{
+	struct conf_ctx *c = ctx;
+	if (r->status != REQ_OK)
+		return;
+	for (size_t i = 0; i < r->ntexts; i++) {
+		char *a = answer_extract(r->texts[i], strlen(r->texts[i]));
+		c->agree += a && c->answer && answer_equal(a, c->answer);
+		c->total++;
+		free(a);
+	}
+}
+
+static void journal_confidence(struct mcts *m, int32_t id, int agree, int total)
+{
+	struct event ev;
+	event_init(&ev, EV_VERDICT);
+	ev.id = id;
+	ev.reason = "confidence";
+	ev.label = tree_node(T(m), id)->answer ? tree_node(T(m), id)->answer : "none";
+	static const char *const keys[] = {"confidence", "agree", "votes"};
+	double vals[3] = {total ? (double)agree / total : 0, agree, total};
+	ev.keys = keys;
+	ev.vals = vals;
+	ev.nvals = 3;
+	search_emit(m->s, &ev);
+}
+
+static double reward(struct mcts *m, int32_t leaf)
+{
+	const struct tree *t = T(m);
+	const struct node *n = tree_node(t, leaf);
+	if (!n->answer)
+		return 0; /* the depth ran out before an answer */
+	if (!m->rstar) {
+		double sc[64];
+		size_t k = 0;
+		for (int32_t id = leaf; id > 0 && k < 64; id = tree_node(t, id)->parent)
+			sc[k++] = isnan(tree_node(t, id)->prm) ? 0 : tree_node(t, id)->prm;
+		for (size_t i = 0; i < k / 2; i++) {
+			double x = sc[i];
+			sc[i] = sc[k - 1 - i];
+			sc[k - 1 - i] = x;
+		}
+		return agg_scores((enum agg_kind)params_get(search_params(m->s), P_AGG), sc, k);
+	}
+	ensure(m, leaf);
+	if (isnan(m->conf[leaf])) {
+		/* an answer reached by steps: how often do fresh completions
+		 * from its parent agree with it? */
+		struct conf_ctx c = {n->answer, 0, 0};
+		struct request r, *rp = &r;
+		search_request(m->s, &r, REQ_SOLUTION, n->parent);
+		r.n = (int)params_get(search_params(m->s), P_VOTES);
+		search_batch(m->s, &rp, 1, conf_done, &c);
+		search_request_free(&r);
+		m->conf[leaf] = c.total ? (double)c.agree / c.total : 0;
+		journal_confidence(m, leaf, c.agree, c.total);
+	} else if (tree_node(t, leaf)->visits == 0) {
+		int votes = (int)params_get(search_params(m->s), P_VOTES);
+		journal_confidence(m, leaf, (int)lround(m->conf[leaf] * votes), votes);
+	}
+	return m->conf[leaf];
+}
+
+/* ---- one rollout ---- */
+
+static void emit_select(struct mcts *m, int32_t id, double uct)
+{
+	struct event ev;
+	event_init(&ev, EV_SELECT);
+	ev.id = id;
+	ev.uct = uct;
+	search_emit(m->s, &ev);
+}
+
+static int32_t first_unvisited(const struct mcts *m, int32_t node)
+{
+	for (int32_t c = tree_node(T(m), node)->first_child; c != NODE_NONE;
+	     c = tree_node(T(m), c)->next_sibling)
+		if (live(m, c) && tree_node(T(m), c)->visits == 0)
+			return c;
+	return NODE_NONE;
+}
+
+/* UCT over the live children, each value journaled; ties to the first. */
+static int32_t uct_select(struct mcts *m, int32_t node)
+{
+	const struct tree *t = T(m);
+	double c = params_get(search_params(m->s), P_C);
+	unsigned np = tree_node(t, node)->visits;
+	int32_t best = NODE_NONE;
+	double best_u = -INFINITY;
+	for (int32_t ch = tree_node(t, node)->first_child; ch != NODE_NONE;
+	     ch = tree_node(t, ch)->next_sibling) {
+		if (!live(m, ch))
+			continue;
+		const struct node *cn = tree_node(t, ch);
+		double u = mcts_uct(cn->value, cn->visits, np, c);
+		struct event ev;
+		event_init(&ev, EV_STATS);
+		ev.id = ch;
+		ev.visits = cn->visits;
+		ev.value = cn->value;
+		ev.uct = u;
+		search_emit(m->s, &ev);
+		if (u > best_u) {
+			best_u = u;
+			best = ch;
+		}
+	}
+	if (best != NODE_NONE)
+		emit_select(m, best, best_u);
+	return best;
+}
+
+static int32_t random_child(struct mcts *m, int32_t node)
+{
+	size_t n = 0;
+	for (int32_t c = tree_node(T(m), node)->first_child; c != NODE_NONE;
+	     c = tree_node(T(m), c)->next_sibling)
+		n += live(m, c);
+	if (!n)
+		return NODE_NONE;
+	size_t k = rng_next(&m->rng) % n;
+	for (int32_t c = tree_node(T(m), node)->first_child; c != NODE_NONE;
+	     c = tree_node(T(m), c)->next_sibling)
+		if (live(m, c) && k-- == 0)
+			return c;
+	return NODE_NONE;
+}
+
+static void rollout(struct mcts *m)
+{
+	struct search *s = m->s;
+	struct idlist path = {0};
+	int32_t cur = 0;
+	idlist_push(&path, 0);
+	/* a user's focus: descend through that node first */
+	if (m->focus != NODE_NONE && live(m, m->focus)) {
+		size_t len = tree_path(T(m), m->focus, NULL, 0);
+		int32_t *fp = xcalloc(len, sizeof *fp);
+		tree_path(T(m), m->focus, fp, len);
+		for (size_t i = 1; i < len; i++) {
+			emit_select(m, fp[i], NAN);
+			idlist_push(&path, fp[i]);
+		}
+		cur = m->focus;
+		free(fp);
+	}
+	m->focus = NODE_NONE;
+	/* selection */
+	while (!terminal(m, cur) && s && search_budget_left(s)) {
+		ensure(m, cur);
+		int32_t next;
+		if (!m->expanded[cur]) {
+			expand(m, cur, 0);
+			next = first_unvisited(m, cur);
+			if (next != NODE_NONE)
+				emit_select(m, next, INFINITY);
+			if (next != NODE_NONE)
+				idlist_push(&path, next);
+			cur = next == NODE_NONE ? cur : next;
+			break;
+		}
+		next = first_unvisited(m, cur);
+		if (next != NODE_NONE) {
+			emit_select(m, next, INFINITY);
+			idlist_push(&path, next);
+			cur = next;
+			break;
+		}
+		next = uct_select(m, cur);
+		if (next == NODE_NONE)
+			break;
+		idlist_push(&path, next);
+		cur = next;
+	}
+	/* simulation */
+	while (!terminal(m, cur) && search_budget_left(s)) {
+		ensure(m, cur);
+		if (!m->expanded[cur])
+			expand(m, cur, 0);
+		int32_t next = random_child(m, cur);
+		if (next == NODE_NONE)
+			break;
+		idlist_push(&path, next);
+		cur = next;
+	}
+	/* backpropagation */
+	double rw = terminal(m, cur) ? reward(m, cur) : 0;
+	for (size_t i = 0; i < path.n; i++) {
+		struct node *n = tree_node(T(m), path.v[i]);
+		struct event ev;
+		event_init(&ev, EV_STATS);
+		ev.id = path.v[i];
+		ev.visits = n->visits + 1;
+		ev.value = n->value + rw;
+		search_emit(s, &ev);
+	}
+	idlist_free(&path);
+}
+
+/* ---- the discriminator (rStar) ---- */
+
+struct disc_ctx {
+	const char *answer;
+	int agree;
+};
+
+static void disc_done(void *ctx, struct request *r)
+{
+	struct disc_ctx *d = (struct disc_ctx *)ctx + r->tag;
+	if (r->status != REQ_OK)
+		return;
+	for (size_t i = 0; i < r->ntexts; i++) {
+		char *a = answer_extract(r->texts[i], strlen(r->texts[i]));
+		d->agree += a && d->answer && answer_equal(a, d->answer);
+		free(a);
+	}
+}
+
+static void collect_terminals(const struct mcts *m, struct idlist *out)
+{
+	const struct tree *t = T(m);
+	for (size_t i = 1; i < tree_count(t); i++) {
+		const struct node *n = tree_node(t, (int32_t)i);
+		if (n->answer && !(n->flags & NF_PRUNED) && n->visits > 0)
+			idlist_push(out, (int32_t)i);
+	}
+}
+
+/* The lines of a trajectory, the problem left out. */
+static size_t trajectory_lines(const struct mcts *m, int32_t leaf, char ***out)
+{
+	const struct tree *t = T(m);
+	size_t len = tree_path(t, leaf, NULL, 0);
+	int32_t *ids = xcalloc(len, sizeof *ids);
+	tree_path(t, leaf, ids, len);
+	char **lines = NULL;
+	size_t n = 0;
+	for (size_t i = 1; i < len; i++) {
+		const char *s = tree_node(t, ids[i])->text;
+		while (*s) {
+			size_t l = strcspn(s, "\n");
+			if (l) {
+				lines = xrealloc(lines, (n + 1) * sizeof *lines);
+				lines[n++] = xstrndup(s, l);
+			}
+			s += l + (s[l] == '\n');
+		}
+	}
+	free(ids);
+	*out = lines;
+	return n;
+}
+
+static void discriminate(struct mcts *m)
+{
+	struct search *s = m->s;
+	int mode = (int)params_get(search_params(s), P_DISC_MODE);
+	struct idlist cand = {0};
+	collect_terminals(m, &cand);
+	size_t n = cand.n;
+	struct request *reqs = xcalloc(n ? n : 1, sizeof *reqs);
+	struct request **ptrs = xcalloc(n ? n : 1, sizeof *ptrs);
+	struct disc_ctx *d = xcalloc(n ? n : 1, sizeof *d);
+	char ***lines = xcalloc(n ? n : 1, sizeof *lines);
+	size_t *nlines = xcalloc(n ? n : 1, sizeof *nlines), *cut = xcalloc(n ? n : 1, sizeof *cut);
+	for (size_t i = 0; i < n; i++) {
+		nlines[i] = trajectory_lines(m, cand.v[i], &lines[i]);
+		double f = 0.2 + 0.3 * rng_uniform(&m->rng);
+		size_t k = (size_t)lround(f * (double)nlines[i]);
+		if (k >= nlines[i])
+			k = nlines[i] ? nlines[i] - 1 : 0;
+		cut[i] = k;
+		d[i].answer = tree_node(T(m), cand.v[i])->answer;
+		/* the discriminator completes the cut trajectory, four times */
+		search_request(s, &reqs[i], REQ_SOLUTION, 0);
+		free((void *)reqs[i].steps);
+		reqs[i].steps = (const char *const *)lines[i];
+		reqs[i].nsteps = k;
+		reqs[i].n = 4;
+		reqs[i].tag = (int)i;
+		reqs[i].seed = hash_u64(reqs[i].seed, (uint64_t)cand.v[i]);
+		ptrs[i] = &reqs[i];
+	}
+	search_batch(s, ptrs, n, disc_done, d);
+	struct idlist kept = {0};
+	double *score = xcalloc(n ? n : 1, sizeof *score);
+	for (size_t i = 0; i < n; i++) {
+		const struct node *nd = tree_node(T(m), cand.v[i]);
+		int keep = rstar_disc_keep(d[i].agree, mode);
+		double rwd = nd->visits ? nd->value / nd->visits : 0;
+		score[i] = rwd * d[i].agree / 4.0;
+		struct event ev;
+		event_init(&ev, EV_VERDICT);
+		ev.id = cand.v[i];
+		ev.reason = "discriminator";
+		ev.label = keep ? "kept" : "dropped";
+		static const char *const keys[] = {"agree", "of", "cut_lines", "lines", "reward", "score"};
+		double vals[6] = {d[i].agree, 4, (double)cut[i], (double)nlines[i], rwd, score[i]};
+		ev.keys = keys;
+		ev.vals = vals;
+		ev.nvals = 6;
+		search_emit(s, &ev);
+		if (keep)
+			idlist_push(&kept, (int32_t)i);
+		reqs[i].steps = NULL;
+		search_request_free(&reqs[i]);
+		for (size_t j = 0; j < nlines[i]; j++)
+			free(lines[i][j]);
+		free(lines[i]);
+	}
+	/* the final choice: highest reward x agreement among the kept
+	 * (all candidates when none was kept) */
+	int fallback = kept.n == 0;
+	if (fallback)
+		for (size_t i = 0; i < n; i++)
+			idlist_push(&kept, (int32_t)i);
+	int32_t *ids = xcalloc(kept.n ? kept.n : 1, sizeof *ids);
+	double *w = xcalloc(kept.n ? kept.n : 1, sizeof *w);
+	size_t best = 0;
+	for (size_t i = 0; i < kept.n; i++) {
+		ids[i] = cand.v[kept.v[i]];
+		w[i] = score[kept.v[i]];
+		if (w[i] > w[best])
+			best = i;
+	}
+	struct vote_cluster *c;
+	size_t nc = vote_clusters(T(m), ids, w, kept.n, &c);
+	if (kept.n == 0) {
+		search_vote(s, NULL, c, 0);
+		search_final(s, NULL, NODE_NONE, "no rollout reached an answer");
+	} else {
+		char reason[200];
+		snprintf(reason, sizeof reason, "%s: reward x agreement %.3f (%zu of %zu kept, mode %s)",
+			 fallback ? "the discriminator kept none; best of all" : "best kept trajectory",
+			 w[best], fallback ? (size_t)0 : kept.n, n,
+			 (const char *[]){"loose", "mid", "strict"}[mode]);
+		const char *ans = tree_node(T(m), ids[best])->answer;
+		search_vote(s, ans, c, nc);
+		search_final(s, ans, ids[best], reason);
+	}
+	vote_free(c, nc);
+	free(ids);
+	free(w);
+	free(score);
+	idlist_free(&kept);
+	idlist_free(&cand);
+	free(reqs);
+	free(ptrs);
+	free(d);
+	free(lines);
+	free(nlines);
+	free(cut);
+	m->discriminated = 1;
+}
+
+/* Plain MCTS: follow the most visited children from the root. */
+static void mcts_choose(struct mcts *m)
+{
+	struct search *s = m->s;
+	const struct tree *t = T(m);
+	int32_t cur = 0;
+	for (;;) {
+		int32_t best = NODE_NONE;
+		for (int32_t c = tree_node(t, cur)->first_child; c != NODE_NONE;
+		     c = tree_node(t, c)->next_sibling) {
+			if (!live(m, c) || !tree_node(t, c)->visits)
+				continue;
+			const struct node *cn = tree_node(t, c);
+			if (best == NODE_NONE || cn->visits > tree_node(t, best)->visits ||
+			    (cn->visits == tree_node(t, best)->visits &&
+			     cn->value > tree_node(t, best)->value))
+				best = c;
+		}
+		if (best == NODE_NONE)
+			break;
+		cur = best;
+	}
+	struct idlist term = {0};
+	collect_terminals(m, &term);
+	double *w = xcalloc(term.n ? term.n : 1, sizeof *w);
+	for (size_t i = 0; i < term.n; i++)
+		w[i] = tree_node(t, term.v[i])->visits;
+	struct vote_cluster *c;
+	size_t nc = vote_clusters(t, term.v, w, term.n, &c);
+	char reason[160];
+	int32_t pick = cur;
+	if (!tree_node(t, cur)->answer) {
+		/* the most visited path stops short: the best terminal by Q/N */
+		pick = NODE_NONE;
+		for (size_t i = 0; i < term.n; i++) {
+			const struct node *n = tree_node(t, term.v[i]);
+			if (pick == NODE_NONE || n->value / n->visits >
+						 tree_node(t, pick)->value / tree_node(t, pick)->visits)
+				pick = term.v[i];
+		}
+		snprintf(reason, sizeof reason, "most visited path ends unfinished; best terminal by Q/N");
+	} else {
+		const struct node *n = tree_node(t, cur);
+		snprintf(reason, sizeof reason, "most visited path: N=%u, Q/N=%.3f", n->visits,
+			 n->value / n->visits);
+	}
+	const char *ans = pick != NODE_NONE ? tree_node(t, pick)->answer : NULL;
+	search_vote(s, ans, c, nc);
+	if (pick == NODE_NONE)
+		search_final(s, NULL, NODE_NONE, "no rollout reached an answer");
+	else
+		search_final(s, ans, pick, reason);
+	vote_free(c, nc);
+	free(w);
+	idlist_free(&term);
+}
+
+static int mcts_step(void *st, struct search *s)
+{
+	struct mcts *m = st;
+	int total = (int)params_get(search_params(s), P_ROLLOUTS);
+	if (m->rollouts < total) {
+		search_unit(s, "rollout");
+		rollout(m);
+		m->rollouts++;
+		return m->rollouts < total || m->rstar;
+	}
+	if (m->rstar && !m->discriminated) {
+		search_unit(s, "discriminate");
+		discriminate(m);
+	}
+	return 0;
+}
+
+static int mcts_command(void *st, struct search *s, const struct command *c, char *err, size_t errlen)
+{
+	struct mcts *m = st;
+	const struct node *n = tree_node(search_tree(s), c->node);
+	if (c->kind == CMD_FOCUS) {
+		if (n->flags & NF_PRUNED) {
+			snprintf(err, errlen, "node %d is pruned", c->node);
+			return -1;
+		}
+		m->focus = c->node;
+		return 0;
+	}
+	if (c->kind == CMD_EXPAND) {
+		if (n->flags & (NF_TERMINAL | NF_PRUNED)) {
+			snprintf(err, errlen, "node %d is %s", c->node, n->flags & NF_PRUNED ? "pruned" : "terminal");
+			return -1;
+		}
+		expand(m, c->node, c->k > 0 ? c->k : (int)params_get(search_params(s), P_WIDTH));
+	}
+	return 0;
+}
+
+static void mcts_finish(void *st, struct search *s)
+{
+	struct mcts *m = st;
+	(void)s;
+	if (m->rstar) {
+		if (!m->discriminated)
+			discriminate(m);
+	} else {
+		mcts_choose(m);
+	}
+}
+
+static void mcts_free(void *st)
+{
+	struct mcts *m = st;
+	free(m->expanded);
+	free(m->conf);
+	idlist_free(&m->fresh);
+	free(m);
+}
+
+const struct strategy_ops strategy_mcts = {
+	.name = "mcts", .title = "MCTS with UCT over next steps, PRM reward", .unit = "rollout",
+	.params = mcts_params, .start = mcts_start, .step = mcts_step, .command = mcts_command,
+	.finish = mcts_finish, .free = mcts_free,
+};
+
+const struct strategy_ops strategy_rstar = {
+	.name = "rstar", .title = "rStar: MCTS over actions A1-A5 with a discriminator",
+	.unit = "rollout", .params = rstar_params, .start = rstar_start, .step = mcts_step,
+	.command = mcts_command, .finish = mcts_finish, .free = mcts_free,
+};

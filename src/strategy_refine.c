@@ -1,0 +1,680 @@
+/* Critique and refine loops (ALGORITHMS.md sections 6 and 7).
+ *   critique    MathCritique (Xi et al. 2024): the actor writes a solution,
+ *               the critic (T=0) judges each step ("Correctness of the
+ *               step: Correct|Wrong"); if anything is wrong the actor
+ *               refines; up to --rounds rounds, stopping when the critic
+ *               finds no error; --parallel K independent chains.  The
+ *               answer is a vote over every original and refined answer.
+ *   selfrefine  the same loop with the actor critiquing itself.
+ *   magicore    MAgICoRe (Chen et al. 2024): k solutions scored by ORM and
+ *               PRM (R = ORM + prod PRM); easy when the majority cluster's
+ *               mean normalised reward is >= 0 or both score distributions
+ *               are confident (C = 2(1 - sigmoid(H)) >= 0.5), answered by
+ *               weighted self-consistency; hard problems get up to --rounds
+ *               of reviewer (sees each step's score) then refiner; of the
+ *               2k chains the top k by ORM go on; stop when the ORM stops
+ *               improving.  --refine all refines every problem.
+ * A solution, critique, review or refinement is one node with its whole
+ * text and its round.  One unit = one round. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "answer.h"
+#include "idlist.h"
+#include "search.h"
+#include "util.h"
+
+struct critique_summary {
+	int steps, wrong;
+	int first_wrong;  /* 1-based, 0 when none */
+	int final_wrong;  /* "Correctness of the final answer: Wrong" */
+	int final_seen;
+};
+
+int critique_parse(const char *text, struct critique_summary *out);
+
+struct magicore_verdict {
+	double mean_z; /* condition 1: mean normalised reward of the majority */
+	double c_orm, c_prm; /* condition 2: confidences */
+	int cond1, cond2, easy;
+};
+
+void magicore_verdict(const char *const *answers, const double *orm, const double *prm, size_t n,
+		      struct magicore_verdict *out);
+
+/* Reads the MathCritique blocks; returns the number of wrong steps. */
+int critique_parse(const char *text, struct critique_summary *out)
+{
+	memset(out, 0, sizeof *out);
+	int step = 0;
+	for (const char *p = text; *p;) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		if (len > 5 && !strncmp(p, "Step ", 5) && p[5] >= '0' && p[5] <= '9') {
+			step = atoi(p + 5);
+			out->steps++;
+		} else if (!strncmp(p, "Correctness of the step:", 24)) {
+			const char *v = p + 24;
+			while (*v == ' ')
+				v++;
+			if (!strncmp(v, "Wrong", 5)) {
+				out->wrong++;
+				if (!out->first_wrong)
+					out->first_wrong = step ? step : out->steps;
+			}
+		} else if (!strncmp(p, "Correctness of the final answer:", 32)) {
+			const char *v = p + 32;
+			while (*v == ' ')
+				v++;
+			out->final_seen = 1;
+			out->final_wrong = !strncmp(v, "Wrong", 5);
+		}
+		p += len + (eol != NULL);
+	}
+	return out->wrong;
+}
+
+static double sigmoid(double x)
+{
+	return 1.0 / (1.0 + exp(-x));
+}
+
+/* C = 2(1 - sigmoid(H)), H the entropy of the answers' shares of the
+ * summed scores. */
+static double confidence(const char *const *answers, const double *score, size_t n)
+{
+	double *sum = xcalloc(n ? n : 1, sizeof *sum);
+	size_t *rep = xcalloc(n ? n : 1, sizeof *rep), nc = 0;
+	double total = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!answers[i])
+			continue;
+		size_t k;
+		for (k = 0; k < nc; k++)
+			if (answer_equal(answers[rep[k]], answers[i]))
+				break;
+		if (k == nc)
+			rep[nc++] = i;
+		sum[k] += score[i];
+		total += score[i];
+	}
+	double h = 0;
+	for (size_t k = 0; k < nc && total > 0; k++) {
+		double p = sum[k] / total;
+		if (p > 0)
+			h -= p * log(p);
+	}
+	free(sum);
+	free(rep);
+	return 2.0 * (1.0 - sigmoid(h));
+}
+
+void magicore_verdict(const char *const *answers, const double *orm, const double *prm, size_t n,
+		      struct magicore_verdict *out)
+{
+	memset(out, 0, sizeof *out);
+	double mu = 0, sd = 0;
+	for (size_t i = 0; i < n; i++)
+		mu += orm[i] + prm[i];
+	mu /= n ? (double)n : 1;
+	for (size_t i = 0; i < n; i++)
+		sd += (orm[i] + prm[i] - mu) * (orm[i] + prm[i] - mu);
+	sd = sqrt(sd / (n ? (double)n : 1));
+	/* the majority cluster, ties to the answer seen first */
+	size_t best = 0, best_count = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t c = 0;
+		for (size_t j = 0; j < n; j++)
+			c += answers[i] && answers[j] && answer_equal(answers[i], answers[j]);
+		if (c > best_count) {
+			best_count = c;
+			best = i;
+		}
+	}
+	double z = 0;
+	size_t m = 0;
+	for (size_t j = 0; j < n; j++) {
+		if (!(answers[best] && answers[j] && answer_equal(answers[best], answers[j])))
+			continue;
+		z += sd > 0 ? (orm[j] + prm[j] - mu) / sd : 0;
+		m++;
+	}
+	out->mean_z = m ? z / (double)m : 0;
+	out->cond1 = m > 0 && out->mean_z >= 0;
+	out->c_orm = confidence(answers, orm, n);
+	out->c_prm = confidence(answers, prm, n);
+	out->cond2 = out->c_orm >= 0.5 && out->c_prm >= 0.5;
+	out->easy = out->cond1 || out->cond2;
+}
+
+/* ---- shared machinery ---- */
+
+enum loop_kind { LK_CRITIQUE, LK_SELF, LK_MAGICORE };
+
+struct chain {
+	int32_t last;  /* the newest solution or refinement */
+	int active;
+	double orm, prm; /* magicore: scores of last (prm: product of steps) */
+	double *step_prm; /* magicore: each step's score, for the reviewer */
+	size_t nstep_prm;
+};
+
+struct loop {
+	struct search *s;
+	enum loop_kind kind;
+	struct chain *chains;
+	size_t nchains;
+	int round; /* rounds done; 0 before the first solutions */
+	int done;
+	int verdict_easy; /* magicore: -1 before the verdict */
+	double last_mean_orm;
+	struct idlist answers; /* every solution and refinement, for the vote */
+};
+
+static const struct param_default critique_params[] = {
+	{P_ROUNDS, 3}, {P_PARALLEL, 1}, {P_TEMPERATURE, 0.7}, {P_TOP_P, 0.95},
+	{P_MAX_TOKENS, 1024}, {P_COUNT, 0},
+};
+
+static const struct param_default magicore_params[] = {
+	{P_K, 40}, {P_ROUNDS, 3}, {P_REFINE, 0}, {P_TEMPERATURE, 0.8}, {P_TOP_P, 0.95},
+	{P_MAX_TOKENS, 1024}, {P_COUNT, 0},
+};
+
+static void *loop_start(struct search *s, enum loop_kind kind)
+{
+	struct loop *l = xcalloc(1, sizeof *l);
+	l->s = s;
+	l->kind = kind;
+	l->verdict_easy = -1;
+	return l;
+}
+
+static void *critique_start(struct search *s) { return loop_start(s, LK_CRITIQUE); }
+static void *self_start(struct search *s) { return loop_start(s, LK_SELF); }
+static void *magicore_start(struct search *s) { return loop_start(s, LK_MAGICORE); }
+
+/* The lines of a node's text, as the steps of a request. */
+static size_t text_lines(const char *text, const char ***out)
+{
+	const char **lines = NULL;
+	size_t n = 0;
+	for (const char *s = text; *s;) {
+		size_t l = strcspn(s, "\n");
+		if (l) {
+			lines = xrealloc(lines, (n + 1) * sizeof *lines);
+			lines[n++] = xstrndup(s, l);
+		}
+		s += l + (s[l] == '\n');
+	}
+	*out = lines;
+	return n;
+}
+
+static void free_lines(const char **lines, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free((void *)lines[i]);
+	free(lines);
+}
+
+/* A request about a whole solution node: its lines are the steps. */
+static void solution_request(struct loop *l, struct request *r, enum req_kind kind, int32_t node)
+{
+	search_request(l->s, r, kind, node);
+	free((void *)r->steps);
+	const char **lines;
+	r->nsteps = text_lines(tree_node(search_tree(l->s), node)->text, &lines);
+	r->steps = lines;
+}
+
+static void solution_request_free(struct request *r)
+{
+	free_lines((const char **)r->steps, r->nsteps);
+	r->steps = NULL;
+	search_request_free(r);
+}
+
+struct batch_item {
+	struct loop *l;
+	size_t chain;
+	int32_t made; /* the node the reply became */
+};
+
+static void sample_done(void *ctx, struct request *r)
+{
+	struct batch_item *it = (struct batch_item *)ctx + r->tag;
+	if (r->status != REQ_OK || !r->ntexts)
+		return;
+	it->made = search_add_node_ex(it->l->s, 0, NODE_SOLUTION, r->texts[0], strlen(r->texts[0]),
+				      r->tokens[0], 0, 0);
+}
+
+static void sample_chains(struct loop *l, size_t n)
+{
+	struct search *s = l->s;
+	struct request *reqs = xcalloc(n, sizeof *reqs);
+	struct request **ptrs = xcalloc(n, sizeof *ptrs);
+	struct batch_item *items = xcalloc(n, sizeof *items);
+	for (size_t i = 0; i < n; i++) {
+		search_request(s, &reqs[i], REQ_SOLUTION, 0);
+		reqs[i].sample_offset = (uint32_t)(l->nchains + i);
+		reqs[i].tag = (int)i;
+		items[i] = (struct batch_item){l, l->nchains + i, NODE_NONE};
+		ptrs[i] = &reqs[i];
+	}
+	search_batch(s, ptrs, n, sample_done, items);
+	l->chains = xrealloc(l->chains, (l->nchains + n) * sizeof *l->chains);
+	for (size_t i = 0; i < n; i++) {
+		search_request_free(&reqs[i]);
+		l->chains[l->nchains + i] = (struct chain){items[i].made, items[i].made != NODE_NONE, NAN, NAN, NULL, 0};
+		if (items[i].made != NODE_NONE)
+			idlist_push(&l->answers, items[i].made);
+	}
+	l->nchains += n;
+	free(reqs);
+	free(ptrs);
+	free(items);
+}
+
+/* ---- scoring (magicore) ---- */
+
+static void orm_done(void *ctx, struct request *r)
+{
+	struct batch_item *it = (struct batch_item *)ctx + r->tag;
+	if (r->status == REQ_OK && r->nscores)
+		it->l->chains[it->chain].orm = r->scores[0];
+}
+
+static void prm_done(void *ctx, struct request *r)
+{
+	struct batch_item *it = (struct batch_item *)ctx + r->tag;
+	if (r->status != REQ_OK || !r->nscores)
+		return;
+	struct chain *c = &it->l->chains[it->chain];
+	double p = 1;
+	for (size_t i = 0; i < r->nscores; i++)
+		p *= r->scores[i];
+	c->prm = p;
+	free(c->step_prm);
+	c->step_prm = xcalloc(r->nscores, sizeof *c->step_prm);
+	memcpy(c->step_prm, r->scores, r->nscores * sizeof *c->step_prm);
+	c->nstep_prm = r->nscores;
+}
+
+/* Scores chains [from, to) with the ORM and the PRM (product of steps). */
+static void score_chains(struct loop *l, size_t from, size_t to)
+{
+	size_t n = to - from;
+	if (!n)
+		return;
+	struct request *reqs = xcalloc(2 * n, sizeof *reqs);
+	struct request **ptrs = xcalloc(2 * n, sizeof *ptrs);
+	struct batch_item *items = xcalloc(n, sizeof *items);
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		items[i] = (struct batch_item){l, from + i, NODE_NONE};
+		if (!l->chains[from + i].active)
+			continue;
+		solution_request(l, &reqs[m], REQ_ORM, l->chains[from + i].last);
+		reqs[m].tag = (int)i;
+		ptrs[m] = &reqs[m];
+		m++;
+	}
+	search_batch(l->s, ptrs, m, orm_done, items);
+	size_t m2 = m;
+	for (size_t i = 0; i < n; i++) {
+		if (!l->chains[from + i].active)
+			continue;
+		solution_request(l, &reqs[m2], REQ_PRM, l->chains[from + i].last);
+		reqs[m2].tag = (int)i;
+		ptrs[m2 - m] = &reqs[m2];
+		m2++;
+	}
+	search_batch(l->s, ptrs, m2 - m, prm_done, items);
+	for (size_t i = 0; i < m2; i++)
+		solution_request_free(&reqs[i]);
+	for (size_t i = from; i < to; i++)
+		if (l->chains[i].active && !isnan(l->chains[i].orm))
+			search_score(l->s, l->chains[i].last, l->chains[i].prm, l->chains[i].orm);
+	free(reqs);
+	free(ptrs);
+	free(items);
+}
+
+/* ---- one round of critique (or review) then refinement ---- */
+
+static void critique_done(void *ctx, struct request *r)
+{
+	struct batch_item *it = (struct batch_item *)ctx + r->tag;
+	struct loop *l = it->l;
+	if (r->status != REQ_OK || !r->ntexts)
+		return;
+	enum node_kind kind = l->kind == LK_MAGICORE ? NODE_REVIEW : NODE_CRITIQUE;
+	it->made = search_add_node_ex(l->s, l->chains[it->chain].last, kind, r->texts[0],
+				      strlen(r->texts[0]), r->tokens[0], 0, l->round);
+}
+
+static void refine_done(void *ctx, struct request *r)
+{
+	struct batch_item *it = (struct batch_item *)ctx + r->tag;
+	struct loop *l = it->l;
+	if (r->status != REQ_OK || !r->ntexts)
+		return;
+	it->made = search_add_node_ex(l->s, r->node, NODE_REFINEMENT, r->texts[0], strlen(r->texts[0]),
+				      r->tokens[0], 0, l->round);
+}
+
+/* Critiques (or reviews) every active chain, refines the ones found
+ * wrong.  magicore: the refinements become new chains.  Returns how many
+ * chains were refined. */
+static size_t refine_round(struct loop *l)
+{
+	struct search *s = l->s;
+	const struct tree *t = search_tree(s);
+	size_t n = l->nchains;
+	struct request *reqs = xcalloc(n ? n : 1, sizeof *reqs);
+	struct request **ptrs = xcalloc(n ? n : 1, sizeof *ptrs);
+	struct batch_item *crit = xcalloc(n ? n : 1, sizeof *crit);
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		crit[i] = (struct batch_item){l, i, NODE_NONE};
+		if (!l->chains[i].active || (tree_node(t, l->chains[i].last)->flags & NF_PRUNED))
+			continue;
+		if (l->kind == LK_MAGICORE) {
+			solution_request(l, &reqs[m], REQ_REVIEW, l->chains[i].last);
+			/* the reviewer sees each step's PRM score, as (Score: n/10) */
+			if (l->chains[i].nstep_prm == reqs[m].nsteps)
+				reqs[m].step_scores = l->chains[i].step_prm;
+		} else {
+			solution_request(l, &reqs[m], REQ_CRITIQUE, l->chains[i].last);
+			reqs[m].self = l->kind == LK_SELF;
+		}
+		reqs[m].temperature = 0; /* the critic is greedy */
+		reqs[m].tag = (int)i;
+		ptrs[m] = &reqs[m];
+		m++;
+	}
+	search_batch(s, ptrs, m, critique_done, crit);
+	for (size_t i = 0; i < m; i++)
+		solution_request_free(&reqs[i]);
+	/* refine where the critique found something wrong */
+	size_t r = 0;
+	struct batch_item *ref = xcalloc(n ? n : 1, sizeof *ref);
+	for (size_t i = 0; i < n; i++) {
+		ref[i] = (struct batch_item){l, i, NODE_NONE};
+		if (crit[i].made == NODE_NONE)
+			continue;
+		struct critique_summary cs;
+		const char *ctext = tree_node(t, crit[i].made)->text;
+		critique_parse(ctext, &cs);
+		struct event ev;
+		event_init(&ev, EV_VERDICT);
+		ev.id = crit[i].made;
+		ev.reason = l->kind == LK_MAGICORE ? "review" : "critique";
+		ev.label = cs.wrong || cs.final_wrong ? "wrong" : "correct";
+		static const char *const keys[] = {"steps", "wrong_steps", "first_wrong"};
+		double vals[3] = {cs.steps, cs.wrong, cs.first_wrong};
+		ev.keys = keys;
+		ev.vals = vals;
+		ev.nvals = 3;
+		search_emit(s, &ev);
+		if (!cs.wrong && !cs.final_wrong) {
+			if (l->kind != LK_MAGICORE)
+				l->chains[i].active = 0; /* the critic is satisfied */
+			continue;
+		}
+		solution_request(l, &reqs[r], REQ_REFINE, l->chains[i].last);
+		reqs[r].node = crit[i].made; /* the refinement hangs under its critique */
+		reqs[r].feedback = ctext;
+		reqs[r].tag = (int)i;
+		ptrs[r] = &reqs[r];
+		r++;
+	}
+	search_batch(s, ptrs, r, refine_done, ref);
+	for (size_t i = 0; i < r; i++)
+		solution_request_free(&reqs[i]);
+	size_t refined = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (ref[i].made == NODE_NONE)
+			continue;
+		refined++;
+		idlist_push(&l->answers, ref[i].made);
+		if (l->kind == LK_MAGICORE) {
+			l->chains = xrealloc(l->chains, (l->nchains + 1) * sizeof *l->chains);
+			l->chains[l->nchains++] = (struct chain){ref[i].made, 1, NAN, NAN, NULL, 0};
+		} else {
+			l->chains[i].last = ref[i].made;
+		}
+	}
+	free(reqs);
+	free(ptrs);
+	free(crit);
+	free(ref);
+	return refined;
+}
+
+/* ---- the strategy ---- */
+
+static size_t active_chains(const struct loop *l)
+{
+	const struct tree *t = search_tree(l->s);
+	size_t n = 0;
+	for (size_t i = 0; i < l->nchains; i++)
+		n += l->chains[i].active && !(tree_node(t, l->chains[i].last)->flags & NF_PRUNED);
+	return n;
+}
+
+static void journal_difficulty(struct loop *l, const struct magicore_verdict *v)
+{
+	struct event ev;
+	event_init(&ev, EV_VERDICT);
+	ev.reason = "difficulty";
+	ev.label = v->easy ? "easy" : "hard";
+	static const char *const keys[] = {"cond1_mean_z", "cond1", "c_orm", "c_prm", "cond2"};
+	double vals[5] = {v->mean_z, v->cond1, v->c_orm, v->c_prm, v->cond2};
+	ev.keys = keys;
+	ev.vals = vals;
+	ev.nvals = 5;
+	search_emit(l->s, &ev);
+}
+
+static void magicore_judge(struct loop *l)
+{
+	const struct tree *t = search_tree(l->s);
+	size_t n = l->nchains;
+	const char **ans = xcalloc(n ? n : 1, sizeof *ans);
+	double *o = xcalloc(n ? n : 1, sizeof *o), *p = xcalloc(n ? n : 1, sizeof *p);
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!l->chains[i].active)
+			continue;
+		ans[m] = tree_node(t, l->chains[i].last)->answer;
+		o[m] = isnan(l->chains[i].orm) ? 0 : l->chains[i].orm;
+		p[m] = isnan(l->chains[i].prm) ? 0 : l->chains[i].prm;
+		m++;
+	}
+	struct magicore_verdict v;
+	magicore_verdict(ans, o, p, m, &v);
+	journal_difficulty(l, &v);
+	l->verdict_easy = v.easy;
+	double mean = 0;
+	for (size_t i = 0; i < m; i++)
+		mean += o[i];
+	l->last_mean_orm = m ? mean / (double)m : 0;
+	free(ans);
+	free(o);
+	free(p);
+}
+
+/* Of all chains, the top k by ORM go on (ties to the older chain). */
+static double magicore_keep(struct loop *l, int k)
+{
+	size_t n = l->nchains;
+	size_t *order = xcalloc(n ? n : 1, sizeof *order), m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (l->chains[i].active)
+			order[m++] = i;
+	for (size_t i = 1; i < m; i++) {
+		size_t x = order[i], j = i;
+		double ox = isnan(l->chains[x].orm) ? -1 : l->chains[x].orm;
+		while (j > 0 && ox > (isnan(l->chains[order[j - 1]].orm) ? -1 : l->chains[order[j - 1]].orm)) {
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = x;
+	}
+	int32_t *ids = xcalloc(m ? m : 1, sizeof *ids);
+	size_t kept = m < (size_t)k ? m : (size_t)k;
+	double mean = 0;
+	for (size_t i = 0; i < m; i++) {
+		if (i < kept) {
+			ids[i] = l->chains[order[i]].last;
+			mean += l->chains[order[i]].orm;
+		} else {
+			l->chains[order[i]].active = 0;
+		}
+	}
+	search_keep(l->s, l->round, ids, kept);
+	free(ids);
+	free(order);
+	return kept ? mean / (double)kept : 0;
+}
+
+static int loop_step(void *st, struct search *s)
+{
+	struct loop *l = st;
+	const struct params *p = search_params(s);
+	int rounds = (int)params_get(p, P_ROUNDS);
+	if (l->done)
+		return 0;
+	if (l->round == 0) {
+		search_unit(s, "sample");
+		size_t n = (size_t)params_get(p, l->kind == LK_MAGICORE ? P_K : P_PARALLEL);
+		sample_chains(l, n);
+		l->round = 1;
+		if (l->kind == LK_MAGICORE) {
+			score_chains(l, 0, l->nchains);
+			magicore_judge(l);
+			/* easy problems are answered now, unless told to refine all */
+			if (l->verdict_easy && (int)params_get(p, P_REFINE) == 0)
+				l->done = 1;
+		}
+		l->done |= rounds == 0;
+		return !l->done;
+	}
+	search_unit(s, "round");
+	size_t before = l->nchains;
+	size_t refined = refine_round(l);
+	if (l->kind == LK_MAGICORE) {
+		score_chains(l, before, l->nchains);
+		double prev = l->last_mean_orm;
+		double mean = magicore_keep(l, (int)params_get(p, P_K));
+		l->last_mean_orm = mean;
+		if (mean <= prev)
+			l->done = 1; /* the ORM stopped improving */
+	}
+	l->round++;
+	if (!refined || !active_chains(l) || l->round > rounds)
+		l->done = 1;
+	return !l->done;
+}
+
+static void loop_finish(void *st, struct search *s)
+{
+	struct loop *l = st;
+	const struct tree *t = search_tree(s);
+	struct idlist voters = {0};
+	double *w = NULL;
+	if (l->kind == LK_MAGICORE) {
+		/* weighted self-consistency over the chains that went on */
+		w = xcalloc(l->nchains ? l->nchains : 1, sizeof *w);
+		for (size_t i = 0; i < l->nchains; i++) {
+			const struct chain *c = &l->chains[i];
+			if (!c->active || (tree_node(t, c->last)->flags & NF_PRUNED))
+				continue;
+			w[voters.n] = (isnan(c->orm) ? 0 : c->orm) + (isnan(c->prm) ? 0 : c->prm);
+			idlist_push(&voters, c->last);
+		}
+	} else {
+		/* every original and refined answer votes */
+		for (size_t i = 0; i < l->answers.n; i++)
+			if (!(tree_node(t, l->answers.v[i])->flags & NF_PRUNED))
+				idlist_push(&voters, l->answers.v[i]);
+	}
+	struct vote_cluster *c;
+	size_t nc = vote_clusters(t, voters.v, w, voters.n, &c);
+	if (!nc) {
+		search_vote(s, NULL, c, 0);
+		search_final(s, NULL, NODE_NONE, "no solution stated an answer");
+	} else {
+		size_t k = vote_winner(c, nc, l->kind == LK_MAGICORE);
+		char reason[200];
+		if (l->kind == LK_MAGICORE)
+			snprintf(reason, sizeof reason, "%s; weighted vote (ORM + prod PRM): %.3f",
+				 l->verdict_easy == 1 && l->round <= 1 ? "easy, not refined" : "refined",
+				 c[k].weight);
+		else
+			snprintf(reason, sizeof reason, "majority of %zu original and refined answers: %u votes",
+				 voters.n, c[k].count);
+		/* the newest member stands for the cluster */
+		search_vote(s, c[k].answer, c, nc);
+		search_final(s, c[k].answer, c[k].nodes[c[k].nnodes - 1], reason);
+	}
+	vote_free(c, nc);
+	free(w);
+	idlist_free(&voters);
+}
+
+static int loop_command(void *st, struct search *s, const struct command *c, char *err, size_t errlen)
+{
+	struct loop *l = st;
+	if (c->kind == CMD_FOCUS) {
+		snprintf(err, errlen, "focus is for MCTS; %s has no selection to steer", search_strategy(s)->name);
+		return -1;
+	}
+	if (c->kind == CMD_EXPAND) {
+		if (c->node != 0) {
+			snprintf(err, errlen, "%s grows new chains from the problem: expand node 0",
+				 search_strategy(s)->name);
+			return -1;
+		}
+		size_t before = l->nchains;
+		sample_chains(l, (size_t)(c->k > 0 ? c->k : 1));
+		if (l->kind == LK_MAGICORE)
+			score_chains(l, before, l->nchains);
+		if (l->round == 0)
+			l->round = 1;
+	}
+	return 0;
+}
+
+static void loop_free(void *st)
+{
+	struct loop *l = st;
+	for (size_t i = 0; i < l->nchains; i++)
+		free(l->chains[i].step_prm);
+	free(l->chains);
+	idlist_free(&l->answers);
+	free(l);
+}
+
+const struct strategy_ops strategy_critique = {
+	.name = "critique", .title = "critique-in-the-loop: a critic judges each step, the actor refines",
+	.unit = "round", .params = critique_params, .start = critique_start, .step = loop_step,
+	.command = loop_command, .finish = loop_finish, .free = loop_free,
+};
+
+const struct strategy_ops strategy_selfrefine = {
+	.name = "selfrefine", .title = "self-refine: the actor critiques its own solution",
+	.unit = "round", .params = critique_params, .start = self_start, .step = loop_step,
+	.command = loop_command, .finish = loop_finish, .free = loop_free,
+};
+
+const struct strategy_ops strategy_magicore = {
+	.name = "magicore", .title = "MAgICoRe: refine only the problems judged hard",
+	.unit = "round", .params = magicore_params, .start = magicore_start, .step = loop_step,
+	.command = loop_command, .finish = loop_finish, .free = loop_free,
+};
