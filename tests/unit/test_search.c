@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "backend_sim.h"
+#include "fake.h"
 #include "search.h"
 #include "tap.h"
 #include "util.h"
@@ -20,57 +21,31 @@ struct script {
 static const struct script *script_scores;
 static int script_answer_depth = 3; /* steps at this depth state an answer */
 
-static int fake_submit(struct backend *b, struct request *r)
+static char *fake_gen(const struct request *r, unsigned i)
 {
-	(void)b;
-	request_clear_results(r);
-	if (r->kind == REQ_PRM) {
-		r->nscores = r->nsteps;
-		r->scores = calloc(r->nsteps ? r->nsteps : 1, sizeof *r->scores);
-		for (size_t i = 0; i < r->nsteps; i++) {
-			r->scores[i] = 0.5;
-			for (const struct script *s = script_scores; s && s->text; s++)
-				if (!strncmp(r->steps[i], s->text, strlen(s->text)) &&
-				    (r->steps[i][strlen(s->text)] == '\0' || r->steps[i][strlen(s->text)] == ' '))
-					r->scores[i] = s->score;
-		}
-	} else {
-		r->ntexts = (size_t)r->n;
-		r->texts = calloc((size_t)r->n, sizeof *r->texts);
-		r->tokens = calloc((size_t)r->n, sizeof *r->tokens);
-		const char *parent = r->nsteps ? r->steps[r->nsteps - 1] : "s";
-		size_t plen = strcspn(parent, " ");
-		for (int i = 0; i < r->n; i++) {
-			char buf[128];
-			int n = snprintf(buf, sizeof buf, "%.*s.%u", (int)plen, parent, r->sample_offset + (unsigned)i);
-			if ((int)r->nsteps + 1 >= script_answer_depth)
-				snprintf(buf + n, sizeof buf - (size_t)n, " The answer is %u.", (r->sample_offset + (unsigned)i) % 3);
-			r->texts[i] = strdup(buf);
-			r->tokens[i] = 10;
-			r->gen_tokens += 10;
-		}
+	const char *parent = r->nsteps ? r->steps[r->nsteps - 1] : "s";
+	size_t plen = strcspn(parent, " ");
+	char buf[128];
+	int n = snprintf(buf, sizeof buf, "%.*s.%u", (int)plen, parent, i);
+	if ((int)r->nsteps + 1 >= script_answer_depth)
+		snprintf(buf + n, sizeof buf - (size_t)n, " The answer is %u.", i % 3);
+	return strdup(buf);
+}
+
+static double fake_prm(const struct request *r, size_t i)
+{
+	for (const struct script *s = script_scores; s && s->text; s++) {
+		size_t l = strlen(s->text);
+		if (!strncmp(r->steps[i], s->text, l) && (r->steps[i][l] == '\0' || r->steps[i][l] == ' '))
+			return s->score;
 	}
-	r->status = REQ_OK;
-	b->inflight++;
-	return 0;
+	return 0.5;
 }
-static int fake_poll(struct backend *b, double t)
-{
-	(void)t;
-	int n = b->inflight;
-	b->inflight = 0;
-	return n;
-}
-static void fake_cancel(struct backend *b, struct request *r) { (void)b; (void)r; }
-static void fake_destroy(struct backend *b) { free(b); }
-static const struct backend_ops fake_ops = {"fake", fake_submit, fake_poll, fake_cancel, fake_destroy};
 
 static struct backend *fake_new(void)
 {
-	struct backend *b = calloc(1, sizeof *b);
-	b->ops = &fake_ops;
-	b->kind = "fake";
-	return b;
+	struct fake_script fs = {fake_gen, fake_prm, NULL};
+	return fake_backend_new(&fs);
 }
 
 /* ---- collecting events ---- */
