@@ -10,10 +10,12 @@ enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 
 void usage_main(FILE *f);
 void usage_run(FILE *f);
 void usage_check(FILE *f);
 void usage_export(FILE *f);
+void usage_bench(FILE *f);
 
 #endif

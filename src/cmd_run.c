@@ -13,6 +13,7 @@
 
 #include "backend_sim.h"
 #include "cmd.h"
+#include "cmd_common.h"
 #include "config.h"
 #include "search.h"
 #include "sim.h"
@@ -29,11 +30,6 @@ enum {
 	OPT_BUDGET,
 	OPT_MAX_INFLIGHT,
 	OPT_TRACE,
-	OPT_SIM_LATENCY,
-	OPT_SIM_ERROR_SCALE,
-	OPT_SIM_PRM_NOISE,
-	OPT_SIM_ORM_NOISE,
-	OPT_SIM_CRITIC_RECALL,
 	OPT_PARAM, /* OPT_PARAM + param id */
 };
 
@@ -48,11 +44,7 @@ static const struct option fixed_options[] = {
 	{"budget", required_argument, NULL, OPT_BUDGET},
 	{"max-inflight", required_argument, NULL, OPT_MAX_INFLIGHT},
 	{"trace", required_argument, NULL, OPT_TRACE},
-	{"sim-latency", required_argument, NULL, OPT_SIM_LATENCY},
-	{"sim-error-scale", required_argument, NULL, OPT_SIM_ERROR_SCALE},
-	{"sim-prm-noise", required_argument, NULL, OPT_SIM_PRM_NOISE},
-	{"sim-orm-noise", required_argument, NULL, OPT_SIM_ORM_NOISE},
-	{"sim-critic-recall", required_argument, NULL, OPT_SIM_CRITIC_RECALL},
+	SIM_LONG_OPTIONS,
 	{"show", no_argument, NULL, 'v'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
@@ -92,13 +84,9 @@ void usage_run(FILE *f)
 		"                        stops at N requests (checked before each request)\n"
 		"  --max-inflight N      at most N requests at once (default: no limit)\n"
 		"\n"
-		"Backend:\n"
-		"  --backend sim         the built-in simulated reasoner (default; offline)\n"
-		"  --sim-latency MS[,T]  each request takes MS milliseconds plus T per token\n"
-		"  --sim-error-scale X   multiply the sim's mistake rates (default 1)\n"
-		"  --sim-prm-noise X     sd of the simulated PRM's noise (default 0.12)\n"
-		"  --sim-orm-noise X     sd of the simulated ORM's noise (default 0.12)\n"
-		"  --sim-critic-recall X chance the simulated critic finds an error (default 0.8)\n"
+		"Backend:\n");
+	sim_options_help(f);
+	fprintf(f,
 		"\n"
 		"Output:\n"
 		"  --trace FILE          journal to FILE (default: a new file under\n"
@@ -353,30 +341,6 @@ static char *read_problem_file(const char *path, char *err, size_t errlen)
 	return sb_steal(&sb);
 }
 
-static int parse_u64(const char *s, uint64_t *out)
-{
-	char *e;
-	errno = 0;
-	if (*s == '-')
-		return -1;
-	unsigned long long v = strtoull(s, &e, 10);
-	if (e == s || *e || errno)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int parse_real(const char *s, double lo, double hi, double *out)
-{
-	char *e;
-	errno = 0;
-	double v = strtod(s, &e);
-	if (e == s || *e || errno || !isfinite(v) || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static int bad(const char *msg, const char *arg)
 {
 	fprintf(stderr, "canopy run: %s%s%s%s\n", msg, arg ? " '" : "", arg ? arg : "", arg ? "'" : "");
@@ -460,32 +424,12 @@ static int parse_options(int argc, char **argv, struct run_opts *o)
 			o->trace = optarg;
 			break;
 		case OPT_SIM_LATENCY:
-			if (sim_latency_parse(optarg, &o->lat)) {
-				ret = bad("--sim-latency takes MS or MS,MS_PER_TOKEN (e.g. 200,2), not", optarg);
-				goto out;
-			}
-			break;
 		case OPT_SIM_ERROR_SCALE:
-			if (parse_real(optarg, 0, 10, &o->sim.error_scale)) {
-				ret = bad("--sim-error-scale takes a number from 0 to 10, not", optarg);
-				goto out;
-			}
-			break;
 		case OPT_SIM_PRM_NOISE:
-			if (parse_real(optarg, 0, 1, &o->sim.prm_noise)) {
-				ret = bad("--sim-prm-noise takes a number from 0 to 1, not", optarg);
-				goto out;
-			}
-			break;
 		case OPT_SIM_ORM_NOISE:
-			if (parse_real(optarg, 0, 1, &o->sim.orm_noise)) {
-				ret = bad("--sim-orm-noise takes a number from 0 to 1, not", optarg);
-				goto out;
-			}
-			break;
 		case OPT_SIM_CRITIC_RECALL:
-			if (parse_real(optarg, 0, 1, &o->sim.critic_recall)) {
-				ret = bad("--sim-critic-recall takes a number from 0 to 1, not", optarg);
+			if (sim_option(c, optarg, &o->sim, &o->lat, err, sizeof err)) {
+				ret = bad(err, NULL);
 				goto out;
 			}
 			break;

@@ -21,6 +21,7 @@ void usage_main(FILE *f)
 		"  run       run a search headless and journal it (canopy run --help)\n"
 		"  check     validate a trace and summarise it (canopy check --help)\n"
 		"  export    write a trace's tree as JSON or Graphviz DOT (canopy export --help)\n"
+		"  bench     compare strategies on generated problems (canopy bench --help)\n"
 		"\n"
 		"  canopy --help, canopy COMMAND --help, canopy --version\n"
 		"\n"

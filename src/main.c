@@ -22,6 +22,8 @@ int main(int argc, char **argv)
 				usage_check(stdout);
 			else if (!strcmp(sub, "export"))
 				usage_export(stdout);
+			else if (!strcmp(sub, "bench"))
+				usage_bench(stdout);
 			else {
 				fprintf(stderr, "canopy: no command '%s' (try 'canopy --help')\n", sub);
 				return EXIT_USAGE;
@@ -41,6 +43,8 @@ int main(int argc, char **argv)
 		return cmd_check(argc - 1, argv + 1);
 	if (!strcmp(c, "export"))
 		return cmd_export(argc - 1, argv + 1);
+	if (!strcmp(c, "bench"))
+		return cmd_bench(argc - 1, argv + 1);
 	fprintf(stderr, "canopy: unknown command '%s' (try 'canopy --help')\n", c);
 	return EXIT_USAGE;
 }

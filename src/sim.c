@@ -112,6 +112,19 @@ static const struct wtemplate wtemplates[] = {
 };
 #define NTEMPLATES (sizeof wtemplates / sizeof wtemplates[0])
 
+/* How hard a problem is for the simulated solver, from what the text
+ * shows: its number of operations and the size of its numbers.  Generated
+ * and parsed problems go through the same function, so the error model
+ * is the same whichever way the sim met the problem. */
+static int structural_difficulty(const struct sim_problem *p)
+{
+	double big = 0;
+	for (int i = 0; i < p->nnumbers; i++)
+		big = fmax(big, fabs(p->numbers[i]));
+	double d = (p->nsteps - 2) * 1.8 + 1 + (big > 30 ? 1 : 0);
+	return (int)clampd(round(d), 1, 10);
+}
+
 static void add_number(struct sim_problem *p, double v)
 {
 	if (p->nnumbers < SIM_MAX_NUMBERS)
@@ -192,6 +205,7 @@ void sim_problem_generate(uint64_t seed, int difficulty, struct sim_problem *p)
 	strncat(p->text, buf, sizeof p->text - strlen(p->text) - 1);
 	p->nsteps = k;
 	p->answer = x;
+	p->difficulty = structural_difficulty(p);
 }
 
 /* ---- understanding a problem text ---- */
@@ -272,7 +286,7 @@ static int parse_word_problem(const char *text, struct sim_problem *p)
 	}
 	p->nsteps = k;
 	p->answer = x;
-	p->difficulty = k <= 2 ? 2 : k >= 7 ? 10 : (k - 2) * 9 / 5 + 1;
+	p->difficulty = structural_difficulty(p);
 	return 1;
 }
 
@@ -450,7 +464,7 @@ int sim_problem_parse(const char *text, struct sim_problem *p, char *err, size_t
 		return -1;
 	}
 	p->answer = res.ref >= 0 ? p->steps[res.ref].result : res.val;
-	p->difficulty = p->nsteps <= 2 ? 2 : p->nsteps >= 7 ? 10 : (p->nsteps - 2) * 9 / 5 + 1;
+	p->difficulty = structural_difficulty(p);
 	return 0;
 }
 
@@ -706,7 +720,7 @@ static void gen_step(const struct sim_problem *p, const struct sim_cfg *c, const
 	int kind = 0; /* 0 correct, 1 slip, 2 operand, 3 skip */
 	if (!forced) {
 		if (j == p->trap && p->has_distractor &&
-		    u < clampd((0.25 + 0.045 * p->difficulty) * (0.6 + 0.5 * temp) * c->error_scale, 0, 0.9)) {
+		    u < clampd((0.35 + 0.04 * p->difficulty) * (0.6 + 0.5 * temp) * c->error_scale, 0, 0.9)) {
 			g->b = p->distractor;
 		} else if (u < mistake_prob(p, c, j, temp)) {
 			kind = v < 0.5 ? 1 : v < 0.75 ? 2 : 3;

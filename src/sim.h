@@ -38,7 +38,7 @@ struct sim_problem {
 	int nnumbers;
 	int has_distractor;
 	double distractor; /* an irrelevant number in the text */
-	int difficulty;    /* 1..10 */
+	int difficulty;    /* 1..10, judged from the text (steps, number sizes) */
 	int trap;          /* plan step where the distractor tempts, or -1 */
 };
 
