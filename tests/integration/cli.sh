@@ -16,16 +16,16 @@ contains "$TMP/e" "unknown command 'frobnicate'" "and says which"
 
 "$CANOPY" run --help >"$TMP/rh"
 is "$?" 0 "run --help exits 0"
-for s in sc beam; do
+for s in sc bon wbon filter beam dvts rebase mcts rstar critique selfrefine magicore; do
 	contains "$TMP/rh" "$s" "run --help lists strategy $s"
 done
-for p in n width depth temperature top-p max-tokens agg final; do
+for p in n width depth temperature top-p max-tokens agg final lookahead tau rollouts c disc-mode votes rounds parallel k refine; do
 	contains "$TMP/rh" "--$p" "run --help documents --$p"
 done
 "$CANOPY" help run >"$TMP/rh2"
 cmp -s "$TMP/rh" "$TMP/rh2"
 ok $? "'canopy help run' is 'canopy run --help'"
-for c in check export; do
+for c in check export bench; do
 	"$CANOPY" $c --help >"$TMP/h" 2>&1
 	is "$?" 0 "$c --help exits 0"
 	contains "$TMP/h" "usage: canopy $c" "$c --help shows its usage"
