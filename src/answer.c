@@ -13,9 +13,13 @@ static const char *find_last(const char *hay, size_t len, const char *needle, in
 	size_t n = strlen(needle);
 	if (n > len)
 		return NULL;
-	for (size_t i = len - n + 1; i-- > 0;)
+	int first = tolower((unsigned char)needle[0]);
+	for (size_t i = len - n + 1; i-- > 0;) {
+		if ((icase ? tolower((unsigned char)hay[i]) : (unsigned char)hay[i]) != first)
+			continue;
 		if (icase ? !strncasecmp(hay + i, needle, n) : !memcmp(hay + i, needle, n))
 			return hay + i;
+	}
 	return NULL;
 }
 
@@ -89,6 +93,11 @@ char *answer_normalize(const char *s)
 	sb_init(&sb);
 	/* \text{...} keeps its content; drop LaTeX spacing and sizing */
 	for (const char *p = s; *p;) {
+		/* most characters start none of the forms below */
+		if (*p != '\\' && *p != '^' && *p != '$' && !isspace((unsigned char)*p)) {
+			sb_addc(&sb, *p++);
+			continue;
+		}
 		if (starts(p, "\\text{") || starts(p, "\\mbox{") || starts(p, "\\mathrm{")) {
 			p = strchr(p, '{') + 1;
 			const char *e = strchr(p, '}');
@@ -253,7 +262,7 @@ int answer_number(const char *s, double *out)
 	return 1;
 }
 
-static int numbers_equal(double x, double y)
+int answer_numbers_equal(double x, double y)
 {
 	return fabs(x - y) <= 1e-6 * fmax(1.0, fabs(y));
 }
@@ -291,11 +300,11 @@ static void free_parts(char **parts, size_t n)
 	free(parts);
 }
 
-static int norm_equal(const char *a, const char *b)
+int answer_equal_normalized(const char *a, const char *b)
 {
 	double x, y;
 	if (answer_number(a, &x) && answer_number(b, &y))
-		return numbers_equal(x, y);
+		return answer_numbers_equal(x, y);
 	char **pa = NULL, **pb = NULL;
 	size_t na = 0, nb = 0;
 	char oa, ca, ob, cb;
@@ -305,7 +314,7 @@ static int norm_equal(const char *a, const char *b)
 	if (ta && tb) {
 		eq = na == nb && oa == ob && ca == cb;
 		for (size_t i = 0; eq && i < na; i++)
-			eq = norm_equal(pa[i], pb[i]);
+			eq = answer_equal_normalized(pa[i], pb[i]);
 	}
 	if (ta)
 		free_parts(pa, na);
@@ -325,7 +334,7 @@ int answer_equal(const char *a, const char *b)
 	if (!a || !b)
 		return 0;
 	char *na = answer_normalize(a), *nb = answer_normalize(b);
-	int eq = norm_equal(na, nb);
+	int eq = answer_equal_normalized(na, nb);
 	free(na);
 	free(nb);
 	return eq;

@@ -15,5 +15,9 @@ char *answer_normalize(const char *s);
 int answer_number(const char *norm, double *out);
 /* 1 when the two answers are equivalent. */
 int answer_equal(const char *a, const char *b);
+/* The same for answers already normalised (to compare many at once). */
+int answer_equal_normalized(const char *na, const char *nb);
+/* |x - y| <= 1e-6 * max(1, |y|) */
+int answer_numbers_equal(double x, double y);
 
 #endif

@@ -12,7 +12,7 @@ enum param_type { PT_INT, PT_REAL, PT_CHOICE };
 
 /* X(id, name, type, min, max, choices, help) */
 #define PARAMS(X)                                                                       \
-	X(N, "n", PT_INT, 1, 4096, NULL, "samples (sc), or candidates per level (beam)") \
+	X(N, "n", PT_INT, 1, 65536, NULL, "samples (sc), or candidates per level (beam)") \
 	X(WIDTH, "width", PT_INT, 1, 1024, NULL, "beam width M: next steps per kept prefix") \
 	X(DEPTH, "depth", PT_INT, 1, 1000, NULL, "maximum depth in steps")                \
 	X(TEMPERATURE, "temperature", PT_REAL, 0, 2, NULL, "sampling temperature")        \

@@ -1,6 +1,7 @@
 #include "search.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -620,31 +621,71 @@ void search_fail(struct search *s, const char *msg)
 
 /* ---- votes ---- */
 
+/* An answer normalised once, with its value when it is a number, so that
+ * grouping N answers into C clusters normalises N times, not N x C. */
+struct answer_key {
+	char *norm;
+	int is_num;
+	double num;
+};
+
+static void key_make(struct answer_key *k, const char *answer)
+{
+	k->norm = answer_normalize(answer);
+	k->is_num = answer_number(k->norm, &k->num);
+}
+
+static int key_equal(const struct answer_key *a, const struct answer_key *b)
+{
+	if (a->is_num || b->is_num)
+		return a->is_num && b->is_num && answer_numbers_equal(a->num, b->num);
+	return answer_equal_normalized(a->norm, b->norm);
+}
+
 size_t vote_clusters(const struct tree *t, const int32_t *nodes, const double *weight, size_t n,
 		     struct vote_cluster **out)
 {
+	return vote_clusters_assign(t, nodes, weight, n, out, NULL);
+}
+
+size_t vote_clusters_assign(const struct tree *t, const int32_t *nodes, const double *weight,
+			    size_t n, struct vote_cluster **out, size_t *assign)
+{
 	struct vote_cluster *c = xcalloc(n ? n : 1, sizeof *c);
 	int32_t **members = xcalloc(n ? n : 1, sizeof *members);
+	struct answer_key *keys = xcalloc(n ? n : 1, sizeof *keys);
 	size_t nc = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct node *nd = tree_node(t, nodes[i]);
+		if (assign)
+			assign[i] = SIZE_MAX;
 		if (!nd || !nd->answer)
 			continue;
-		size_t k;
-		for (k = 0; k < nc; k++)
-			if (answer_equal(c[k].answer, nd->answer))
+		struct answer_key k;
+		key_make(&k, nd->answer);
+		size_t j;
+		for (j = 0; j < nc; j++)
+			if (key_equal(&keys[j], &k))
 				break;
-		if (k == nc) {
+		if (j == nc) {
 			c[nc].answer = xstrdup(nd->answer);
 			members[nc] = xcalloc(n, sizeof **members);
+			keys[nc] = k;
 			nc++;
+		} else {
+			free(k.norm);
 		}
-		members[k][c[k].nnodes++] = nodes[i];
-		c[k].count++;
-		c[k].weight += weight ? weight[i] : 1.0;
+		members[j][c[j].nnodes++] = nodes[i];
+		if (assign)
+			assign[i] = j;
+		c[j].count++;
+		c[j].weight += weight ? weight[i] : 1.0;
 	}
-	for (size_t k = 0; k < nc; k++)
-		c[k].nodes = members[k];
+	for (size_t j = 0; j < nc; j++) {
+		c[j].nodes = members[j];
+		free(keys[j].norm);
+	}
+	free(keys);
 	free(members);
 	*out = c;
 	return nc;

@@ -100,6 +100,10 @@ void search_fail(struct search *s, const char *msg);
  * cluster's weight.  The caller frees with vote_free. */
 size_t vote_clusters(const struct tree *t, const int32_t *nodes, const double *weight, size_t n,
 		     struct vote_cluster **out);
+/* The same, also writing each input's cluster (SIZE_MAX: no answer) to
+ * assign[i]. */
+size_t vote_clusters_assign(const struct tree *t, const int32_t *nodes, const double *weight,
+			    size_t n, struct vote_cluster **out, size_t *assign);
 void vote_free(struct vote_cluster *c, size_t n);
 /* The index of the cluster with the largest count (by_weight: weight);
  * ties go to the first. */

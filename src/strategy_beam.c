@@ -269,19 +269,32 @@ static int better(const struct beam *b, int32_t p, int32_t q)
 	return p < q; /* the earlier node first: deterministic */
 }
 
-/* Best first.  qsort has no context argument in C11; an insertion sort is
- * plenty for the candidates of one level. */
+struct ranked {
+	double score;
+	int32_t id;
+};
+
+static int ranked_cmp(const void *x, const void *y)
+{
+	const struct ranked *a = x, *b = y;
+	if (a->score != b->score)
+		return a->score > b->score ? -1 : 1;
+	return (a->id > b->id) - (a->id < b->id); /* the earlier node first */
+}
+
+/* Best first by aggregated score (unscored last), ties to the earlier
+ * node, so a seeded run sorts the same way everywhere. */
 static void sort_ids(int32_t *v, size_t n, const struct beam *b)
 {
-	for (size_t i = 1; i < n; i++) {
-		int32_t x = v[i];
-		size_t j = i;
-		while (j > 0 && better(b, x, v[j - 1])) {
-			v[j] = v[j - 1];
-			j--;
-		}
-		v[j] = x;
+	struct ranked *r = xcalloc(n ? n : 1, sizeof *r);
+	for (size_t i = 0; i < n; i++) {
+		double a = get_agg(b, v[i]);
+		r[i] = (struct ranked){isnan(a) ? -INFINITY : a, v[i]};
 	}
+	qsort(r, n, sizeof *r, ranked_cmp);
+	for (size_t i = 0; i < n; i++)
+		v[i] = r[i].id;
+	free(r);
 }
 
 static int finished(const struct beam *b, int32_t id, int depth)

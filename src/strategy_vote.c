@@ -200,7 +200,8 @@ static void vote(struct vote_state *v, struct search *s)
 		w[n++] = isnan(v->weight[i]) ? 0 : v->weight[i];
 	}
 	struct vote_cluster *c;
-	size_t nc = vote_clusters(t, live, w, n, &c);
+	size_t *assign = xcalloc(n ? n : 1, sizeof *assign);
+	size_t nc = vote_clusters_assign(t, live, w, n, &c, assign);
 	char reason[200];
 	if (nc == 0) {
 		search_vote(s, NULL, c, 0);
@@ -224,11 +225,10 @@ static void vote(struct vote_state *v, struct search *s)
 		int32_t rep = c[k].nodes[0];
 		double best = -INFINITY;
 		for (size_t i = 0; i < n; i++)
-			for (size_t j = 0; j < c[k].nnodes; j++)
-				if (c[k].nodes[j] == live[i] && w[i] > best) {
-					best = w[i];
-					rep = live[i];
-				}
+			if (assign[i] == k && w[i] > best) {
+				best = w[i];
+				rep = live[i];
+			}
 		if (weighted) {
 			static const char *const aggs[] = {"last", "min", "prod", "mean"};
 			snprintf(reason, sizeof reason, "weighted vote (%s): %.3f of %.3f",
@@ -246,6 +246,7 @@ static void vote(struct vote_state *v, struct search *s)
 		search_final(s, c[k].answer, rep, reason);
 	}
 	vote_free(c, nc);
+	free(assign);
 	free(live);
 	free(w);
 	v->phase = PH_DONE;

@@ -45,7 +45,7 @@ bad() { # bad DESCRIPTION EXPECTED-MESSAGE ARGS...
 bad "an unknown option" "unknown option: '--frob'" run --frob
 bad "a missing value" "this option needs a value: '--seed'" run --seed
 bad "an unknown strategy" "unknown strategy (see 'canopy run --help'): 'bogus'" run --strategy bogus
-bad "a bad number" "n must be a whole number from 1 to 4096, not \"zero\"" run --n zero
+bad "a bad number" "n must be a whole number from 1 to 65536, not \"zero\"" run --n zero
 bad "a bad choice" "agg must be one of last|min|prod|mean, not \"max\"" run --strategy beam --agg max
 bad "a parameter the strategy ignores" "--width does not apply to --strategy sc" run --width 4
 bad "a bad budget" "--budget takes a token count (4000) or a request count (50req), not '12x'" run --budget 12x

@@ -13,7 +13,7 @@ int main(void)
 	ok(!param_parse(P_N, "16", &v, err, sizeof err) && v == 16, "an integer parameter");
 	ok(param_parse(P_N, "0", &v, err, sizeof err) == -1, "below the range");
 	ok(param_parse(P_N, "2.5", &v, err, sizeof err) == -1, "not a whole number");
-	is_str(err, "n must be a whole number from 1 to 4096, not \"2.5\"", "the message names the range");
+	is_str(err, "n must be a whole number from 1 to 65536, not \"2.5\"", "the message names the range");
 	ok(!param_parse(P_TEMPERATURE, "0.7", &v, err, sizeof err) && v == 0.7, "a real parameter");
 	ok(param_parse(P_TEMPERATURE, "hot", &v, err, sizeof err) == -1, "garbage is refused");
 	ok(!param_parse(P_AGG, "prod", &v, err, sizeof err) && v == AGG_PROD, "a choice");
