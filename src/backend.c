@@ -47,17 +47,40 @@ size_t backend_run(struct backend *b, struct request *const *reqs, size_t n, int
 		   int (*may_send)(void *ctx), void (*done)(void *ctx, struct request *r),
 		   void *ctx)
 {
+	return backend_run_drop(b, reqs, n, max_inflight, may_send, NULL, done, ctx);
+}
+
+size_t backend_run_drop(struct backend *b, struct request *const *reqs, size_t n, int max_inflight,
+			int (*may_send)(void *ctx), int (*drop)(void *ctx, const struct request *r),
+			void (*done)(void *ctx, struct request *r), void *ctx)
+{
 	size_t sent = 0, delivered = 0;
 	int stopped = 0;
 	for (;;) {
 		while (!stopped && sent < n &&
 		       (max_inflight <= 0 || b->inflight < max_inflight)) {
+			struct request *r = reqs[sent];
+			if (drop && drop(ctx, r)) {
+				request_clear_results(r);
+				r->status = REQ_CANCELLED;
+				r->sent = 0;
+				sent++;
+				continue;
+			}
 			if (may_send && !may_send(ctx)) {
 				stopped = 1;
 				break;
 			}
+			r->sent = 1;
 			b->ops->submit(b, reqs[sent++]);
 		}
+		while (delivered < sent && reqs[delivered]->status != REQ_PENDING)
+			done(ctx, reqs[delivered++]);
+		/* what was dropped while in flight (a result just delivered may
+		 * have pruned it) is cancelled, not awaited */
+		for (size_t i = delivered; drop && i < sent; i++)
+			if (reqs[i]->status == REQ_PENDING && drop(ctx, reqs[i]))
+				b->ops->cancel(b, reqs[i]);
 		while (delivered < sent && reqs[delivered]->status != REQ_PENDING)
 			done(ctx, reqs[delivered++]);
 		if (delivered == sent && (stopped || sent == n))

@@ -50,6 +50,7 @@ struct request {
 	int tag;
 	/* results */
 	enum req_status status;
+	int sent; /* it went to the backend (not dropped before sending) */
 	char *error;
 	char **texts;
 	uint32_t *tokens;
@@ -94,6 +95,12 @@ void request_clear_results(struct request *r);
 size_t backend_run(struct backend *b, struct request *const *reqs, size_t n, int max_inflight,
 		   int (*may_send)(void *ctx), void (*done)(void *ctx, struct request *r),
 		   void *ctx);
+/* The same; drop(), when given, is asked before each request is sent and
+ * about each request in flight at every poll: a request it drops is not
+ * sent, or is cancelled, and reaches done() as REQ_CANCELLED. */
+size_t backend_run_drop(struct backend *b, struct request *const *reqs, size_t n, int max_inflight,
+			int (*may_send)(void *ctx), int (*drop)(void *ctx, const struct request *r),
+			void (*done)(void *ctx, struct request *r), void *ctx);
 void backend_free(struct backend *b);
 
 #endif

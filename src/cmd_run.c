@@ -195,6 +195,39 @@ static void show_event(struct printer *p, const struct search *s, const struct e
 	case EV_ERROR:
 		fprintf(f, "   error: %.*s\n", (int)ev->text_len, ev->text);
 		break;
+	case EV_ALLOC:
+		fprintf(f, "   #%d gets %lld children", ev->id, (long long)ev->n);
+		if (!isnan(ev->value))
+			fprintf(f, " (r %.2f)", ev->value);
+		fputc('\n', f);
+		break;
+	case EV_SELECT:
+		if (isinf(ev->uct))
+			fprintf(f, "   select #%d (unvisited)\n", ev->id);
+		else if (!isnan(ev->uct))
+			fprintf(f, "   select #%d (UCT %.3f)\n", ev->id, ev->uct);
+		else
+			fprintf(f, "   select #%d (focus)\n", ev->id);
+		break;
+	case EV_STATS:
+		if (isnan(ev->uct))
+			fprintf(f, "      #%d N=%u Q=%.2f\n", ev->id, ev->visits, ev->value);
+		break;
+	case EV_VERDICT:
+		fprintf(f, "   %s", ev->reason);
+		if (ev->id != NODE_NONE)
+			fprintf(f, " #%d", ev->id);
+		fprintf(f, ": %s", ev->label);
+		for (size_t i = 0; i < ev->nvals; i++)
+			fprintf(f, "%s%s %.3g", i ? ", " : " (", ev->keys[i], ev->vals[i]);
+		fputs(ev->nvals ? ")\n" : "\n", f);
+		break;
+	case EV_CMD:
+		fprintf(f, "   %s #%d by the %s\n", ev->text, ev->id, ev->by_user ? "user" : "search");
+		break;
+	case EV_SET:
+		fprintf(f, "   set %s %s by the %s\n", ev->param, ev->reason, ev->by_user ? "user" : "search");
+		break;
 	case EV_FINAL:
 		fprintf(f, "final answer: %s%s (%s)\n", ev->answer ? ev->answer : "none",
 			ev->correct == 1 ? ", correct" : ev->correct == 0 ? ", wrong" : "",

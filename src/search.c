@@ -373,11 +373,20 @@ static int batch_may_send(void *ctx)
 	return 1;
 }
 
+/* A request about a pruned subtree is not worth waiting for. */
+static int batch_drop(void *ctx, const struct request *r)
+{
+	struct batch *b = ctx;
+	const struct node *n = tree_node(b->s->tree, r->node);
+	return n && (n->flags & NF_PRUNED);
+}
+
 static void batch_done(void *ctx, struct request *r)
 {
 	struct batch *b = ctx;
 	struct search *s = b->s;
-	b->out--;
+	if (r->sent)
+		b->out--; /* one counted out by batch_may_send */
 	if (r->status != REQ_CANCELLED) {
 		s->usage.requests++;
 		if (r->kind == REQ_PRM || r->kind == REQ_ORM)
@@ -408,7 +417,8 @@ size_t search_batch(struct search *s, struct request *const *reqs, size_t n,
 		return 0;
 	/* generation and scoring may go to different servers */
 	struct backend *be = reqs[0]->kind == REQ_PRM || reqs[0]->kind == REQ_ORM ? s->scorer : s->backend;
-	size_t sent = backend_run(be, reqs, n, s->max_inflight, batch_may_send, batch_done, &b);
+	size_t sent = backend_run_drop(be, reqs, n, s->max_inflight, batch_may_send, batch_drop,
+				       batch_done, &b);
 	if (sent)
 		emit_usage(s);
 	return sent;

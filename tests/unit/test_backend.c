@@ -18,6 +18,27 @@ static void record(void *ctx, struct request *r)
 	s->order[s->n++] = r->tag;
 }
 
+struct dropper {
+	int n;
+	int first_back;
+};
+static struct dropper *the_dropper;
+
+static int drop_some(void *ctx, const struct request *r)
+{
+	struct dropper *d = ctx;
+	the_dropper = d;
+	return r->tag == 1 || (r->tag == 3 && d->first_back);
+}
+
+static void record_drop(void *ctx, struct request *r)
+{
+	struct dropper *d = ctx;
+	d->n++;
+	if (r->tag == 0)
+		d->first_back = 1;
+}
+
 static int budget_calls;
 static int allow_three(void *ctx)
 {
@@ -84,6 +105,27 @@ int main(void)
 	sent = backend_run(b, ptrs, 8, 0, allow_three, record, &seen);
 	is_int(sent, 3, "may_send stops after three");
 	is_int(seen.n, 3, "and only those three are delivered");
+
+	/* dropping: request 1 is dropped before it is sent; request 3 is
+	 * dropped while in flight (once request 0 came back) and cancelled */
+	/* 5 ms a token: request 0 is one short step, request 3 a whole
+	 * solution, so 3 is still out when 0 comes back */
+	struct sim_latency slow = {0, 5};
+	struct backend *sb = backend_sim_new(&c, &slow);
+	for (int i = 0; i < 4; i++) {
+		request_clear_results(&reqs[i]);
+		reqs[i].kind = i == 0 ? REQ_STEP : REQ_SOLUTION;
+	}
+	struct dropper dr = {0};
+	sent = backend_run_drop(sb, ptrs, 4, 0, NULL, drop_some, record_drop, &dr);
+	ok(reqs[1].status == REQ_CANCELLED && !reqs[1].sent, "a request dropped before sending is never sent");
+	ok(reqs[3].status == REQ_CANCELLED && reqs[3].sent, "a request dropped in flight is cancelled");
+	ok(reqs[0].status == REQ_OK && reqs[2].status == REQ_OK, "the others come back");
+	is_int(dr.n, 4, "every request reaches done(), cancelled ones too");
+	is_int(sb->inflight, 0, "nothing is left in flight");
+	backend_free(sb);
+	for (int i = 0; i < 4; i++)
+		reqs[i].kind = REQ_SOLUTION;
 
 	/* a problem the sim cannot read fails with the reason */
 	struct request bad;
