@@ -706,7 +706,8 @@ static double slip(double v, struct rng *r, int whole)
 }
 
 /* Decides what the solver writes for the next plan step, mistakes and
- * all.  forced: write the correct step. */
+ * all.  forced: 1 writes the correct step, -1 a slip (a refiner that was
+ * told a right step is wrong and "fixes" it), 0 as the error model says. */
 static void gen_step(const struct sim_problem *p, const struct sim_cfg *c, const struct sim_state *st,
 		     double temp, struct rng *r, int forced, struct gen *g)
 {
@@ -717,7 +718,7 @@ static void gen_step(const struct sim_problem *p, const struct sim_cfg *c, const
 	g->b = resolve(p, st, ps->b);
 	g->newpos = j + 1;
 	double u = rng_uniform(r), v = rng_uniform(r);
-	int kind = 0; /* 0 correct, 1 slip, 2 operand, 3 skip */
+	int kind = forced < 0 ? 1 : 0; /* 0 correct, 1 slip, 2 operand, 3 skip */
 	if (!forced) {
 		if (j == p->trap && p->has_distractor &&
 		    u < clampd((0.35 + 0.04 * p->difficulty) * (0.6 + 0.5 * temp) * c->error_scale, 0, 0.9)) {
@@ -794,7 +795,7 @@ char *sim_next_step(const struct sim_problem *p, const struct sim_cfg *c,
  * joined by newlines.  first_forced: write the first new step correctly. */
 static char *continue_solution(const struct sim_problem *p, const struct sim_cfg *c,
 			       const char *const *steps, size_t nsteps, double temp, struct rng *r,
-			       int first_forced)
+			       int first_forced /* as gen_step's forced */)
 {
 	size_t cap = nsteps + SIM_MAX_STEPS + 4, n = nsteps;
 	const char **all = xcalloc(cap, sizeof *all);
@@ -808,7 +809,7 @@ static char *continue_solution(const struct sim_problem *p, const struct sim_cfg
 		replay(p, all, n, &st, NULL);
 		if (st.answered)
 			break;
-		char *s = write_step(p, c, &st, temp, r, first_forced && k == 0);
+		char *s = write_step(p, c, &st, temp, r, k == 0 ? first_forced : 0);
 		mine[n] = s;
 		all[n++] = s;
 		if (sb.len)
@@ -955,8 +956,20 @@ static char *critique_with(const struct sim_problem *p, const struct sim_cfg *c,
 		recall *= 0.7; /* a plausible wrong quantity is harder to see */
 	int found = first >= 0 && rng_uniform(r) < recall;
 	long false_flag = -1;
-	if (first < 0 && nsteps && rng_uniform(r) < c->critic_false)
+	if (first < 0 && nsteps && scores) {
+		/* a reviewer told to look at low-scored steps finds fault with
+		 * the lowest one when it is below 6/10, right or not */
+		size_t low = 0;
+		for (size_t i = 1; i < nsteps; i++)
+			if (scores[i] < scores[low])
+				low = i;
+		if (scores[low] < 0.6 && rng_uniform(r) < 0.5)
+			false_flag = (long)low;
+		else if (rng_uniform(r) < c->critic_false)
+			false_flag = rng_range(r, 0, (int)nsteps - 1);
+	} else if (first < 0 && nsteps && rng_uniform(r) < c->critic_false) {
 		false_flag = rng_range(r, 0, (int)nsteps - 1);
+	}
 	struct strbuf sb;
 	sb_init(&sb);
 	for (size_t i = 0; i < nsteps; i++) {
@@ -1069,9 +1082,20 @@ char *sim_refine(const struct sim_problem *p, const struct sim_cfg *c,
 			sb_printf(&sb, "%s%s", i ? "\n" : "", steps[i]);
 		return sb_steal(&sb);
 	}
-	/* keep the steps before the flagged one, rewrite from there */
-	int fix = rng_uniform(r) < c->fix_prob;
-	char *rest = continue_solution(p, c, steps, k - 1, temp, r, fix);
+	/* keep the steps before the flagged one, rewrite from there.  A step
+	 * that was in fact right, flagged anyway, is "corrected" into a wrong
+	 * one more often than not: refiners comply with their feedback. */
+	struct step_info *info = xcalloc(nsteps, sizeof *info);
+	struct sim_state st;
+	replay(p, steps, nsteps, &st, info);
+	int was_right = info[k - 1].v == SV_OK || info[k - 1].v == SV_NONE;
+	free(info);
+	int mode;
+	if (was_right)
+		mode = rng_uniform(r) < 0.6 ? -1 : 1;
+	else
+		mode = rng_uniform(r) < c->fix_prob ? 1 : 0;
+	char *rest = continue_solution(p, c, steps, k - 1, temp, r, mode);
 	struct strbuf sb;
 	sb_init(&sb);
 	for (size_t i = 0; i + 1 < k; i++)
