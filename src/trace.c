@@ -253,6 +253,134 @@ static int next_line(struct line_reader *lr, const char **line, size_t *len, int
 	}
 }
 
+struct trace_reader {
+	char *path;
+	struct line_reader lr;
+	struct event_scratch sc;
+	uint64_t line, events;
+	uint64_t offset;  /* of the line just read */
+	uint64_t consumed; /* bytes before the next line */
+	double last_t;
+	int torn;
+	char warn[512];
+};
+
+static void reader_fail(struct trace_reader *r, char *err, size_t errlen, const char *msg)
+{
+	snprintf(err, errlen, "%s:%llu: %s", r->path, (unsigned long long)r->line, msg);
+}
+
+struct trace_reader *trace_reader_open(const char *path, struct trace_header *h, char *err,
+				       size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	struct trace_reader *r = xcalloc(1, sizeof *r);
+	r->path = xstrdup(path);
+	r->lr = (struct line_reader){fd, xmalloc(1 << 20), 1 << 20, 0, 0, 0};
+	const char *line;
+	size_t len;
+	int complete;
+	char msg[384];
+	r->line = 1;
+	int rc = next_line(&r->lr, &line, &len, &complete);
+	if (rc < 0) {
+		snprintf(msg, sizeof msg, "%s", strerror(errno));
+		goto fail;
+	}
+	if (rc == 0) {
+		snprintf(msg, sizeof msg, "empty file (no trace header)");
+		goto fail;
+	}
+	r->consumed = len + (size_t)complete;
+	cJSON *hj = cJSON_ParseWithLength(line, len);
+	if (!hj) {
+		snprintf(msg, sizeof msg, complete ? "header is not valid JSON"
+						   : "torn header line (the run was killed while starting)");
+		goto fail;
+	}
+	if (trace_header_parse(hj, h, msg, sizeof msg)) {
+		cJSON_Delete(hj);
+		goto fail;
+	}
+	return r;
+fail:
+	reader_fail(r, err, errlen, msg);
+	trace_reader_close(r);
+	return NULL;
+}
+
+int trace_reader_next(struct trace_reader *r, struct event *ev, char *err, size_t errlen)
+{
+	const char *line;
+	size_t len;
+	int complete;
+	char msg[384];
+	if (r->torn)
+		return 0;
+	int rc = next_line(&r->lr, &line, &len, &complete);
+	if (rc < 0) {
+		snprintf(msg, sizeof msg, "%s", strerror(errno));
+		reader_fail(r, err, errlen, msg);
+		return -1;
+	}
+	if (rc == 0)
+		return 0;
+	r->line++;
+	r->offset = r->consumed;
+	r->consumed += len + (size_t)complete;
+	if (event_parse(line, len, ev, &r->sc, msg, sizeof msg)) {
+		if (!complete) {
+			/* an interrupted writer leaves at most this */
+			r->torn = 1;
+			snprintf(r->warn, sizeof r->warn,
+				 "%s:%llu: warning: torn last line ignored (the run was interrupted)",
+				 r->path, (unsigned long long)r->line);
+			return 0;
+		}
+		reader_fail(r, err, errlen, msg);
+		return -1;
+	}
+	if (ev->seq != r->events + 1) {
+		snprintf(msg, sizeof msg, "seq gap: expected %llu, found %llu",
+			 (unsigned long long)r->events + 1, (unsigned long long)ev->seq);
+		reader_fail(r, err, errlen, msg);
+		return -1;
+	}
+	if (ev->t < r->last_t - 1e-9 || !isfinite(ev->t)) {
+		snprintf(msg, sizeof msg, "time goes backwards (t=%g after t=%g)", ev->t, r->last_t);
+		reader_fail(r, err, errlen, msg);
+		return -1;
+	}
+	r->events++;
+	r->last_t = ev->t;
+	return 1;
+}
+
+uint64_t trace_reader_line(const struct trace_reader *r) { return r->line; }
+uint64_t trace_reader_offset(const struct trace_reader *r) { return r->offset; }
+const char *trace_reader_warning(const struct trace_reader *r) { return r->torn ? r->warn : NULL; }
+
+/* Reports a problem with the event just read as FILE:LINE: msg. */
+void trace_reader_error(const struct trace_reader *r, const char *msg, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s:%llu: %s", r->path, (unsigned long long)r->line, msg);
+}
+
+void trace_reader_close(struct trace_reader *r)
+{
+	if (!r)
+		return;
+	close(r->lr.fd);
+	free(r->lr.buf);
+	event_scratch_free(&r->sc);
+	free(r->path);
+	free(r);
+}
+
 int trace_load(const char *path, struct trace *tr, trace_event_fn fn, void *ctx,
 	       char *err, size_t errlen, char *warn, size_t warnlen)
 {
@@ -261,74 +389,19 @@ int trace_load(const char *path, struct trace *tr, trace_event_fn fn, void *ctx,
 	tr->final_correct = -1;
 	if (warn && warnlen)
 		warn[0] = '\0';
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	struct trace_reader *r = trace_reader_open(path, &tr->header, err, errlen);
+	if (!r)
 		return -1;
-	}
-	struct line_reader lr = {fd, xmalloc(1 << 20), 1 << 20, 0, 0, 0};
-	struct event_scratch sc;
-	memset(&sc, 0, sizeof sc);
-	char msg[384];
-	const char *line;
-	size_t len;
-	int complete, r, ret = -1;
-	uint64_t lineno = 0;
 	tr->tree = tree_new();
-
-	r = next_line(&lr, &line, &len, &complete);
-	lineno = 1;
-	if (r < 0) {
-		snprintf(msg, sizeof msg, "%s", strerror(errno));
-		goto fail;
-	}
-	if (r == 0) {
-		snprintf(msg, sizeof msg, "empty file (no trace header)");
-		goto fail;
-	}
-	cJSON *hj = cJSON_ParseWithLength(line, len);
-	if (!hj) {
-		snprintf(msg, sizeof msg, complete ? "header is not valid JSON"
-						   : "torn header line (the run was killed while starting)");
-		goto fail;
-	}
-	if (trace_header_parse(hj, &tr->header, msg, sizeof msg)) {
-		cJSON_Delete(hj);
-		goto fail;
-	}
-	for (;;) {
-		r = next_line(&lr, &line, &len, &complete);
-		if (r < 0) {
-			snprintf(msg, sizeof msg, "%s", strerror(errno));
-			goto fail;
-		}
-		if (r == 0)
+	struct event ev;
+	int rc;
+	char msg[384];
+	while ((rc = trace_reader_next(r, &ev, err, errlen)) > 0) {
+		if (event_apply(tr->tree, &ev, msg, sizeof msg)) {
+			trace_reader_error(r, msg, err, errlen);
+			rc = -1;
 			break;
-		lineno++;
-		struct event ev;
-		if (event_parse(line, len, &ev, &sc, msg, sizeof msg)) {
-			if (!complete) {
-				/* an interrupted writer leaves at most this */
-				tr->torn = 1;
-				if (warn)
-					snprintf(warn, warnlen,
-						 "%s:%llu: warning: torn last line ignored (the run was interrupted)",
-						 path, (unsigned long long)lineno);
-				break;
-			}
-			goto fail;
 		}
-		if (ev.seq != tr->events + 1) {
-			snprintf(msg, sizeof msg, "seq gap: expected %llu, found %llu",
-				 (unsigned long long)tr->events + 1, (unsigned long long)ev.seq);
-			goto fail;
-		}
-		if (ev.t < tr->last_t - 1e-9 || !isfinite(ev.t)) {
-			snprintf(msg, sizeof msg, "time goes backwards (t=%g after t=%g)", ev.t, tr->last_t);
-			goto fail;
-		}
-		if (event_apply(tr->tree, &ev, msg, sizeof msg))
-			goto fail;
 		tr->events++;
 		tr->last_t = ev.t;
 		switch (ev.type) {
@@ -348,26 +421,25 @@ int trace_load(const char *path, struct trace *tr, trace_event_fn fn, void *ctx,
 		default:
 			break;
 		}
-		if (fn && fn(ctx, &ev, lineno)) {
-			snprintf(msg, sizeof msg, "stopped by the reader");
-			goto fail;
+		if (fn && fn(ctx, &ev, trace_reader_line(r))) {
+			trace_reader_error(r, "stopped by the reader", err, errlen);
+			rc = -1;
+			break;
 		}
 	}
-	if (tr->events > 0 && tree_count(tr->tree) == 0) {
-		snprintf(msg, sizeof msg, "events but no problem node (node 0)");
-		goto fail;
+	if (rc == 0) {
+		const char *w = trace_reader_warning(r);
+		tr->torn = w != NULL;
+		if (w && warn)
+			snprintf(warn, warnlen, "%s", w);
+		tr->lines = trace_reader_line(r);
 	}
-	tr->lines = lineno;
-	ret = 0;
-	goto out;
-fail:
-	snprintf(err, errlen, "%s:%llu: %s", path, (unsigned long long)lineno, msg);
-	trace_free(tr);
-out:
-	event_scratch_free(&sc);
-	free(lr.buf);
-	close(fd);
-	return ret;
+	trace_reader_close(r);
+	if (rc < 0) {
+		trace_free(tr);
+		return -1;
+	}
+	return 0;
 }
 
 void trace_free(struct trace *tr)

@@ -59,6 +59,20 @@ struct trace {
 	uint64_t errors; /* error events */
 };
 
+/* Reading a journal one event at a time, every check made (seq without
+ * gaps, time never going back); event_apply is the caller's. */
+struct trace_reader;
+struct trace_reader *trace_reader_open(const char *path, struct trace_header *h, char *err,
+				       size_t errlen);
+/* 1: an event in ev (valid until the next call); 0: the end (a torn last
+ * line is dropped, see trace_reader_warning); -1: "FILE:LINE: what" in err. */
+int trace_reader_next(struct trace_reader *r, struct event *ev, char *err, size_t errlen);
+uint64_t trace_reader_line(const struct trace_reader *r);
+uint64_t trace_reader_offset(const struct trace_reader *r); /* of the last event's line */
+const char *trace_reader_warning(const struct trace_reader *r);
+void trace_reader_error(const struct trace_reader *r, const char *msg, char *err, size_t errlen);
+void trace_reader_close(struct trace_reader *r);
+
 /* Loads and checks a whole journal.  On failure returns -1 with
  * "FILE:LINE: what is wrong" in err.  A torn last line is dropped with a
  * warning in warn (when warn is not NULL). */

@@ -159,17 +159,29 @@ void tree_set_answer(struct tree *t, int32_t id, const char *answer)
 
 size_t tree_prune(struct tree *t, int32_t id)
 {
+	return tree_prune_collect(t, id, NULL, NULL, NULL);
+}
+
+size_t tree_prune_collect(struct tree *t, int32_t id, int32_t **marked, size_t *nm, size_t *cap)
+{
 	struct node *n = tree_node(t, id);
 	if (!n)
 		return 0;
 	/* iterative preorder walk: subtrees can be deeper than the C stack */
-	size_t marked = 0;
+	size_t count = 0;
 	int32_t cur = id;
 	for (;;) {
 		struct node *c = tree_node(t, cur);
 		if (!(c->flags & NF_PRUNED)) {
 			c->flags |= NF_PRUNED;
-			marked++;
+			if (marked) {
+				if (*nm == *cap) {
+					*cap = *cap ? *cap * 2 : 64;
+					*marked = xrealloc(*marked, *cap * sizeof **marked);
+				}
+				(*marked)[(*nm)++] = cur;
+			}
+			count++;
 		}
 		if (c->first_child != NODE_NONE) {
 			cur = c->first_child;
@@ -181,7 +193,37 @@ size_t tree_prune(struct tree *t, int32_t id)
 			break;
 		cur = tree_node(t, cur)->next_sibling;
 	}
-	return marked;
+	return count;
+}
+
+void tree_pop(struct tree *t)
+{
+	if (t->count == 0)
+		return;
+	int32_t id = (int32_t)t->count - 1;
+	struct node *n = tree_node(t, id);
+	struct node *p = tree_node(t, n->parent);
+	if (p) {
+		/* the newest node is its parent's last child */
+		if (p->first_child == id) {
+			p->first_child = p->last_child = NODE_NONE;
+		} else {
+			int32_t c = p->first_child;
+			while (tree_node(t, c)->next_sibling != id)
+				c = tree_node(t, c)->next_sibling;
+			tree_node(t, c)->next_sibling = NODE_NONE;
+			p->last_child = c;
+		}
+		p->nchildren--;
+	}
+	if (t->final_leaf == id)
+		t->final_leaf = NODE_NONE;
+	t->count--;
+}
+
+int32_t tree_final_leaf(const struct tree *t)
+{
+	return t->final_leaf;
 }
 
 void tree_mark_final(struct tree *t, int32_t id)

@@ -69,8 +69,15 @@ int32_t tree_add(struct tree *t, int32_t parent, enum node_kind kind,
 /* Copies a string into the tree's arena. */
 const char *tree_strdup(struct tree *t, const char *s, size_t len);
 void tree_set_answer(struct tree *t, int32_t id, const char *answer);
-/* Marks the subtree of id pruned; returns the number of nodes marked. */
+/* Marks the subtree of id pruned; returns the number of nodes marked.
+ * When marked is not NULL, the ids newly marked are appended to it
+ * (*n of them, *cap its capacity), so a replay can undo the prune. */
 size_t tree_prune(struct tree *t, int32_t id);
+size_t tree_prune_collect(struct tree *t, int32_t id, int32_t **marked, size_t *n, size_t *cap);
+/* Removes the newest node (a replay stepping back over its creation). */
+void tree_pop(struct tree *t);
+/* The newest node on the final path, or NODE_NONE. */
+int32_t tree_final_leaf(const struct tree *t);
 /* Moves the final-path marks to the path from the root to id. */
 void tree_mark_final(struct tree *t, int32_t id);
 /* Writes the ids from the root down to id into out (at most max); returns
