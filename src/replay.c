@@ -1,0 +1,328 @@
+#include "replay.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* What applying one event changed, to put it back. */
+struct undo {
+	uint8_t type;
+	int32_t id;
+	union {
+		struct {
+			float prm, orm;
+		} score;
+		struct {
+			uint32_t visits;
+			float uct;
+			double value;
+		} stats;
+		struct {
+			uint32_t first, count; /* in the id pool */
+		} ids;
+		struct {
+			const char *answer;
+			uint16_t flags;
+		} answer;
+		struct {
+			int32_t leaf;
+		} final;
+		struct {
+			float uct;
+		} select;
+	} u;
+};
+
+struct replay {
+	struct trace_header header;
+	struct tree *tree;
+	int fd;
+	char *path;
+	size_t count, pos;
+	uint64_t *offset; /* of each event's line */
+	double *t;
+	struct undo *undo;
+	int32_t *pool; /* ids a prune marked, or a keep newly kept */
+	size_t npool, pool_cap;
+	size_t *units; /* positions just before each unit event */
+	size_t nunits;
+	struct event_scratch sc;
+	struct strbuf line;
+};
+
+static void pool_push(struct replay *r, int32_t id)
+{
+	if (r->npool == r->pool_cap) {
+		r->pool_cap = r->pool_cap ? r->pool_cap * 2 : 256;
+		r->pool = xrealloc(r->pool, r->pool_cap * sizeof *r->pool);
+	}
+	r->pool[r->npool++] = id;
+}
+
+/* Applies ev to the tree and fills u so that it can be undone. */
+static int apply_recording(struct replay *r, const struct event *ev, struct undo *u, char *err,
+			   size_t errlen)
+{
+	struct tree *t = r->tree;
+	memset(u, 0, sizeof *u);
+	u->type = (uint8_t)ev->type;
+	u->id = ev->id;
+	struct node *n = tree_node(t, ev->id);
+	switch (ev->type) {
+	case EV_SCORE:
+		if (n) {
+			u->u.score.prm = n->prm;
+			u->u.score.orm = n->orm;
+		}
+		break;
+	case EV_STATS:
+		if (n) {
+			u->u.stats.visits = n->visits;
+			u->u.stats.value = n->value;
+			u->u.stats.uct = n->uct;
+		}
+		break;
+	case EV_ANSWER:
+		if (n) {
+			u->u.answer.answer = n->answer;
+			u->u.answer.flags = n->flags;
+		}
+		break;
+	case EV_FINAL:
+		u->u.final.leaf = tree_final_leaf(t);
+		break;
+	case EV_SELECT:
+		if (n)
+			u->u.select.uct = n->uct;
+		break;
+	case EV_PRUNE:
+		if (n) {
+			/* mark here, collecting what changes; event_apply below
+			 * then finds nothing left to mark */
+			u->u.ids.first = (uint32_t)r->npool;
+			int32_t *marked = NULL;
+			size_t nm = 0, cap = 0;
+			tree_prune_collect(t, ev->id, &marked, &nm, &cap);
+			for (size_t i = 0; i < nm; i++)
+				pool_push(r, marked[i]);
+			free(marked);
+			u->u.ids.count = (uint32_t)nm;
+		}
+		break;
+	case EV_KEEP:
+		u->u.ids.first = (uint32_t)r->npool;
+		for (size_t i = 0; i < ev->nids; i++) {
+			const struct node *k = tree_node(t, ev->ids[i]);
+			if (k && !(k->flags & NF_KEPT))
+				pool_push(r, ev->ids[i]);
+		}
+		u->u.ids.count = (uint32_t)(r->npool - u->u.ids.first);
+		break;
+	default:
+		break;
+	}
+	return event_apply(t, ev, err, errlen);
+}
+
+static void undo_one(struct replay *r, const struct undo *u)
+{
+	struct tree *t = r->tree;
+	struct node *n = tree_node(t, u->id);
+	switch ((enum ev_type)u->type) {
+	case EV_NODE:
+		tree_pop(t);
+		break;
+	case EV_SCORE:
+		n->prm = u->u.score.prm;
+		n->orm = u->u.score.orm;
+		break;
+	case EV_STATS:
+		n->visits = u->u.stats.visits;
+		n->value = u->u.stats.value;
+		n->uct = u->u.stats.uct;
+		break;
+	case EV_ANSWER:
+		n->answer = u->u.answer.answer;
+		n->flags = u->u.answer.flags;
+		break;
+	case EV_FINAL:
+		tree_mark_final(t, u->u.final.leaf);
+		break;
+	case EV_SELECT:
+		n->uct = u->u.select.uct;
+		break;
+	case EV_PRUNE:
+		for (uint32_t i = 0; i < u->u.ids.count; i++)
+			tree_node(t, r->pool[u->u.ids.first + i])->flags &= (uint16_t)~NF_PRUNED;
+		break;
+	case EV_KEEP:
+		for (uint32_t i = 0; i < u->u.ids.count; i++)
+			tree_node(t, r->pool[u->u.ids.first + i])->flags &= (uint16_t)~NF_KEPT;
+		break;
+	default:
+		break;
+	}
+}
+
+struct replay *replay_open(const char *path, char *err, size_t errlen, char *warn, size_t warnlen)
+{
+	struct replay *r = xcalloc(1, sizeof *r);
+	if (warn && warnlen)
+		warn[0] = '\0';
+	r->fd = -1;
+	struct trace_reader *rd = trace_reader_open(path, &r->header, err, errlen);
+	if (!rd) {
+		free(r);
+		return NULL;
+	}
+	r->tree = tree_new();
+	r->path = xstrdup(path);
+	size_t cap = 0;
+	struct event ev;
+	int rc;
+	char msg[384];
+	while ((rc = trace_reader_next(rd, &ev, err, errlen)) > 0) {
+		if (r->count == cap) {
+			cap = cap ? cap * 2 : 1024;
+			r->offset = xrealloc(r->offset, cap * sizeof *r->offset);
+			r->t = xrealloc(r->t, cap * sizeof *r->t);
+			r->undo = xrealloc(r->undo, cap * sizeof *r->undo);
+		}
+		if (apply_recording(r, &ev, &r->undo[r->count], msg, sizeof msg)) {
+			trace_reader_error(rd, msg, err, errlen);
+			rc = -1;
+			break;
+		}
+		if (ev.type == EV_UNIT) {
+			r->units = xrealloc(r->units, (r->nunits + 1) * sizeof *r->units);
+			r->units[r->nunits++] = r->count;
+		}
+		r->offset[r->count] = trace_reader_offset(rd);
+		r->t[r->count] = ev.t;
+		r->count++;
+	}
+	if (rc == 0 && warn && trace_reader_warning(rd))
+		snprintf(warn, warnlen, "%s", trace_reader_warning(rd));
+	trace_reader_close(rd);
+	if (rc < 0) {
+		replay_free(r);
+		return NULL;
+	}
+	r->pos = r->count;
+	r->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (r->fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		replay_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void replay_free(struct replay *r)
+{
+	if (!r)
+		return;
+	if (r->fd >= 0)
+		close(r->fd);
+	trace_header_free(&r->header);
+	tree_free(r->tree);
+	free(r->path);
+	free(r->offset);
+	free(r->t);
+	free(r->undo);
+	free(r->pool);
+	free(r->units);
+	event_scratch_free(&r->sc);
+	sb_free(&r->line);
+	free(r);
+}
+
+const struct trace_header *replay_header(const struct replay *r) { return &r->header; }
+struct tree *replay_tree(const struct replay *r) { return r->tree; }
+size_t replay_count(const struct replay *r) { return r->count; }
+size_t replay_pos(const struct replay *r) { return r->pos; }
+
+double replay_time(const struct replay *r, size_t pos)
+{
+	return pos >= 1 && pos <= r->count ? r->t[pos - 1] : 0;
+}
+
+int replay_event(struct replay *r, size_t pos, struct event *ev, char *err, size_t errlen)
+{
+	if (pos < 1 || pos > r->count) {
+		snprintf(err, errlen, "no event %zu", pos);
+		return -1;
+	}
+	/* read the line at its offset, however long it is */
+	sb_reset(&r->line);
+	uint64_t off = r->offset[pos - 1];
+	char buf[8192];
+	for (;;) {
+		ssize_t n = pread(r->fd, buf, sizeof buf, (off_t)off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			snprintf(err, errlen, "%s: %s", r->path, strerror(errno));
+			return -1;
+		}
+		char *nl = memchr(buf, '\n', (size_t)n);
+		sb_add(&r->line, buf, nl ? (size_t)(nl - buf) : (size_t)n);
+		if (nl || n == 0)
+			break;
+		off += (uint64_t)n;
+	}
+	char msg[256];
+	if (event_parse(r->line.s ? r->line.s : "", r->line.len, ev, &r->sc, msg, sizeof msg)) {
+		snprintf(err, errlen, "%s: event %zu changed on disk: %s", r->path, pos, msg);
+		return -1;
+	}
+	return 0;
+}
+
+int replay_seek(struct replay *r, size_t pos, char *err, size_t errlen)
+{
+	if (pos > r->count)
+		pos = r->count;
+	while (r->pos > pos)
+		undo_one(r, &r->undo[--r->pos]);
+	while (r->pos < pos) {
+		struct event ev;
+		if (replay_event(r, r->pos + 1, &ev, err, errlen))
+			return -1;
+		/* the undo record from loading still holds: the state before
+		 * this event is the same as then */
+		struct undo keep = r->undo[r->pos];
+		size_t pool_mark = r->npool;
+		char msg[256];
+		if (apply_recording(r, &ev, &r->undo[r->pos], msg, sizeof msg)) {
+			snprintf(err, errlen, "%s: event %zu: %s", r->path, r->pos + 1, msg);
+			return -1;
+		}
+		r->undo[r->pos] = keep;
+		r->npool = pool_mark; /* the ids were recorded at load time */
+		r->pos++;
+	}
+	return 0;
+}
+
+size_t replay_next_unit(const struct replay *r)
+{
+	for (size_t i = 0; i < r->nunits; i++)
+		if (r->units[i] > r->pos)
+			return r->units[i];
+	return r->count;
+}
+
+size_t replay_prev_unit(const struct replay *r)
+{
+	for (size_t i = r->nunits; i-- > 0;)
+		if (r->units[i] < r->pos)
+			return r->units[i];
+	return 0;
+}

@@ -1,0 +1,36 @@
+/* replay: a saved trace as a cursor that moves forward and backward, one
+ * event or one unit of work at a time.  The tree is the one the events
+ * build; stepping back undoes events with records taken when the trace
+ * was loaded, so any position is reached without rebuilding. */
+#ifndef CANOPY_REPLAY_H
+#define CANOPY_REPLAY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "trace.h"
+#include "tree.h"
+
+struct replay;
+
+/* Loads a trace and leaves the cursor at its end. */
+struct replay *replay_open(const char *path, char *err, size_t errlen, char *warn, size_t warnlen);
+void replay_free(struct replay *r);
+
+const struct trace_header *replay_header(const struct replay *r);
+struct tree *replay_tree(const struct replay *r);
+size_t replay_count(const struct replay *r); /* events in the trace */
+size_t replay_pos(const struct replay *r);   /* events applied, 0..count */
+double replay_time(const struct replay *r, size_t pos); /* t of event pos (1-based) */
+
+/* Moves to pos (events applied).  0, or -1 with a message (the file
+ * changed under us). */
+int replay_seek(struct replay *r, size_t pos, char *err, size_t errlen);
+/* The position of the start of the next or previous unit of work. */
+size_t replay_next_unit(const struct replay *r);
+size_t replay_prev_unit(const struct replay *r);
+/* Reads event pos (1-based) into ev (valid until the next call). */
+int replay_event(struct replay *r, size_t pos, struct event *ev, char *err, size_t errlen);
+
+#endif
