@@ -54,6 +54,13 @@ size_t backend_run_drop(struct backend *b, struct request *const *reqs, size_t n
 			int (*may_send)(void *ctx), int (*drop)(void *ctx, const struct request *r),
 			void (*done)(void *ctx, struct request *r), void *ctx)
 {
+	return backend_run_idle(b, reqs, n, max_inflight, may_send, drop, NULL, done, ctx);
+}
+
+size_t backend_run_idle(struct backend *b, struct request *const *reqs, size_t n, int max_inflight,
+			int (*may_send)(void *ctx), int (*drop)(void *ctx, const struct request *r),
+			void (*idle)(void *ctx), void (*done)(void *ctx, struct request *r), void *ctx)
+{
 	size_t sent = 0, delivered = 0;
 	int stopped = 0;
 	for (;;) {
@@ -85,7 +92,9 @@ size_t backend_run_drop(struct backend *b, struct request *const *reqs, size_t n
 			done(ctx, reqs[delivered++]);
 		if (delivered == sent && (stopped || sent == n))
 			break;
-		b->ops->poll(b, 1.0);
+		if (idle)
+			idle(ctx);
+		b->ops->poll(b, 0.1);
 	}
 	return sent;
 }

@@ -101,6 +101,10 @@ size_t backend_run(struct backend *b, struct request *const *reqs, size_t n, int
 size_t backend_run_drop(struct backend *b, struct request *const *reqs, size_t n, int max_inflight,
 			int (*may_send)(void *ctx), int (*drop)(void *ctx, const struct request *r),
 			void (*done)(void *ctx, struct request *r), void *ctx);
+/* The same, calling idle(ctx) before each wait for the backend. */
+size_t backend_run_idle(struct backend *b, struct request *const *reqs, size_t n, int max_inflight,
+			int (*may_send)(void *ctx), int (*drop)(void *ctx, const struct request *r),
+			void (*idle)(void *ctx), void (*done)(void *ctx, struct request *r), void *ctx);
 void backend_free(struct backend *b);
 
 #endif

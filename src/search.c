@@ -1,6 +1,7 @@
 #include "search.h"
 
 #include <ctype.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <math.h>
 #include <stdio.h>
@@ -37,6 +38,9 @@ struct search {
 	int32_t final_node;
 	int final_correct;
 	uint64_t units;
+	atomic_int aborted;
+	void (*idle_fn)(void *ctx);
+	void *idle_ctx;
 };
 
 static void emit(struct search *s, struct event *ev)
@@ -182,13 +186,33 @@ static void finish(struct search *s)
 		s->state = SEARCH_DONE;
 }
 
+void search_abort(struct search *s)
+{
+	atomic_store(&s->aborted, 1);
+}
+
+int search_aborted(const struct search *s)
+{
+	return atomic_load(&((struct search *)s)->aborted);
+}
+
+void search_set_idle(struct search *s, void (*fn)(void *ctx), void *ctx)
+{
+	s->idle_fn = fn;
+	s->idle_ctx = ctx;
+}
+
 int search_step(struct search *s)
 {
+	if (search_aborted(s))
+		return 0;
 	if (s->state == SEARCH_READY)
 		start(s);
 	if (s->state != SEARCH_RUNNING)
 		return 0;
 	int more = search_budget_left(s) && s->strategy->step(s->st, s);
+	if (search_aborted(s))
+		return 0;
 	if (s->state == SEARCH_RUNNING && (!more || !search_budget_left(s)))
 		finish(s);
 	return s->state == SEARCH_RUNNING;
@@ -367,7 +391,7 @@ static int batch_may_send(void *ctx)
 	/* requests are counted when sent, so a request budget is exact */
 	if (s->budget_requests && s->usage.requests + b->out >= s->budget_requests)
 		return 0;
-	if (!search_budget_left(s) || s->state != SEARCH_RUNNING)
+	if (!search_budget_left(s) || s->state != SEARCH_RUNNING || search_aborted(s))
 		return 0;
 	b->out++;
 	return 1;
@@ -378,7 +402,14 @@ static int batch_drop(void *ctx, const struct request *r)
 {
 	struct batch *b = ctx;
 	const struct node *n = tree_node(b->s->tree, r->node);
-	return n && (n->flags & NF_PRUNED);
+	return search_aborted(b->s) || (n && (n->flags & NF_PRUNED));
+}
+
+static void batch_idle(void *ctx)
+{
+	struct batch *b = ctx;
+	if (b->s->idle_fn)
+		b->s->idle_fn(b->s->idle_ctx);
 }
 
 static void batch_done(void *ctx, struct request *r)
@@ -417,8 +448,8 @@ size_t search_batch(struct search *s, struct request *const *reqs, size_t n,
 		return 0;
 	/* generation and scoring may go to different servers */
 	struct backend *be = reqs[0]->kind == REQ_PRM || reqs[0]->kind == REQ_ORM ? s->scorer : s->backend;
-	size_t sent = backend_run_drop(be, reqs, n, s->max_inflight, batch_may_send, batch_drop,
-				       batch_done, &b);
+	size_t sent = backend_run_idle(be, reqs, n, s->max_inflight, batch_may_send, batch_drop,
+				       batch_idle, batch_done, &b);
 	if (sent)
 		emit_usage(s);
 	return sent;

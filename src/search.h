@@ -45,6 +45,13 @@ int search_step(struct search *s);
 /* Runs to the end; 0 on success, -1 when the search failed. */
 int search_run(struct search *s);
 int search_command(struct search *s, const struct command *c, char *err, size_t errlen);
+/* From any thread: stop as soon as possible (nothing more is sent, what
+ * is in flight is cancelled, no final answer is chosen). */
+void search_abort(struct search *s);
+int search_aborted(const struct search *s);
+/* Called on the search's thread while a batch waits for its backend, so
+ * that a worker can apply a prune (and cancel its requests) at once. */
+void search_set_idle(struct search *s, void (*fn)(void *ctx), void *ctx);
 void search_free(struct search *s);
 
 /* ---- state, for strategies and front-ends ---- */
