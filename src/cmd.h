@@ -11,11 +11,17 @@ int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+/* The terminal UI on a live search (demo: the no-argument default). */
+int cmd_ui(int argc, char **argv, int demo);
+int cmd_replay(int argc, char **argv);
 
 void usage_main(FILE *f);
 void usage_run(FILE *f);
 void usage_check(FILE *f);
 void usage_export(FILE *f);
 void usage_bench(FILE *f);
+void usage_replay(FILE *f);
+/* The key table, as canopy(1) lists it. */
+void print_keys(FILE *f);
 
 #endif

@@ -14,6 +14,8 @@
 #include "backend_sim.h"
 #include "cmd.h"
 #include "cmd_common.h"
+#include "ui.h"
+#include "worker.h"
 #include "config.h"
 #include "search.h"
 #include "sim.h"
@@ -30,6 +32,9 @@ enum {
 	OPT_BUDGET,
 	OPT_MAX_INFLIGHT,
 	OPT_TRACE,
+	OPT_UI,
+	OPT_THEME,
+	OPT_PAUSED,
 	OPT_PARAM, /* OPT_PARAM + param id */
 };
 
@@ -45,6 +50,9 @@ static const struct option fixed_options[] = {
 	{"max-inflight", required_argument, NULL, OPT_MAX_INFLIGHT},
 	{"trace", required_argument, NULL, OPT_TRACE},
 	SIM_LONG_OPTIONS,
+	{"ui", no_argument, NULL, OPT_UI},
+	{"theme", required_argument, NULL, OPT_THEME},
+	{"paused", no_argument, NULL, OPT_PAUSED},
 	{"show", no_argument, NULL, 'v'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
@@ -91,6 +99,10 @@ void usage_run(FILE *f)
 		"Output:\n"
 		"  --trace FILE          journal to FILE (default: a new file under\n"
 		"                        $XDG_STATE_HOME/canopy/traces/, printed on stderr)\n"
+		"  --ui                  watch and steer the search in the terminal UI\n"
+		"  --theme NAME          the UI's colours: default, light, mono, high-contrast,\n"
+		"                        forest, or a file in $XDG_CONFIG_HOME/canopy/themes\n"
+		"  --paused              start the UI paused (space runs, s steps)\n"
 		"  -v, --show            print the search as it grows (nodes, scores, votes)\n"
 		"  -q, --quiet           print nothing but the answer\n"
 		"\n"
@@ -105,6 +117,9 @@ struct run_opts {
 	struct sim_cfg sim;
 	struct sim_latency lat;
 	int show, quiet;
+	int ui, paused;
+	const char *theme;
+	int latency_given;
 };
 
 /* ---- what the user sees while it runs ---- */
@@ -456,11 +471,21 @@ static int parse_options(int argc, char **argv, struct run_opts *o)
 		case OPT_TRACE:
 			o->trace = optarg;
 			break;
+		case OPT_UI:
+			o->ui = 1;
+			break;
+		case OPT_THEME:
+			o->theme = optarg;
+			break;
+		case OPT_PAUSED:
+			o->paused = 1;
+			break;
 		case OPT_SIM_LATENCY:
 		case OPT_SIM_ERROR_SCALE:
 		case OPT_SIM_PRM_NOISE:
 		case OPT_SIM_ORM_NOISE:
 		case OPT_SIM_CRITIC_RECALL:
+			o->latency_given |= c == OPT_SIM_LATENCY;
 			if (sim_option(c, optarg, &o->sim, &o->lat, err, sizeof err)) {
 				ret = bad(err, NULL);
 				goto out;
@@ -526,6 +551,8 @@ out:
 	return ret;
 }
 
+static int run(struct run_opts *o);
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o;
@@ -537,6 +564,39 @@ int cmd_run(int argc, char **argv)
 	int r = parse_options(argc, argv, &o);
 	if (r)
 		return r > 0 ? r : EXIT_OK;
+	return run(&o);
+}
+
+int cmd_ui(int argc, char **argv, int demo)
+{
+	struct run_opts o;
+	memset(&o, 0, sizeof o);
+	o.backend = "sim";
+	/* a beam search shows the most at a glance */
+	o.cfg.strategy = demo ? &strategy_beam : &strategy_sc;
+	o.cfg.seed = 1;
+	sim_cfg_default(&o.sim);
+	int r = parse_options(argc, argv, &o);
+	if (r)
+		return r > 0 ? r : EXIT_OK;
+	o.ui = 1;
+	if (demo && !o.difficulty)
+		o.difficulty = 7; /* five steps: a tree worth watching */
+	return run(&o);
+}
+
+static int run(struct run_opts *op)
+{
+	struct run_opts o = *op;
+	if (o.ui && !o.latency_given) {
+		/* slow enough to watch the tree grow */
+		o.lat.per_request_ms = 300;
+		o.lat.per_token_ms = 5;
+	}
+	if (o.ui && (!isatty(0) || !isatty(1))) {
+		fprintf(stderr, "canopy: the UI needs a terminal (use canopy run without --ui for a headless run)\n");
+		return EXIT_USAGE;
+	}
 
 	char err[512] = "";
 	char *problem = NULL, *gold = o.gold ? xstrdup(o.gold) : NULL, *trace = NULL;
@@ -598,6 +658,28 @@ int cmd_run(int argc, char **argv)
 	struct search *s = search_new(&o.cfg, err, sizeof err);
 	if (!s) {
 		fprintf(stderr, "canopy run: %s\n", err);
+		goto out;
+	}
+	if (o.ui) {
+		struct worker *w = worker_start(s, o.paused, err, sizeof err);
+		if (!w) {
+			fprintf(stderr, "canopy: %s\n", err);
+			search_free(s);
+			goto out;
+		}
+		struct strbuf params;
+		sb_init(&params);
+		for (const struct param_default *d = o.cfg.strategy->params; d->id != P_COUNT; d++) {
+			if (d->id == P_TEMPERATURE || d->id == P_TOP_P || d->id == P_MAX_TOKENS)
+				continue;
+			sb_printf(&params, "%s%s=", params.len ? " " : "", param_name(d->id));
+			param_format(d->id, search_params(s)->v[d->id], &params);
+		}
+		struct ui_options uo = {o.theme, o.paused};
+		status = ui_run_live(s, w, trace, problem, gold, o.cfg.strategy->name,
+				     params.s ? params.s : "", "sim", &uo);
+		sb_free(&params);
+		search_free(s);
 		goto out;
 	}
 	if (!o.quiet)

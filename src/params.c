@@ -16,7 +16,7 @@ struct param_info {
 
 static const struct param_info infos[] = {
 #define X(id, name, type, lo, hi, choices, help) {name, type, lo, hi, choices, help},
-	PARAMS(X)
+	PARAM_TABLE(X)
 #undef X
 };
 

@@ -11,7 +11,7 @@
 enum param_type { PT_INT, PT_REAL, PT_CHOICE };
 
 /* X(id, name, type, min, max, choices, help) */
-#define PARAMS(X)                                                                       \
+#define PARAM_TABLE(X)                                                                       \
 	X(N, "n", PT_INT, 1, 65536, NULL, "samples (sc), or candidates per level (beam)") \
 	X(WIDTH, "width", PT_INT, 1, 1024, NULL, "beam width M: next steps per kept prefix") \
 	X(DEPTH, "depth", PT_INT, 1, 1000, NULL, "maximum depth in steps")                \
@@ -33,7 +33,7 @@ enum param_type { PT_INT, PT_REAL, PT_CHOICE };
 
 enum param_id {
 #define X(id, name, type, lo, hi, choices, help) P_##id,
-	PARAMS(X)
+	PARAM_TABLE(X)
 #undef X
 	P_COUNT
 };

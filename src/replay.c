@@ -52,6 +52,11 @@ struct replay {
 	size_t npool, pool_cap;
 	size_t *units; /* positions just before each unit event */
 	size_t nunits;
+	/* 1-based positions of the events a summary needs */
+	struct poslist {
+		size_t *v;
+		size_t n;
+	} kinds[5]; /* vote, final, usage, unit, difficulty verdict */
 	struct event_scratch sc;
 	struct strbuf line;
 };
@@ -170,6 +175,36 @@ static void undo_one(struct replay *r, const struct undo *u)
 	}
 }
 
+static int kind_index(enum ev_type t, const char *what)
+{
+	switch (t) {
+	case EV_VOTE: return 0;
+	case EV_FINAL: return 1;
+	case EV_USAGE: return 2;
+	case EV_UNIT: return 3;
+	case EV_VERDICT: return what && !strcmp(what, "difficulty") ? 4 : -1;
+	default: return -1;
+	}
+}
+
+size_t replay_last(const struct replay *r, enum ev_type type, int difficulty_only, size_t pos)
+{
+	int k = kind_index(type, difficulty_only ? "difficulty" : NULL);
+	if (k < 0)
+		return 0;
+	const struct poslist *pl = &r->kinds[k];
+	/* binary search: the last position <= pos */
+	size_t lo = 0, hi = pl->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (pl->v[mid] <= pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? pl->v[lo - 1] : 0;
+}
+
 struct replay *replay_open(const char *path, char *err, size_t errlen, char *warn, size_t warnlen)
 {
 	struct replay *r = xcalloc(1, sizeof *r);
@@ -202,6 +237,12 @@ struct replay *replay_open(const char *path, char *err, size_t errlen, char *war
 		if (ev.type == EV_UNIT) {
 			r->units = xrealloc(r->units, (r->nunits + 1) * sizeof *r->units);
 			r->units[r->nunits++] = r->count;
+		}
+		int k = kind_index(ev.type, ev.reason);
+		if (k >= 0) {
+			struct poslist *pl = &r->kinds[k];
+			pl->v = xrealloc(pl->v, (pl->n + 1) * sizeof *pl->v);
+			pl->v[pl->n++] = r->count + 1;
 		}
 		r->offset[r->count] = trace_reader_offset(rd);
 		r->t[r->count] = ev.t;
@@ -238,6 +279,8 @@ void replay_free(struct replay *r)
 	free(r->undo);
 	free(r->pool);
 	free(r->units);
+	for (int k = 0; k < 5; k++)
+		free(r->kinds[k].v);
 	event_scratch_free(&r->sc);
 	sb_free(&r->line);
 	free(r);

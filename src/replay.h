@@ -30,6 +30,10 @@ int replay_seek(struct replay *r, size_t pos, char *err, size_t errlen);
 /* The position of the start of the next or previous unit of work. */
 size_t replay_next_unit(const struct replay *r);
 size_t replay_prev_unit(const struct replay *r);
+/* The position (1-based) of the last event of this type at or before pos,
+ * or 0.  Kept for vote, final, usage, unit and verdict events;
+ * what="difficulty" narrows verdicts to MAgICoRe's. */
+size_t replay_last(const struct replay *r, enum ev_type type, int difficulty_only, size_t pos);
 /* Reads event pos (1-based) into ev (valid until the next call). */
 int replay_event(struct replay *r, size_t pos, struct event *ev, char *err, size_t errlen);
 

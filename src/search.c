@@ -283,6 +283,16 @@ int search_command(struct search *s, const struct command *c, char *err, size_t 
 			snprintf(err, errlen, "%s does not take that command", s->strategy->name);
 			return -1;
 		}
+		/* refused before it is journaled: the journal holds only what
+		 * was done */
+		if (n->flags & NF_PRUNED) {
+			snprintf(err, errlen, "node %d is pruned", c->node);
+			return -1;
+		}
+		if (c->kind == CMD_EXPAND && (n->flags & NF_TERMINAL)) {
+			snprintf(err, errlen, "node %d states a final answer; expand a step before it", c->node);
+			return -1;
+		}
 		event_init(&ev, EV_CMD);
 		ev.text = c->kind == CMD_EXPAND ? "expand" : "focus";
 		ev.text_len = strlen(ev.text);

@@ -636,11 +636,8 @@ static int loop_command(void *st, struct search *s, const struct command *c, cha
 		return -1;
 	}
 	if (c->kind == CMD_EXPAND) {
-		if (c->node != 0) {
-			snprintf(err, errlen, "%s grows new chains from the problem: expand node 0",
-				 search_strategy(s)->name);
-			return -1;
-		}
+		/* new chains always start from the problem, whichever node
+		 * was chosen */
 		size_t before = l->nchains;
 		sample_chains(l, (size_t)(c->k > 0 ? c->k : 1));
 		if (l->kind == LK_MAGICORE)

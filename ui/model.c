@@ -1,0 +1,260 @@
+#include "model.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cjson/cJSON.h"
+
+static void grow(struct model *m)
+{
+	size_t n = tree_count(m->tree);
+	if (n <= m->cap)
+		return;
+	size_t cap = m->cap ? m->cap : 1024;
+	while (cap < n)
+		cap *= 2;
+	m->folded = xrealloc(m->folded, cap);
+	m->born = xrealloc(m->born, cap * sizeof *m->born);
+	memset(m->folded + m->cap, 0, cap - m->cap);
+	for (size_t i = m->cap; i < cap; i++)
+		m->born[i] = 0;
+	m->cap = cap;
+}
+
+double model_score(const struct node *n)
+{
+	if (n->visits)
+		return n->value / n->visits;
+	if (!isnan(n->prm))
+		return n->prm;
+	return n->orm;
+}
+
+/* The best is the best-scoring node that states an answer; before any
+ * does, the best-scoring node. */
+static int better(const struct node *n, int terminal, double score, const struct model *m)
+{
+	if (isnan(score) || (n->flags & NF_PRUNED))
+		return 0;
+	if (m->best == NODE_NONE)
+		return 1;
+	const struct node *b = tree_node(m->tree, m->best);
+	int bt = b && (b->flags & NF_TERMINAL);
+	if (terminal != bt)
+		return terminal;
+	return score > m->best_score;
+}
+
+static void consider(struct model *m, int32_t id)
+{
+	const struct node *n = tree_node(m->tree, id);
+	if (!n || id == 0)
+		return;
+	double s = model_score(n);
+	if (better(n, (n->flags & NF_TERMINAL) != 0, s, m)) {
+		m->best = id;
+		m->best_score = s;
+	}
+}
+
+void model_find_best(struct model *m)
+{
+	m->best = NODE_NONE;
+	m->best_score = -INFINITY;
+	for (size_t i = 1; i < tree_count(m->tree); i++)
+		consider(m, (int32_t)i);
+}
+
+static void copy_line(struct strbuf *sb, const struct event *ev)
+{
+	sb_reset(sb);
+	event_format(sb, ev);
+}
+
+static void header_facts(struct model *m, const struct trace_header *h)
+{
+	m->problem = xstrdup(h->problem);
+	m->gold = h->gold ? xstrdup(h->gold) : NULL;
+	m->strategy = xstrdup(h->strategy);
+	m->backend = xstrdup(h->backend);
+	/* the strategy's parameters as "name=value ..." */
+	struct strbuf sb;
+	sb_init(&sb);
+	const cJSON *st = cJSON_GetObjectItemCaseSensitive(h->json, "strategy"), *it;
+	cJSON_ArrayForEach(it, st) {
+		if (!strcmp(it->string, "name"))
+			continue;
+		if (cJSON_IsNumber(it))
+			sb_printf(&sb, "%s%s=%g", sb.len ? " " : "", it->string, it->valuedouble);
+		else if (cJSON_IsString(it))
+			sb_printf(&sb, "%s%s=%s", sb.len ? " " : "", it->string, it->valuestring);
+	}
+	m->params = sb_steal(&sb);
+}
+
+void model_init_live(struct model *m, struct search *s, struct worker *w, const char *journal,
+		     const char *problem, const char *gold, const char *strategy, const char *params,
+		     const char *backend)
+{
+	memset(m, 0, sizeof *m);
+	m->live = 1;
+	m->tree = tree_new();
+	m->search = s;
+	m->worker = w;
+	m->journal = journal;
+	m->problem = xstrdup(problem);
+	m->gold = gold ? xstrdup(gold) : NULL;
+	m->strategy = xstrdup(strategy);
+	m->params = xstrdup(params);
+	m->backend = xstrdup(backend);
+	m->best = NODE_NONE;
+	m->best_score = -INFINITY;
+	m->speed = 20;
+}
+
+static void summarise(struct model *m, const struct event *ev)
+{
+	switch (ev->type) {
+	case EV_VOTE:
+		copy_line(&m->vote, ev);
+		break;
+	case EV_FINAL:
+		copy_line(&m->final, ev);
+		break;
+	case EV_VERDICT:
+		if (ev->reason && !strcmp(ev->reason, "difficulty"))
+			copy_line(&m->difficulty, ev);
+		break;
+	case EV_USAGE:
+		m->usage = ev->usage;
+		break;
+	case EV_UNIT:
+		snprintf(m->unit, sizeof m->unit, "%s", ev->reason ? ev->reason : "");
+		m->unit_n = (uint64_t)ev->n;
+		break;
+	default:
+		break;
+	}
+}
+
+long model_apply_lines(struct model *m, const char *lines, size_t len, char *err, size_t errlen)
+{
+	long applied = 0;
+	double now = util_now();
+	const char *p = lines, *end = lines + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		struct event ev;
+		char msg[256];
+		if (event_parse(p, l, &ev, &m->sc, msg, sizeof msg) ||
+		    event_apply(m->tree, &ev, msg, sizeof msg)) {
+			snprintf(err, errlen, "event from the search: %s", msg);
+			return -1;
+		}
+		grow(m);
+		if (ev.type == EV_NODE)
+			m->born[ev.id] = now;
+		if (ev.id != NODE_NONE && ev.type != EV_FINAL)
+			consider(m, ev.id);
+		if (ev.type == EV_PRUNE && m->best != NODE_NONE &&
+		    (tree_node(m->tree, m->best)->flags & NF_PRUNED))
+			model_find_best(m);
+		summarise(m, &ev);
+		m->events = ev.seq;
+		m->last_t = ev.t;
+		applied++;
+		p = nl ? nl + 1 : end;
+	}
+	return applied;
+}
+
+void model_init_replay(struct model *m, struct replay *r)
+{
+	memset(m, 0, sizeof *m);
+	m->replay = r;
+	m->tree = replay_tree(r);
+	header_facts(m, replay_header(r));
+	m->speed = 20;
+	char err[256];
+	model_seek(m, replay_pos(r), err, sizeof err);
+}
+
+/* Replay: the summaries of the events up to the cursor. */
+static void resummarise(struct model *m)
+{
+	struct replay *r = m->replay;
+	size_t pos = replay_pos(r);
+	char err[256];
+	struct event ev;
+	sb_reset(&m->vote);
+	sb_reset(&m->final);
+	sb_reset(&m->difficulty);
+	memset(&m->usage, 0, sizeof m->usage);
+	m->unit[0] = '\0';
+	m->unit_n = 0;
+	static const enum ev_type types[] = {EV_VOTE, EV_FINAL, EV_USAGE, EV_UNIT, EV_VERDICT};
+	for (size_t i = 0; i < 5; i++) {
+		size_t at = replay_last(r, types[i], types[i] == EV_VERDICT, pos);
+		if (at && !replay_event(r, at, &ev, err, sizeof err))
+			summarise(m, &ev);
+	}
+	m->events = pos;
+	m->last_t = replay_time(r, pos);
+}
+
+int model_seek(struct model *m, size_t pos, char *err, size_t errlen)
+{
+	size_t from = replay_pos(m->replay);
+	if (replay_seek(m->replay, pos, err, errlen))
+		return -1;
+	grow(m);
+	double now = util_now();
+	/* what just appeared flashes, as it would live */
+	if (pos > from && pos - from < 64)
+		for (size_t i = tree_count(m->tree); i-- > 0 && i + 64 > tree_count(m->tree);)
+			if (m->born[i] == 0)
+				m->born[i] = now;
+	for (size_t i = tree_count(m->tree); i < m->cap; i++)
+		m->born[i] = 0;
+	model_find_best(m);
+	resummarise(m);
+	return 0;
+}
+
+int model_is_folded(const struct model *m, int32_t id)
+{
+	return id >= 0 && (size_t)id < m->cap && m->folded[id];
+}
+
+void model_set_folded(struct model *m, int32_t id, int folded)
+{
+	grow(m);
+	if (id >= 0 && (size_t)id < m->cap)
+		m->folded[id] = (unsigned char)(folded != 0);
+}
+
+double model_born(const struct model *m, int32_t id)
+{
+	return id >= 0 && (size_t)id < m->cap ? m->born[id] : 0;
+}
+
+void model_free(struct model *m)
+{
+	if (m->live)
+		tree_free(m->tree);
+	free(m->problem);
+	free(m->gold);
+	free(m->strategy);
+	free(m->params);
+	free(m->backend);
+	free(m->folded);
+	free(m->born);
+	sb_free(&m->vote);
+	sb_free(&m->final);
+	sb_free(&m->difficulty);
+	event_scratch_free(&m->sc);
+	memset(m, 0, sizeof *m);
+}

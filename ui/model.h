@@ -1,0 +1,69 @@
+/* model: what the front-end knows about a search.  Live or replayed, it
+ * is built the same way, by applying events; on top of the tree it keeps
+ * what the views need: folds, when each node arrived (to flash new ones),
+ * the best node, and the latest vote, final answer, usage and verdict. */
+#ifndef CANOPY_UI_MODEL_H
+#define CANOPY_UI_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "replay.h"
+#include "tree.h"
+#include "util.h"
+#include "worker.h"
+
+struct model {
+	int live;
+	struct tree *tree; /* live: the model's own; replay: the cursor's */
+	struct replay *replay;
+	struct search *search; /* live: run by worker, never touched here */
+	struct worker *worker;
+	const char *journal;   /* live: where the events are written */
+	/* from the header */
+	char *problem, *gold, *strategy, *params, *backend;
+	/* per node */
+	unsigned char *folded;
+	double *born;
+	size_t cap;
+	/* summaries */
+	int32_t best;
+	double best_score;
+	struct strbuf vote, final, difficulty; /* journal lines, "" when none */
+	struct usage usage;
+	char unit[32];
+	uint64_t unit_n;
+	uint64_t events;
+	double last_t;
+	struct event_scratch sc;
+	/* replay playback */
+	int playing;
+	double speed; /* events a second */
+	double play_debt;
+};
+
+/* Live: the model reads the header facts from the search's config. */
+void model_init_live(struct model *m, struct search *s, struct worker *w, const char *journal,
+		     const char *problem, const char *gold, const char *strategy, const char *params,
+		     const char *backend);
+/* Replay: the cursor at its end. */
+void model_init_replay(struct model *m, struct replay *r);
+void model_free(struct model *m);
+
+/* Live: applies journal lines taken from the worker.  Returns how many
+ * events were applied, or -1 (message in err) on a line that fails. */
+long model_apply_lines(struct model *m, const char *lines, size_t len, char *err, size_t errlen);
+/* Replay: moves the cursor and brings the summaries up to date. */
+int model_seek(struct model *m, size_t pos, char *err, size_t errlen);
+
+/* The score by which nodes are compared: Q/N for MCTS, else the PRM's,
+ * else the ORM's; NAN when none. */
+double model_score(const struct node *n);
+int model_is_folded(const struct model *m, int32_t id);
+void model_set_folded(struct model *m, int32_t id, int folded);
+double model_born(const struct model *m, int32_t id);
+/* Recomputes the best node from scratch. */
+void model_find_best(struct model *m);
+
+#endif

@@ -1,0 +1,853 @@
+/* The terminal front-end's loop: the terminal, signals, input, the
+ * status and title bars, navigation and the controls.  The views draw;
+ * the model applies events; the worker runs the search. */
+#include <curses.h>
+#include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "answer.h"
+#include "cmdline.h"
+#include "keys.h"
+#include "theme.h"
+#include "ui.h"
+
+#define MIN_COLS 80
+#define MIN_ROWS 24
+
+static const struct view_ops *const views[VIEW_COUNT] = {
+	[VIEW_TREE] = &view_tree_ops,
+	[VIEW_VOTES] = &view_votes_ops,
+	[VIEW_ROUNDS] = &view_rounds_ops,
+	[VIEW_HELP] = &view_help_ops,
+};
+
+/* ---- the terminal, always restored ---- */
+
+static volatile sig_atomic_t got_signal;
+static int curses_on;
+
+static void restore_terminal(void)
+{
+	if (curses_on) {
+		curses_on = 0;
+		endwin();
+	}
+}
+
+static void on_quit_signal(int sig)
+{
+	got_signal = sig;
+}
+
+static void on_fatal_signal(int sig)
+{
+	/* put the terminal back, then die as we would have, so that a core
+	 * or a sanitizer's report still comes */
+	restore_terminal();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_quit_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_fatal_signal;
+	sa.sa_flags = SA_RESETHAND;
+	int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+	for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+		sigaction(fatal[i], &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int start_curses(struct ui *u, const char *theme)
+{
+	setlocale(LC_ALL, "");
+	const char *cs = nl_langinfo(CODESET);
+	u->utf8 = cs && (!strcasecmp(cs, "UTF-8") || !strcasecmp(cs, "utf8"));
+	if (!getenv("ESCDELAY"))
+		set_escdelay(25);
+	if (!initscr())
+		return -1;
+	curses_on = 1;
+	atexit(restore_terminal);
+	raw();
+	noecho();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	mouseinterval(0);
+	char err[256] = "";
+	if (theme_load(theme ? theme : "default", NULL, err, sizeof err))
+		ui_message(u, 1, "%s", err);
+	getmaxyx(stdscr, u->rows, u->cols);
+	install_signals();
+	return 0;
+}
+
+/* ---- helpers for the views ---- */
+
+void ui_message(struct ui *u, int error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(u->message, sizeof u->message, fmt, ap);
+	va_end(ap);
+	u->message_is_error = error;
+	u->dirty = 1;
+}
+
+int ui_text(int y, int x, int w, const char *s, size_t len)
+{
+	/* as many whole characters as fit in w columns */
+	mbstate_t st;
+	memset(&st, 0, sizeof st);
+	size_t i = 0;
+	int cols = 0;
+	move(y, x);
+	while (i < len && cols < w) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s + i, len - i, &st);
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			addch('?');
+			cols++;
+			i++;
+			memset(&st, 0, sizeof st);
+			continue;
+		}
+		int cw = wcwidth(wc);
+		if (cw < 0) {
+			/* a control character: show it as a space */
+			addch(' ');
+			cols++;
+			i += n;
+			continue;
+		}
+		if (cols + cw > w)
+			break;
+		addnstr(s + i, (int)n);
+		cols += cw;
+		i += n;
+	}
+	return cols;
+}
+
+int ui_score_attr(double v)
+{
+	return theme_attr(v >= 0.7 ? TE_SCORE_HIGH : v >= 0.4 ? TE_SCORE_MID : TE_SCORE_LOW);
+}
+
+void ui_bar(struct ui *u, int y, int x, int width, double v)
+{
+	if (isnan(v))
+		return;
+	v = v < 0 ? 0 : v > 1 ? 1 : v;
+	int eighths = (int)lround(v * width * 8);
+	move(y, x);
+	int attr = ui_score_attr(v);
+	for (int i = 0; i < width; i++) {
+		int e = eighths - i * 8;
+		if (u->utf8) {
+			static const char *const blocks[] = {" ", "\xE2\x96\x8F", "\xE2\x96\x8E", "\xE2\x96\x8D",
+							     "\xE2\x96\x8C", "\xE2\x96\x8B", "\xE2\x96\x8A",
+							     "\xE2\x96\x89", "\xE2\x96\x88"};
+			attrset(e > 0 ? attr : theme_attr(TE_PRUNED));
+			addstr(e >= 8 ? blocks[8] : e > 0 ? blocks[e] : "\xC2\xB7");
+		} else {
+			attrset(e >= 4 ? attr : theme_attr(TE_PRUNED));
+			addch(e >= 4 ? '#' : '.');
+		}
+	}
+	attrset(A_NORMAL);
+}
+
+int ui_pending_prune(const struct ui *u, int32_t id)
+{
+	const struct tree *t = u->m.tree;
+	for (size_t i = 0; i < u->pending_prunes.n; i++)
+		for (int32_t c = id; c != NODE_NONE; c = tree_node(t, c)->parent)
+			if (c == u->pending_prunes.v[i])
+				return 1;
+	return 0;
+}
+
+int ui_tree_height(const struct ui *u)
+{
+	int h = u->rows - 3;
+	if (u->cols < 140 && h >= 30)
+		h -= h * 2 / 5;
+	return h > 1 ? h : 1;
+}
+
+int32_t ui_next_visible(const struct ui *u, int32_t id)
+{
+	const struct tree *t = u->m.tree;
+	const struct node *n = tree_node(t, id);
+	if (!n)
+		return NODE_NONE;
+	if (n->first_child != NODE_NONE && !model_is_folded(&u->m, id))
+		return n->first_child;
+	while (id != 0 && tree_node(t, id)->next_sibling == NODE_NONE)
+		id = tree_node(t, id)->parent;
+	return id == 0 ? NODE_NONE : tree_node(t, id)->next_sibling;
+}
+
+static int32_t prev_sibling(const struct tree *t, int32_t id)
+{
+	const struct node *n = tree_node(t, id);
+	if (!n || n->parent == NODE_NONE)
+		return NODE_NONE;
+	int32_t c = tree_node(t, n->parent)->first_child;
+	if (c == id)
+		return NODE_NONE;
+	while (tree_node(t, c)->next_sibling != id)
+		c = tree_node(t, c)->next_sibling;
+	return c;
+}
+
+int32_t ui_prev_visible(const struct ui *u, int32_t id)
+{
+	const struct tree *t = u->m.tree;
+	if (id <= 0)
+		return NODE_NONE;
+	int32_t p = prev_sibling(t, id);
+	if (p == NODE_NONE)
+		return tree_node(t, id)->parent;
+	while (tree_node(t, p)->last_child != NODE_NONE && !model_is_folded(&u->m, p))
+		p = tree_node(t, p)->last_child;
+	return p;
+}
+
+/* Keeps the selection on screen, moving the top as little as possible. */
+static void scroll_to_selection(struct ui *u)
+{
+	int h = ui_tree_height(u);
+	if (!tree_node(u->m.tree, u->top))
+		u->top = 0;
+	/* above the top? */
+	for (int32_t c = u->sel; c != NODE_NONE; c = tree_node(u->m.tree, c)->parent)
+		if (c == u->top)
+			goto below;
+	{
+		int32_t id = u->top;
+		int k = 0;
+		for (; id != NODE_NONE && id != u->sel && k < h; k++)
+			id = ui_prev_visible(u, id);
+		if (id == u->sel) {
+			u->top = u->sel;
+			return;
+		}
+	}
+below:;
+	int32_t id = u->top;
+	for (int r = 0; r < h && id != NODE_NONE; r++) {
+		if (id == u->sel)
+			return;
+		id = ui_next_visible(u, id);
+	}
+	/* put the selection on the last row */
+	int32_t top = u->sel;
+	for (int r = 1; r < h; r++) {
+		int32_t p = ui_prev_visible(u, top);
+		if (p == NODE_NONE)
+			break;
+		top = p;
+	}
+	u->top = top;
+}
+
+void ui_select(struct ui *u, int32_t id)
+{
+	if (!tree_node(u->m.tree, id))
+		return;
+	for (int32_t c = tree_node(u->m.tree, id)->parent; c != NODE_NONE; c = tree_node(u->m.tree, c)->parent)
+		model_set_folded(&u->m, c, 0);
+	u->sel = id;
+	scroll_to_selection(u);
+	u->dirty = 1;
+}
+
+/* ---- bars ---- */
+
+static void draw_title(struct ui *u)
+{
+	attrset(theme_attr(TE_TITLE));
+	mvhline(0, 0, ' ', u->cols);
+	char right[160] = "";
+	int rl = 0;
+	const char *fa = NULL;
+	int correct = -1;
+	char fbuf[64];
+	if (u->m.final.len) {
+		const char *a = strstr(u->m.final.s, "\"answer\":\"");
+		if (a) {
+			a += 10;
+			size_t l = strcspn(a, "\"");
+			snprintf(fbuf, sizeof fbuf, "%.*s", (int)(l < 40 ? l : 40), a);
+			fa = fbuf;
+		}
+		if (strstr(u->m.final.s, "\"correct\":true"))
+			correct = 1;
+		else if (strstr(u->m.final.s, "\"correct\":false"))
+			correct = 0;
+	}
+	if (u->m.gold)
+		rl = snprintf(right, sizeof right, " gold %s", u->m.gold);
+	if (fa)
+		rl += snprintf(right + rl, sizeof right - (size_t)rl, " \xC2\xB7 answer %s %s ", fa,
+			       correct == 1 ? (u->utf8 ? "\xE2\x9C\x93" : "ok") : correct == 0 ? (u->utf8 ? "\xE2\x9C\x97" : "WRONG") : "");
+	mvaddstr(0, 1, "canopy \xC2\xB7");
+	int used = 11;
+	int avail = u->cols - used - rl - 2;
+	if (avail > 0)
+		ui_text(0, used, avail, u->m.problem, strlen(u->m.problem));
+	if (rl && rl < u->cols - 12) {
+		attrset(theme_attr(TE_TITLE) | A_BOLD);
+		mvaddstr(0, u->cols - rl - 1, right);
+	}
+	attrset(A_NORMAL);
+}
+
+static const char *state_text(struct ui *u)
+{
+	if (!u->m.live)
+		return u->m.playing ? "playing" : "replay";
+	return worker_state_name(u->ws.state);
+}
+
+static void draw_status(struct ui *u)
+{
+	int y = u->rows - 2;
+	attrset(theme_attr(TE_STATUS));
+	mvhline(y, 0, ' ', u->cols);
+	char buf[512];
+	int n;
+	if (u->m.live) {
+		const struct usage *us = &u->ws.usage;
+		n = snprintf(buf, sizeof buf, " %s %s \xC2\xB7 %s \xC2\xB7 %s %llu \xC2\xB7 %zu nodes \xC2\xB7 %llu tokens%s \xC2\xB7 %llu requests \xC2\xB7 %.1fs",
+			     u->m.strategy, u->m.params, state_text(u), u->m.unit[0] ? u->m.unit : "unit",
+			     (unsigned long long)u->m.unit_n, tree_count(u->m.tree),
+			     (unsigned long long)us->gen_tokens, us->estimated ? " (est.)" : "",
+			     (unsigned long long)us->requests, u->ws.elapsed);
+	} else {
+		size_t pos = replay_pos(u->m.replay), cnt = replay_count(u->m.replay);
+		n = snprintf(buf, sizeof buf, " %s %s \xC2\xB7 %s %.0f ev/s \xC2\xB7 event %zu of %zu \xC2\xB7 t %.2fs \xC2\xB7 %s %llu \xC2\xB7 %zu nodes \xC2\xB7 %llu tokens",
+			     u->m.strategy, u->m.params, state_text(u), u->m.speed, pos, cnt, u->m.last_t,
+			     u->m.unit[0] ? u->m.unit : "unit", (unsigned long long)u->m.unit_n,
+			     tree_count(u->m.tree), (unsigned long long)u->m.usage.gen_tokens);
+	}
+	(void)n;
+	ui_text(y, 0, u->cols, buf, strlen(buf));
+	attrset(A_NORMAL);
+	/* the message line */
+	move(u->rows - 1, 0);
+	clrtoeol();
+	if (!cmdline_active()) {
+		const char *msg = u->message[0] ? u->message
+				  : !u->hint_shown ? "? for help \xC2\xB7 space pauses \xC2\xB7 s steps \xC2\xB7 arrows move \xC2\xB7 q quits"
+				  : "";
+		attrset(theme_attr(u->message_is_error ? TE_ERROR : TE_MESSAGE));
+		ui_text(u->rows - 1, 0, u->cols - 1, msg, strlen(msg));
+		attrset(A_NORMAL);
+	}
+}
+
+static void draw(struct ui *u)
+{
+	getmaxyx(stdscr, u->rows, u->cols);
+	if (u->rows < MIN_ROWS || u->cols < MIN_COLS) {
+		erase();
+		char msg[160];
+		snprintf(msg, sizeof msg, "canopy needs at least %dx%d; this terminal is %dx%d.", MIN_COLS,
+			 MIN_ROWS, u->cols, u->rows);
+		mvaddnstr(u->rows / 2, 0, msg, u->cols);
+		mvaddnstr(u->rows / 2 + 1, 0, "Make it larger, or press q to quit.", u->cols);
+		refresh();
+		u->dirty = 0;
+		return;
+	}
+	draw_title(u);
+	views[u->view]->draw(u, 1, 0, u->rows - 3, u->cols);
+	draw_status(u);
+	if (cmdline_active())
+		cmdline_redraw();
+	refresh();
+	u->dirty = 0;
+}
+
+/* ---- actions ---- */
+
+static void move_by(struct ui *u, int n)
+{
+	int32_t id = u->sel;
+	for (; n > 0; n--) {
+		int32_t x = ui_next_visible(u, id);
+		if (x == NODE_NONE)
+			break;
+		id = x;
+	}
+	for (; n < 0; n++) {
+		int32_t x = ui_prev_visible(u, id);
+		if (x == NODE_NONE)
+			break;
+		id = x;
+	}
+	ui_select(u, id);
+}
+
+static int32_t last_visible(const struct ui *u)
+{
+	int32_t id = 0;
+	while (tree_node(u->m.tree, id)->last_child != NODE_NONE && !model_is_folded(&u->m, id))
+		id = tree_node(u->m.tree, id)->last_child;
+	return id;
+}
+
+static void search_step_dir(struct ui *u, int dir)
+{
+	if (!u->search[0]) {
+		ui_message(u, 1, "no search yet: / and some text");
+		return;
+	}
+	size_t n = tree_count(u->m.tree);
+	for (size_t k = 1; k <= n; k++) {
+		int32_t id = (int32_t)((u->sel + (long)(dir > 0 ? k : n - k)) % (long)n);
+		const struct node *nd = tree_node(u->m.tree, id);
+		if (strcasestr(nd->text, u->search) || (nd->answer && strcasestr(nd->answer, u->search))) {
+			ui_select(u, id);
+			ui_message(u, 0, "/%s: #%d", u->search, id);
+			return;
+		}
+	}
+	ui_message(u, 1, "/%s: no node has that text", u->search);
+}
+
+static void send_pending_prunes(struct ui *u)
+{
+	for (size_t i = 0; i < u->pending_prunes.n; i++) {
+		struct command c = {CMD_PRUNE, u->pending_prunes.v[i], 0, 0, 0, 1};
+		worker_command(u->m.worker, &c);
+	}
+	u->pending_prunes.n = 0;
+}
+
+void ui_live_command(struct ui *u, const struct command *c)
+{
+	if (!u->m.live) {
+		ui_message(u, 1, "this is a replay: nothing runs to take commands");
+		return;
+	}
+	if (c->kind != CMD_PRUNE)
+		send_pending_prunes(u);
+	worker_command(u->m.worker, c);
+}
+
+static void prune(struct ui *u, int32_t id)
+{
+	if (id == 0) {
+		ui_message(u, 1, "the problem cannot be pruned");
+		return;
+	}
+	if (tree_node(u->m.tree, id)->flags & NF_PRUNED || ui_pending_prune(u, id)) {
+		ui_message(u, 1, "#%d is already pruned", id);
+		return;
+	}
+	if (u->ws.state == WORKER_PAUSED) {
+		/* held until the search moves on, so it can be undone */
+		idlist_push(&u->pending_prunes, id);
+		ui_message(u, 0, "#%d will be pruned when the search goes on (u undoes)", id);
+	} else {
+		struct command c = {CMD_PRUNE, id, 0, 0, 0, 1};
+		worker_command(u->m.worker, &c);
+	}
+}
+
+static void replay_to(struct ui *u, size_t pos)
+{
+	char err[512];
+	if (model_seek(&u->m, pos, err, sizeof err))
+		ui_message(u, 1, "%s", err);
+	if (!tree_node(u->m.tree, u->sel))
+		u->sel = (int32_t)tree_count(u->m.tree) - 1;
+	if (u->sel < 0)
+		u->sel = 0;
+	ui_select(u, u->sel);
+	u->dirty = 1;
+}
+
+static void set_view(struct ui *u, enum ui_view v)
+{
+	if (v == VIEW_HELP && u->view != VIEW_HELP)
+		u->back_view = u->view;
+	u->view = v;
+	u->dirty = 1;
+}
+
+static void do_action(struct ui *u, enum action a)
+{
+	const struct tree *t = u->m.tree;
+	const struct node *n = tree_node(t, u->sel);
+	u->confirm_quit = a == A_QUIT && u->confirm_quit;
+	switch (a) {
+	case A_DOWN: move_by(u, 1); break;
+	case A_UP: move_by(u, -1); break;
+	case A_PAGE_DOWN: move_by(u, ui_tree_height(u) - 1); break;
+	case A_PAGE_UP: move_by(u, -(ui_tree_height(u) - 1)); break;
+	case A_HOME: ui_select(u, 0); break;
+	case A_END: ui_select(u, last_visible(u)); break;
+	case A_FOLD:
+		if (n->first_child != NODE_NONE && !model_is_folded(&u->m, u->sel))
+			model_set_folded(&u->m, u->sel, 1);
+		else if (n->parent != NODE_NONE)
+			ui_select(u, n->parent);
+		scroll_to_selection(u);
+		break;
+	case A_UNFOLD: model_set_folded(&u->m, u->sel, 0); break;
+	case A_TOGGLE: model_set_folded(&u->m, u->sel, !model_is_folded(&u->m, u->sel)); break;
+	case A_BEST:
+		if (u->m.best != NODE_NONE)
+			ui_select(u, u->m.best);
+		else
+			ui_message(u, 1, "no scored node yet");
+		break;
+	case A_FINAL:
+		if (tree_final_leaf(t) != NODE_NONE)
+			ui_select(u, tree_final_leaf(t));
+		else
+			ui_message(u, 1, "no final answer yet");
+		break;
+	case A_PARENT:
+		if (n->parent != NODE_NONE)
+			ui_select(u, n->parent);
+		break;
+	case A_NEXT_SIBLING:
+		if (n->next_sibling != NODE_NONE)
+			ui_select(u, n->next_sibling);
+		break;
+	case A_PREV_SIBLING: {
+		int32_t p = prev_sibling(t, u->sel);
+		if (p != NODE_NONE)
+			ui_select(u, p);
+		break;
+	}
+	case A_SEARCH: cmdline_begin(u, CMDLINE_SEARCH, "/", ""); break;
+	case A_SEARCH_NEXT: search_step_dir(u, 1); break;
+	case A_SEARCH_PREV: search_step_dir(u, -1); break;
+	case A_VIEW_TREE: set_view(u, VIEW_TREE); break;
+	case A_VIEW_VOTES: set_view(u, VIEW_VOTES); break;
+	case A_VIEW_ROUNDS: set_view(u, VIEW_ROUNDS); break;
+	case A_NEXT_VIEW: set_view(u, (enum ui_view)((u->view + 1) % VIEW_HELP)); break;
+	case A_HELP: set_view(u, u->view == VIEW_HELP ? u->back_view : VIEW_HELP); break;
+	case A_COMMAND: cmdline_begin(u, CMDLINE_COMMAND, ":", ""); break;
+	case A_PAUSE:
+		if (!u->m.live) {
+			u->m.playing = !u->m.playing;
+			if (u->m.playing && replay_pos(u->m.replay) == replay_count(u->m.replay))
+				replay_to(u, 0);
+			u->m.play_debt = 0;
+		} else if (u->ws.state == WORKER_RUNNING) {
+			worker_pause(u->m.worker);
+			ui_message(u, 0, "pausing after this unit of work");
+		} else if (u->ws.state == WORKER_PAUSED) {
+			send_pending_prunes(u);
+			worker_resume(u->m.worker);
+			ui_message(u, 0, "running");
+		}
+		break;
+	case A_STEP:
+		send_pending_prunes(u);
+		worker_step(u->m.worker);
+		break;
+	case A_EXPAND: {
+		char def[16];
+		snprintf(def, sizeof def, "%d", 4);
+		cmdline_begin(u, CMDLINE_EXPAND, "expand by how many children? ", def);
+		break;
+	}
+	case A_PRUNE: prune(u, u->sel); break;
+	case A_UNDO:
+		if (u->pending_prunes.n) {
+			int32_t id = u->pending_prunes.v[--u->pending_prunes.n];
+			ui_message(u, 0, "prune of #%d undone", id);
+		} else {
+			ui_message(u, 1, "nothing to undo (a prune already sent cannot be undone)");
+		}
+		break;
+	case A_FOCUS: {
+		struct command c = {CMD_FOCUS, u->sel, 0, 0, 0, 1};
+		ui_live_command(u, &c);
+		break;
+	}
+	case A_FASTER: u->m.speed = fmin(u->m.speed * 2, 100000); break;
+	case A_SLOWER: u->m.speed = fmax(u->m.speed / 2, 0.5); break;
+	case A_EVENT_BACK:
+		u->m.playing = 0;
+		if (replay_pos(u->m.replay) > 0)
+			replay_to(u, replay_pos(u->m.replay) - 1);
+		break;
+	case A_EVENT_FWD:
+		u->m.playing = 0;
+		replay_to(u, replay_pos(u->m.replay) + 1);
+		break;
+	case A_UNIT_BACK:
+		u->m.playing = 0;
+		replay_to(u, replay_prev_unit(u->m.replay));
+		break;
+	case A_UNIT_FWD:
+		u->m.playing = 0;
+		replay_to(u, replay_next_unit(u->m.replay));
+		break;
+	case A_START:
+		u->m.playing = 0;
+		replay_to(u, 0);
+		break;
+	case A_FINISH:
+		u->m.playing = 0;
+		replay_to(u, replay_count(u->m.replay));
+		break;
+	case A_QUIT:
+		if (u->m.live && (u->ws.state == WORKER_RUNNING || u->ws.state == WORKER_STEPPING) &&
+		    !u->confirm_quit) {
+			u->confirm_quit = 1;
+			ui_message(u, 0, "the search is still running; q again quits (the journal is on disk)");
+		} else {
+			u->quit = 1;
+		}
+		break;
+	case A_NONE:
+		break;
+	}
+	u->dirty = 1;
+}
+
+static void on_mouse(struct ui *u)
+{
+	MEVENT me;
+	if (getmouse(&me) != OK)
+		return;
+	if (me.bstate & BUTTON4_PRESSED) {
+		move_by(u, -3);
+	} else if (me.bstate & BUTTON5_PRESSED) {
+		move_by(u, 3);
+	} else if ((me.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)) && u->view == VIEW_TREE) {
+		int row = me.y - 1;
+		int32_t id = u->top;
+		for (int r = 0; r < row && id != NODE_NONE; r++)
+			id = ui_next_visible(u, id);
+		if (row >= 0 && row < ui_tree_height(u) && id != NODE_NONE)
+			ui_select(u, id);
+	}
+	u->dirty = 1;
+}
+
+static void on_key(struct ui *u, int key)
+{
+	u->hint_shown = 1;
+	if (u->message[0] && !u->message_is_error)
+		u->message[0] = '\0';
+	else if (u->message_is_error) {
+		u->message[0] = '\0';
+		u->message_is_error = 0;
+	}
+	if (key == KEY_RESIZE) {
+		getmaxyx(stdscr, u->rows, u->cols);
+		clear();
+		scroll_to_selection(u);
+		u->dirty = 1;
+		return;
+	}
+	if (key == KEY_MOUSE) {
+		on_mouse(u);
+		return;
+	}
+	if (u->rows < MIN_ROWS || u->cols < MIN_COLS) {
+		if (key == 'q')
+			u->quit = 1;
+		return;
+	}
+	if (views[u->view]->key && views[u->view]->key(u, key)) {
+		u->dirty = 1;
+		return;
+	}
+	enum action a = key_action(key, u->mode);
+	if (a == A_NONE) {
+		if (key != ERR)
+			ui_message(u, 1, "no key '%s' here (? for help)", keyname(key) ? keyname(key) : "?");
+		return;
+	}
+	do_action(u, a);
+}
+
+/* ---- the loop ---- */
+
+static int flashing(const struct ui *u)
+{
+	if (!u->m.live)
+		return 0;
+	double now = util_now();
+	size_t n = tree_count(u->m.tree);
+	/* the newest nodes are last */
+	return n && now - model_born(&u->m, (int32_t)n - 1) < 1.05;
+}
+
+static void take_worker(struct ui *u)
+{
+	struct strbuf lines;
+	sb_init(&lines);
+	worker_take(u->m.worker, &lines);
+	if (lines.len) {
+		char err[512];
+		if (model_apply_lines(&u->m, lines.s, lines.len, err, sizeof err) < 0)
+			ui_message(u, 1, "%s", err);
+		u->dirty = 1;
+	}
+	sb_free(&lines);
+	struct worker_status st;
+	worker_status(u->m.worker, &st);
+	if (st.message_seq != u->seen_message) {
+		u->seen_message = st.message_seq;
+		ui_message(u, st.state == WORKER_FAILED, "%s", st.message);
+	}
+	if (memcmp(&st, &u->ws, sizeof st))
+		u->dirty = 1;
+	u->ws = st;
+}
+
+static void loop(struct ui *u)
+{
+	double last_play = util_now();
+	while (!u->quit && !got_signal) {
+		if (u->dirty)
+			draw(u);
+		int timeout = -1; /* nothing changes: sleep until something does */
+		if (flashing(u))
+			timeout = 100;
+		if (u->m.live && (u->ws.state == WORKER_RUNNING || u->ws.state == WORKER_STEPPING))
+			timeout = timeout < 0 || timeout > 250 ? 250 : timeout; /* the clock */
+		if (!u->m.live && u->m.playing)
+			timeout = 1000.0 / u->m.speed < 20 ? 20 : (int)(1000.0 / u->m.speed);
+		struct pollfd p[2] = {{0, POLLIN, 0}, {u->m.live ? worker_fd(u->m.worker) : -1, POLLIN, 0}};
+		int rc = poll(p, 2, timeout);
+		if (rc < 0 && errno != EINTR)
+			break;
+		if (u->m.live && (p[1].revents & POLLIN))
+			take_worker(u);
+		int key;
+		while ((key = getch()) != ERR) {
+			if (cmdline_active())
+				cmdline_key(u, key);
+			else
+				on_key(u, key);
+			if (u->quit)
+				break;
+		}
+		if (!u->m.live && u->m.playing) {
+			double now = util_now();
+			u->m.play_debt += (now - last_play) * u->m.speed;
+			last_play = now;
+			size_t steps = (size_t)u->m.play_debt;
+			if (steps) {
+				u->m.play_debt -= (double)steps;
+				size_t pos = replay_pos(u->m.replay) + steps;
+				if (pos >= replay_count(u->m.replay)) {
+					pos = replay_count(u->m.replay);
+					u->m.playing = 0;
+				}
+				replay_to(u, pos);
+				if (tree_count(u->m.tree))
+					u->sel = (int32_t)tree_count(u->m.tree) - 1, ui_select(u, u->sel);
+			}
+		} else {
+			last_play = util_now();
+		}
+		if (u->m.live && rc == 0)
+			take_worker(u); /* the clock and flashes */
+		if (rc == 0 && flashing(u))
+			u->dirty = 1;
+		if (u->m.live && (u->ws.state == WORKER_RUNNING || u->ws.state == WORKER_STEPPING))
+			u->dirty = 1;
+	}
+}
+
+static void finish_ui(struct ui *u)
+{
+	cmdline_save_history();
+	restore_terminal();
+	idlist_free(&u->pending_prunes);
+}
+
+int ui_run_live(struct search *s, struct worker *w, const char *journal, const char *problem,
+		const char *gold, const char *strategy, const char *params, const char *backend,
+		const struct ui_options *o)
+{
+	static struct ui u;
+	memset(&u, 0, sizeof u);
+	u.mode = KM_LIVE;
+	model_init_live(&u.m, s, w, journal, problem, gold, strategy, params, backend);
+	if (start_curses(&u, o->theme)) {
+		fprintf(stderr, "canopy: cannot start the terminal UI (TERM=%s)\n", getenv("TERM") ? getenv("TERM") : "");
+		model_free(&u.m);
+		return 1;
+	}
+	cmdline_init(&u);
+	take_worker(&u);
+	u.dirty = 1;
+	loop(&u);
+	int sig = got_signal;
+	finish_ui(&u);
+	worker_stop(w);
+	/* what the journal holds is the user's work: say where it is */
+	fprintf(stderr, "canopy: journal %s\n", journal);
+	model_free(&u.m);
+	if (sig)
+		fprintf(stderr, "canopy: stopped by signal %d\n", sig);
+	return sig ? 128 + sig : 0;
+}
+
+int ui_run_replay(const char *path, const struct ui_options *o)
+{
+	static struct ui u;
+	memset(&u, 0, sizeof u);
+	char err[768], warn[512];
+	struct replay *r = replay_open(path, err, sizeof err, warn, sizeof warn);
+	if (!r) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	u.mode = KM_REPLAY;
+	model_init_replay(&u.m, r);
+	if (start_curses(&u, o->theme)) {
+		fprintf(stderr, "canopy: cannot start the terminal UI (TERM=%s)\n", getenv("TERM") ? getenv("TERM") : "");
+		model_free(&u.m);
+		replay_free(r);
+		return 1;
+	}
+	if (warn[0])
+		ui_message(&u, 1, "%s", warn);
+	cmdline_init(&u);
+	u.sel = 0;
+	u.dirty = 1;
+	loop(&u);
+	int sig = got_signal;
+	finish_ui(&u);
+	model_free(&u.m);
+	replay_free(r);
+	return sig ? 128 + sig : 0;
+}

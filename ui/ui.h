@@ -1,0 +1,67 @@
+/* ui: the terminal front-end.  ncurses on the main thread; the search,
+ * when live, on the worker thread. */
+#ifndef CANOPY_UI_H
+#define CANOPY_UI_H
+
+#include "idlist.h"
+#include "model.h"
+
+enum ui_view { VIEW_TREE, VIEW_VOTES, VIEW_ROUNDS, VIEW_HELP, VIEW_COUNT };
+
+struct ui {
+	struct model m;
+	int mode;   /* KM_LIVE or KM_REPLAY */
+	enum ui_view view, back_view;
+	int32_t sel, top;
+	int rows, cols;
+	int utf8;
+	char message[512];
+	int message_is_error;
+	uint64_t seen_message;
+	char search[256];
+	int quit, confirm_quit;
+	struct worker_status ws;
+	struct idlist pending_prunes; /* live, paused: prunes not yet sent */
+	int scroll[VIEW_COUNT];
+	int hint_shown;
+	int dirty;
+};
+
+struct view_ops {
+	const char *name;
+	void (*draw)(struct ui *u, int y, int x, int h, int w);
+	/* 1 when the view used the key */
+	int (*key)(struct ui *u, int key);
+};
+
+extern const struct view_ops view_tree_ops, view_votes_ops, view_rounds_ops, view_help_ops;
+
+/* Opens the UI on a live search (the worker already runs it) or on a
+ * replay; returns the exit status. */
+struct ui_options {
+	const char *theme;
+	int start_paused;
+};
+int ui_run_live(struct search *s, struct worker *w, const char *journal, const char *problem,
+		const char *gold, const char *strategy, const char *params, const char *backend,
+		const struct ui_options *o);
+int ui_run_replay(const char *path, const struct ui_options *o);
+
+/* ---- shared by the views ---- */
+int32_t ui_next_visible(const struct ui *u, int32_t id);
+int32_t ui_prev_visible(const struct ui *u, int32_t id);
+void ui_select(struct ui *u, int32_t id); /* unfolds ancestors, scrolls */
+void ui_message(struct ui *u, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int ui_tree_height(const struct ui *u);
+/* Draws a score bar of width cells at (y, x); mono-safe (characters). */
+void ui_bar(struct ui *u, int y, int x, int width, double v);
+int ui_score_attr(double v);
+/* Writes at most w columns of s (UTF-8) at (y, x); returns columns used. */
+int ui_text(int y, int x, int w, const char *s, size_t len);
+int ui_pending_prune(const struct ui *u, int32_t id);
+const char *ui_kind_label(const struct node *n);
+/* Sends a user's command to the live search (prunes held while paused
+ * go first). */
+void ui_live_command(struct ui *u, const struct command *c);
+
+#endif

@@ -1,0 +1,156 @@
+/* The rounds view: each chain's solution, then round by round the
+ * critique (or review) next to the refinement it led to, with the steps
+ * that changed marked; MAgICoRe's easy/hard verdict and its numbers on
+ * top. */
+#include <cjson/cJSON.h>
+#include <curses.h>
+#include <math.h>
+#include <string.h>
+
+#include "answer.h"
+#include "theme.h"
+#include "ui.h"
+
+/* Is this line of b also a line of a? */
+static int has_line(const char *a, const char *line, size_t len)
+{
+	for (const char *p = a; *p;) {
+		size_t l = strcspn(p, "\n");
+		if (l == len && !memcmp(p, line, len))
+			return 1;
+		p += l + (p[l] == '\n');
+	}
+	return 0;
+}
+
+static int draw_lines(int y, int ybot, int x, int w, const char *text, const char *before)
+{
+	for (const char *p = text; *p && y < ybot;) {
+		size_t l = strcspn(p, "\n");
+		int changed = before && !has_line(before, p, l);
+		if (changed) {
+			attrset(theme_attr(TE_MESSAGE) | A_BOLD);
+			mvaddstr(y, x, "~");
+		}
+		ui_text(y, x + 2, w - 2, p, l);
+		attrset(A_NORMAL);
+		y++;
+		p += l + (p[l] == '\n');
+	}
+	return y;
+}
+
+static void rounds_draw(struct ui *u, int y, int x, int h, int w)
+{
+	const struct tree *t = u->m.tree;
+	int ybot = y + h;
+	for (int r = 0; r < h; r++) {
+		move(y + r, x);
+		clrtoeol();
+	}
+	int r = y;
+	if (u->m.difficulty.len) {
+		cJSON *v = cJSON_Parse(u->m.difficulty.s);
+		const cJSON *vals = cJSON_GetObjectItemCaseSensitive(v, "values");
+		const cJSON *label = cJSON_GetObjectItemCaseSensitive(v, "label");
+		double z = cJSON_GetObjectItemCaseSensitive(vals, "cond1_mean_z")->valuedouble;
+		double co = cJSON_GetObjectItemCaseSensitive(vals, "c_orm")->valuedouble;
+		double cp = cJSON_GetObjectItemCaseSensitive(vals, "c_prm")->valuedouble;
+		int easy = cJSON_IsString(label) && !strcmp(label->valuestring, "easy");
+		attrset(theme_attr(easy ? TE_CORRECT : TE_WRONG));
+		mvprintw(r++, x + 1, "MAgICoRe: %s", easy ? "easy (answered by weighted vote)" : "hard (refined)");
+		attrset(A_NORMAL);
+		mvprintw(r++, x + 3, "condition 1: mean normalised reward of the majority %+.3f (easy if >= 0)", z);
+		mvprintw(r++, x + 3, "condition 2: confidence ORM %.3f, PRM %.3f (easy if both >= 0.5)", co, cp);
+		r++;
+		cJSON_Delete(v);
+	}
+	int chains = 0, skip = u->scroll[VIEW_ROUNDS];
+	int half = (w - 4) / 2;
+	for (int32_t c = tree_node(t, 0)->first_child; c != NODE_NONE && r < ybot;
+	     c = tree_node(t, c)->next_sibling) {
+		const struct node *sol = tree_node(t, c);
+		if (sol->kind != NODE_SOLUTION)
+			continue;
+		chains++;
+		if (skip-- > 0)
+			continue;
+		attrset(A_BOLD);
+		mvprintw(r++, x + 1, "chain %d: solution #%d%s%s", chains, c, sol->answer ? ", answer " : "",
+			 sol->answer ? sol->answer : "");
+		attrset(A_NORMAL);
+		const char *before = sol->text;
+		/* follow critique -> refinement down the chain */
+		int32_t cur = c;
+		for (;;) {
+			int32_t crit = NODE_NONE, ref = NODE_NONE;
+			for (int32_t k = tree_node(t, cur)->first_child; k != NODE_NONE; k = tree_node(t, k)->next_sibling)
+				if (tree_node(t, k)->kind == NODE_CRITIQUE || tree_node(t, k)->kind == NODE_REVIEW)
+					crit = k;
+			if (crit == NODE_NONE || r >= ybot)
+				break;
+			for (int32_t k = tree_node(t, crit)->first_child; k != NODE_NONE; k = tree_node(t, k)->next_sibling)
+				if (tree_node(t, k)->kind == NODE_REFINEMENT)
+					ref = k;
+			const struct node *cn = tree_node(t, crit);
+			attrset(theme_attr(TE_KIND));
+			mvprintw(r, x + 1, "round %d  %s #%d", cn->round, node_kind_name((enum node_kind)cn->kind), crit);
+			if (ref != NODE_NONE) {
+				const struct node *rn = tree_node(t, ref);
+				mvprintw(r, x + 3 + half, "refinement #%d%s%s", ref, rn->answer ? " -> " : "",
+					 rn->answer ? rn->answer : "");
+				if (rn->answer && u->m.gold) {
+					int ok = answer_equal(rn->answer, u->m.gold);
+					attrset(theme_attr(ok ? TE_CORRECT : TE_WRONG));
+					printw(ok ? " (correct)" : " (wrong)");
+				}
+			} else {
+				mvprintw(r, x + 3 + half, "no refinement: nothing found wrong");
+			}
+			attrset(A_NORMAL);
+			r++;
+			/* the critique's verdict lines, then the refinement */
+			int rl = r, rr = r;
+			for (const char *p = cn->text; *p && rl < ybot;) {
+				size_t l = strcspn(p, "\n");
+				if (l && (strstr(p, "Wrong") && strstr(p, "Wrong") < p + l)) {
+					attrset(theme_attr(TE_WRONG));
+					ui_text(rl++, x + 3, half - 2, p, l);
+					attrset(A_NORMAL);
+				} else if (l && !strncmp(p, "Step ", 5)) {
+					ui_text(rl++, x + 3, half - 2, p, l);
+				}
+				p += l + (p[l] == '\n');
+			}
+			if (ref != NODE_NONE)
+				rr = draw_lines(rr, ybot, x + 3 + half, half, tree_node(t, ref)->text, before);
+			r = (rl > rr ? rl : rr) + 1;
+			if (ref == NODE_NONE)
+				break;
+			before = tree_node(t, ref)->text;
+			cur = ref;
+		}
+		r++;
+	}
+	if (!chains)
+		mvaddstr(y + 1, x + 2, "No rounds: this view is for critique, selfrefine and magicore searches.");
+}
+
+static int rounds_key(struct ui *u, int key)
+{
+	if (key == 'j' || key == KEY_DOWN) {
+		u->scroll[VIEW_ROUNDS]++;
+		return 1;
+	}
+	if ((key == 'k' || key == KEY_UP) && u->scroll[VIEW_ROUNDS] > 0) {
+		u->scroll[VIEW_ROUNDS]--;
+		return 1;
+	}
+	return 0;
+}
+
+const struct view_ops view_rounds_ops = {
+	.name = "rounds",
+	.draw = rounds_draw,
+	.key = rounds_key,
+};

@@ -1,0 +1,281 @@
+/* The tree view: one line a node, and the selected node's detail beside
+ * or below it.  Only the rows on screen are walked, so a frame costs the
+ * same for a hundred nodes or a million. */
+#include <curses.h>
+#include <math.h>
+#include <string.h>
+
+#include "answer.h"
+#include "theme.h"
+#include "ui.h"
+
+const char *ui_kind_label(const struct node *n)
+{
+	static const char *const rstar[] = {"", "A1", "A2", "A3", "A4", "A5"};
+	if (n->action >= 1 && n->action <= 5)
+		return rstar[n->action];
+	switch ((enum node_kind)n->kind) {
+	case NODE_PROBLEM: return "problem";
+	case NODE_SOLUTION: return "solution";
+	case NODE_CRITIQUE: return "critique";
+	case NODE_REFINEMENT: return "refined";
+	case NODE_REVIEW: return "review";
+	case NODE_REPHRASE: return "rephrase";
+	case NODE_SUBQUESTION: return "subq";
+	case NODE_REANSWER: return "reanswer";
+	case NODE_ANSWER: return "answer";
+	default: return "";
+	}
+}
+
+/* The ids on the path from the root to the best node, for marking. */
+static size_t best_path(const struct ui *u, int32_t *out, size_t max)
+{
+	if (u->m.best == NODE_NONE)
+		return 0;
+	size_t n = tree_path(u->m.tree, u->m.best, out, max);
+	return n < max ? n : max;
+}
+
+static int on_path(const int32_t *p, size_t n, int32_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] == id)
+			return 1;
+	return 0;
+}
+
+static void draw_row(struct ui *u, int y, int x, int w, int32_t id, const int32_t *bp, size_t nbp,
+		     double now)
+{
+	const struct tree *t = u->m.tree;
+	const struct node *n = tree_node(t, id);
+	int selected = id == u->sel;
+	int pruned = (n->flags & NF_PRUNED) || ui_pending_prune(u, id);
+	int fresh = u->m.live && now - model_born(&u->m, id) < 1.0;
+	int base = selected ? theme_attr(TE_SELECTED)
+		   : fresh ? theme_attr(TE_NEW)
+		   : pruned ? theme_attr(TE_PRUNED) : theme_attr(TE_NORMAL);
+	attrset(base);
+	mvhline(y, x, ' ', w);
+	/* right: score, bar, visits, answer */
+	int right = w >= 100 ? 40 : w >= 70 ? 30 : 18;
+	int rx = x + w - right;
+	double sc = !isnan(n->prm) ? n->prm : n->orm;
+	if (!isnan(sc)) {
+		if (!selected)
+			attrset(ui_score_attr(sc) | (pruned ? A_DIM : 0));
+		mvprintw(y, rx, "%.2f", sc);
+		attrset(base);
+		ui_bar(u, y, rx + 5, right >= 30 ? 8 : 5, sc);
+	}
+	int cx = rx + (right >= 30 ? 14 : 11);
+	if (n->visits && right >= 30) {
+		mvprintw(y, cx, "N=%-3u Q=%.2f", n->visits, n->value / n->visits);
+		cx += 13;
+	}
+	if (n->answer && cx < x + w - 2) {
+		attrset(selected ? base : theme_attr(TE_ANSWER));
+		mvaddstr(y, cx, u->utf8 ? "\xE2\x86\x92" : ">");
+		ui_text(y, cx + 1, x + w - cx - 1, n->answer, strlen(n->answer));
+		attrset(base);
+	}
+	/* left: markers, indent, fold, id, kind, text */
+	int cx2 = x;
+	const char *mark = " ";
+	int mattr = base;
+	if (pruned) {
+		mark = u->utf8 ? "\xC3\x97" : "x";
+	} else if (id == u->m.best) {
+		mark = u->utf8 ? "\xE2\x98\x85" : "*";
+		mattr = selected ? base : theme_attr(TE_BEST);
+	} else if (n->flags & NF_FINAL) {
+		mark = u->utf8 ? "\xE2\x97\x8F" : "@";
+		mattr = selected ? base : theme_attr(TE_FINAL);
+	} else if (on_path(bp, nbp, id)) {
+		mark = u->utf8 ? "\xE2\x94\x82" : "|";
+		mattr = selected ? base : theme_attr(TE_BEST);
+	}
+	attrset(mattr);
+	mvaddstr(y, cx2, mark);
+	attrset(base);
+	cx2 += 2;
+	int depth = (int)n->depth, max_indent = (w - right) / 3;
+	int indent = depth * 2 > max_indent ? max_indent : depth * 2;
+	cx2 += indent;
+	const char *glyph = n->nchildren == 0 ? " "
+			    : model_is_folded(&u->m, id) ? (u->utf8 ? "\xE2\x96\xB8" : "+")
+			    : (u->utf8 ? "\xE2\x96\xBE" : "-");
+	mvaddstr(y, cx2, glyph);
+	cx2 += 2;
+	if (!selected)
+		attrset(pruned ? base : theme_attr(TE_ID));
+	char idbuf[24];
+	int il = snprintf(idbuf, sizeof idbuf, "#%d", id);
+	if (cx2 + il < rx)
+		mvaddstr(y, cx2, idbuf);
+	cx2 += il + 1;
+	const char *kind = ui_kind_label(n);
+	if (*kind && cx2 + (int)strlen(kind) < rx) {
+		if (!selected)
+			attrset(pruned ? base : theme_attr(TE_KIND));
+		mvaddstr(y, cx2, kind);
+		cx2 += (int)strlen(kind) + 1;
+	}
+	attrset(base);
+	if (cx2 < rx - 1) {
+		/* the first line of the text, newlines shown as spaces */
+		const char *s = n->text;
+		size_t l = strcspn(s, "\n");
+		ui_text(y, cx2, rx - 1 - cx2, s, l);
+	}
+	attrset(A_NORMAL);
+}
+
+static void wrap(int *y, int ybot, int x, int w, const char *s, size_t len, int attr)
+{
+	attrset(attr);
+	const char *p = s, *end = s + len;
+	while (p < end && *y < ybot) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		/* break at the last space that fits */
+		const char *cut = le;
+		int cols = 0;
+		for (const char *q = p; q < le; q++) {
+			if ((*q & 0xC0) != 0x80)
+				cols++;
+			if (cols > w) {
+				const char *sp = q;
+				while (sp > p && *sp != ' ')
+					sp--;
+				cut = sp > p ? sp : q;
+				break;
+			}
+		}
+		ui_text(*y, x, w, p, (size_t)(cut - p));
+		(*y)++;
+		p = cut < le ? cut + (*cut == ' ') : le + (nl != NULL);
+	}
+	attrset(A_NORMAL);
+}
+
+static void draw_detail(struct ui *u, int y, int x, int h, int w)
+{
+	const struct tree *t = u->m.tree;
+	const struct node *n = tree_node(t, u->sel);
+	int ybot = y + h;
+	attrset(theme_attr(TE_BORDER));
+	mvhline(y, x, u->utf8 ? 0 : '-', w);
+	if (u->utf8)
+		mvhline(y, x, ACS_HLINE, w);
+	attrset(theme_attr(TE_TITLE));
+	mvprintw(y, x + 1, " #%d %s ", u->sel, node_kind_name((enum node_kind)n->kind));
+	attrset(A_NORMAL);
+	y++;
+	if (y >= ybot)
+		return;
+	move(y, x);
+	printw("depth %u  tokens %u", n->depth, n->tokens);
+	if (!isnan(n->prm))
+		printw("  PRM %.3f", n->prm);
+	if (!isnan(n->orm))
+		printw("  ORM %.3f", n->orm);
+	if (n->visits)
+		printw("  N=%u Q=%.3f Q/N=%.3f", n->visits, n->value, n->value / n->visits);
+	if (!isnan(n->uct))
+		printw("  UCT %.3f", n->uct);
+	if (n->round >= 0)
+		printw("  round %d", n->round);
+	y++;
+	if (n->answer && y < ybot) {
+		attrset(theme_attr(TE_ANSWER));
+		mvprintw(y, x, "answer: %.*s", w - 20, n->answer);
+		if (u->m.gold) {
+			int ok = answer_equal(n->answer, u->m.gold);
+			attrset(theme_attr(ok ? TE_CORRECT : TE_WRONG));
+			printw(ok ? "  (correct)" : "  (wrong; gold %s)", u->m.gold);
+		}
+		y++;
+	}
+	if (n->flags & (NF_PRUNED | NF_FINAL) && y < ybot) {
+		attrset(theme_attr(TE_MESSAGE));
+		mvprintw(y++, x, "%s%s", n->flags & NF_PRUNED ? "pruned  " : "",
+			 n->flags & NF_FINAL ? "on the final path" : "");
+	}
+	attrset(A_NORMAL);
+	y++;
+	wrap(&y, ybot - 2, x, w, n->text, n->text_len, A_NORMAL);
+	/* the path from the problem: where did it go wrong? */
+	if (y + 2 >= ybot || n->depth == 0)
+		return;
+	y++;
+	attrset(theme_attr(TE_KIND));
+	mvaddstr(y++, x, "path from the problem:");
+	attrset(A_NORMAL);
+	int32_t path[512];
+	size_t len = tree_path(t, u->sel, path, 512);
+	if (len > 512)
+		len = 512;
+	size_t first = len > (size_t)(ybot - y) + 1 ? len - (size_t)(ybot - y) : 1;
+	for (size_t i = first; i < len && y < ybot; i++, y++) {
+		const struct node *p = tree_node(t, path[i]);
+		double sc = !isnan(p->prm) ? p->prm : p->orm;
+		if (!isnan(sc)) {
+			attrset(ui_score_attr(sc));
+			mvprintw(y, x, "%.2f", sc);
+			attrset(A_NORMAL);
+			ui_bar(u, y, x + 5, 6, sc);
+		}
+		attrset(path[i] == u->sel ? A_BOLD : A_NORMAL);
+		ui_text(y, x + 12, w - 12, p->text, strcspn(p->text, "\n"));
+	}
+	attrset(A_NORMAL);
+}
+
+static void tree_draw(struct ui *u, int y, int x, int h, int w)
+{
+	/* the detail pane goes right on a wide screen, below on a tall one */
+	int dw = 0, dh = 0;
+	if (w >= 140)
+		dw = w * 2 / 5;
+	else if (h >= 30)
+		dh = h * 2 / 5;
+	int th = h - dh, tw = w - (dw ? dw + 1 : 0);
+	int32_t bp[256];
+	size_t nbp = best_path(u, bp, 256);
+	double now = util_now();
+	int32_t id = u->top;
+	for (int r = 0; r < th; r++) {
+		if (id == NODE_NONE) {
+			move(y + r, x);
+			clrtoeol();
+			continue;
+		}
+		draw_row(u, y + r, x, tw, id, bp, nbp, now);
+		id = ui_next_visible(u, id);
+	}
+	if (dw) {
+		attrset(theme_attr(TE_BORDER));
+		for (int r = 0; r < h; r++)
+			mvaddch(y + r, x + tw, u->utf8 ? ACS_VLINE : '|');
+		attrset(A_NORMAL);
+		for (int r = 0; r < h; r++) {
+			move(y + r, x + tw + 1);
+			clrtoeol();
+		}
+		draw_detail(u, y, x + tw + 2, h, dw - 2);
+	} else if (dh) {
+		for (int r = 0; r < dh; r++) {
+			move(y + th + r, x);
+			clrtoeol();
+		}
+		draw_detail(u, y + th, x, dh, w);
+	}
+}
+
+const struct view_ops view_tree_ops = {
+	.name = "tree",
+	.draw = tree_draw,
+	.key = NULL,
+};
