@@ -84,7 +84,9 @@ static void header_facts(struct model *m, const struct trace_header *h)
 	sb_init(&sb);
 	const cJSON *st = cJSON_GetObjectItemCaseSensitive(h->json, "strategy"), *it;
 	cJSON_ArrayForEach(it, st) {
-		if (!strcmp(it->string, "name"))
+		/* the sampling settings are the same for every strategy */
+		if (!strcmp(it->string, "name") || !strcmp(it->string, "temperature") ||
+		    !strcmp(it->string, "top-p") || !strcmp(it->string, "max-tokens"))
 			continue;
 		if (cJSON_IsNumber(it))
 			sb_printf(&sb, "%s%s=%g", sb.len ? " " : "", it->string, it->valuedouble);

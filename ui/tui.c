@@ -275,8 +275,11 @@ below:;
 
 void ui_select(struct ui *u, int32_t id)
 {
-	if (!tree_node(u->m.tree, id))
+	if (!tree_node(u->m.tree, id)) {
+		if (!tree_node(u->m.tree, u->sel))
+			u->sel = u->top = 0;
 		return;
+	}
 	for (int32_t c = tree_node(u->m.tree, id)->parent; c != NODE_NONE; c = tree_node(u->m.tree, c)->parent)
 		model_set_folded(&u->m, c, 0);
 	u->sel = id;
@@ -314,7 +317,7 @@ static void draw_title(struct ui *u)
 		rl += snprintf(right + rl, sizeof right - (size_t)rl, " \xC2\xB7 answer %s %s ", fa,
 			       correct == 1 ? (u->utf8 ? "\xE2\x9C\x93" : "ok") : correct == 0 ? (u->utf8 ? "\xE2\x9C\x97" : "WRONG") : "");
 	mvaddstr(0, 1, "canopy \xC2\xB7");
-	int used = 11;
+	int used = 10;
 	int avail = u->cols - used - rl - 2;
 	if (avail > 0)
 		ui_text(0, used, avail, u->m.problem, strlen(u->m.problem));
@@ -339,19 +342,22 @@ static void draw_status(struct ui *u)
 	mvhline(y, 0, ' ', u->cols);
 	char buf[512];
 	int n;
+	/* what changes first, the strategy's parameters last: a narrow
+	 * terminal cuts the end */
 	if (u->m.live) {
 		const struct usage *us = &u->ws.usage;
-		n = snprintf(buf, sizeof buf, " %s %s \xC2\xB7 %s \xC2\xB7 %s %llu \xC2\xB7 %zu nodes \xC2\xB7 %llu tokens%s \xC2\xB7 %llu requests \xC2\xB7 %.1fs",
-			     u->m.strategy, u->m.params, state_text(u), u->m.unit[0] ? u->m.unit : "unit",
-			     (unsigned long long)u->m.unit_n, tree_count(u->m.tree),
-			     (unsigned long long)us->gen_tokens, us->estimated ? " (est.)" : "",
-			     (unsigned long long)us->requests, u->ws.elapsed);
+		n = snprintf(buf, sizeof buf, " %s \xC2\xB7 %s %llu \xC2\xB7 %zu nodes \xC2\xB7 %llu tokens%s \xC2\xB7 %llu requests \xC2\xB7 %.1fs \xC2\xB7 %s %s",
+			     state_text(u), u->m.unit[0] ? u->m.unit : "unit", (unsigned long long)u->m.unit_n,
+			     tree_count(u->m.tree), (unsigned long long)us->gen_tokens,
+			     us->estimated ? " (est.)" : "", (unsigned long long)us->requests, u->ws.elapsed,
+			     u->m.strategy, u->m.params);
 	} else {
 		size_t pos = replay_pos(u->m.replay), cnt = replay_count(u->m.replay);
-		n = snprintf(buf, sizeof buf, " %s %s \xC2\xB7 %s %.0f ev/s \xC2\xB7 event %zu of %zu \xC2\xB7 t %.2fs \xC2\xB7 %s %llu \xC2\xB7 %zu nodes \xC2\xB7 %llu tokens",
-			     u->m.strategy, u->m.params, state_text(u), u->m.speed, pos, cnt, u->m.last_t,
-			     u->m.unit[0] ? u->m.unit : "unit", (unsigned long long)u->m.unit_n,
-			     tree_count(u->m.tree), (unsigned long long)u->m.usage.gen_tokens);
+		n = snprintf(buf, sizeof buf, " %s %s %g ev/s \xC2\xB7 event %zu of %zu \xC2\xB7 t %.2fs \xC2\xB7 %s %llu \xC2\xB7 %zu nodes \xC2\xB7 %llu tokens \xC2\xB7 %s %s",
+			     state_text(u), u->m.playing ? (u->utf8 ? "\xE2\x96\xB6" : ">") : (u->utf8 ? "\xE2\x9D\x9A\xE2\x9D\x9A" : "||"),
+			     u->m.speed, pos, cnt, u->m.last_t, u->m.unit[0] ? u->m.unit : "unit",
+			     (unsigned long long)u->m.unit_n, tree_count(u->m.tree),
+			     (unsigned long long)u->m.usage.gen_tokens, u->m.strategy, u->m.params);
 	}
 	(void)n;
 	ui_text(y, 0, u->cols, buf, strlen(buf));
@@ -384,7 +390,15 @@ static void draw(struct ui *u)
 		return;
 	}
 	draw_title(u);
-	views[u->view]->draw(u, 1, 0, u->rows - 3, u->cols);
+	if (tree_count(u->m.tree) == 0) {
+		for (int r = 1; r < u->rows - 2; r++) {
+			move(r, 0);
+			clrtoeol();
+		}
+		mvaddstr(3, 2, u->m.live ? "Waiting for the search's first event..." : "The trace holds no events.");
+	} else {
+		views[u->view]->draw(u, 1, 0, u->rows - 3, u->cols);
+	}
 	draw_status(u);
 	if (cmdline_active())
 		cmdline_redraw();
@@ -482,12 +496,15 @@ static void prune(struct ui *u, int32_t id)
 static void replay_to(struct ui *u, size_t pos)
 {
 	char err[512];
+	/* the start is the problem itself: an empty screen teaches nothing */
+	if (pos < 1 && replay_count(u->m.replay) > 0)
+		pos = 1;
 	if (model_seek(&u->m, pos, err, sizeof err))
 		ui_message(u, 1, "%s", err);
+	if (!tree_node(u->m.tree, u->top))
+		u->top = 0;
 	if (!tree_node(u->m.tree, u->sel))
-		u->sel = (int32_t)tree_count(u->m.tree) - 1;
-	if (u->sel < 0)
-		u->sel = 0;
+		u->sel = tree_count(u->m.tree) ? (int32_t)tree_count(u->m.tree) - 1 : 0;
 	ui_select(u, u->sel);
 	u->dirty = 1;
 }
@@ -505,6 +522,11 @@ static void do_action(struct ui *u, enum action a)
 	const struct tree *t = u->m.tree;
 	const struct node *n = tree_node(t, u->sel);
 	u->confirm_quit = a == A_QUIT && u->confirm_quit;
+	if (!n && a <= A_SEARCH_PREV) {
+		/* nothing to move over yet */
+		ui_message(u, 0, "no nodes yet");
+		return;
+	}
 	switch (a) {
 	case A_DOWN: move_by(u, 1); break;
 	case A_UP: move_by(u, -1); break;
@@ -640,7 +662,7 @@ static void do_action(struct ui *u, enum action a)
 static void on_mouse(struct ui *u)
 {
 	MEVENT me;
-	if (getmouse(&me) != OK)
+	if (getmouse(&me) != OK || tree_count(u->m.tree) == 0)
 		return;
 	if (me.bstate & BUTTON4_PRESSED) {
 		move_by(u, -3);

@@ -110,15 +110,22 @@ static void rounds_draw(struct ui *u, int y, int x, int h, int w)
 			attrset(A_NORMAL);
 			r++;
 			/* the critique's verdict lines, then the refinement */
-			int rl = r, rr = r;
+			int rl = r, rr = r, wrong = 0;
 			for (const char *p = cn->text; *p && rl < ybot;) {
 				size_t l = strcspn(p, "\n");
 				if (l && (strstr(p, "Wrong") && strstr(p, "Wrong") < p + l)) {
 					attrset(theme_attr(TE_WRONG));
 					ui_text(rl++, x + 3, half - 2, p, l);
 					attrset(A_NORMAL);
+					wrong = 1;
 				} else if (l && !strncmp(p, "Step ", 5)) {
 					ui_text(rl++, x + 3, half - 2, p, l);
+					wrong = 0;
+				} else if (l && wrong && !strncmp(p, "Explanation:", 12)) {
+					/* why the critic said so */
+					attrset(theme_attr(TE_MESSAGE));
+					ui_text(rl++, x + 5, half - 4, p, l);
+					attrset(A_NORMAL);
 				}
 				p += l + (p[l] == '\n');
 			}
