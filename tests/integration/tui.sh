@@ -31,8 +31,17 @@ hasnt() {
 }
 start() { # start COLS ROWS COMMAND
 	T kill-server 2>/dev/null
-	T new-session -d -s ui -x "$1" -y "$2" "cd '$TMP' && $3; echo EXIT=\$?; sleep 30"
-	T set-option -g default-terminal tmux-256color >/dev/null 2>&1
+	# the old server takes a moment to go; a new one on the same socket
+	# can die with it, so try until the session is really there
+	for _ in $(seq 1 50); do
+		T has-session -t ui 2>/dev/null || break
+		sleep 0.1
+	done
+	for _ in $(seq 1 20); do
+		T new-session -d -s ui -x "$1" -y "$2" "cd '$TMP' && $3; echo EXIT=\$?; sleep 30" 2>/dev/null
+		sleep 0.2
+		T has-session -t ui 2>/dev/null && break
+	done
 }
 wait_for() { # wait_for TEXT [SECONDS]: poll the screen until TEXT shows
 	for _ in $(seq 1 $((${2:-5} * 10))); do
