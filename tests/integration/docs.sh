@@ -14,7 +14,7 @@ for f in $flags; do
 	grep -q -- "$f" "$SRCDIR/README.md"
 	ok $? "README.md documents $f"
 done
-for c in check export bench; do
+for c in check export bench replay; do
 	"$CANOPY" $c --help | grep -oE -- '--[a-z][a-z-]+' | sort -u | while read -r f; do
 		echo "$f"
 	done >"$TMP/$c.flags"
@@ -41,6 +41,17 @@ for k in $kinds; do
 	grep -q "$k" "$SRCDIR/man/canopy-trace.5"
 	ok $? "canopy-trace.5 names node kind '$k'"
 done
+
+# every key of the table is in canopy(1)'s KEYS section
+"$CANOPY" help keys >"$TMP/keys"
+test "$(wc -l <"$TMP/keys")" -ge 30
+ok $? "canopy help keys prints the key table"
+keys_section=$(sed -n '/^\.SH KEYS/,/^\.SH COMMANDS/p' "$SRCDIR/man/canopy.1" | tr 'A-Z' 'a-z')
+while IFS="$(printf '\t')" read -r shown mode help; do
+	h=$(printf '%s' "$help" | tr 'A-Z' 'a-z' | sed 's/-/\\\\-/g')
+	printf '%s' "$keys_section" | grep -qF -- "$h"
+	ok $? "canopy.1 KEYS has '$shown': $help"
+done <"$TMP/keys"
 
 if command -v groff >/dev/null; then
 	for m in canopy.1 canopy-trace.5; do
