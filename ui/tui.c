@@ -37,6 +37,53 @@ static const struct view_ops *const views[VIEW_COUNT] = {
 static volatile sig_atomic_t got_signal;
 static int curses_on;
 
+/* CANOPY_UI_TIMINGS=FILE: how long the first frame and each frame after a
+ * key took, for tests/bench/bench_ui.sh.  Off unless asked for. */
+static struct {
+	const char *path;
+	double start, first_frame;
+	double *frames;
+	size_t nframes, cap;
+	int after_key;
+} timing;
+
+static void timing_frame(double took)
+{
+	if (!timing.path || !timing.after_key)
+		return;
+	timing.after_key = 0;
+	if (timing.nframes == timing.cap) {
+		timing.cap = timing.cap ? timing.cap * 2 : 64;
+		timing.frames = xrealloc(timing.frames, timing.cap * sizeof *timing.frames);
+	}
+	timing.frames[timing.nframes++] = took;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static void timing_write(void)
+{
+	if (!timing.path)
+		return;
+	FILE *f = fopen(timing.path, "w");
+	if (!f)
+		return;
+	fprintf(f, "first_frame_s %.4f\n", timing.first_frame);
+	fprintf(f, "frames %zu\n", timing.nframes);
+	if (timing.nframes) {
+		qsort(timing.frames, timing.nframes, sizeof *timing.frames, cmp_double);
+		fprintf(f, "frame_ms_median %.3f\n", timing.frames[timing.nframes / 2] * 1000);
+		fprintf(f, "frame_ms_p95 %.3f\n", timing.frames[timing.nframes * 95 / 100] * 1000);
+		fprintf(f, "frame_ms_max %.3f\n", timing.frames[timing.nframes - 1] * 1000);
+	}
+	fclose(f);
+	free(timing.frames);
+}
+
 static void restore_terminal(void)
 {
 	if (curses_on) {
@@ -375,7 +422,19 @@ static void draw_status(struct ui *u)
 	}
 }
 
+static void draw_frame(struct ui *u);
+
 static void draw(struct ui *u)
+{
+	double t0 = util_now();
+	draw_frame(u);
+	double took = util_now() - t0;
+	if (timing.path && timing.first_frame == 0)
+		timing.first_frame = util_now() - timing.start;
+	timing_frame(took);
+}
+
+static void draw_frame(struct ui *u)
 {
 	getmaxyx(stdscr, u->rows, u->cols);
 	if (u->rows < MIN_ROWS || u->cols < MIN_COLS) {
@@ -682,6 +741,7 @@ static void on_mouse(struct ui *u)
 static void on_key(struct ui *u, int key)
 {
 	u->hint_shown = 1;
+	timing.after_key = 1;
 	if (u->message[0] && !u->message_is_error)
 		u->message[0] = '\0';
 	else if (u->message_is_error) {
@@ -812,6 +872,7 @@ static void finish_ui(struct ui *u)
 {
 	cmdline_save_history();
 	restore_terminal();
+	timing_write();
 	idlist_free(&u->pending_prunes);
 }
 
@@ -847,6 +908,8 @@ int ui_run_replay(const char *path, const struct ui_options *o)
 {
 	static struct ui u;
 	memset(&u, 0, sizeof u);
+	timing.path = getenv("CANOPY_UI_TIMINGS");
+	timing.start = util_now();
 	char err[768], warn[512];
 	struct replay *r = replay_open(path, err, sizeof err, warn, sizeof warn);
 	if (!r) {
