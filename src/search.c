@@ -343,6 +343,17 @@ const char *search_trace_path(const struct search *s)
 	return s->journal ? trace_writer_path(s->journal) : NULL;
 }
 
+uint64_t search_budget_tokens(const struct search *s) { return s->budget_tokens; }
+uint64_t search_budget_requests(const struct search *s) { return s->budget_requests; }
+
+int search_inflight(const struct search *s)
+{
+	int n = s->backend->inflight;
+	if (s->scorer && s->scorer != s->backend)
+		n += s->scorer->inflight;
+	return n;
+}
+
 int search_budget_left(const struct search *s)
 {
 	if (s->budget_tokens && s->usage.gen_tokens >= s->budget_tokens)

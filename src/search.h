@@ -70,6 +70,11 @@ const char *search_problem(const struct search *s);
 uint64_t search_seed(const struct search *s);
 const struct strategy_ops *search_strategy(const struct search *s);
 int search_budget_left(const struct search *s);
+/* The budget, 0 when none (tokens, requests). */
+uint64_t search_budget_tokens(const struct search *s);
+uint64_t search_budget_requests(const struct search *s);
+/* Requests out at the generation and scoring backends now. */
+int search_inflight(const struct search *s);
 
 /* ---- for strategies: asking ---- */
 /* A request about node: its path, the run's seed and sampling params. */

@@ -45,6 +45,7 @@ static void notify(struct worker *w)
 
 static void snapshot(struct worker *w)
 {
+	w->st.inflight = search_inflight(w->s);
 	w->st.usage = *search_usage(w->s);
 	w->st.units = search_units(w->s);
 	w->st.elapsed = search_elapsed(w->s);
@@ -110,7 +111,7 @@ static void on_idle(void *ctx)
 {
 	struct worker *w = ctx;
 	pthread_mutex_lock(&w->lock);
-	w->st.inflight = 0;
+	w->st.inflight = search_inflight(w->s);
 	if (w->ncmds)
 		run_commands(w, 1);
 	pthread_mutex_unlock(&w->lock);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cjson/cJSON.h"
+#include "search.h"
 
 static void grow(struct model *m)
 {
@@ -94,6 +95,11 @@ static void header_facts(struct model *m, const struct trace_header *h)
 			sb_printf(&sb, "%s%s=%s", sb.len ? " " : "", it->string, it->valuestring);
 	}
 	m->params = sb_steal(&sb);
+	const cJSON *b = cJSON_GetObjectItemCaseSensitive(h->json, "budget");
+	const cJSON *bt = cJSON_GetObjectItemCaseSensitive(b, "tokens");
+	const cJSON *br = cJSON_GetObjectItemCaseSensitive(b, "requests");
+	m->budget_tokens = cJSON_IsNumber(bt) ? (uint64_t)bt->valuedouble : 0;
+	m->budget_requests = cJSON_IsNumber(br) ? (uint64_t)br->valuedouble : 0;
 }
 
 void model_init_live(struct model *m, struct search *s, struct worker *w, const char *journal,
@@ -111,6 +117,8 @@ void model_init_live(struct model *m, struct search *s, struct worker *w, const 
 	m->strategy = xstrdup(strategy);
 	m->params = xstrdup(params);
 	m->backend = xstrdup(backend);
+	m->budget_tokens = search_budget_tokens(s);
+	m->budget_requests = search_budget_requests(s);
 	m->best = NODE_NONE;
 	m->best_score = -INFINITY;
 	m->speed = 20;

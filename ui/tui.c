@@ -391,20 +391,26 @@ static void draw_status(struct ui *u)
 	int n;
 	/* what changes first, the strategy's parameters last: a narrow
 	 * terminal cuts the end */
+	char budget[64] = "";
+	if (u->m.budget_tokens)
+		snprintf(budget, sizeof budget, "/%llu", (unsigned long long)u->m.budget_tokens);
+	char rbudget[64] = "";
+	if (u->m.budget_requests)
+		snprintf(rbudget, sizeof rbudget, "/%llu", (unsigned long long)u->m.budget_requests);
 	if (u->m.live) {
 		const struct usage *us = &u->ws.usage;
-		n = snprintf(buf, sizeof buf, " %s \xC2\xB7 %s %llu \xC2\xB7 %zu nodes \xC2\xB7 %llu tokens%s \xC2\xB7 %llu requests \xC2\xB7 %.1fs \xC2\xB7 %s %s",
+		n = snprintf(buf, sizeof buf, " %s \xC2\xB7 %s %llu \xC2\xB7 %zu nodes \xC2\xB7 %llu%s tokens%s \xC2\xB7 %llu%s requests, %d in flight \xC2\xB7 %.1fs \xC2\xB7 %s %s",
 			     state_text(u), u->m.unit[0] ? u->m.unit : "unit", (unsigned long long)u->m.unit_n,
-			     tree_count(u->m.tree), (unsigned long long)us->gen_tokens,
-			     us->estimated ? " (est.)" : "", (unsigned long long)us->requests, u->ws.elapsed,
-			     u->m.strategy, u->m.params);
+			     tree_count(u->m.tree), (unsigned long long)us->gen_tokens, budget,
+			     us->estimated ? " (est.)" : "", (unsigned long long)us->requests, rbudget,
+			     u->ws.inflight, u->ws.elapsed, u->m.strategy, u->m.params);
 	} else {
 		size_t pos = replay_pos(u->m.replay), cnt = replay_count(u->m.replay);
-		n = snprintf(buf, sizeof buf, " %s %s %g ev/s \xC2\xB7 event %zu of %zu \xC2\xB7 t %.2fs \xC2\xB7 %s %llu \xC2\xB7 %zu nodes \xC2\xB7 %llu tokens \xC2\xB7 %s %s",
+		n = snprintf(buf, sizeof buf, " %s %s %g ev/s \xC2\xB7 event %zu of %zu \xC2\xB7 t %.2fs \xC2\xB7 %s %llu \xC2\xB7 %zu nodes \xC2\xB7 %llu%s tokens \xC2\xB7 %s %s",
 			     state_text(u), u->m.playing ? (u->utf8 ? "\xE2\x96\xB6" : ">") : (u->utf8 ? "\xE2\x9D\x9A\xE2\x9D\x9A" : "||"),
 			     u->m.speed, pos, cnt, u->m.last_t, u->m.unit[0] ? u->m.unit : "unit",
 			     (unsigned long long)u->m.unit_n, tree_count(u->m.tree),
-			     (unsigned long long)u->m.usage.gen_tokens, u->m.strategy, u->m.params);
+			     (unsigned long long)u->m.usage.gen_tokens, budget, u->m.strategy, u->m.params);
 	}
 	(void)n;
 	ui_text(y, 0, u->cols, buf, strlen(buf));
