@@ -174,19 +174,12 @@ int cmd_bench(int argc, char **argv)
 		case OPT_STRATEGIES:
 			list = optarg;
 			break;
-		case OPT_BUDGET: {
-			size_t l = strlen(optarg);
-			int req = l > 3 && !strcmp(optarg + l - 3, "req");
-			char num[32];
-			snprintf(num, sizeof num, "%.*s", (int)(req ? l - 3 : l), optarg);
-			uint64_t v;
-			if (parse_u64(num, &v) || v == 0) {
+		case OPT_BUDGET:
+			if (parse_budget(optarg, &budget_tokens, &budget_requests)) {
 				fprintf(stderr, "canopy bench: --budget takes a token count (4000) or a request count (50req), not '%s'\n", optarg);
 				return EXIT_USAGE;
 			}
-			*(req ? &budget_requests : &budget_tokens) = v;
 			break;
-		}
 		case OPT_CSV:
 			csv_path = optarg;
 			break;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 int parse_u64(const char *s, uint64_t *out)
 {
@@ -14,6 +15,21 @@ int parse_u64(const char *s, uint64_t *out)
 	if (e == s || *e || errno)
 		return -1;
 	*out = v;
+	return 0;
+}
+
+int parse_budget(const char *s, uint64_t *tokens, uint64_t *requests)
+{
+	size_t l = strlen(s);
+	int req = l > 3 && !strcmp(s + l - 3, "req");
+	char num[32];
+	if ((req ? l - 3 : l) >= sizeof num)
+		return -1;
+	snprintf(num, sizeof num, "%.*s", (int)(req ? l - 3 : l), s);
+	uint64_t v;
+	if (parse_u64(num, &v) || v == 0)
+		return -1;
+	*(req ? requests : tokens) = v;
 	return 0;
 }
 

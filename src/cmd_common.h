@@ -32,6 +32,9 @@ int sim_option(int code, const char *arg, struct sim_cfg *cfg, struct sim_latenc
 void sim_options_help(FILE *f);
 
 int parse_u64(const char *s, uint64_t *out);
+/* --budget: "4000" (generated tokens) or "50req" (requests); sets one of
+ * the two, 0 or -1 when malformed. */
+int parse_budget(const char *s, uint64_t *tokens, uint64_t *requests);
 int parse_real(const char *s, double lo, double hi, double *out);
 
 #endif

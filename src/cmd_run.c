@@ -443,22 +443,12 @@ static int parse_options(int argc, char **argv, struct run_opts *o)
 				goto out;
 			}
 			break;
-		case OPT_BUDGET: {
-			size_t l = strlen(optarg);
-			int req = l > 3 && !strcmp(optarg + l - 3, "req");
-			char num[32];
-			snprintf(num, sizeof num, "%.*s", (int)(req ? l - 3 : l), optarg);
-			uint64_t v;
-			if (parse_u64(num, &v) || v == 0) {
+		case OPT_BUDGET:
+			if (parse_budget(optarg, &o->cfg.budget_tokens, &o->cfg.budget_requests)) {
 				ret = bad("--budget takes a token count (4000) or a request count (50req), not", optarg);
 				goto out;
 			}
-			if (req)
-				o->cfg.budget_requests = v;
-			else
-				o->cfg.budget_tokens = v;
 			break;
-		}
 		case OPT_MAX_INFLIGHT: {
 			double v;
 			if (parse_real(optarg, 1, 100000, &v) || v != floor(v)) {
