@@ -148,6 +148,14 @@ for _ in $(seq 1 30); do
 done
 grep -q "\"ev\":\"cmd\",\"cmd\":\"expand\",\"by\":\"user\",\"id\":$other,\"k\":3" "$TMP/live.jsonl"
 ok $? "the expand is journaled as the user's"
+# Tab completes commands and parameters
+T send-keys -t ui : se Tab
+screen
+has ":set" "Tab completes a command (:se -> :set)"
+T send-keys -t ui wid Tab
+screen
+has ":set width" "and a parameter after set"
+T send-keys -t ui Escape
 T send-keys -t ui : 'set width 3' Enter
 sleep 0.3
 grep -q '"ev":"set","param":"width","value":"3","by":"user"' "$TMP/live.jsonl"
