@@ -41,6 +41,7 @@ void request_clear_results(struct request *r)
 	r->error = NULL;
 	r->ntexts = r->nscores = 0;
 	r->status = REQ_PENDING;
+	r->fatal = 0;
 }
 
 size_t backend_run(struct backend *b, struct request *const *reqs, size_t n, int max_inflight,

@@ -51,6 +51,8 @@ struct request {
 	/* results */
 	enum req_status status;
 	int sent; /* it went to the backend (not dropped before sending) */
+	int fatal; /* failed in a way every request would (bad model, bad key,
+		      dead server): the run stops */
 	char *error;
 	char **texts;
 	uint32_t *tokens;

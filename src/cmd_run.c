@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backend_openai.h"
 #include "backend_sim.h"
 #include "cmd.h"
 #include "cmd_common.h"
@@ -33,6 +34,17 @@ enum {
 	OPT_MAX_INFLIGHT,
 	OPT_TRACE,
 	OPT_UI,
+	OPT_URL,
+	OPT_MODEL,
+	OPT_API,
+	OPT_STREAM,
+	OPT_TIMEOUT,
+	OPT_RETRIES,
+	OPT_INSECURE,
+	OPT_KEY_FILE,
+	OPT_PRM,
+	OPT_PRM_URL,
+	OPT_PRM_MODEL,
 	OPT_THEME,
 	OPT_PAUSED,
 	OPT_PARAM, /* OPT_PARAM + param id */
@@ -51,6 +63,17 @@ static const struct option fixed_options[] = {
 	{"trace", required_argument, NULL, OPT_TRACE},
 	SIM_LONG_OPTIONS,
 	{"ui", no_argument, NULL, OPT_UI},
+	{"url", required_argument, NULL, OPT_URL},
+	{"model", required_argument, NULL, OPT_MODEL},
+	{"api", required_argument, NULL, OPT_API},
+	{"stream", no_argument, NULL, OPT_STREAM},
+	{"timeout", required_argument, NULL, OPT_TIMEOUT},
+	{"retries", required_argument, NULL, OPT_RETRIES},
+	{"insecure", no_argument, NULL, OPT_INSECURE},
+	{"api-key-file", required_argument, NULL, OPT_KEY_FILE},
+	{"prm", required_argument, NULL, OPT_PRM},
+	{"prm-url", required_argument, NULL, OPT_PRM_URL},
+	{"prm-model", required_argument, NULL, OPT_PRM_MODEL},
 	{"theme", required_argument, NULL, OPT_THEME},
 	{"paused", no_argument, NULL, OPT_PAUSED},
 	{"show", no_argument, NULL, 'v'},
@@ -95,6 +118,22 @@ void usage_run(FILE *f)
 		"Backend:\n");
 	sim_options_help(f);
 	fprintf(f,
+		"  --backend openai      an OpenAI-compatible server (vLLM, SGLang, llama.cpp's /v1,\n"
+		"                        LM Studio, OpenAI ...): with --url BASE and --model NAME\n"
+		"  --url BASE            the server, e.g. http://127.0.0.1:8000\n"
+		"  --model NAME          the model name the server knows\n"
+		"  --api chat|completions  which route (default chat)\n"
+		"  --stream              stream the replies (SSE)\n"
+		"  --timeout S           a request's time limit in seconds (default 120)\n"
+		"  --retries N           retries of a failed connection, timeout, 408/409/429/5xx\n"
+		"                        (default 4; backoff with jitter, Retry-After honoured)\n"
+		"  --insecure            do NOT check TLS certificates\n"
+		"  --api-key-file FILE   the API key (mode 0600 only); else $CANOPY_API_KEY or\n"
+		"                        $OPENAI_API_KEY; never written anywhere\n"
+		"  --prm sim|judge|vllm|none  step scores: the sim, the model judging each step\n"
+		"                        (default for servers), a vLLM reward model, or none\n"
+		"  --prm-url BASE, --prm-model NAME  the scorer's server (default: the actor's)\n");
+	fprintf(f,
 		"\n"
 		"Output:\n"
 		"  --trace FILE          journal to FILE (default: a new file under\n"
@@ -119,6 +158,10 @@ struct run_opts {
 	int show, quiet;
 	int ui, paused;
 	const char *theme;
+	const char *url, *model, *api, *key_file, *prm, *prm_url, *prm_model;
+	int stream, insecure;
+	double timeout;
+	int retries;
 	int latency_given;
 };
 
@@ -464,6 +507,57 @@ static int parse_options(int argc, char **argv, struct run_opts *o)
 		case OPT_UI:
 			o->ui = 1;
 			break;
+		case OPT_URL:
+			o->url = optarg;
+			break;
+		case OPT_MODEL:
+			o->model = optarg;
+			break;
+		case OPT_API:
+			if (strcmp(optarg, "chat") && strcmp(optarg, "completions")) {
+				ret = bad("--api takes chat or completions, not", optarg);
+				goto out;
+			}
+			o->api = optarg;
+			break;
+		case OPT_STREAM:
+			o->stream = 1;
+			break;
+		case OPT_TIMEOUT:
+			if (parse_real(optarg, 0.1, 86400, &o->timeout)) {
+				ret = bad("--timeout takes seconds from 0.1, not", optarg);
+				goto out;
+			}
+			break;
+		case OPT_RETRIES: {
+			double v;
+			if (parse_real(optarg, 0, 100, &v) || v != floor(v)) {
+				ret = bad("--retries takes a whole number from 0 to 100, not", optarg);
+				goto out;
+			}
+			o->retries = (int)v;
+			break;
+		}
+		case OPT_INSECURE:
+			o->insecure = 1;
+			break;
+		case OPT_KEY_FILE:
+			o->key_file = optarg;
+			break;
+		case OPT_PRM:
+			if (strcmp(optarg, "sim") && strcmp(optarg, "judge") && strcmp(optarg, "vllm") &&
+			    strcmp(optarg, "none")) {
+				ret = bad("--prm takes sim, judge, vllm or none, not", optarg);
+				goto out;
+			}
+			o->prm = optarg;
+			break;
+		case OPT_PRM_URL:
+			o->prm_url = optarg;
+			break;
+		case OPT_PRM_MODEL:
+			o->prm_model = optarg;
+			break;
 		case OPT_THEME:
 			o->theme = optarg;
 			break;
@@ -517,8 +611,12 @@ static int parse_options(int argc, char **argv, struct run_opts *o)
 		ret = bad("give --problem or --problem-file, not both", NULL);
 		goto out;
 	}
-	if (strcmp(o->backend, "sim")) {
-		ret = bad("this build knows only the sim backend, not", o->backend);
+	if (strcmp(o->backend, "sim") && strcmp(o->backend, "openai")) {
+		ret = bad("unknown backend (sim or openai):", o->backend);
+		goto out;
+	}
+	if (!strcmp(o->backend, "openai") && (!o->url || !o->model)) {
+		ret = bad("--backend openai needs --url BASE and --model NAME", NULL);
 		goto out;
 	}
 	/* parameters the chosen strategy does not read are a mistake */
@@ -550,6 +648,7 @@ int cmd_run(int argc, char **argv)
 	o.backend = "sim";
 	o.cfg.strategy = &strategy_sc;
 	o.cfg.seed = 1;
+	o.retries = -1;
 	sim_cfg_default(&o.sim);
 	int r = parse_options(argc, argv, &o);
 	if (r)
@@ -608,7 +707,8 @@ static int run(struct run_opts *op)
 		if (!gold)
 			gold = xstrdup(a);
 	}
-	if (o.problem || o.problem_file) {
+	int sim_reads = !strcmp(o.backend, "sim") || (o.prm && !strcmp(o.prm, "sim"));
+	if ((o.problem || o.problem_file) && sim_reads) {
 		/* the sim must understand the question before we start */
 		if (sim_problem_parse(problem, &sp, err, sizeof err)) {
 			fprintf(stderr, "canopy run: %s\n", err);
@@ -622,17 +722,78 @@ static int run(struct run_opts *op)
 			gold = xstrdup(a);
 		}
 	}
-	struct backend *be = backend_sim_new(&o.sim, &o.lat);
+	struct backend *be = NULL, *scorer = NULL;
 	cJSON *bj = cJSON_CreateObject();
-	cJSON_AddStringToObject(bj, "kind", "sim");
-	cJSON_AddStringToObject(bj, "model", be->model);
-	cJSON_AddNumberToObject(bj, "latency_ms", o.lat.per_request_ms);
-	cJSON_AddNumberToObject(bj, "latency_ms_per_token", o.lat.per_token_ms);
-	cJSON_AddNumberToObject(bj, "error_scale", o.sim.error_scale);
-	cJSON_AddNumberToObject(bj, "prm_noise", o.sim.prm_noise);
-	cJSON_AddNumberToObject(bj, "orm_noise", o.sim.orm_noise);
-	cJSON_AddNumberToObject(bj, "critic_recall", o.sim.critic_recall);
-
+	char *key = NULL;
+	if (!strcmp(o.backend, "sim")) {
+		be = backend_sim_new(&o.sim, &o.lat);
+		cJSON_AddStringToObject(bj, "kind", "sim");
+		cJSON_AddStringToObject(bj, "model", be->model);
+		cJSON_AddNumberToObject(bj, "latency_ms", o.lat.per_request_ms);
+		cJSON_AddNumberToObject(bj, "latency_ms_per_token", o.lat.per_token_ms);
+		cJSON_AddNumberToObject(bj, "error_scale", o.sim.error_scale);
+		cJSON_AddNumberToObject(bj, "prm_noise", o.sim.prm_noise);
+		cJSON_AddNumberToObject(bj, "orm_noise", o.sim.orm_noise);
+		cJSON_AddNumberToObject(bj, "critic_recall", o.sim.critic_recall);
+	} else {
+		struct openai_cfg oc = {0};
+		http_opts_default(&oc.http);
+		if (o.timeout > 0)
+			oc.http.timeout = o.timeout;
+		if (o.retries >= 0)
+			oc.http.retries = o.retries;
+		oc.http.insecure = o.insecure;
+		if (api_key_load(o.key_file, &key, err, sizeof err)) {
+			fprintf(stderr, "canopy run: %s\n", err);
+			cJSON_Delete(bj);
+			status = EXIT_USAGE;
+			goto out;
+		}
+		if (o.insecure)
+			fprintf(stderr, "canopy: WARNING: --insecure: TLS certificates are NOT checked; "
+					"anyone on the path can read and change this traffic\n");
+		oc.url = o.url;
+		oc.model = o.model;
+		oc.chat = !o.api || !strcmp(o.api, "chat");
+		oc.stream = o.stream;
+		oc.api_key = key;
+		if (!(be = backend_openai_new(&oc, err, sizeof err))) {
+			fprintf(stderr, "canopy run: %s\n", err);
+			cJSON_Delete(bj);
+			status = EXIT_USAGE;
+			goto out;
+		}
+		cJSON_AddStringToObject(bj, "kind", "openai");
+		cJSON_AddStringToObject(bj, "url", be->url);
+		cJSON_AddStringToObject(bj, "model", be->model);
+		cJSON_AddStringToObject(bj, "api", oc.chat ? "chat" : "completions");
+		cJSON_AddBoolToObject(bj, "stream", oc.stream);
+		/* the scorer: the same server judging, unless told otherwise */
+		const char *prm = o.prm ? o.prm : "judge";
+		struct openai_cfg sc = oc;
+		sc.url = o.prm_url ? o.prm_url : o.url;
+		sc.model = o.prm_model ? o.prm_model : o.model;
+		sc.stream = 0;
+		if (!strcmp(prm, "sim"))
+			scorer = backend_sim_new(&o.sim, NULL);
+		else if (!strcmp(prm, "vllm"))
+			scorer = backend_vllm_prm_new(&sc, err, sizeof err);
+		else if (!strcmp(prm, "judge") && (o.prm_url || o.prm_model))
+			scorer = backend_openai_new(&sc, err, sizeof err);
+		if (!scorer && (!strcmp(prm, "vllm") || (!strcmp(prm, "judge") && (o.prm_url || o.prm_model)))) {
+			fprintf(stderr, "canopy run: --prm: %s\n", err);
+			cJSON_Delete(bj);
+			status = EXIT_USAGE;
+			goto out;
+		}
+		cJSON *pj = cJSON_AddObjectToObject(bj, "prm");
+		cJSON_AddStringToObject(pj, "kind", prm);
+		if (strcmp(prm, "sim") && strcmp(prm, "none")) {
+			cJSON_AddStringToObject(pj, "url", sc.url);
+			cJSON_AddStringToObject(pj, "model", sc.model);
+		}
+		o.cfg.no_scores = !strcmp(prm, "none");
+	}
 	if (o.trace) {
 		trace = xstrdup(o.trace);
 	} else if (!(trace = default_trace_path(o.cfg.strategy->name, o.cfg.seed, err, sizeof err))) {
@@ -643,6 +804,7 @@ static int run(struct run_opts *op)
 	o.cfg.problem = problem;
 	o.cfg.gold = gold;
 	o.cfg.backend = be;
+	o.cfg.scorer = scorer;
 	o.cfg.backend_json = bj;
 	o.cfg.trace_path = trace;
 	struct search *s = search_new(&o.cfg, err, sizeof err);
@@ -682,6 +844,10 @@ static int run(struct run_opts *op)
 	if (rc) {
 		fprintf(stderr, "canopy run: %s (the journal %s holds everything up to here)\n",
 			search_error(s), trace);
+	} else if (!search_final_answer(s) && search_errors(s)) {
+		/* nothing came of it because the server kept failing */
+		fprintf(stderr, "canopy run: no answer: %llu requests failed, the last with: %s (the journal %s has them all)\n",
+			(unsigned long long)search_errors(s), search_last_error(s), trace);
 	} else {
 		const char *ans = search_final_answer(s);
 		if (ans)
@@ -699,6 +865,11 @@ static int run(struct run_opts *op)
 	search_free(s);
 out:
 	backend_free(be);
+	backend_free(scorer);
+	if (key) {
+		memset(key, 0, strlen(key));
+		free(key);
+	}
 	free(problem);
 	free(gold);
 	free(trace);

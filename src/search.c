@@ -24,6 +24,7 @@ struct search {
 	uint64_t budget_tokens, budget_requests;
 	int max_inflight;
 	struct backend *backend, *scorer;
+	int no_scores;
 	struct tree *tree;
 	struct trace_writer *journal;
 	uint64_t seq;
@@ -39,6 +40,8 @@ struct search {
 	int final_correct;
 	uint64_t units;
 	atomic_int aborted;
+	uint64_t errors;
+	char *last_error;
 	void (*idle_fn)(void *ctx);
 	void *idle_ctx;
 };
@@ -135,6 +138,7 @@ struct search *search_new(const struct search_config *cfg, char *err, size_t err
 	s->max_inflight = cfg->max_inflight;
 	s->backend = cfg->backend;
 	s->scorer = cfg->scorer ? cfg->scorer : cfg->backend;
+	s->no_scores = cfg->no_scores;
 	s->tree = tree_new();
 	s->final_node = NODE_NONE;
 	s->final_correct = -1;
@@ -318,6 +322,7 @@ void search_free(struct search *s)
 	free(s->problem);
 	free(s->gold);
 	free(s->error);
+	free(s->last_error);
 	free(s->final_answer);
 	free(s);
 }
@@ -343,6 +348,8 @@ const char *search_trace_path(const struct search *s)
 	return s->journal ? trace_writer_path(s->journal) : NULL;
 }
 
+uint64_t search_errors(const struct search *s) { return s->errors; }
+const char *search_last_error(const struct search *s) { return s->last_error; }
 uint64_t search_budget_tokens(const struct search *s) { return s->budget_tokens; }
 uint64_t search_budget_requests(const struct search *s) { return s->budget_requests; }
 
@@ -423,7 +430,7 @@ static int batch_drop(void *ctx, const struct request *r)
 {
 	struct batch *b = ctx;
 	const struct node *n = tree_node(b->s->tree, r->node);
-	return search_aborted(b->s) || (n && (n->flags & NF_PRUNED));
+	return search_aborted(b->s) || b->s->state == SEARCH_FAILED || (n && (n->flags & NF_PRUNED));
 }
 
 static void batch_idle(void *ctx)
@@ -457,6 +464,11 @@ static void batch_done(void *ctx, struct request *r)
 		ev.text_len = strlen(msg);
 		ev.id = tree_node(s->tree, r->node) ? r->node : NODE_NONE;
 		emit(s, &ev);
+		s->errors++;
+		free(s->last_error);
+		s->last_error = xstrdup(msg);
+		if (r->fatal)
+			search_fail(s, msg); /* every other request would fail alike */
 	}
 	b->done(b->ctx, r);
 }
@@ -468,7 +480,16 @@ size_t search_batch(struct search *s, struct request *const *reqs, size_t n,
 	if (n == 0)
 		return 0;
 	/* generation and scoring may go to different servers */
-	struct backend *be = reqs[0]->kind == REQ_PRM || reqs[0]->kind == REQ_ORM ? s->scorer : s->backend;
+	int scoring = reqs[0]->kind == REQ_PRM || reqs[0]->kind == REQ_ORM;
+	if (scoring && s->no_scores) {
+		/* --prm none: nothing is asked, nothing is scored */
+		for (size_t i = 0; i < n; i++) {
+			request_clear_results(reqs[i]);
+			reqs[i]->status = REQ_OK;
+		}
+		return 0;
+	}
+	struct backend *be = scoring ? s->scorer : s->backend;
 	size_t sent = backend_run_idle(be, reqs, n, s->max_inflight, batch_may_send, batch_drop,
 				       batch_idle, batch_done, &b);
 	if (sent)

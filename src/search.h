@@ -25,6 +25,7 @@ struct search_config {
 	int max_inflight;         /* 0: no limit */
 	struct backend *backend;  /* generation */
 	struct backend *scorer;   /* PRM and ORM */
+	int no_scores;            /* --prm none: scoring requests get no score */
 	cJSON *backend_json;      /* header "backend" object; taken over */
 	const char *trace_path;   /* NULL: no journal */
 };
@@ -75,6 +76,9 @@ uint64_t search_budget_tokens(const struct search *s);
 uint64_t search_budget_requests(const struct search *s);
 /* Requests out at the generation and scoring backends now. */
 int search_inflight(const struct search *s);
+/* Requests that failed, and the last one's message (NULL when none). */
+uint64_t search_errors(const struct search *s);
+const char *search_last_error(const struct search *s);
 
 /* ---- for strategies: asking ---- */
 /* A request about node: its path, the run's seed and sampling params. */

@@ -1,0 +1,617 @@
+#include "backend_openai.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "answer.h"
+#include "prompt.h"
+#include "sim.h"
+#include "sse.h"
+#include "util.h"
+
+struct oa_backend;
+
+/* One HTTP exchange; a request with n samples is one call, or n calls
+ * when the server refuses n. */
+struct oa_call {
+	struct oa_backend *be;
+	struct request *r;
+	struct http_req h;
+	char *body;
+	char url[600];
+	const char *headers[3];
+	int first_sample, nsamples;
+	struct strbuf *texts; /* stream: text so far, by choice */
+	struct sse sse;
+	uint32_t prompt_tokens, gen_tokens;
+	int have_usage;
+	char stream_error[1024];
+	struct oa_call *next;
+};
+
+struct oa_backend {
+	struct backend base;
+	struct openai_cfg c;
+	char *url, *model, *key, *auth;
+	int pooling; /* a vLLM PRM */
+	int no_n;    /* the server refused n > 1 */
+	struct http_pool *pool;
+	struct oa_call *calls;
+};
+
+int api_key_load(const char *file, char **key, char *err, size_t errlen)
+{
+	*key = NULL;
+	if (file) {
+		struct stat st;
+		if (stat(file, &st)) {
+			snprintf(err, errlen, "%s: %s", file, strerror(errno));
+			return -1;
+		}
+		if (st.st_mode & 077) {
+			snprintf(err, errlen, "%s: refused: an API key file must be readable by its owner only (chmod 600 %s)",
+				 file, file);
+			return -1;
+		}
+		FILE *f = fopen(file, "r");
+		if (!f) {
+			snprintf(err, errlen, "%s: %s", file, strerror(errno));
+			return -1;
+		}
+		char buf[512] = "";
+		if (!fgets(buf, sizeof buf, f))
+			buf[0] = '\0';
+		fclose(f);
+		buf[strcspn(buf, "\r\n")] = '\0';
+		if (!buf[0]) {
+			snprintf(err, errlen, "%s: the file holds no key", file);
+			return -1;
+		}
+		*key = xstrdup(buf);
+		return 0;
+	}
+	const char *e = getenv("CANOPY_API_KEY");
+	if (!e || !*e)
+		e = getenv("OPENAI_API_KEY");
+	if (e && *e)
+		*key = xstrdup(e);
+	return 0;
+}
+
+/* ---- building ---- */
+
+static char *make_body(struct oa_backend *be, const struct request *r, int n, int sample_offset)
+{
+	struct strbuf sys, user;
+	sb_init(&sys);
+	sb_init(&user);
+	const char *const *stop = prompt_build(r, &sys, &user);
+	cJSON *b = cJSON_CreateObject();
+	cJSON_AddStringToObject(b, "model", be->model);
+	if (be->pooling) {
+		/* the solution with a step tag after each step */
+		struct strbuf in;
+		sb_init(&in);
+		sb_printf(&in, "%s\n", r->problem);
+		for (size_t i = 0; i < r->nsteps; i++)
+			sb_printf(&in, "%s <extra_0>", r->steps[i]);
+		cJSON_AddStringToObject(b, "input", in.s ? in.s : "");
+		cJSON_AddStringToObject(b, "task", "token_classify");
+		sb_free(&in);
+	} else if (be->c.chat) {
+		cJSON *msgs = cJSON_AddArrayToObject(b, "messages");
+		cJSON *m = cJSON_CreateObject();
+		cJSON_AddStringToObject(m, "role", "system");
+		cJSON_AddStringToObject(m, "content", sys.s);
+		cJSON_AddItemToArray(msgs, m);
+		m = cJSON_CreateObject();
+		cJSON_AddStringToObject(m, "role", "user");
+		cJSON_AddStringToObject(m, "content", user.s);
+		cJSON_AddItemToArray(msgs, m);
+	} else {
+		struct strbuf p;
+		sb_init(&p);
+		sb_printf(&p, "%s\n\n%s\n\n", sys.s, user.s);
+		cJSON_AddStringToObject(b, "prompt", p.s);
+		sb_free(&p);
+	}
+	if (!be->pooling) {
+		/* scoring by a judge is greedy; generation samples */
+		int judging = r->kind == REQ_PRM || r->kind == REQ_ORM;
+		cJSON_AddNumberToObject(b, "n", n);
+		cJSON_AddNumberToObject(b, "temperature", judging ? 0 : r->temperature);
+		cJSON_AddNumberToObject(b, "top_p", r->top_p);
+		cJSON_AddNumberToObject(b, "max_tokens", r->max_tokens);
+		cJSON_AddNumberToObject(b, "seed", (double)(hash_u64(r->seed, (uint64_t)sample_offset) >> 12));
+		if (stop && !judging) {
+			cJSON *s = cJSON_AddArrayToObject(b, "stop");
+			for (; *stop; stop++)
+				cJSON_AddItemToArray(s, cJSON_CreateString(*stop));
+		}
+		if (be->c.stream) {
+			cJSON_AddTrueToObject(b, "stream");
+			cJSON *so = cJSON_AddObjectToObject(b, "stream_options");
+			cJSON_AddTrueToObject(so, "include_usage");
+		}
+	}
+	char *out = cJSON_PrintUnformatted(b);
+	cJSON_Delete(b);
+	sb_free(&sys);
+	sb_free(&user);
+	return out;
+}
+
+/* ---- streaming ---- */
+
+static int on_sse(void *ctx, const char *event, const char *data, size_t len)
+{
+	struct oa_call *c = ctx;
+	(void)event;
+	cJSON *j = cJSON_ParseWithLength(data, len);
+	if (!j) {
+		snprintf(c->stream_error, sizeof c->stream_error, "%s: a stream event is not JSON", c->url);
+		return 1;
+	}
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "error");
+	if (e) {
+		const cJSON *m = cJSON_IsObject(e) ? cJSON_GetObjectItemCaseSensitive(e, "message") : e;
+		snprintf(c->stream_error, sizeof c->stream_error, "%s: the server reported an error mid-stream: %.200s",
+			 c->url, cJSON_IsString(m) ? m->valuestring : "(no message)");
+		cJSON_Delete(j);
+		return 1;
+	}
+	const cJSON *ch;
+	cJSON_ArrayForEach(ch, cJSON_GetObjectItemCaseSensitive(j, "choices")) {
+		const cJSON *idx = cJSON_GetObjectItemCaseSensitive(ch, "index");
+		int i = cJSON_IsNumber(idx) ? (int)idx->valuedouble : 0;
+		if (i < 0 || i >= c->nsamples)
+			continue;
+		const cJSON *d = cJSON_GetObjectItemCaseSensitive(ch, "delta");
+		const cJSON *t = d ? cJSON_GetObjectItemCaseSensitive(d, "content")
+				   : cJSON_GetObjectItemCaseSensitive(ch, "text");
+		if (cJSON_IsString(t))
+			sb_adds(&c->texts[i], t->valuestring);
+	}
+	const cJSON *u = cJSON_GetObjectItemCaseSensitive(j, "usage");
+	if (cJSON_IsObject(u)) {
+		const cJSON *pt = cJSON_GetObjectItemCaseSensitive(u, "prompt_tokens");
+		const cJSON *ct = cJSON_GetObjectItemCaseSensitive(u, "completion_tokens");
+		if (cJSON_IsNumber(pt) && cJSON_IsNumber(ct)) {
+			c->prompt_tokens = (uint32_t)pt->valuedouble;
+			c->gen_tokens = (uint32_t)ct->valuedouble;
+			c->have_usage = 1;
+		}
+	}
+	cJSON_Delete(j);
+	return 0;
+}
+
+static int on_stream_data(void *ctx, const char *p, size_t n)
+{
+	struct oa_call *c = ctx;
+	return sse_feed(&c->sse, p, n) ? 1 : 0;
+}
+
+static void on_stream_reset(void *ctx)
+{
+	struct oa_call *c = ctx;
+	sse_free(&c->sse);
+	sse_init(&c->sse, on_sse, c);
+	for (int i = 0; i < c->nsamples; i++)
+		sb_reset(&c->texts[i]);
+	c->stream_error[0] = '\0';
+	c->have_usage = 0;
+}
+
+/* ---- calls ---- */
+
+static struct oa_call *call_new(struct oa_backend *be, struct request *r, int first, int n)
+{
+	struct oa_call *c = xcalloc(1, sizeof *c);
+	c->be = be;
+	c->r = r;
+	c->first_sample = first;
+	c->nsamples = n;
+	const char *route = be->pooling ? "/pooling" : be->c.chat ? "/v1/chat/completions" : "/v1/completions";
+	snprintf(c->url, sizeof c->url, "%s%s", be->url, route);
+	c->body = make_body(be, r, n, (int)r->sample_offset + first);
+	c->headers[0] = be->auth;
+	c->h.url = c->url;
+	c->h.body = c->body;
+	c->h.headers = c->headers;
+	c->texts = xcalloc((size_t)n, sizeof *c->texts);
+	if (be->c.stream && !be->pooling) {
+		sse_init(&c->sse, on_sse, c);
+		c->h.on_data = on_stream_data;
+		c->h.on_reset = on_stream_reset;
+		c->h.ctx = c;
+	}
+	c->next = be->calls;
+	be->calls = c;
+	http_start(be->pool, &c->h);
+	return c;
+}
+
+static void call_free(struct oa_call *c)
+{
+	http_req_clear(&c->h);
+	if (c->be->c.stream && !c->be->pooling)
+		sse_free(&c->sse);
+	for (int i = 0; i < c->nsamples; i++)
+		sb_free(&c->texts[i]);
+	free(c->texts);
+	free(c->body);
+	free(c);
+}
+
+static void unlink_call(struct oa_backend *be, struct oa_call *c)
+{
+	for (struct oa_call **p = &be->calls; *p; p = &(*p)->next)
+		if (*p == c) {
+			*p = c->next;
+			return;
+		}
+}
+
+static void fail(struct request *r, int fatal, const char *fmt, const char *a, const char *b)
+{
+	char msg[1600];
+	snprintf(msg, sizeof msg, fmt, a, b);
+	free(r->error);
+	r->error = xstrdup(msg);
+	r->status = REQ_FAILED;
+	r->fatal = fatal;
+}
+
+/* The server's own message from an error body, whatever its shape. */
+static void server_message(const char *body, size_t len, char *out, size_t outlen)
+{
+	out[0] = '\0';
+	cJSON *j = cJSON_ParseWithLength(body, len);
+	const cJSON *e = j ? cJSON_GetObjectItemCaseSensitive(j, "error") : NULL;
+	const cJSON *m = NULL;
+	if (cJSON_IsObject(e))
+		m = cJSON_GetObjectItemCaseSensitive(e, "message");
+	else if (cJSON_IsString(e))
+		m = e; /* Ollama */
+	else if (j)
+		m = cJSON_GetObjectItemCaseSensitive(j, "message"); /* old vLLM */
+	if (cJSON_IsString(m))
+		snprintf(out, outlen, "%.300s", m->valuestring);
+	else if (len)
+		snprintf(out, outlen, "%.*s", (int)(len < 200 ? len : 200), body);
+	cJSON_Delete(j);
+}
+
+static void add_text(struct request *r, const char *t, uint32_t tokens)
+{
+	r->texts = xrealloc(r->texts, (r->ntexts + 1) * sizeof *r->texts);
+	r->tokens = xrealloc(r->tokens, (r->ntexts + 1) * sizeof *r->tokens);
+	/* some servers keep a trailing stop string or whitespace */
+	size_t n = strlen(t);
+	while (n && (t[n - 1] == ' ' || t[n - 1] == '\n' || t[n - 1] == '\r'))
+		n--;
+	while (n && (*t == ' ' || *t == '\n')) {
+		t++;
+		n--;
+	}
+	r->texts[r->ntexts] = xstrndup(t, n);
+	r->tokens[r->ntexts] = tokens;
+	r->ntexts++;
+}
+
+/* Turns judged text into scores for PRM and ORM requests. */
+static void judge_scores(struct request *r, const char *text)
+{
+	if (r->kind == REQ_ORM) {
+		const char *c = strstr(text, "[[correct]]"), *w = strstr(text, "[[wrong]]");
+		r->nscores = 1;
+		r->scores = xmalloc(sizeof *r->scores);
+		r->scores[0] = c && !w ? 0.9 : w ? 0.1 : 0.5;
+		return;
+	}
+	/* one score a step from "Correctness of the step:" blocks; a step
+	 * the critique skipped gets 0.5 */
+	r->nscores = r->nsteps;
+	r->scores = xcalloc(r->nsteps ? r->nsteps : 1, sizeof *r->scores);
+	for (size_t i = 0; i < r->nsteps; i++)
+		r->scores[i] = 0.5;
+	size_t k = 0;
+	for (const char *p = text; (p = strstr(p, "Correctness of the step:")) && k < r->nsteps; p++, k++) {
+		const char *v = p + 24;
+		while (*v == ' ')
+			v++;
+		r->scores[k] = !strncmp(v, "Correct", 7) ? 0.9 : !strncmp(v, "Wrong", 5) ? 0.1 : 0.5;
+	}
+}
+
+static int parse_reply(struct oa_call *c)
+{
+	struct request *r = c->r;
+	struct oa_backend *be = c->be;
+	if (be->c.stream && !be->pooling) {
+		if (c->stream_error[0]) {
+			fail(r, 0, "%s%s", c->stream_error, "");
+			return -1;
+		}
+		if (sse_finish(&c->sse)) {
+			fail(r, 0, "%s: the stream ended without [DONE] (truncated)%s", c->url, "");
+			return -1;
+		}
+		for (int i = 0; i < c->nsamples; i++) {
+			const char *t = c->texts[i].s ? c->texts[i].s : "";
+			add_text(r, t, c->have_usage ? c->gen_tokens / (uint32_t)c->nsamples : sim_tokens(t));
+		}
+		if (c->have_usage)
+			r->prompt_tokens += c->prompt_tokens;
+		else
+			r->estimated = 1;
+		return 0;
+	}
+	const char *body = c->h.response.s ? c->h.response.s : "";
+	cJSON *j = cJSON_ParseWithLength(body, c->h.response.len);
+	if (!j) {
+		fail(r, 0, "%s: the reply is not JSON (%s)", c->url,
+		     c->h.response.len ? "garbled or cut short" : "empty");
+		return -1;
+	}
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "error");
+	const cJSON *obj = cJSON_GetObjectItemCaseSensitive(j, "object");
+	if (e || (cJSON_IsString(obj) && !strcmp(obj->valuestring, "error"))) {
+		char msg[400];
+		server_message(body, c->h.response.len, msg, sizeof msg);
+		fail(r, 1, "%s: the server says: %s", c->url, msg);
+		cJSON_Delete(j);
+		return -1;
+	}
+	if (be->pooling) {
+		/* data[0].data: [p_wrong, p_right] a step */
+		const cJSON *d = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "data"), 0);
+		const cJSON *rows = cJSON_GetObjectItemCaseSensitive(d, "data");
+		int nr = cJSON_GetArraySize(rows);
+		if (!cJSON_IsArray(rows) || (size_t)nr < r->nsteps) {
+			fail(r, 0, "%s: the reward model returned %s scores", c->url,
+			     cJSON_IsArray(rows) ? "too few" : "no");
+			cJSON_Delete(j);
+			return -1;
+		}
+		r->nscores = r->nsteps;
+		r->scores = xcalloc(r->nsteps ? r->nsteps : 1, sizeof *r->scores);
+		for (size_t i = 0; i < r->nsteps; i++) {
+			const cJSON *row = cJSON_GetArrayItem(rows, (int)i);
+			const cJSON *pr = cJSON_GetArrayItem(row, 1);
+			r->scores[i] = cJSON_IsNumber(pr) ? pr->valuedouble : NAN;
+		}
+		cJSON_Delete(j);
+		return 0;
+	}
+	const cJSON *choices = cJSON_GetObjectItemCaseSensitive(j, "choices");
+	int nc = cJSON_GetArraySize(choices);
+	if (!cJSON_IsArray(choices) || nc == 0) {
+		fail(r, 0, "%s: the reply has no choices%s", c->url, "");
+		cJSON_Delete(j);
+		return -1;
+	}
+	const cJSON *u = cJSON_GetObjectItemCaseSensitive(j, "usage");
+	const cJSON *pt = cJSON_GetObjectItemCaseSensitive(u, "prompt_tokens");
+	const cJSON *ct = cJSON_GetObjectItemCaseSensitive(u, "completion_tokens");
+	int have_usage = cJSON_IsNumber(pt) && cJSON_IsNumber(ct);
+	const cJSON *ch;
+	cJSON_ArrayForEach(ch, choices) {
+		const cJSON *m = cJSON_GetObjectItemCaseSensitive(ch, "message");
+		const cJSON *t = m ? cJSON_GetObjectItemCaseSensitive(m, "content")
+				   : cJSON_GetObjectItemCaseSensitive(ch, "text");
+		const char *text = cJSON_IsString(t) ? t->valuestring : "";
+		add_text(r, text, have_usage ? (uint32_t)(ct->valuedouble / nc) : sim_tokens(text));
+	}
+	if (have_usage)
+		r->prompt_tokens += (uint32_t)pt->valuedouble;
+	else
+		r->estimated = 1;
+	cJSON_Delete(j);
+	return 0;
+}
+
+/* ---- the vtable ---- */
+
+struct job {
+	struct request *r;
+	int pending;
+	int failed;
+};
+
+static int oa_submit(struct backend *b, struct request *r)
+{
+	struct oa_backend *be = (struct oa_backend *)b;
+	request_clear_results(r);
+	int n = r->kind == REQ_PRM || r->kind == REQ_ORM ? 1 : (r->n > 0 ? r->n : 1);
+	r->gen_tokens = r->prompt_tokens = 0;
+	r->estimated = 0;
+	r->order = 0;
+	if (be->no_n && n > 1) {
+		for (int i = 0; i < n; i++)
+			call_new(be, r, i, 1);
+		r->due = n; /* calls outstanding */
+	} else {
+		call_new(be, r, 0, n);
+		r->due = 1;
+	}
+	b->inflight++;
+	return 0;
+}
+
+static int calls_of(struct oa_backend *be, struct request *r)
+{
+	int k = 0;
+	for (struct oa_call *c = be->calls; c; c = c->next)
+		k += c->r == r;
+	return k;
+}
+
+static void complete(struct oa_backend *be, struct request *r)
+{
+	if (r->status == REQ_PENDING)
+		r->status = REQ_OK;
+	for (size_t i = 0; i < r->ntexts; i++)
+		r->gen_tokens += r->tokens[i];
+	if (r->status == REQ_OK && (r->kind == REQ_PRM || r->kind == REQ_ORM) && !be->pooling) {
+		const char *t = r->ntexts ? r->texts[0] : "";
+		judge_scores(r, t);
+	}
+	be->base.inflight--;
+}
+
+static int oa_poll(struct backend *b, double timeout)
+{
+	struct oa_backend *be = (struct oa_backend *)b;
+	if (!be->calls)
+		return 0;
+	http_poll(be->pool, timeout);
+	int finished = 0;
+	for (struct oa_call *c = be->calls, *next; c; c = next) {
+		next = c->next;
+		if (!c->h.done)
+			continue;
+		struct request *r = c->r;
+		unlink_call(be, c);
+		if (r->status == REQ_PENDING) {
+			if (c->stream_error[0]) {
+				/* the stream said what went wrong; curl only saw us stop */
+				fail(r, 0, "%s%s", c->stream_error, "");
+			} else if (c->h.error[0] && c->h.status == 0) {
+				/* no answer at all: the server is down or unreachable */
+				fail(r, 1, "%s (after %s tries)", c->h.error, c->h.attempts > 1 ? "several" : "1");
+			} else if (c->h.status < 200 || c->h.status >= 300) {
+				char msg[400];
+				server_message(c->h.response.s ? c->h.response.s : "", c->h.response.len, msg, sizeof msg);
+				int refused_n = c->h.status == 400 && c->nsamples > 1 && strstr(msg, "n") &&
+						(strstr(msg, " n ") || strstr(msg, "'n'") || strstr(msg, "\"n\"") ||
+						 strstr(msg, "choice"));
+				if (refused_n) {
+					/* the server takes one sample a request: ask n times */
+					be->no_n = 1;
+					for (int i = 0; i < c->nsamples; i++)
+						call_new(be, r, c->first_sample + i, 1);
+					call_free(c);
+					continue;
+				}
+				char head[700];
+				snprintf(head, sizeof head, "%s: HTTP %ld", c->url, c->h.status);
+				/* 4xx will not get better by asking again */
+				fail(r, c->h.status < 500, msg[0] ? "%s: %s" : "%s%s", head, msg);
+			} else if (c->h.error[0]) {
+				fail(r, 0, "%s%s", c->h.error, "");
+			} else {
+				parse_reply(c);
+			}
+		}
+		call_free(c);
+		if (!calls_of(be, r)) {
+			complete(be, r);
+			finished++;
+		}
+	}
+	return finished;
+}
+
+static void oa_cancel(struct backend *b, struct request *r)
+{
+	struct oa_backend *be = (struct oa_backend *)b;
+	int had = 0;
+	for (struct oa_call *c = be->calls, *next; c; c = next) {
+		next = c->next;
+		if (c->r != r)
+			continue;
+		http_cancel(be->pool, &c->h);
+		unlink_call(be, c);
+		call_free(c);
+		had = 1;
+	}
+	if (had)
+		b->inflight--;
+	request_clear_results(r);
+	r->status = REQ_CANCELLED;
+}
+
+static void oa_destroy(struct backend *b)
+{
+	struct oa_backend *be = (struct oa_backend *)b;
+	while (be->calls) {
+		struct oa_call *c = be->calls;
+		http_cancel(be->pool, &c->h);
+		unlink_call(be, c);
+		call_free(c);
+	}
+	http_pool_free(be->pool);
+	if (be->auth) {
+		/* do not leave the key lying in freed memory */
+		memset(be->auth, 0, strlen(be->auth));
+		free(be->auth);
+	}
+	if (be->key) {
+		memset(be->key, 0, strlen(be->key));
+		free(be->key);
+	}
+	free(be->url);
+	free(be->model);
+	free(be);
+}
+
+static const struct backend_ops oa_ops = {
+	.name = "openai",
+	.submit = oa_submit,
+	.poll = oa_poll,
+	.cancel = oa_cancel,
+	.destroy = oa_destroy,
+};
+
+static struct backend *make(const struct openai_cfg *c, int pooling, char *err, size_t errlen)
+{
+	if (!c->url || strncmp(c->url, "http", 4)) {
+		snprintf(err, errlen, "--url needs an http:// or https:// address, not '%s'", c->url ? c->url : "");
+		return NULL;
+	}
+	if (!c->model) {
+		snprintf(err, errlen, "--model is needed with this backend (the server's model name)");
+		return NULL;
+	}
+	struct oa_backend *be = xcalloc(1, sizeof *be);
+	be->base.ops = &oa_ops;
+	be->base.kind = pooling ? "vllm-prm" : "openai";
+	be->c = *c;
+	be->pooling = pooling;
+	be->url = xstrdup(c->url);
+	size_t l = strlen(be->url);
+	while (l && be->url[l - 1] == '/')
+		be->url[--l] = '\0';
+	/* a base given with /v1 is fine too */
+	if (l >= 3 && !strcmp(be->url + l - 3, "/v1"))
+		be->url[l - 3] = '\0';
+	be->model = xstrdup(c->model);
+	be->base.url = be->url;
+	be->base.model = be->model;
+	if (c->api_key) {
+		be->key = xstrdup(c->api_key);
+		struct strbuf a;
+		sb_init(&a);
+		sb_printf(&a, "Authorization: Bearer %s", be->key);
+		be->auth = sb_steal(&a);
+	}
+	be->pool = http_pool_new(&c->http);
+	return &be->base;
+}
+
+struct backend *backend_openai_new(const struct openai_cfg *c, char *err, size_t errlen)
+{
+	return make(c, 0, err, errlen);
+}
+
+struct backend *backend_vllm_prm_new(const struct openai_cfg *c, char *err, size_t errlen)
+{
+	return make(c, 1, err, errlen);
+}

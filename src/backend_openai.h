@@ -1,0 +1,34 @@
+/* backend_openai: any OpenAI-compatible server (vLLM, SGLang, llama.cpp's
+ * /v1, LM Studio, OpenAI, OpenRouter ...) through its chat or completions
+ * route, with n samples in one request when the server takes n and
+ * parallel requests when it does not, optional streaming, and usage from
+ * the server (estimated and marked so when it gives none).  As a scorer
+ * ("judge") it asks the model to critique each step, or to judge the
+ * answer, and turns Correct/Wrong into scores. */
+#ifndef CANOPY_BACKEND_OPENAI_H
+#define CANOPY_BACKEND_OPENAI_H
+
+#include "backend.h"
+#include "http.h"
+
+struct openai_cfg {
+	const char *url;   /* base, e.g. http://127.0.0.1:8000 (without /v1) */
+	const char *model;
+	int chat;          /* the chat route, else completions */
+	int stream;
+	const char *api_key; /* NULL: none; never printed */
+	struct http_opts http;
+};
+
+struct backend *backend_openai_new(const struct openai_cfg *c, char *err, size_t errlen);
+
+/* vLLM's /pooling route with a process reward model (Qwen2.5-Math-PRM
+ * style: <extra_0> after each step; the score is p(right)). */
+struct backend *backend_vllm_prm_new(const struct openai_cfg *c, char *err, size_t errlen);
+
+/* The API key from CANOPY_API_KEY, OPENAI_API_KEY or a file that only its
+ * owner may read.  Returns 0 (key NULL when there is none) or -1 with a
+ * message (a file anyone else could read is refused). */
+int api_key_load(const char *file, char **key, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,286 @@
+#include "http.h"
+
+#include <curl/curl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+struct http_pool {
+	CURLM *multi;
+	struct http_opts o;
+	struct http_req **reqs; /* active or waiting */
+	size_t n, cap;
+	struct rng rng;
+};
+
+void http_opts_default(struct http_opts *o)
+{
+	o->connect_timeout = 10;
+	o->timeout = 120;
+	o->stall_timeout = 30;
+	o->retries = 4;
+	o->insecure = 0;
+	o->backoff_base = 0.5;
+}
+
+struct http_pool *http_pool_new(const struct http_opts *o)
+{
+	static int inited;
+	if (!inited) {
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		inited = 1;
+	}
+	struct http_pool *p = xcalloc(1, sizeof *p);
+	p->multi = curl_multi_init();
+	p->o = *o;
+	rng_seed(&p->rng, (uint64_t)time(NULL));
+	return p;
+}
+
+static void track(struct http_pool *p, struct http_req *r)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->reqs[i] == r)
+			return;
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 16;
+		p->reqs = xrealloc(p->reqs, p->cap * sizeof *p->reqs);
+	}
+	p->reqs[p->n++] = r;
+}
+
+static void untrack(struct http_pool *p, struct http_req *r)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->reqs[i] == r) {
+			p->reqs[i] = p->reqs[--p->n];
+			return;
+		}
+}
+
+static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
+{
+	struct http_req *r = ud;
+	size_t n = size * nmemb;
+	long status = 0;
+	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+	/* error bodies are read whole, for the server's message */
+	if (r->on_data && status >= 200 && status < 300) {
+		if (r->response.len < 65536)
+			sb_add(&r->response, ptr, n < 65536 ? n : 65536);
+		return r->on_data(r->ctx, ptr, n) ? 0 : n;
+	}
+	if (r->response.len + n > (64u << 20)) {
+		snprintf(r->errbuf, sizeof r->errbuf, "the response is larger than 64 MiB");
+		return 0;
+	}
+	sb_add(&r->response, ptr, n);
+	return n;
+}
+
+static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud)
+{
+	struct http_req *r = ud;
+	size_t n = size * nmemb;
+	char line[256];
+	size_t l = n < sizeof line - 1 ? n : sizeof line - 1;
+	memcpy(line, ptr, l);
+	line[l] = '\0';
+	if (!strncasecmp(line, "retry-after-ms:", 15)) {
+		r->retry_after = atof(line + 15) / 1000.0;
+	} else if (!strncasecmp(line, "retry-after:", 12) && r->retry_after < 0) {
+		/* seconds; an HTTP date is not worth parsing for a retry */
+		char *e;
+		double v = strtod(line + 12, &e);
+		if (e != line + 12)
+			r->retry_after = v;
+	}
+	return n;
+}
+
+static void add(struct http_pool *p, struct http_req *r)
+{
+	CURL *e = curl_easy_init();
+	r->easy = e;
+	r->errbuf[0] = '\0';
+	r->retry_after = -1;
+	r->status = 0;
+	r->transport = 0;
+	sb_reset(&r->response);
+	r->attempts++;
+	curl_easy_setopt(e, CURLOPT_URL, r->url);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, r);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)(p->o.connect_timeout * 1000));
+	if (p->o.timeout > 0)
+		curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(p->o.timeout * 1000));
+	if (p->o.stall_timeout > 0) {
+		/* fewer than 1 byte a second for this long: stalled */
+		curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+		curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, (long)ceil(p->o.stall_timeout));
+	}
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, p->o.insecure ? 0L : 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, p->o.insecure ? 0L : 2L);
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "canopy");
+	if (r->hdrs)
+		curl_slist_free_all(r->hdrs);
+	r->hdrs = curl_slist_append(NULL, "Content-Type: application/json");
+	r->hdrs = curl_slist_append(r->hdrs, "Expect:");
+	for (const char *const *h = r->headers; h && *h; h++)
+		r->hdrs = curl_slist_append(r->hdrs, *h);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->hdrs);
+	if (r->body)
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body);
+	curl_multi_add_handle(p->multi, e);
+	r->active = 1;
+	r->waiting = 0;
+}
+
+void http_start(struct http_pool *p, struct http_req *r)
+{
+	r->done = 0;
+	r->attempts = 0;
+	r->error[0] = '\0';
+	sb_init(&r->response);
+	r->hdrs = NULL;
+	track(p, r);
+	add(p, r);
+}
+
+static void detach(struct http_pool *p, struct http_req *r)
+{
+	if (r->active) {
+		curl_multi_remove_handle(p->multi, r->easy);
+		curl_easy_cleanup(r->easy);
+		r->easy = NULL;
+		r->active = 0;
+	}
+}
+
+void http_cancel(struct http_pool *p, struct http_req *r)
+{
+	detach(p, r);
+	r->waiting = 0;
+	untrack(p, r);
+}
+
+static int retryable_code(CURLcode c)
+{
+	switch (c) {
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_COULDNT_RESOLVE_HOST:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void finish(struct http_pool *p, struct http_req *r, CURLcode rc)
+{
+	long status = 0;
+	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+	r->status = status;
+	detach(p, r);
+	int retry;
+	if (rc != CURLE_OK) {
+		r->transport = 1;
+		const char *why = r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc);
+		if (rc == CURLE_OPERATION_TIMEDOUT && r->response.len)
+			why = "the server stopped sending (stalled)";
+		snprintf(r->error, sizeof r->error, "%s: %s", r->url, why);
+		retry = retryable_code(rc);
+	} else {
+		retry = status == 408 || status == 409 || status == 429 || status >= 500;
+		if (status < 200 || status >= 300)
+			snprintf(r->error, sizeof r->error, "%s: HTTP %ld", r->url, status);
+	}
+	if (retry && r->attempts <= p->o.retries) {
+		double wait;
+		if (r->retry_after >= 0 && r->retry_after <= 60)
+			wait = r->retry_after; /* the server knows best */
+		else
+			wait = fmin(p->o.backoff_base * pow(2, r->attempts - 1), 8.0) *
+			       (0.75 + 0.5 * rng_uniform(&p->rng));
+		r->retry_at = util_now() + wait;
+		r->waiting = 1;
+		if (r->on_reset)
+			r->on_reset(r->ctx);
+		return;
+	}
+	if (rc == CURLE_OK && status >= 200 && status < 300)
+		r->error[0] = '\0';
+	r->done = 1;
+	untrack(p, r);
+}
+
+int http_poll(struct http_pool *p, double timeout)
+{
+	double now = util_now(), next = now + timeout;
+	for (size_t i = 0; i < p->n; i++) {
+		struct http_req *r = p->reqs[i];
+		if (r->waiting && r->retry_at <= now)
+			add(p, r);
+		else if (r->waiting && r->retry_at < next)
+			next = r->retry_at;
+	}
+	int running = 0;
+	curl_multi_perform(p->multi, &running);
+	int finished = 0;
+	int wait_ms = (int)fmax(0, (next - util_now()) * 1000);
+	if (running) {
+		curl_multi_poll(p->multi, NULL, 0, wait_ms, NULL);
+		curl_multi_perform(p->multi, &running);
+	} else if (wait_ms > 0 && p->n) {
+		struct timespec ts = {wait_ms / 1000, (long)(wait_ms % 1000) * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+	CURLMsg *m;
+	int q;
+	while ((m = curl_multi_info_read(p->multi, &q))) {
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		struct http_req *r;
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
+		finish(p, r, m->data.result);
+		finished += r->done;
+	}
+	return finished;
+}
+
+int http_inflight(const struct http_pool *p)
+{
+	return (int)p->n;
+}
+
+void http_req_clear(struct http_req *r)
+{
+	if (r->hdrs)
+		curl_slist_free_all(r->hdrs);
+	r->hdrs = NULL;
+	sb_free(&r->response);
+}
+
+void http_pool_free(struct http_pool *p)
+{
+	if (!p)
+		return;
+	while (p->n)
+		http_cancel(p, p->reqs[0]);
+	curl_multi_cleanup(p->multi);
+	free(p->reqs);
+	free(p);
+}

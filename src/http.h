@@ -1,0 +1,64 @@
+/* http: every request to a model server goes through one curl multi
+ * handle, so the worker keeps many in flight on one thread.  Connection
+ * failures, timeouts and HTTP 408/409/429/5xx are retried with exponential
+ * backoff and jitter, honouring Retry-After and retry-after-ms; other
+ * errors fail at once.  TLS certificates are checked unless insecure. */
+#ifndef CANOPY_HTTP_H
+#define CANOPY_HTTP_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+struct http_opts {
+	double connect_timeout; /* seconds (10) */
+	double timeout;         /* a whole request, seconds (120; 0: none) */
+	double stall_timeout;   /* no byte for this long ends a request (30) */
+	int retries;            /* after the first try (4) */
+	int insecure;           /* do not check TLS certificates */
+	double backoff_base;    /* seconds (0.5); tests make it small */
+};
+
+void http_opts_default(struct http_opts *o);
+
+struct http_pool;
+
+struct http_req {
+	/* the caller's */
+	const char *url;
+	const char *body;           /* POST when set, else GET */
+	const char *const *headers; /* "Name: value" lines, NULL-terminated */
+	/* streaming: bytes as they arrive (return non-zero to abort), and a
+	 * reset before a retry starts over */
+	int (*on_data)(void *ctx, const char *p, size_t n);
+	void (*on_reset)(void *ctx);
+	void *ctx;
+	/* results */
+	int done;
+	long status;        /* HTTP status, 0 when none came */
+	int transport;      /* a connection, timeout or TLS failure */
+	char error[512];    /* "URL: what", set when the request failed */
+	struct strbuf response; /* the body (for streams: up to 64 KiB of it) */
+	int attempts;
+	/* the pool's */
+	void *easy;
+	struct curl_slist *hdrs;
+	double retry_at;
+	double retry_after; /* from the server's headers, seconds; -1 none */
+	int active;         /* in the multi handle */
+	int waiting;        /* waiting to be retried */
+	char errbuf[256];
+};
+
+struct http_pool *http_pool_new(const struct http_opts *o);
+void http_pool_free(struct http_pool *p);
+void http_start(struct http_pool *p, struct http_req *r);
+void http_cancel(struct http_pool *p, struct http_req *r);
+/* Moves transfers on for up to timeout seconds; returns how many requests
+ * finished (their done is set). */
+int http_poll(struct http_pool *p, double timeout);
+int http_inflight(const struct http_pool *p);
+/* Frees what a finished or cancelled request holds. */
+void http_req_clear(struct http_req *r);
+
+#endif

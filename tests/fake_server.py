@@ -1,0 +1,227 @@
+#!/usr/bin/env python3
+"""A fake OpenAI-compatible model server for canopy's tests.
+
+Listens on 127.0.0.1 only, on a free port written to --port-file, and stops
+by itself after --lifetime seconds.  Every request is logged (one JSON line:
+path, headers seen, body) to --log.  The model name chooses a behaviour:
+
+  ok                  answers normally (the default)
+  fault:429           429 with Retry-After: 1 once, then answers
+  fault:429ms         429 with retry-after-ms: 200 once, then answers
+  fault:500           500 twice, then answers
+  fault:404           404 {"error": {"message": "model 'x' not found"}}
+  fault:401           401 {"error": {"message": "invalid api key"}}
+  fault:bad-json      200 with a body that is not JSON
+  fault:empty         200 with choices: []
+  fault:slow          waits 2 s before the first byte
+  fault:reset         closes the connection mid-response
+  fault:huge          a 3 MiB answer
+  fault:bad-utf8      invalid UTF-8 inside the text
+  fault:flat-error    200 {"object": "error", "message": ...} (old vLLM)
+Streams (stream: true) also take:
+  fault:split         SSE written one byte at a time
+  fault:crlf          SSE with CRLF line ends and comment pings
+  fault:truncated     SSE that stops without [DONE]
+  fault:error-stream  an error object in the middle of a 200 stream
+  fault:trickle       a byte every 50 ms
+"""
+import argparse, json, os, socket, sys, threading, time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+COUNTS = {}
+LOCK = threading.Lock()
+ARGS = None
+
+STEPS = ["Step 1: 6 \u00d7 7 = 42.", "Step 2: 42 + 0 = 42. The answer is 42."]
+
+
+def count(key):
+    with LOCK:
+        COUNTS[key] = COUNTS.get(key, 0) + 1
+        return COUNTS[key]
+
+
+def reply_text(body, i):
+    """The same small solution whatever was asked, so runs finish."""
+    msgs = body.get("messages")
+    prompt = msgs[-1]["content"] if msgs else body.get("prompt", "")
+    if "Correctness of the step" in prompt and "critique" in prompt.lower():
+        return ("Step 1: 6 \u00d7 7 = 42.\nCorrectness of the step: Correct\nExplanation: right.\n\n"
+                "Correctness of the final answer: Correct")
+    if "[[correct]]" in prompt:
+        return "It checks out. [[correct]]"
+    if "next step" in prompt:
+        return STEPS[1] if "Step 1" in prompt else STEPS[0]
+    return "\n".join(STEPS)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *a):
+        pass
+
+    def send_json(self, code, obj, extra=None):
+        data = json.dumps(obj).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for k, v in (extra or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_request_body(self, body):
+        if ARGS.log:
+            with LOCK, open(ARGS.log, "a") as f:
+                auth = self.headers.get("Authorization")
+                f.write(json.dumps({"path": self.path, "auth": auth, "body": body}) + "\n")
+
+    def do_GET(self):
+        if self.path == "/health":
+            self.send_json(200, {"status": "ok"})
+        elif self.path.endswith("/models"):
+            self.send_json(200, {"data": [{"id": "ok"}]})
+        else:
+            self.send_json(404, {"error": {"message": "no route " + self.path}})
+
+    def do_POST(self):
+        n = int(self.headers.get("Content-Length", "0"))
+        raw = self.rfile.read(n)
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            self.send_json(400, {"error": {"message": "request body is not JSON"}})
+            return
+        self.log_request_body(body)
+        model = body.get("model", "ok")
+        if self.path in ("/v1/chat/completions", "/v1/completions"):
+            self.completion(body, model, chat=self.path.endswith("chat/completions"))
+        elif self.path == "/pooling":
+            self.pooling(body)
+        else:
+            self.send_json(404, {"error": {"message": "no route " + self.path}})
+
+    def pooling(self, body):
+        text = body.get("input", "")
+        steps = text.count("<extra_0>")
+        rows = [[0.1, 0.9] if i % 2 == 0 else [0.3, 0.7] for i in range(steps)]
+        self.send_json(200, {"data": [{"index": 0, "data": rows}]})
+
+    def completion(self, body, model, chat):
+        fault = model[6:] if model.startswith("fault:") else ""
+        k = count(model)
+        if fault == "429" and k == 1:
+            return self.send_json(429, {"error": {"message": "slow down"}}, {"Retry-After": "1"})
+        if fault == "429ms" and k == 1:
+            return self.send_json(429, {"error": {"message": "slow down"}}, {"retry-after-ms": "200"})
+        if fault == "500" and k <= 2:
+            return self.send_json(500, {"error": {"message": "overloaded"}})
+        if fault == "404":
+            return self.send_json(404, {"error": {"message": "model '%s' not found" % model, "type": "NotFoundError"}})
+        if fault == "401":
+            return self.send_json(401, {"error": {"message": "invalid api key"}})
+        if fault == "flat-error":
+            return self.send_json(200, {"object": "error", "message": "The model does not exist."})
+        if fault == "slow":
+            time.sleep(2)
+        n = int(body.get("n", 1) or 1)
+        texts = [reply_text(body, i) for i in range(n)]
+        if fault == "huge":
+            texts = ["Step 1: " + "x" * (3 << 20) + " The answer is 1."]
+        if fault == "bad-utf8":
+            texts = [t + " \udcff" for t in texts]
+        usage = {"prompt_tokens": 50, "completion_tokens": 12 * n, "total_tokens": 50 + 12 * n}
+        if body.get("stream"):
+            return self.stream(texts, chat, fault, model)
+        if fault == "bad-json":
+            data = b'{"choices": [{"message": {"content": "Step 1'
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            return self.wfile.write(data)
+        if fault == "reset":
+            self.send_response(200)
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(b'{"choices": [')
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        if fault == "empty":
+            return self.send_json(200, {"choices": [], "usage": usage})
+        if chat:
+            choices = [{"index": i, "message": {"role": "assistant", "content": t}, "finish_reason": "stop"}
+                       for i, t in enumerate(texts)]
+        else:
+            choices = [{"index": i, "text": t, "finish_reason": "stop"} for i, t in enumerate(texts)]
+        data = json.dumps({"id": "x", "object": "chat.completion", "choices": choices, "usage": usage},
+                          ensure_ascii=False).encode("utf-8", "surrogateescape")
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def stream(self, texts, chat, fault, model):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        eol = "\r\n" if fault == "crlf" else "\n"
+        out = []
+        for i, t in enumerate(texts):
+            half = len(t) // 2
+            for part in (t[:half], t[half:]):
+                if chat:
+                    ch = {"index": i, "delta": {"content": part}}
+                else:
+                    ch = {"index": i, "text": part}
+                out.append("data: " + json.dumps({"choices": [ch]}) + eol + eol)
+                if fault == "crlf":
+                    out.append(": ping" + eol + eol)
+            if fault == "error-stream" and i == 0:
+                out.append("data: " + json.dumps({"error": {"message": "the model crashed"}}) + eol + eol)
+        out.append("data: " + json.dumps({"choices": [], "usage": {"prompt_tokens": 50, "completion_tokens": 12}}) + eol + eol)
+        if fault != "truncated":
+            out.append("data: [DONE]" + eol + eol)
+        data = "".join(out).encode()
+        try:
+            if fault in ("split", "trickle"):
+                for b in data:
+                    self.wfile.write(bytes([b]))
+                    self.wfile.flush()
+                    if fault == "trickle":
+                        time.sleep(0.05)
+            else:
+                self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        self.close_connection = True
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # canopy cancelling a request is not news
+
+
+def main():
+    global ARGS
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port-file", required=True)
+    ap.add_argument("--log")
+    ap.add_argument("--lifetime", type=float, default=300)
+    ARGS = ap.parse_args()
+    srv = Server(("127.0.0.1", 0), Handler)
+    with open(ARGS.port_file + ".tmp", "w") as f:
+        f.write(str(srv.server_address[1]))
+    os.rename(ARGS.port_file + ".tmp", ARGS.port_file)
+    # never outlive the test that started it
+    threading.Timer(ARGS.lifetime, lambda: os._exit(0)).start()
+    srv.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,150 @@
+# canopy against a real HTTP server on 127.0.0.1: tests/fake_server.py
+# answers like an OpenAI-compatible server and misbehaves on demand (the
+# model name picks the fault).  Asserts on exit status, messages, the
+# journal, and what canopy sent.
+. "$SRCDIR/tests/integration/lib.sh"
+
+if ! command -v python3 >/dev/null; then
+	skip "python3 is not installed"
+	done_testing
+	exit
+fi
+python3 "$SRCDIR/tests/fake_server.py" --port-file "$TMP/port" --log "$TMP/server.log" --lifetime 240 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; rm -rf "$TMP"' EXIT
+for _ in $(seq 1 50); do [ -s "$TMP/port" ] && break; sleep 0.1; done
+URL="http://127.0.0.1:$(cat "$TMP/port")"
+Q="What is 6*7?"
+run() { # run NAME ARGS...: stdout, stderr and status in $TMP/NAME.*
+	name=$1
+	shift
+	"$CANOPY" run --backend openai --url "$URL" --problem "$Q" --answer 42 --retries 2 \
+		--trace "$TMP/$name.jsonl" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err"
+	echo $? >"$TMP/$name.status"
+}
+st() { cat "$TMP/$1.status"; }
+
+# ---- it works ----
+run sc --model ok --n 3
+is "$(st sc)" 0 "self-consistency against the server exits 0"
+is "$(cat "$TMP/sc.out")" 42 "and prints the answer"
+"$CANOPY" check "$TMP/sc.jsonl" >/dev/null
+ok $? "its journal checks"
+head -1 "$TMP/sc.jsonl" | grep -q "\"backend\":{\"kind\":\"openai\",\"url\":\"$URL\",\"model\":\"ok\",\"api\":\"chat\""
+ok $? "the header names the backend, URL and model"
+grep -q '"path": "/v1/chat/completions"' "$TMP/server.log"
+ok $? "the chat route is used by default"
+grep -q '"n": 1, "temperature": 0.8' "$TMP/server.log" || grep -q '"temperature": 0.8' "$TMP/server.log"
+ok $? "sampling parameters are sent"
+grep -q '"seed": ' "$TMP/server.log"
+ok $? "a seed is sent"
+run comp --model ok --api completions
+grep -q '"path": "/v1/completions"' "$TMP/server.log"
+ok $? "--api completions uses the completions route"
+is "$(st comp)" 0 "and works"
+run beam --model ok --strategy beam --n 4 --width 2
+is "$(st beam)" 0 "beam search against the server exits 0"
+grep -q '"ev":"score","id":1,"prm":0.9' "$TMP/beam.jsonl"
+ok $? "steps are scored by the model judging them (--prm judge)"
+run vllm --model ok --strategy beam --n 4 --width 2 --prm vllm --prm-model prm-7b
+grep -q '"path": "/pooling"' "$TMP/server.log"
+ok $? "--prm vllm asks the /pooling route"
+grep -q '"ev":"score","id":1,"prm":0.9' "$TMP/vllm.jsonl"
+ok $? "and takes p(right) of each step"
+grep '/pooling' "$TMP/server.log" | head -1 | grep -q '<extra_0>'
+ok $? "with <extra_0> after each step"
+
+# ---- streams ----
+for f in ok fault:split fault:crlf; do
+	run "stream-$f" --model "$f" --stream --n 2
+	is "$(st "stream-$f")" 0 "a stream ($f) is read whole"
+	is "$(cat "$TMP/stream-$f.out")" 42 "and its answer is right ($f)"
+done
+run trunc --model fault:truncated --stream --n 2
+is "$(st trunc)" 1 "a stream that stops without [DONE] fails the run when every request does"
+grep -q 'the stream ended without \[DONE\] (truncated)' "$TMP/trunc.jsonl"
+ok $? "and the journal says truncated"
+run errstream --model fault:error-stream --stream
+grep -q 'the server reported an error mid-stream: the model crashed' "$TMP/errstream.jsonl"
+ok $? "an error object inside a 200 stream is an error, with the server's message"
+
+# ---- retries ----
+t0=$(date +%s.%N)
+run r429 --model fault:429
+t1=$(date +%s.%N)
+is "$(st r429)" 0 "429 with Retry-After is retried"
+awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a >= 0.95) }'
+ok $? "after the second the server asked for"
+run r429ms --model fault:429ms
+is "$(st r429ms)" 0 "429 with retry-after-ms is retried"
+run r500 --model fault:500
+is "$(st r500)" 0 "500 twice, then an answer: retried until it works"
+
+# ---- failures ----
+run e404 --model fault:404
+is "$(st e404)" 1 "a 404 ends the run with status 1"
+grep -q "HTTP 404: model 'fault:404' not found" "$TMP/e404.err"
+ok $? "saying the server's own message and the URL"
+is "$(grep -c 'canopy run:' "$TMP/e404.err")" 1 "in one line"
+run e401 --model fault:401
+grep -q "HTTP 401: invalid api key" "$TMP/e401.err"
+ok $? "a 401 says the key was refused"
+run flat --model fault:flat-error
+grep -q "the server says: The model does not exist." "$TMP/flat.err"
+ok $? "an old vLLM's flat error object is understood"
+run badjson --model fault:bad-json
+is "$(st badjson)" 1 "a reply that is not JSON fails the run when every request does"
+grep -q 'the reply is not JSON' "$TMP/badjson.jsonl"
+ok $? "and the journal says so"
+run empty --model fault:empty
+grep -q 'the reply has no choices' "$TMP/empty.jsonl"
+ok $? "an empty choices list is an error, not an empty step"
+run reset --model fault:reset --retries 0
+grep -q '"ev":"error"' "$TMP/reset.jsonl"
+ok $? "a connection reset mid-reply is an error"
+"$CANOPY" run --backend openai --url http://127.0.0.1:1 --model ok --problem "$Q" --retries 1 \
+	--trace "$TMP/dead.jsonl" >/dev/null 2>"$TMP/dead.err"
+is "$?" 1 "a dead server ends the run with status 1"
+grep -q "http://127.0.0.1:1/v1/chat/completions: .*onnect" "$TMP/dead.err"
+ok $? "naming the URL and the connection failure"
+"$CANOPY" check "$TMP/dead.jsonl" >/dev/null 2>&1
+ok $? "the journal is intact"
+run slow --model fault:slow --timeout 1 --retries 0
+grep -q 'timed out\|Timeout' "$TMP/slow.jsonl"
+ok $? "--timeout ends a request that takes too long"
+
+# ---- odd replies ----
+run utf8 --model fault:bad-utf8
+"$CANOPY" check "$TMP/utf8.jsonl" >/dev/null
+ok $? "invalid UTF-8 from the server still makes a valid journal"
+grep -q '\\ufffd\|\xef\xbf\xbd' "$TMP/utf8.jsonl" || grep -q "$(printf '\357\277\275')" "$TMP/utf8.jsonl"
+ok $? "with the bad bytes replaced"
+run huge --model fault:huge --n 1
+is "$(st huge)" 0 "a 3 MiB reply is read"
+
+# ---- secrets ----
+CANOPY_API_KEY=sekrit-123 run key --model ok --n 1
+grep -q '"auth": "Bearer sekrit-123"' "$TMP/server.log"
+ok $? "the key from CANOPY_API_KEY is sent as a bearer token"
+! grep -rq 'sekrit-123' "$TMP/key.jsonl" "$TMP/key.err" "$TMP/key.out"
+ok $? "and is nowhere in the journal or the output"
+printf 'filekey-456\n' >"$TMP/key.txt"
+chmod 644 "$TMP/key.txt"
+run keyfile --model ok --api-key-file "$TMP/key.txt"
+is "$(st keyfile)" 2 "a key file others can read is refused"
+grep -q 'must be readable by its owner only (chmod 600' "$TMP/keyfile.err"
+ok $? "saying how to fix it"
+chmod 600 "$TMP/key.txt"
+run keyfile2 --model ok --api-key-file "$TMP/key.txt" --n 1
+is "$(st keyfile2)" 0 "a 0600 key file is used"
+grep -q '"auth": "Bearer filekey-456"' "$TMP/server.log"
+ok $? "its key is sent"
+! grep -q 'filekey-456' "$TMP/keyfile2.jsonl" "$TMP/keyfile2.err"
+ok $? "and not written anywhere"
+run insecure --model ok --insecure --n 1
+grep -q 'WARNING: --insecure: TLS certificates are NOT checked' "$TMP/insecure.err"
+ok $? "--insecure says so loudly"
+"$CANOPY" run --backend openai --model ok >/dev/null 2>"$TMP/nourl.err"
+is "$?" 2 "--backend openai without --url is bad usage"
+kill $SERVER 2>/dev/null
+done_testing
