@@ -8,6 +8,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <curl/curl.h>
+
 #include "answer.h"
 #include "prompt.h"
 #include "sim.h"
@@ -31,6 +33,8 @@ struct oa_call {
 	uint32_t prompt_tokens, gen_tokens;
 	int have_usage;
 	char stream_error[1024];
+	int ended;              /* llama.cpp "stop": true, Ollama "done": true */
+	struct strbuf ndjson;   /* Ollama: a line not yet complete */
 	struct oa_call *next;
 };
 
@@ -103,6 +107,38 @@ static char *make_body(struct oa_backend *be, const struct request *r, int n, in
 		cJSON_AddStringToObject(b, "input", in.s ? in.s : "");
 		cJSON_AddStringToObject(b, "task", "token_classify");
 		sb_free(&in);
+	} else if (be->c.dialect == DIALECT_LLAMACPP || be->c.dialect == DIALECT_OLLAMA) {
+		struct strbuf p;
+		sb_init(&p);
+		sb_printf(&p, "%s\n\n%s\n\n", sys.s, user.s);
+		int judging = r->kind == REQ_PRM || r->kind == REQ_ORM;
+		cJSON_AddStringToObject(b, "prompt", p.s);
+		sb_free(&p);
+		cJSON *opt = b;
+		if (be->c.dialect == DIALECT_OLLAMA) {
+			cJSON_AddBoolToObject(b, "stream", be->c.stream);
+			opt = cJSON_AddObjectToObject(b, "options");
+			cJSON_AddNumberToObject(opt, "num_predict", r->max_tokens);
+		} else {
+			cJSON_AddNumberToObject(b, "n_predict", r->max_tokens);
+			/* requests that share a prefix reuse the server's KV cache */
+			cJSON_AddTrueToObject(b, "cache_prompt");
+			cJSON_AddBoolToObject(b, "stream", be->c.stream);
+		}
+		cJSON_AddNumberToObject(opt, "temperature", judging ? 0 : r->temperature);
+		cJSON_AddNumberToObject(opt, "top_p", r->top_p);
+		cJSON_AddNumberToObject(opt, "seed", (double)(hash_u64(r->seed, (uint64_t)sample_offset) >> 33));
+		if (stop && !judging) {
+			cJSON *st = cJSON_AddArrayToObject(opt, "stop");
+			for (; *stop; stop++)
+				cJSON_AddItemToArray(st, cJSON_CreateString(*stop));
+		}
+		(void)n;
+		char *out = cJSON_PrintUnformatted(b);
+		cJSON_Delete(b);
+		sb_free(&sys);
+		sb_free(&user);
+		return out;
 	} else if (be->c.chat) {
 		cJSON *msgs = cJSON_AddArrayToObject(b, "messages");
 		cJSON *m = cJSON_CreateObject();
@@ -148,11 +184,79 @@ static char *make_body(struct oa_backend *be, const struct request *r, int n, in
 
 /* ---- streaming ---- */
 
+/* One streamed object of llama.cpp's or Ollama's: text, the end, usage. */
+static int native_chunk(struct oa_call *c, cJSON *j)
+{
+	int ollama = c->be->c.dialect == DIALECT_OLLAMA;
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "error");
+	if (e) {
+		const cJSON *m = cJSON_IsObject(e) ? cJSON_GetObjectItemCaseSensitive(e, "message") : e;
+		snprintf(c->stream_error, sizeof c->stream_error, "%s: the server reported an error mid-stream: %.200s",
+			 c->url, cJSON_IsString(m) ? m->valuestring : "(no message)");
+		return 1;
+	}
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, ollama ? "response" : "content");
+	if (cJSON_IsString(t))
+		sb_adds(&c->texts[0], t->valuestring);
+	const cJSON *end = cJSON_GetObjectItemCaseSensitive(j, ollama ? "done" : "stop");
+	if (cJSON_IsTrue(end)) {
+		c->ended = 1;
+		const cJSON *gt = cJSON_GetObjectItemCaseSensitive(j, ollama ? "eval_count" : "tokens_predicted");
+		const cJSON *pt = cJSON_GetObjectItemCaseSensitive(j, ollama ? "prompt_eval_count" : "tokens_evaluated");
+		if (cJSON_IsNumber(gt) && cJSON_IsNumber(pt)) {
+			c->gen_tokens = (uint32_t)gt->valuedouble;
+			c->prompt_tokens = (uint32_t)pt->valuedouble;
+			c->have_usage = 1;
+		}
+	}
+	return 0;
+}
+
+static int on_ndjson(struct oa_call *c, const char *p, size_t n)
+{
+	/* Ollama streams one JSON object a line */
+	sb_add(&c->ndjson, p, n);
+	char *start = c->ndjson.s;
+	char *nl;
+	while ((nl = memchr(start, '\n', (size_t)(c->ndjson.s + c->ndjson.len - start)))) {
+		size_t l = (size_t)(nl - start);
+		if (l) {
+			cJSON *j = cJSON_ParseWithLength(start, l);
+			if (!j) {
+				snprintf(c->stream_error, sizeof c->stream_error, "%s: a streamed line is not JSON", c->url);
+				return 1;
+			}
+			int stop = native_chunk(c, j);
+			cJSON_Delete(j);
+			if (stop)
+				return 1;
+		}
+		start = nl + 1;
+	}
+	size_t rest = (size_t)(c->ndjson.s + c->ndjson.len - start);
+	memmove(c->ndjson.s, start, rest);
+	c->ndjson.len = rest;
+	c->ndjson.s[rest] = '\0';
+	return 0;
+}
+
 static int on_sse(void *ctx, const char *event, const char *data, size_t len)
 {
 	struct oa_call *c = ctx;
-	(void)event;
 	cJSON *j = cJSON_ParseWithLength(data, len);
+	if (j && !strcmp(event, "error")) {
+		/* llama.cpp's "error: {...}" line */
+		cJSON *wrap = cJSON_CreateObject();
+		cJSON_AddItemToObject(wrap, "error", j);
+		native_chunk(c, wrap);
+		cJSON_Delete(wrap);
+		return 1;
+	}
+	if (j && c->be->c.dialect == DIALECT_LLAMACPP) {
+		int stop = native_chunk(c, j);
+		cJSON_Delete(j);
+		return stop;
+	}
 	if (!j) {
 		snprintf(c->stream_error, sizeof c->stream_error, "%s: a stream event is not JSON", c->url);
 		return 1;
@@ -194,6 +298,8 @@ static int on_sse(void *ctx, const char *event, const char *data, size_t len)
 static int on_stream_data(void *ctx, const char *p, size_t n)
 {
 	struct oa_call *c = ctx;
+	if (c->be->c.dialect == DIALECT_OLLAMA)
+		return on_ndjson(c, p, n);
 	return sse_feed(&c->sse, p, n) ? 1 : 0;
 }
 
@@ -206,6 +312,8 @@ static void on_stream_reset(void *ctx)
 		sb_reset(&c->texts[i]);
 	c->stream_error[0] = '\0';
 	c->have_usage = 0;
+	c->ended = 0;
+	sb_reset(&c->ndjson);
 }
 
 /* ---- calls ---- */
@@ -217,7 +325,11 @@ static struct oa_call *call_new(struct oa_backend *be, struct request *r, int fi
 	c->r = r;
 	c->first_sample = first;
 	c->nsamples = n;
-	const char *route = be->pooling ? "/pooling" : be->c.chat ? "/v1/chat/completions" : "/v1/completions";
+	const char *route = be->pooling				  ? "/pooling"
+			    : be->c.dialect == DIALECT_LLAMACPP ? "/completion"
+			    : be->c.dialect == DIALECT_OLLAMA	  ? "/api/generate"
+			    : be->c.chat			  ? "/v1/chat/completions"
+								  : "/v1/completions";
 	snprintf(c->url, sizeof c->url, "%s%s", be->url, route);
 	c->body = make_body(be, r, n, (int)r->sample_offset + first);
 	c->headers[0] = be->auth;
@@ -244,6 +356,7 @@ static void call_free(struct oa_call *c)
 		sse_free(&c->sse);
 	for (int i = 0; i < c->nsamples; i++)
 		sb_free(&c->texts[i]);
+	sb_free(&c->ndjson);
 	free(c->texts);
 	free(c->body);
 	free(c);
@@ -339,8 +452,14 @@ static int parse_reply(struct oa_call *c)
 			fail(r, 0, "%s%s", c->stream_error, "");
 			return -1;
 		}
-		if (sse_finish(&c->sse)) {
-			fail(r, 0, "%s: the stream ended without [DONE] (truncated)%s", c->url, "");
+		int native = be->c.dialect != DIALECT_OPENAI;
+		int complete_stream = native ? c->ended : !sse_finish(&c->sse);
+		if (native)
+			sse_finish(&c->sse);
+		if (!complete_stream) {
+			fail(r, 0, native ? "%s: the stream ended before the server said it was done (truncated)%s"
+					  : "%s: the stream ended without [DONE] (truncated)%s",
+			     c->url, "");
 			return -1;
 		}
 		for (int i = 0; i < c->nsamples; i++) {
@@ -387,6 +506,25 @@ static int parse_reply(struct oa_call *c)
 			const cJSON *pr = cJSON_GetArrayItem(row, 1);
 			r->scores[i] = cJSON_IsNumber(pr) ? pr->valuedouble : NAN;
 		}
+		cJSON_Delete(j);
+		return 0;
+	}
+	if (be->c.dialect != DIALECT_OPENAI) {
+		int ollama = be->c.dialect == DIALECT_OLLAMA;
+		const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, ollama ? "response" : "content");
+		if (!cJSON_IsString(t)) {
+			fail(r, 0, "%s: the reply has no %s", c->url, ollama ? "response" : "content");
+			cJSON_Delete(j);
+			return -1;
+		}
+		const cJSON *gt = cJSON_GetObjectItemCaseSensitive(j, ollama ? "eval_count" : "tokens_predicted");
+		const cJSON *pt = cJSON_GetObjectItemCaseSensitive(j, ollama ? "prompt_eval_count" : "tokens_evaluated");
+		int have = cJSON_IsNumber(gt) && cJSON_IsNumber(pt);
+		add_text(r, t->valuestring, have ? (uint32_t)gt->valuedouble : sim_tokens(t->valuestring));
+		if (have)
+			r->prompt_tokens += (uint32_t)pt->valuedouble;
+		else
+			r->estimated = 1;
 		cJSON_Delete(j);
 		return 0;
 	}
@@ -576,13 +714,17 @@ static struct backend *make(const struct openai_cfg *c, int pooling, char *err, 
 		snprintf(err, errlen, "--url needs an http:// or https:// address, not '%s'", c->url ? c->url : "");
 		return NULL;
 	}
-	if (!c->model) {
+	if (!c->model && c->dialect != DIALECT_LLAMACPP) {
 		snprintf(err, errlen, "--model is needed with this backend (the server's model name)");
 		return NULL;
 	}
 	struct oa_backend *be = xcalloc(1, sizeof *be);
 	be->base.ops = &oa_ops;
-	be->base.kind = pooling ? "vllm-prm" : "openai";
+	be->base.kind = pooling ? "vllm-prm"
+			: c->dialect == DIALECT_LLAMACPP ? "llamacpp"
+			: c->dialect == DIALECT_OLLAMA ? "ollama" : "openai";
+	/* native routes take one sample a request: ask n times at once */
+	be->no_n = c->dialect != DIALECT_OPENAI;
 	be->c = *c;
 	be->pooling = pooling;
 	be->url = xstrdup(c->url);
@@ -592,7 +734,7 @@ static struct backend *make(const struct openai_cfg *c, int pooling, char *err, 
 	/* a base given with /v1 is fine too */
 	if (l >= 3 && !strcmp(be->url + l - 3, "/v1"))
 		be->url[l - 3] = '\0';
-	be->model = xstrdup(c->model);
+	be->model = xstrdup(c->model ? c->model : "default");
 	be->base.url = be->url;
 	be->base.model = be->model;
 	if (c->api_key) {
@@ -609,6 +751,49 @@ static struct backend *make(const struct openai_cfg *c, int pooling, char *err, 
 struct backend *backend_openai_new(const struct openai_cfg *c, char *err, size_t errlen)
 {
 	return make(c, 0, err, errlen);
+}
+
+static size_t discard(char *p, size_t s, size_t n, void *u)
+{
+	(void)p;
+	(void)u;
+	return s * n;
+}
+
+int llamacpp_health(const char *url, const struct http_opts *o, char *err, size_t errlen)
+{
+	char full[600];
+	snprintf(full, sizeof full, "%s/health", url);
+	size_t l = strlen(url);
+	if (l && url[l - 1] == '/')
+		snprintf(full, sizeof full, "%shealth", url);
+	CURL *e = curl_easy_init();
+	char eb[CURL_ERROR_SIZE] = "";
+	curl_easy_setopt(e, CURLOPT_URL, full);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, eb);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)(o->connect_timeout * 1000));
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 10000L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, o->insecure ? 0L : 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, o->insecure ? 0L : 2L);
+	CURLcode rc = curl_easy_perform(e);
+	long status = 0;
+	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(e);
+	if (rc != CURLE_OK) {
+		snprintf(err, errlen, "%s: %s", full, eb[0] ? eb : curl_easy_strerror(rc));
+		return -1;
+	}
+	if (status == 503) {
+		snprintf(err, errlen, "%s: the server is still loading its model (HTTP 503); try again when it is ready", full);
+		return -1;
+	}
+	if (status != 200) {
+		snprintf(err, errlen, "%s: HTTP %ld (is this a llama.cpp server?)", full, status);
+		return -1;
+	}
+	return 0;
 }
 
 struct backend *backend_vllm_prm_new(const struct openai_cfg *c, char *err, size_t errlen)

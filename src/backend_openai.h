@@ -11,7 +11,10 @@
 #include "backend.h"
 #include "http.h"
 
+enum dialect { DIALECT_OPENAI, DIALECT_LLAMACPP, DIALECT_OLLAMA };
+
 struct openai_cfg {
+	enum dialect dialect; /* how the server is spoken to */
 	const char *url;   /* base, e.g. http://127.0.0.1:8000 (without /v1) */
 	const char *model;
 	int chat;          /* the chat route, else completions */
@@ -21,6 +24,9 @@ struct openai_cfg {
 };
 
 struct backend *backend_openai_new(const struct openai_cfg *c, char *err, size_t errlen);
+/* llama.cpp's server checked for readiness (GET /health): 0, or -1 with a
+ * message (down, or still loading the model). */
+int llamacpp_health(const char *url, const struct http_opts *o, char *err, size_t errlen);
 
 /* vLLM's /pooling route with a process reward model (Qwen2.5-Math-PRM
  * style: <extra_0> after each step; the score is p(right)). */

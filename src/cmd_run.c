@@ -120,6 +120,9 @@ void usage_run(FILE *f)
 	fprintf(f,
 		"  --backend openai      an OpenAI-compatible server (vLLM, SGLang, llama.cpp's /v1,\n"
 		"                        LM Studio, OpenAI ...): with --url BASE and --model NAME\n"
+		"  --backend llamacpp    llama.cpp's native /completion (cache_prompt; /health is\n"
+		"                        checked first): with --url BASE\n"
+		"  --backend ollama      Ollama's /api/generate: with --url BASE and --model NAME\n"
 		"  --url BASE            the server, e.g. http://127.0.0.1:8000\n"
 		"  --model NAME          the model name the server knows\n"
 		"  --api chat|completions  which route (default chat)\n"
@@ -611,12 +614,19 @@ static int parse_options(int argc, char **argv, struct run_opts *o)
 		ret = bad("give --problem or --problem-file, not both", NULL);
 		goto out;
 	}
-	if (strcmp(o->backend, "sim") && strcmp(o->backend, "openai")) {
-		ret = bad("unknown backend (sim or openai):", o->backend);
+	if (strcmp(o->backend, "sim") && strcmp(o->backend, "openai") && strcmp(o->backend, "llamacpp") &&
+	    strcmp(o->backend, "ollama")) {
+		ret = bad("unknown backend (sim, openai, llamacpp or ollama):", o->backend);
 		goto out;
 	}
-	if (!strcmp(o->backend, "openai") && (!o->url || !o->model)) {
-		ret = bad("--backend openai needs --url BASE and --model NAME", NULL);
+	if (strcmp(o->backend, "sim") && !o->url) {
+		snprintf(err, sizeof err, "--backend %s needs --url BASE", o->backend);
+		ret = bad(err, NULL);
+		goto out;
+	}
+	if ((!strcmp(o->backend, "openai") || !strcmp(o->backend, "ollama")) && !o->model) {
+		snprintf(err, sizeof err, "--backend %s needs --model NAME", o->backend);
+		ret = bad(err, NULL);
 		goto out;
 	}
 	/* parameters the chosen strategy does not read are a mistake */
@@ -754,7 +764,15 @@ static int run(struct run_opts *op)
 					"anyone on the path can read and change this traffic\n");
 		oc.url = o.url;
 		oc.model = o.model;
+		oc.dialect = !strcmp(o.backend, "llamacpp") ? DIALECT_LLAMACPP
+			     : !strcmp(o.backend, "ollama") ? DIALECT_OLLAMA : DIALECT_OPENAI;
 		oc.chat = !o.api || !strcmp(o.api, "chat");
+		if (oc.dialect == DIALECT_LLAMACPP && llamacpp_health(o.url, &oc.http, err, sizeof err)) {
+			/* say so now, not after the first request fails */
+			fprintf(stderr, "canopy run: %s\n", err);
+			cJSON_Delete(bj);
+			goto out;
+		}
 		oc.stream = o.stream;
 		oc.api_key = key;
 		if (!(be = backend_openai_new(&oc, err, sizeof err))) {
@@ -763,7 +781,7 @@ static int run(struct run_opts *op)
 			status = EXIT_USAGE;
 			goto out;
 		}
-		cJSON_AddStringToObject(bj, "kind", "openai");
+		cJSON_AddStringToObject(bj, "kind", be->kind);
 		cJSON_AddStringToObject(bj, "url", be->url);
 		cJSON_AddStringToObject(bj, "model", be->model);
 		cJSON_AddStringToObject(bj, "api", oc.chat ? "chat" : "completions");

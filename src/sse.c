@@ -62,6 +62,10 @@ static void process_line(struct sse *s)
 	} else if (flen == 5 && !memcmp(l, "event", 5)) {
 		sb_reset(&s->event);
 		sb_add(&s->event, v, vlen);
+	} else if (flen == 5 && !memcmp(l, "error", 5)) {
+		/* llama.cpp reports a failure mid-stream as an "error:" line */
+		if (s->fn && s->fn(s->ctx, "error", v, vlen))
+			s->stopped = 1;
 	}
 	/* id:, retry: and unknown fields mean nothing to a completion */
 }

@@ -79,7 +79,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         if self.path == "/health":
-            self.send_json(200, {"status": "ok"})
+            if ARGS.loading:
+                self.send_json(503, {"error": {"message": "Loading model"}})
+            else:
+                self.send_json(200, {"status": "ok"})
         elif self.path.endswith("/models"):
             self.send_json(200, {"data": [{"id": "ok"}]})
         else:
@@ -99,8 +102,52 @@ class Handler(BaseHTTPRequestHandler):
             self.completion(body, model, chat=self.path.endswith("chat/completions"))
         elif self.path == "/pooling":
             self.pooling(body)
+        elif self.path in ("/completion", "/api/generate"):
+            self.native(body, model, ollama=self.path == "/api/generate")
         else:
             self.send_json(404, {"error": {"message": "no route " + self.path}})
+
+    def native(self, body, model, ollama):
+        """llama.cpp's /completion or Ollama's /api/generate."""
+        fault = model[6:] if model.startswith("fault:") else ""
+        if ollama and fault == "404":
+            return self.send_json(404, {"error": "model '%s' not found, try pulling it first" % model})
+        text = reply_text(body, 0)
+        key, end = ("response", "done") if ollama else ("content", "stop")
+        usage = ({"eval_count": 12, "prompt_eval_count": 50} if ollama
+                 else {"tokens_predicted": 12, "tokens_evaluated": 50})
+        if not body.get("stream"):
+            obj = {key: text, end: True}
+            obj.update(usage)
+            return self.send_json(200, obj)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-ndjson" if ollama else "text/event-stream")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        half = len(text) // 2
+        chunks = [{key: text[:half], end: False}, {key: text[half:], end: False}]
+        if fault == "error-stream" and not ollama:
+            out = "data: " + json.dumps(chunks[0]) + "\n\n" + "error: " + json.dumps({"message": "slot crashed"}) + "\n\n"
+        else:
+            last = {key: "", end: True}
+            last.update(usage)
+            if fault != "truncated":
+                chunks.append(last)
+            if ollama:
+                out = "".join(json.dumps(c) + "\n" for c in chunks)
+            else:
+                out = "".join("data: " + json.dumps(c) + "\n\n" for c in chunks)
+        data = out.encode()
+        try:
+            if fault == "split":
+                for b in data:
+                    self.wfile.write(bytes([b]))
+                    self.wfile.flush()
+            else:
+                self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        self.close_connection = True
 
     def pooling(self, body):
         text = body.get("input", "")
@@ -213,6 +260,7 @@ def main():
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--log")
     ap.add_argument("--lifetime", type=float, default=300)
+    ap.add_argument("--loading", action="store_true", help="/health answers 503")
     ARGS = ap.parse_args()
     srv = Server(("127.0.0.1", 0), Handler)
     with open(ARGS.port_file + ".tmp", "w") as f:

@@ -52,7 +52,7 @@ bad "a bad budget" "--budget takes a token count (4000) or a request count (50re
 bad "a bad latency" "--sim-latency takes MS or MS,MS_PER_TOKEN" run --sim-latency soon
 bad "an unreadable problem" "the sim backend cannot read this problem" run --problem "Write a haiku"
 bad "a missing problem file" "nope.txt: No such file or directory" run --problem-file "$TMP/nope.txt"
-bad "an unknown backend" "unknown backend (sim or openai): 'llama'" run --backend llama
+bad "an unknown backend" "unknown backend (sim, openai, llamacpp or ollama): 'llama'" run --backend llama
 bad "two problems" "give --problem or --problem-file, not both" run --problem "1+1" --problem-file x
 bad "check without a trace" "which trace?" check
 bad "export without a format" "which format?" export "$TMP/x"

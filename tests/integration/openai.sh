@@ -122,6 +122,42 @@ ok $? "with the bad bytes replaced"
 run huge --model fault:huge --n 1
 is "$(st huge)" 0 "a 3 MiB reply is read"
 
+# ---- llama.cpp and Ollama, natively ----
+for be in llamacpp ollama; do
+	for mode in "" --stream; do
+		"$CANOPY" run --backend $be --url "$URL" --model ok --problem "$Q" --answer 42 --n 2 $mode \
+			--trace "$TMP/$be.jsonl" >"$TMP/$be.out" 2>"$TMP/$be.err"
+		is "$?" 0 "--backend $be ${mode:-(no stream)} exits 0"
+		is "$(cat "$TMP/$be.out")" 42 "and answers 42 ($be ${mode})"
+	done
+done
+grep -q '"path": "/completion"' "$TMP/server.log" && grep '"/completion"' "$TMP/server.log" | head -1 | grep -q '"cache_prompt": true'
+ok $? "llama.cpp gets /completion with cache_prompt"
+grep -q '"path": "/api/generate"' "$TMP/server.log" && grep '/api/generate' "$TMP/server.log" | head -1 | grep -q '"options": {"num_predict"'
+ok $? "Ollama gets /api/generate with options"
+grep -q '"gen_tokens":24,"prompt_tokens":100' "$TMP/llamacpp.jsonl"
+ok $? "token counts come from the server's own fields"
+"$CANOPY" run --backend llamacpp --url "$URL" --model fault:truncated --stream --problem "$Q" --n 1 \
+	--trace "$TMP/lt.jsonl" >/dev/null 2>&1
+grep -q 'the stream ended before the server said it was done (truncated)' "$TMP/lt.jsonl"
+ok $? "a llama.cpp stream without stop: true is truncated"
+"$CANOPY" run --backend llamacpp --url "$URL" --model fault:error-stream --stream --problem "$Q" --n 1 \
+	--trace "$TMP/le.jsonl" >/dev/null 2>&1
+grep -q 'error mid-stream: slot crashed' "$TMP/le.jsonl"
+ok $? "llama.cpp's error: line mid-stream is reported"
+"$CANOPY" run --backend ollama --url "$URL" --model fault:404 --problem "$Q" --trace "$TMP/o404.jsonl" >/dev/null 2>"$TMP/o404.err"
+grep -q "HTTP 404: model 'fault:404' not found, try pulling it first" "$TMP/o404.err"
+ok $? "Ollama's plain-string error is understood"
+python3 "$SRCDIR/tests/fake_server.py" --port-file "$TMP/port2" --lifetime 60 --loading &
+LOADING=$!
+for _ in $(seq 1 50); do [ -s "$TMP/port2" ] && break; sleep 0.1; done
+"$CANOPY" run --backend llamacpp --url "http://127.0.0.1:$(cat "$TMP/port2")" --problem "$Q" \
+	--trace "$TMP/load.jsonl" >/dev/null 2>"$TMP/load.err"
+is "$?" 1 "a llama.cpp server still loading stops the run before it starts"
+grep -q '/health: the server is still loading its model (HTTP 503)' "$TMP/load.err"
+ok $? "and says so"
+kill $LOADING 2>/dev/null
+
 # ---- secrets ----
 CANOPY_API_KEY=sekrit-123 run key --model ok --n 1
 grep -q '"auth": "Bearer sekrit-123"' "$TMP/server.log"
