@@ -13,7 +13,12 @@ export LC_ALL=C.UTF-8
 SOCK="$TMP/tmux.sock"
 T() { tmux -S "$SOCK" -f /dev/null "$@"; }
 screen() { sleep "${1:-0.4}"; T capture-pane -p -t ui >"$TMP/screen"; }
-has() { # has TEXT DESCRIPTION
+has() { # has TEXT DESCRIPTION: waits up to 5 s for TEXT to show
+	for _ in $(seq 1 50); do
+		grep -qF -- "$1" "$TMP/screen" && break
+		sleep 0.1
+		T capture-pane -p -t ui >"$TMP/screen"
+	done
 	if grep -qF -- "$1" "$TMP/screen"; then
 		ok 0 "$2"
 	else
