@@ -13,11 +13,15 @@
 void usage_main(FILE *f)
 {
 	fprintf(f,
-		"usage: canopy COMMAND [OPTIONS]\n"
+		"usage: canopy                      the terminal UI on a live demo search\n"
+		"       canopy [RUN OPTIONS]        the UI on that search (on a terminal)\n"
+		"       canopy TRACE                the UI replaying a saved trace\n"
+		"       canopy COMMAND [OPTIONS]\n"
 		"\n"
 		"Watch, steer and replay the test-time search of a reasoning model.\n"
 		"\n"
 		"Commands:\n"
+		"  replay    replay a trace in the terminal UI (canopy replay --help)\n"
 		"  run       run a search headless and journal it (canopy run --help)\n"
 		"  check     validate a trace and summarise it (canopy check --help)\n"
 		"  export    write a trace's tree as JSON or Graphviz DOT (canopy export --help)\n"
@@ -25,7 +29,8 @@ void usage_main(FILE *f)
 		"\n"
 		"  canopy --help, canopy COMMAND --help, canopy --version\n"
 		"\n"
-		"Try:  canopy run --show --strategy beam --sim-latency 20\n"
+		"Try:  canopy                  (then ? for the keys)\n"
+		"      canopy run --show --strategy beam --sim-latency 20\n"
 		"See canopy(1) and canopy-trace(5).\n");
 }
 
