@@ -27,6 +27,7 @@ struct oa_call {
 	char *body;
 	char url[600];
 	const char *headers[3];
+	int base; /* which server */
 	int first_sample, nsamples;
 	struct strbuf *texts; /* stream: text so far, by choice */
 	struct sse sse;
@@ -42,6 +43,9 @@ struct oa_backend {
 	struct backend base;
 	struct openai_cfg c;
 	char *url, *model, *key, *auth;
+	char *bases[16]; /* the servers, and how many requests each has out */
+	int load[16];
+	int nbases;
 	int pooling; /* a vLLM PRM */
 	int no_n;    /* the server refused n > 1 */
 	struct http_pool *pool;
@@ -325,12 +329,19 @@ static struct oa_call *call_new(struct oa_backend *be, struct request *r, int fi
 	c->r = r;
 	c->first_sample = first;
 	c->nsamples = n;
+	/* the least loaded server takes it; ties to the first */
+	int pick = 0;
+	for (int i = 1; i < be->nbases; i++)
+		if (be->load[i] < be->load[pick])
+			pick = i;
+	c->base = pick;
+	be->load[pick]++;
 	const char *route = be->pooling				  ? "/pooling"
 			    : be->c.dialect == DIALECT_LLAMACPP ? "/completion"
 			    : be->c.dialect == DIALECT_OLLAMA	  ? "/api/generate"
 			    : be->c.chat			  ? "/v1/chat/completions"
 								  : "/v1/completions";
-	snprintf(c->url, sizeof c->url, "%s%s", be->url, route);
+	snprintf(c->url, sizeof c->url, "%s%s", be->bases[pick], route);
 	c->body = make_body(be, r, n, (int)r->sample_offset + first);
 	c->headers[0] = be->auth;
 	c->h.url = c->url;
@@ -351,6 +362,7 @@ static struct oa_call *call_new(struct oa_backend *be, struct request *r, int fi
 
 static void call_free(struct oa_call *c)
 {
+	c->be->load[c->base]--;
 	http_req_clear(&c->h);
 	if (c->be->c.stream && !c->be->pooling)
 		sse_free(&c->sse);
@@ -695,6 +707,8 @@ static void oa_destroy(struct backend *b)
 		memset(be->key, 0, strlen(be->key));
 		free(be->key);
 	}
+	for (int i = 0; i < be->nbases; i++)
+		free(be->bases[i]);
 	free(be->url);
 	free(be->model);
 	free(be);
@@ -735,6 +749,16 @@ static struct backend *make(const struct openai_cfg *c, int pooling, char *err, 
 	if (l >= 3 && !strcmp(be->url + l - 3, "/v1"))
 		be->url[l - 3] = '\0';
 	be->model = xstrdup(c->model ? c->model : "default");
+	int nb = c->nurls > 0 ? c->nurls : 1;
+	for (int i = 0; i < nb && i < 16; i++) {
+		char *b = xstrdup(c->nurls > 0 ? c->urls[i] : c->url);
+		size_t bl = strlen(b);
+		while (bl && b[bl - 1] == '/')
+			b[--bl] = '\0';
+		if (bl >= 3 && !strcmp(b + bl - 3, "/v1"))
+			b[bl - 3] = '\0';
+		be->bases[be->nbases++] = b;
+	}
 	be->base.url = be->url;
 	be->base.model = be->model;
 	if (c->api_key) {

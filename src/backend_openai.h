@@ -16,6 +16,8 @@ enum dialect { DIALECT_OPENAI, DIALECT_LLAMACPP, DIALECT_OLLAMA };
 struct openai_cfg {
 	enum dialect dialect; /* how the server is spoken to */
 	const char *url;   /* base, e.g. http://127.0.0.1:8000 (without /v1) */
+	const char *const *urls; /* several bases, least loaded first (or NULL) */
+	int nurls;
 	const char *model;
 	int chat;          /* the chat route, else completions */
 	int stream;

@@ -15,6 +15,7 @@
 #include "backend_sim.h"
 #include "cmd.h"
 #include "cmd_common.h"
+#include "profile.h"
 #include "ui.h"
 #include "worker.h"
 #include "config.h"
@@ -35,6 +36,7 @@ enum {
 	OPT_TRACE,
 	OPT_UI,
 	OPT_URL,
+	OPT_PROFILE,
 	OPT_MODEL,
 	OPT_API,
 	OPT_STREAM,
@@ -64,6 +66,7 @@ static const struct option fixed_options[] = {
 	SIM_LONG_OPTIONS,
 	{"ui", no_argument, NULL, OPT_UI},
 	{"url", required_argument, NULL, OPT_URL},
+	{"profile", required_argument, NULL, OPT_PROFILE},
 	{"model", required_argument, NULL, OPT_MODEL},
 	{"api", required_argument, NULL, OPT_API},
 	{"stream", no_argument, NULL, OPT_STREAM},
@@ -123,7 +126,9 @@ void usage_run(FILE *f)
 		"  --backend llamacpp    llama.cpp's native /completion (cache_prompt; /health is\n"
 		"                        checked first): with --url BASE\n"
 		"  --backend ollama      Ollama's /api/generate: with --url BASE and --model NAME\n"
-		"  --url BASE            the server, e.g. http://127.0.0.1:8000\n"
+		"  --url BASE            the server, e.g. http://127.0.0.1:8000; give several to\n"
+		"                        spread requests over them, least loaded first\n"
+		"  --profile NAME        options from [profile NAME] in $XDG_CONFIG_HOME/canopy/config\n"
 		"  --model NAME          the model name the server knows\n"
 		"  --api chat|completions  which route (default chat)\n"
 		"  --stream              stream the replies (SSE)\n"
@@ -165,6 +170,10 @@ struct run_opts {
 	int stream, insecure;
 	double timeout;
 	int retries;
+	const char *urls[16];
+	int nurls;
+	char **argv_keep;
+	int argc_keep;
 	int latency_given;
 };
 
@@ -441,8 +450,26 @@ static int bad(const char *msg, const char *arg)
 	return EXIT_USAGE;
 }
 
-/* 0: run; -1: done, exit 0 (help); > 0: exit with that status. */
+static int parse_argv(int argc, char **argv, struct run_opts *o);
+
+/* 0: run; -1: done, exit 0 (help); > 0: exit with that status.  A
+ * --profile's options come first, so the command line wins. */
 static int parse_options(int argc, char **argv, struct run_opts *o)
+{
+	char err[700];
+	int n;
+	char **v = profile_expand(argc, argv, &n, err, sizeof err);
+	if (!v) {
+		fprintf(stderr, "canopy run: %s\n", err);
+		return EXIT_USAGE;
+	}
+	/* the options point into v: it lives as long as the run */
+	o->argv_keep = v;
+	o->argc_keep = n;
+	return parse_argv(n, v, o);
+}
+
+static int parse_argv(int argc, char **argv, struct run_opts *o)
 {
 	size_t nfixed = sizeof fixed_options / sizeof fixed_options[0];
 	struct option *longopts = xcalloc(nfixed + P_COUNT + 1, sizeof *longopts);
@@ -511,7 +538,13 @@ static int parse_options(int argc, char **argv, struct run_opts *o)
 			o->ui = 1;
 			break;
 		case OPT_URL:
-			o->url = optarg;
+			if (o->nurls == 16) {
+				ret = bad("at most 16 --url values", NULL);
+				goto out;
+			}
+			/* several servers: requests go to the least loaded */
+			o->urls[o->nurls++] = optarg;
+			o->url = o->urls[0];
 			break;
 		case OPT_MODEL:
 			o->model = optarg;
@@ -650,6 +683,7 @@ out:
 }
 
 static int run(struct run_opts *o);
+static int run_inner(struct run_opts *o);
 
 int cmd_run(int argc, char **argv)
 {
@@ -661,8 +695,10 @@ int cmd_run(int argc, char **argv)
 	o.retries = -1;
 	sim_cfg_default(&o.sim);
 	int r = parse_options(argc, argv, &o);
-	if (r)
+	if (r) {
+		profile_free_argv(o.argv_keep, o.argc_keep);
 		return r > 0 ? r : EXIT_OK;
+	}
 	return run(&o);
 }
 
@@ -676,8 +712,10 @@ int cmd_ui(int argc, char **argv, int demo)
 	o.cfg.seed = 1;
 	sim_cfg_default(&o.sim);
 	int r = parse_options(argc, argv, &o);
-	if (r)
+	if (r) {
+		profile_free_argv(o.argv_keep, o.argc_keep);
 		return r > 0 ? r : EXIT_OK;
+	}
 	o.ui = 1;
 	if (demo && !o.difficulty)
 		o.difficulty = 7; /* five steps: a tree worth watching */
@@ -685,6 +723,14 @@ int cmd_ui(int argc, char **argv, int demo)
 }
 
 static int run(struct run_opts *op)
+{
+	struct run_opts o = *op;
+	int status = run_inner(&o);
+	profile_free_argv(op->argv_keep, op->argc_keep);
+	return status;
+}
+
+static int run_inner(struct run_opts *op)
 {
 	struct run_opts o = *op;
 	if (o.ui && !o.latency_given) {
@@ -763,15 +809,19 @@ static int run(struct run_opts *op)
 			fprintf(stderr, "canopy: WARNING: --insecure: TLS certificates are NOT checked; "
 					"anyone on the path can read and change this traffic\n");
 		oc.url = o.url;
+		oc.urls = o.urls;
+		oc.nurls = o.nurls;
 		oc.model = o.model;
 		oc.dialect = !strcmp(o.backend, "llamacpp") ? DIALECT_LLAMACPP
 			     : !strcmp(o.backend, "ollama") ? DIALECT_OLLAMA : DIALECT_OPENAI;
 		oc.chat = !o.api || !strcmp(o.api, "chat");
-		if (oc.dialect == DIALECT_LLAMACPP && llamacpp_health(o.url, &oc.http, err, sizeof err)) {
-			/* say so now, not after the first request fails */
-			fprintf(stderr, "canopy run: %s\n", err);
-			cJSON_Delete(bj);
-			goto out;
+		for (int i = 0; oc.dialect == DIALECT_LLAMACPP && i < o.nurls; i++) {
+			if (llamacpp_health(o.urls[i], &oc.http, err, sizeof err)) {
+				/* say so now, not after the first request fails */
+				fprintf(stderr, "canopy run: %s\n", err);
+				cJSON_Delete(bj);
+				goto out;
+			}
 		}
 		oc.stream = o.stream;
 		oc.api_key = key;
@@ -790,6 +840,9 @@ static int run(struct run_opts *op)
 		const char *prm = o.prm ? o.prm : "judge";
 		struct openai_cfg sc = oc;
 		sc.url = o.prm_url ? o.prm_url : o.url;
+		sc.urls = o.prm_url ? NULL : oc.urls;
+		sc.nurls = o.prm_url ? 0 : oc.nurls;
+		sc.dialect = DIALECT_OPENAI;
 		sc.model = o.prm_model ? o.prm_model : o.model;
 		sc.stream = 0;
 		if (!strcmp(prm, "sim"))

@@ -158,6 +158,51 @@ grep -q '/health: the server is still loading its model (HTTP 503)' "$TMP/load.e
 ok $? "and says so"
 kill $LOADING 2>/dev/null
 
+# ---- several servers, and profiles ----
+python3 "$SRCDIR/tests/fake_server.py" --port-file "$TMP/port3" --log "$TMP/server3.log" --lifetime 120 &
+SECOND=$!
+for _ in $(seq 1 50); do [ -s "$TMP/port3" ] && break; sleep 0.1; done
+URL2="http://127.0.0.1:$(cat "$TMP/port3")"
+: >"$TMP/server.log"
+"$CANOPY" run --backend openai --url "$URL" --url "$URL2" --model ok --api completions --n 8 --problem "$Q" \
+	--trace "$TMP/two.jsonl" >"$TMP/two.out" 2>&1
+is "$?" 0 "two --url values work"
+a=$(grep -c '/v1/completions' "$TMP/server.log")
+b=$(grep -c '/v1/completions' "$TMP/server3.log")
+test "$a" -ge 3 && test "$b" -ge 3
+ok $? "and the requests are spread over both ($a and $b of 8)"
+mkdir -p "$XDG_CONFIG_HOME/canopy"
+cat >"$XDG_CONFIG_HOME/canopy/config" <<CFG
+# a profile for the tests
+[profile fake]
+backend = openai
+url = $URL
+model = ok
+api = completions
+n = 2
+
+[profile other]
+backend = sim
+CFG
+"$CANOPY" run --profile fake --problem "$Q" --answer 42 --trace "$TMP/prof.jsonl" >"$TMP/prof.out" 2>"$TMP/prof.err"
+is "$?" 0 "--profile fake runs against the profile's server"
+head -1 "$TMP/prof.jsonl" | grep -q '"api":"completions"'
+ok $? "with the profile's options"
+"$CANOPY" run --profile fake --n 3 --problem "$Q" --trace "$TMP/prof2.jsonl" >/dev/null 2>&1
+head -1 "$TMP/prof2.jsonl" | grep -q '"n":3'
+ok $? "options on the command line win over the profile's"
+"$CANOPY" run --profile nope --problem "$Q" >/dev/null 2>"$TMP/prof3.err"
+is "$?" 2 "an unknown profile is bad usage"
+grep -q "no \[profile nope\] in $XDG_CONFIG_HOME/canopy/config" "$TMP/prof3.err"
+ok $? "naming the file"
+printf '[profile leaky]\napi_key = sk-123\n' >>"$XDG_CONFIG_HOME/canopy/config"
+"$CANOPY" run --profile leaky >/dev/null 2>"$TMP/prof4.err"
+grep -q 'keys do not belong in the config; use api-key-file' "$TMP/prof4.err"
+ok $? "a key written into the config is refused"
+! grep -q 'sk-123' "$TMP/prof4.err"
+ok $? "without repeating it"
+kill $SECOND 2>/dev/null
+
 # ---- secrets ----
 CANOPY_API_KEY=sekrit-123 run key --model ok --n 1
 grep -q '"auth": "Bearer sekrit-123"' "$TMP/server.log"
