@@ -51,7 +51,11 @@ def reply_text(body, i):
     if "[[correct]]" in prompt:
         return "It checks out. [[correct]]"
     if "next step" in prompt:
-        return STEPS[1] if "Step 1" in prompt else STEPS[0]
+        # one step further than the solution so far, the answer at DEPTH
+        k = prompt.count("\nStep ") + (1 if prompt.startswith("Step ") else 0) + 1
+        if k >= ARGS.depth:
+            return "Step %d: 42 + 0 = 42. The answer is 42." % k
+        return "Step %d: 6 \u00d7 7 = 42." % k
     return "\n".join(STEPS)
 
 
@@ -91,6 +95,9 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         n = int(self.headers.get("Content-Length", "0"))
         raw = self.rfile.read(n)
+        if ARGS.latency_ms:
+            # a modelled server: a fixed cost a request plus a cost a token
+            time.sleep((ARGS.latency_ms + ARGS.per_token_ms * 12) / 1000.0)
         try:
             body = json.loads(raw)
         except ValueError:
@@ -249,6 +256,7 @@ class Handler(BaseHTTPRequestHandler):
 
 class Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # many requests at once is the point
 
     def handle_error(self, request, client_address):
         pass  # canopy cancelling a request is not news
@@ -261,6 +269,9 @@ def main():
     ap.add_argument("--log")
     ap.add_argument("--lifetime", type=float, default=300)
     ap.add_argument("--loading", action="store_true", help="/health answers 503")
+    ap.add_argument("--latency-ms", type=float, default=0, help="added to every POST")
+    ap.add_argument("--per-token-ms", type=float, default=0, help="times 12 tokens, added too")
+    ap.add_argument("--depth", type=int, default=2, help="the step that states the answer")
     ARGS = ap.parse_args()
     srv = Server(("127.0.0.1", 0), Handler)
     with open(ARGS.port_file + ".tmp", "w") as f:
