@@ -405,6 +405,29 @@ void search_request_free(struct request *r)
 	r->steps = NULL;
 }
 
+void search_ask(struct search *s, enum req_kind kind, const int32_t *nodes, const int *counts,
+		const int *tags, const uint32_t *offsets, size_t n,
+		void (*done)(void *ctx, struct request *r), void *ctx)
+{
+	struct request *reqs = xcalloc(n ? n : 1, sizeof *reqs);
+	struct request **ptrs = xcalloc(n ? n : 1, sizeof *ptrs);
+	for (size_t i = 0; i < n; i++) {
+		search_request(s, &reqs[i], kind, nodes[i]);
+		if (counts)
+			reqs[i].n = counts[i];
+		if (tags)
+			reqs[i].tag = tags[i];
+		if (offsets)
+			reqs[i].sample_offset += offsets[i];
+		ptrs[i] = &reqs[i];
+	}
+	search_batch(s, ptrs, n, done, ctx);
+	for (size_t i = 0; i < n; i++)
+		search_request_free(&reqs[i]);
+	free(reqs);
+	free(ptrs);
+}
+
 struct batch {
 	struct search *s;
 	uint64_t out; /* sent and not yet counted */

@@ -89,6 +89,11 @@ void search_request(struct search *s, struct request *r, enum req_kind kind, int
 size_t search_batch(struct search *s, struct request *const *reqs, size_t n,
 		    void (*done)(void *ctx, struct request *r), void *ctx);
 void search_request_free(struct request *r);
+/* One request of kind about each node (counts[i] samples when counts is
+ * given, tags[i] and offsets[i] likewise), run as one batch. */
+void search_ask(struct search *s, enum req_kind kind, const int32_t *nodes, const int *counts,
+		const int *tags, const uint32_t *offsets, size_t n,
+		void (*done)(void *ctx, struct request *r), void *ctx);
 
 /* ---- for strategies: recording ---- */
 /* Stamps, applies, journals and announces any prepared event. */

@@ -26,8 +26,7 @@ struct beam {
 	struct idlist finished; /* candidates set aside */
 	struct idlist fresh;    /* made by the current level */
 	struct idlist fresh_group; /* dvts: the subtree of each fresh node */
-	double *agg;            /* aggregated PRM score by node id */
-	size_t agg_cap;
+	struct scoremap agg;    /* aggregated PRM score by node id */
 	int level;
 };
 
@@ -43,21 +42,12 @@ static const struct param_default dvts_params[] = {
 
 static void set_agg(struct beam *b, int32_t id, double v)
 {
-	if ((size_t)id >= b->agg_cap) {
-		size_t cap = b->agg_cap ? b->agg_cap : 64;
-		while (cap <= (size_t)id)
-			cap *= 2;
-		b->agg = xrealloc(b->agg, cap * sizeof *b->agg);
-		for (size_t i = b->agg_cap; i < cap; i++)
-			b->agg[i] = NAN;
-		b->agg_cap = cap;
-	}
-	b->agg[id] = v;
+	scoremap_set(&b->agg, id, v);
 }
 
 static double get_agg(const struct beam *b, int32_t id)
 {
-	return (size_t)id < b->agg_cap ? b->agg[id] : NAN;
+	return scoremap_get(&b->agg, id);
 }
 
 static void *start(struct search *s, int dvts)
@@ -214,29 +204,6 @@ static void score_done(void *ctx, struct request *r)
 	set_agg(b, r->node, agg_scores(k, r->scores, r->nscores));
 }
 
-static void run_requests(struct search *s, const int32_t *nodes, const int *counts,
-			 const int *tags, const uint32_t *offsets, size_t n, enum req_kind kind,
-			 void (*done)(void *, struct request *), void *ctx)
-{
-	struct request *reqs = xcalloc(n ? n : 1, sizeof *reqs);
-	struct request **ptrs = xcalloc(n ? n : 1, sizeof *ptrs);
-	for (size_t i = 0; i < n; i++) {
-		search_request(s, &reqs[i], kind, nodes[i]);
-		if (counts)
-			reqs[i].n = counts[i];
-		if (tags)
-			reqs[i].tag = tags[i];
-		if (offsets)
-			reqs[i].sample_offset += offsets[i];
-		ptrs[i] = &reqs[i];
-	}
-	search_batch(s, ptrs, n, done, ctx);
-	for (size_t i = 0; i < n; i++)
-		search_request_free(&reqs[i]);
-	free(reqs);
-	free(ptrs);
-}
-
 /* Samples counts[i] next steps from nodes[i] and scores them; the new
  * nodes end up in b->fresh, their tags in b->fresh_group. */
 static void grow(struct beam *b, const int32_t *nodes, const int *counts, const int *tags,
@@ -244,12 +211,12 @@ static void grow(struct beam *b, const int32_t *nodes, const int *counts, const 
 {
 	struct search *s = b->s;
 	b->fresh.n = b->fresh_group.n = 0;
-	run_requests(s, nodes, counts, tags, offsets, n, REQ_STEP, step_done, b);
+	search_ask(s, REQ_STEP, nodes, counts, tags, offsets, n, step_done, b);
 	int k = (int)params_get(search_params(s), P_LOOKAHEAD);
 	if (k > 0 && !b->dvts)
 		score_with_lookahead(b, b->fresh.v, b->fresh.n, k);
 	else
-		run_requests(s, b->fresh.v, NULL, NULL, NULL, b->fresh.n, REQ_PRM, score_done, b);
+		search_ask(s, REQ_PRM, b->fresh.v, NULL, NULL, NULL, b->fresh.n, score_done, b);
 }
 
 static int is_live(const struct beam *b, int32_t id)
@@ -543,7 +510,7 @@ static void beam_free(void *st)
 	idlist_free(&b->finished);
 	idlist_free(&b->fresh);
 	idlist_free(&b->fresh_group);
-	free(b->agg);
+	scoremap_free(&b->agg);
 	free(b);
 }
 

@@ -19,8 +19,7 @@ int rebase_allocate(const double *r, size_t n, int w_rem, double tau, int *out);
 struct rebase {
 	struct search *s;
 	struct idlist frontier, finished, fresh;
-	double *agg;
-	size_t agg_cap;
+	struct scoremap agg; /* aggregated PRM score by node id */
 	int depth;
 };
 
@@ -58,20 +57,6 @@ int rebase_allocate(const double *r, size_t n, int w_rem, double tau, int *out)
 	return w_rem;
 }
 
-static void set_agg(struct rebase *rb, int32_t id, double v)
-{
-	if ((size_t)id >= rb->agg_cap) {
-		size_t cap = rb->agg_cap ? rb->agg_cap : 64;
-		while (cap <= (size_t)id)
-			cap *= 2;
-		rb->agg = xrealloc(rb->agg, cap * sizeof *rb->agg);
-		for (size_t i = rb->agg_cap; i < cap; i++)
-			rb->agg[i] = NAN;
-		rb->agg_cap = cap;
-	}
-	rb->agg[id] = v;
-}
-
 static void *rebase_start(struct search *s)
 {
 	struct rebase *rb = xcalloc(1, sizeof *rb);
@@ -100,25 +85,7 @@ static void score_done(void *ctx, struct request *r)
 		return;
 	search_score(rb->s, r->node, r->scores[r->nscores - 1], NAN);
 	enum agg_kind k = (enum agg_kind)params_get(search_params(rb->s), P_AGG);
-	set_agg(rb, r->node, agg_scores(k, r->scores, r->nscores));
-}
-
-static void run(struct rebase *rb, const int32_t *nodes, const int *counts, size_t n,
-		enum req_kind kind, void (*done)(void *, struct request *))
-{
-	struct request *reqs = xcalloc(n ? n : 1, sizeof *reqs);
-	struct request **ptrs = xcalloc(n ? n : 1, sizeof *ptrs);
-	for (size_t i = 0; i < n; i++) {
-		search_request(rb->s, &reqs[i], kind, nodes[i]);
-		if (counts)
-			reqs[i].n = counts[i];
-		ptrs[i] = &reqs[i];
-	}
-	search_batch(rb->s, ptrs, n, done, rb);
-	for (size_t i = 0; i < n; i++)
-		search_request_free(&reqs[i]);
-	free(reqs);
-	free(ptrs);
+	scoremap_set(&rb->agg, r->node, agg_scores(k, r->scores, r->nscores));
 }
 
 static int is_live(const struct rebase *rb, int32_t id)
@@ -133,8 +100,8 @@ static void grow(struct rebase *rb, const int32_t *nodes, const int *counts, siz
 	const struct tree *t = search_tree(rb->s);
 	int maxdepth = (int)params_get(search_params(rb->s), P_DEPTH);
 	rb->fresh.n = 0;
-	run(rb, nodes, counts, n, REQ_STEP, child_done);
-	run(rb, rb->fresh.v, NULL, rb->fresh.n, REQ_PRM, score_done);
+	search_ask(rb->s, REQ_STEP, nodes, counts, NULL, NULL, n, child_done, rb);
+	search_ask(rb->s, REQ_PRM, rb->fresh.v, NULL, NULL, NULL, rb->fresh.n, score_done, rb);
 	for (size_t i = 0; i < rb->fresh.n; i++) {
 		const struct node *nd = tree_node(t, rb->fresh.v[i]);
 		if ((nd->flags & NF_TERMINAL) || (int)nd->depth >= maxdepth)
@@ -246,7 +213,7 @@ static void rebase_finish(void *st, struct search *s)
 	}
 	double *w = xcalloc(live.n, sizeof *w);
 	for (size_t i = 0; i < live.n; i++) {
-		double a = (size_t)live.v[i] < rb->agg_cap ? rb->agg[live.v[i]] : NAN;
+		double a = scoremap_get(&rb->agg, live.v[i]);
 		w[i] = isnan(a) ? 0 : a;
 	}
 	struct vote_cluster *c;
@@ -279,7 +246,7 @@ static void rebase_free(void *st)
 	idlist_free(&rb->frontier);
 	idlist_free(&rb->finished);
 	idlist_free(&rb->fresh);
-	free(rb->agg);
+	scoremap_free(&rb->agg);
 	free(rb);
 }
 
