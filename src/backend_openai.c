@@ -732,6 +732,10 @@ static struct backend *make(const struct openai_cfg *c, int pooling, char *err, 
 		snprintf(err, errlen, "--model is needed with this backend (the server's model name)");
 		return NULL;
 	}
+	/* the words to ask with; a caller that did not load them gets the
+	 * user's and the installed ones */
+	if (!prompts_loaded() && prompts_load(NULL, err, errlen))
+		return NULL;
 	struct oa_backend *be = xcalloc(1, sizeof *be);
 	be->base.ops = &oa_ops;
 	be->base.kind = pooling ? "vllm-prm"

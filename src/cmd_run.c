@@ -16,6 +16,7 @@
 #include "cmd.h"
 #include "cmd_common.h"
 #include "profile.h"
+#include "prompt.h"
 #include "ui.h"
 #include "worker.h"
 #include "config.h"
@@ -47,6 +48,7 @@ enum {
 	OPT_PRM,
 	OPT_PRM_URL,
 	OPT_PRM_MODEL,
+	OPT_PROMPTS,
 	OPT_THEME,
 	OPT_PAUSED,
 	OPT_PARAM, /* OPT_PARAM + param id */
@@ -77,6 +79,7 @@ static const struct option fixed_options[] = {
 	{"prm", required_argument, NULL, OPT_PRM},
 	{"prm-url", required_argument, NULL, OPT_PRM_URL},
 	{"prm-model", required_argument, NULL, OPT_PRM_MODEL},
+	{"prompts", required_argument, NULL, OPT_PROMPTS},
 	{"theme", required_argument, NULL, OPT_THEME},
 	{"paused", no_argument, NULL, OPT_PAUSED},
 	{"show", no_argument, NULL, 'v'},
@@ -140,7 +143,10 @@ void usage_run(FILE *f)
 		"                        $OPENAI_API_KEY; never written anywhere\n"
 		"  --prm sim|judge|vllm|none  step scores: the sim, the model judging each step\n"
 		"                        (default for servers), a vLLM reward model, or none\n"
-		"  --prm-url BASE, --prm-model NAME  the scorer's server (default: the actor's)\n");
+		"  --prm-url BASE, --prm-model NAME  the scorer's server (default: the actor's)\n"
+		"  --prompts DIR         prompt templates found in DIR win over those in\n"
+		"                        $XDG_CONFIG_HOME/canopy/prompts and the installed ones\n"
+		"                        (see 'canopy prompts')\n");
 	fprintf(f,
 		"\n"
 		"Output:\n"
@@ -166,7 +172,7 @@ struct run_opts {
 	int show, quiet;
 	int ui, paused;
 	const char *theme;
-	const char *url, *model, *api, *key_file, *prm, *prm_url, *prm_model;
+	const char *url, *model, *api, *key_file, *prm, *prm_url, *prm_model, *prompts;
 	int stream, insecure;
 	double timeout;
 	int retries;
@@ -594,6 +600,9 @@ static int parse_argv(int argc, char **argv, struct run_opts *o)
 		case OPT_PRM_MODEL:
 			o->prm_model = optarg;
 			break;
+		case OPT_PROMPTS:
+			o->prompts = optarg;
+			break;
 		case OPT_THEME:
 			o->theme = optarg;
 			break;
@@ -805,6 +814,12 @@ static int run_inner(struct run_opts *op)
 			status = EXIT_USAGE;
 			goto out;
 		}
+		if (prompts_load(o.prompts, err, sizeof err)) {
+			fprintf(stderr, "canopy run: %s\n", err);
+			cJSON_Delete(bj);
+			status = EXIT_USAGE;
+			goto out;
+		}
 		if (o.insecure)
 			fprintf(stderr, "canopy: WARNING: --insecure: TLS certificates are NOT checked; "
 					"anyone on the path can read and change this traffic\n");
@@ -864,6 +879,8 @@ static int run_inner(struct run_opts *op)
 			cJSON_AddStringToObject(pj, "model", sc.model);
 		}
 		o.cfg.no_scores = !strcmp(prm, "none");
+		/* the words the models were asked with, so a trace can be rerun */
+		cJSON_AddItemToObject(bj, "prompts", prompts_json());
 	}
 	if (o.trace) {
 		trace = xstrdup(o.trace);
@@ -935,6 +952,7 @@ static int run_inner(struct run_opts *op)
 	}
 	search_free(s);
 out:
+	prompts_free();
 	backend_free(be);
 	backend_free(scorer);
 	if (key) {

@@ -26,6 +26,7 @@ void usage_main(FILE *f)
 		"  check     validate a trace and summarise it (canopy check --help)\n"
 		"  export    write a trace's tree as JSON or Graphviz DOT (canopy export --help)\n"
 		"  bench     compare strategies on generated problems (canopy bench --help)\n"
+		"  prompts   list the prompt templates sent to model servers (canopy prompts --help)\n"
 		"\n"
 		"  canopy --help, canopy COMMAND --help, canopy --version\n"
 		"\n"

@@ -30,6 +30,8 @@ int main(int argc, char **argv)
 				usage_bench(stdout);
 			else if (!strcmp(sub, "replay"))
 				usage_replay(stdout);
+			else if (!strcmp(sub, "prompts"))
+				usage_prompts(stdout);
 			else if (!strcmp(sub, "keys"))
 				print_keys(stdout);
 			else {
@@ -55,6 +57,8 @@ int main(int argc, char **argv)
 		return cmd_bench(argc - 1, argv + 1);
 	if (!strcmp(c, "replay"))
 		return cmd_replay(argc - 1, argv + 1);
+	if (!strcmp(c, "prompts"))
+		return cmd_prompts(argc - 1, argv + 1);
 	if (c[0] == '-' && c[1] == '-') {
 		/* run options without a command: the UI on a terminal */
 		if (tty)

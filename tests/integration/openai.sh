@@ -203,6 +203,37 @@ ok $? "a key written into the config is refused"
 ok $? "without repeating it"
 kill $SECOND 2>/dev/null
 
+# ---- prompt templates ----
+head -1 "$TMP/sc.jsonl" | grep -q '"prompts":{"step":{"system":"You solve math word problems'
+ok $? "the header holds the prompt templates the server was asked with"
+"$CANOPY" run --problem "$Q" --trace "$TMP/simp.jsonl" >/dev/null 2>&1
+! head -1 "$TMP/simp.jsonl" | grep -q '"prompts"'
+ok $? "a sim run, which asks no model, has none"
+mkdir -p "$XDG_CONFIG_HOME/canopy/prompts"
+printf '# mine\n[user]\nPLEASE SOLVE: {problem}\n' >"$XDG_CONFIG_HOME/canopy/prompts/solution.txt"
+: >"$TMP/server.log"
+run mine --model ok --n 1
+is "$(st mine)" 0 "a run with the user's own solution template works"
+grep -q '"content": "PLEASE SOLVE: What is 6\*7?"' "$TMP/server.log"
+ok $? "and sends the user's words"
+head -1 "$TMP/mine.jsonl" | grep -q '"solution":{"user":"PLEASE SOLVE: {problem}"}'
+ok $? "which the header records"
+"$CANOPY" prompts >"$TMP/plist.out"
+grep -q "^solution *$XDG_CONFIG_HOME/canopy/prompts/solution.txt" "$TMP/plist.out"
+ok $? "canopy prompts shows the override's file"
+grep -q "^step .*/prompts/step.txt" "$TMP/plist.out"
+ok $? "and the shipped file of the others"
+"$CANOPY" prompts solution | grep -q 'PLEASE SOLVE'
+ok $? "canopy prompts NAME prints the template in use"
+rm -r "$XDG_CONFIG_HOME/canopy/prompts"
+mkdir -p "$TMP/myprompts"
+printf '[user]\nStep {nxt} of {problem}\n' >"$TMP/myprompts/step.txt"
+run brokenp --model ok --prompts "$TMP/myprompts"
+is "$(st brokenp)" 2 "a broken template is bad usage"
+grep -q "$TMP/myprompts/step.txt:2: unknown placeholder {nxt}" "$TMP/brokenp.err"
+ok $? "named with FILE:LINE"
+is "$(grep -c . "$TMP/brokenp.err")" 1 "in one line"
+
 # ---- secrets ----
 CANOPY_API_KEY=sekrit-123 run key --model ok --n 1
 grep -q '"auth": "Bearer sekrit-123"' "$TMP/server.log"
