@@ -186,7 +186,7 @@ void event_format(struct strbuf *sb, const struct event *ev)
 			sb_adds(sb, i ? ",{\"answer\":" : "{\"answer\":");
 			sb_add_json_string(sb, c->answer, strlen(c->answer));
 			put_int(sb, "count", c->count);
-			put_num(sb, "weight", c->weight);
+			put_num(sb, "weight", round6(c->weight)); /* a sum of float scores */
 			key(sb, "nodes");
 			sb_addc(sb, '[');
 			for (size_t j = 0; j < c->nnodes; j++)
