@@ -16,6 +16,20 @@ const char *req_kind_name(enum req_kind k)
 	return (unsigned)k < REQ_KIND_COUNT ? kind_names[k] : "?";
 }
 
+enum req_role request_role(const struct request *r)
+{
+	if (r->role != ROLE_AUTO)
+		return r->role;
+	switch (r->kind) {
+	case REQ_PRM: return ROLE_PRM;
+	case REQ_ORM: return ROLE_ORM;
+	case REQ_CRITIQUE: return r->self ? ROLE_ACTOR : ROLE_CRITIC; /* self-refine */
+	case REQ_REVIEW:
+	case REQ_JUDGE: return ROLE_CRITIC;
+	default: return ROLE_ACTOR;
+	}
+}
+
 void request_init(struct request *r, enum req_kind kind)
 {
 	memset(r, 0, sizeof *r);

@@ -31,6 +31,12 @@ enum req_kind {
 
 enum req_status { REQ_PENDING, REQ_OK, REQ_FAILED, REQ_CANCELLED };
 
+/* Who answers a request: the actor writes the reasoning; the critic
+ * critiques, reviews and judges it; rStar's discriminator checks a
+ * trajectory by completing it; the PRM and ORM score.  Each role may be a
+ * different server. */
+enum req_role { ROLE_AUTO, ROLE_ACTOR, ROLE_CRITIC, ROLE_DISC, ROLE_PRM, ROLE_ORM, ROLE_COUNT };
+
 struct request {
 	/* what to do */
 	enum req_kind kind;
@@ -40,6 +46,7 @@ struct request {
 	const char *feedback; /* the critique a refinement answers */
 	const double *step_scores; /* review: the PRM's score of each step */
 	int self;             /* critique: the actor critiques itself */
+	enum req_role role;   /* ROLE_AUTO: from the kind */
 	int n;                /* samples wanted */
 	double temperature, top_p;
 	int max_tokens;
@@ -85,6 +92,8 @@ struct backend {
 };
 
 const char *req_kind_name(enum req_kind k);
+/* The role that answers r: its own, or the one its kind implies. */
+enum req_role request_role(const struct request *r);
 void request_init(struct request *r, enum req_kind kind);
 void request_clear_results(struct request *r);
 

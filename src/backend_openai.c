@@ -29,6 +29,7 @@ struct oa_call {
 	const char *headers[3];
 	int base; /* which server */
 	int first_sample, nsamples;
+	int upto; /* a logprob score: the steps it covers (1..nsteps) */
 	struct strbuf *texts; /* stream: text so far, by choice */
 	struct sse sse;
 	uint32_t prompt_tokens, gen_tokens;
@@ -39,6 +40,63 @@ struct oa_call {
 	struct oa_call *next;
 };
 
+/* Scores of prefixes already asked: beam search and REBASE score each
+ * path again one step longer, and the steps before are the same text. */
+struct lp_cache {
+	uint64_t *keys; /* 0: empty */
+	double *vals;
+	size_t cap, n;
+};
+
+static uint64_t prefix_key(const struct request *r, size_t upto)
+{
+	uint64_t h = hash_str(0x9e3779b97f4a7c15ull, r->problem ? r->problem : "");
+	for (size_t i = 0; i < upto; i++)
+		h = hash_str(hash_u64(h, i), r->steps[i]);
+	return h ? h : 1;
+}
+
+static int cache_get(const struct lp_cache *c, uint64_t k, double *v)
+{
+	if (!c->cap)
+		return 0;
+	for (size_t i = k & (c->cap - 1);; i = (i + 1) & (c->cap - 1)) {
+		if (!c->keys[i])
+			return 0;
+		if (c->keys[i] == k) {
+			*v = c->vals[i];
+			return 1;
+		}
+	}
+}
+
+static void cache_put(struct lp_cache *c, uint64_t k, double v)
+{
+	if (c->n * 2 >= c->cap) {
+		if (c->cap >= (1u << 22)) {
+			/* bounded: start over rather than grow without end */
+			memset(c->keys, 0, c->cap * sizeof *c->keys);
+			c->n = 0;
+		} else {
+			struct lp_cache big = {xcalloc(c->cap ? c->cap * 2 : 1024, sizeof(uint64_t)),
+					       xcalloc(c->cap ? c->cap * 2 : 1024, sizeof(double)),
+					       c->cap ? c->cap * 2 : 1024, 0};
+			for (size_t i = 0; i < c->cap; i++)
+				if (c->keys[i])
+					cache_put(&big, c->keys[i], c->vals[i]);
+			free(c->keys);
+			free(c->vals);
+			*c = big;
+		}
+	}
+	size_t i = k & (c->cap - 1);
+	while (c->keys[i] && c->keys[i] != k)
+		i = (i + 1) & (c->cap - 1);
+	c->n += !c->keys[i];
+	c->keys[i] = k;
+	c->vals[i] = v;
+}
+
 struct oa_backend {
 	struct backend base;
 	struct openai_cfg c;
@@ -47,6 +105,10 @@ struct oa_backend {
 	int load[16];
 	int nbases;
 	int pooling; /* a vLLM PRM */
+	int logprob; /* a Math-Shepherd-style scorer read through logprobs */
+	struct lp_cache cache;
+	struct request **ready; /* answered from the cache, to report */
+	size_t nready, cap_ready;
 	int no_n;    /* the server refused n > 1 */
 	struct http_pool *pool;
 	struct oa_call *calls;
@@ -183,6 +245,49 @@ static char *make_body(struct oa_backend *be, const struct request *r, int n, in
 	cJSON_Delete(b);
 	sb_free(&sys);
 	sb_free(&user);
+	return out;
+}
+
+/* A logprob score: the text up to a step tag, one token asked for, and
+ * the top tokens' log-probabilities wanted back.  Always a raw completion
+ * (a chat template would put words between the tag and the answer). */
+static char *logprob_body(struct oa_backend *be, const struct request *r, int upto)
+{
+	struct strbuf text;
+	sb_init(&text);
+	prompt_build_logprob(r, (size_t)upto, &text);
+	cJSON *b = cJSON_CreateObject();
+	cJSON_AddStringToObject(b, "model", be->model);
+	cJSON_AddStringToObject(b, "prompt", text.s);
+	switch (be->c.dialect) {
+	case DIALECT_LLAMACPP:
+		cJSON_AddNumberToObject(b, "n_predict", 1);
+		cJSON_AddNumberToObject(b, "n_probs", 10);
+		/* older servers report probabilities after sampling: at
+		 * temperature 1 those are the model's own */
+		cJSON_AddNumberToObject(b, "temperature", 1);
+		cJSON_AddTrueToObject(b, "cache_prompt");
+		cJSON_AddFalseToObject(b, "stream");
+		break;
+	case DIALECT_OLLAMA: {
+		cJSON_AddTrueToObject(b, "raw");
+		cJSON_AddFalseToObject(b, "stream");
+		cJSON_AddTrueToObject(b, "logprobs");
+		cJSON_AddNumberToObject(b, "top_logprobs", 10);
+		cJSON *opt = cJSON_AddObjectToObject(b, "options");
+		cJSON_AddNumberToObject(opt, "num_predict", 1);
+		cJSON_AddNumberToObject(opt, "temperature", 0);
+		break;
+	}
+	default:
+		cJSON_AddNumberToObject(b, "max_tokens", 1);
+		cJSON_AddNumberToObject(b, "temperature", 0);
+		cJSON_AddNumberToObject(b, "logprobs", 5); /* OpenAI's limit on completions */
+		break;
+	}
+	char *out = cJSON_PrintUnformatted(b);
+	cJSON_Delete(b);
+	sb_free(&text);
 	return out;
 }
 
@@ -329,6 +434,7 @@ static struct oa_call *call_new(struct oa_backend *be, struct request *r, int fi
 	c->r = r;
 	c->first_sample = first;
 	c->nsamples = n;
+	c->upto = first; /* a logprob call is asked with first = the steps it covers */
 	/* the least loaded server takes it; ties to the first */
 	int pick = 0;
 	for (int i = 1; i < be->nbases; i++)
@@ -339,16 +445,16 @@ static struct oa_call *call_new(struct oa_backend *be, struct request *r, int fi
 	const char *route = be->pooling				  ? "/pooling"
 			    : be->c.dialect == DIALECT_LLAMACPP ? "/completion"
 			    : be->c.dialect == DIALECT_OLLAMA	  ? "/api/generate"
-			    : be->c.chat			  ? "/v1/chat/completions"
+			    : be->c.chat && !be->logprob	  ? "/v1/chat/completions"
 								  : "/v1/completions";
 	snprintf(c->url, sizeof c->url, "%s%s", be->bases[pick], route);
-	c->body = make_body(be, r, n, (int)r->sample_offset + first);
+	c->body = be->logprob ? logprob_body(be, r, c->upto) : make_body(be, r, n, (int)r->sample_offset + first);
 	c->headers[0] = be->auth;
 	c->h.url = c->url;
 	c->h.body = c->body;
 	c->h.headers = c->headers;
 	c->texts = xcalloc((size_t)n, sizeof *c->texts);
-	if (be->c.stream && !be->pooling) {
+	if (be->c.stream && !be->pooling && !be->logprob) {
 		sse_init(&c->sse, on_sse, c);
 		c->h.on_data = on_stream_data;
 		c->h.on_reset = on_stream_reset;
@@ -364,7 +470,7 @@ static void call_free(struct oa_call *c)
 {
 	c->be->load[c->base]--;
 	http_req_clear(&c->h);
-	if (c->be->c.stream && !c->be->pooling)
+	if (c->be->c.stream && !c->be->pooling && !c->be->logprob)
 		sse_free(&c->sse);
 	for (int i = 0; i < c->nsamples; i++)
 		sb_free(&c->texts[i]);
@@ -455,6 +561,121 @@ static void judge_scores(struct request *r, const char *text)
 	}
 }
 
+/* A token as the model spelled it, without the marks some tokenizers put
+ * for a leading space (" ", "Ġ", "▁"), so that "+" matches " +". */
+static int token_is(const char *tok, const char *want)
+{
+	for (;;) {
+		if (*tok == ' ' || *tok == '\n' || *tok == '\t')
+			tok++;
+		else if (!strncmp(tok, "\xC4\xA0", 2) || !strncmp(tok, "\xC4\x8A", 2))
+			tok += 2;
+		else if (!strncmp(tok, "\xE2\x96\x81", 3))
+			tok += 3;
+		else
+			break;
+	}
+	while (*want == ' ')
+		want++;
+	size_t n = strlen(tok);
+	while (n && (tok[n - 1] == ' ' || tok[n - 1] == '\n'))
+		n--;
+	return n == strlen(want) && !strncmp(tok, want, n);
+}
+
+static void add_prob(const struct prompt_list *good, const struct prompt_list *bad, const char *tok, double p,
+		     double *pg, double *pb)
+{
+	if (!tok || !isfinite(p))
+		return;
+	for (size_t i = 0; i < good->n; i++)
+		if (token_is(tok, good->v[i])) {
+			*pg += p;
+			return;
+		}
+	for (size_t i = 0; i < bad->n; i++)
+		if (token_is(tok, bad->v[i])) {
+			*pb += p;
+			return;
+		}
+}
+
+/* The top tokens of the first generated token, whatever the server's
+ * shape: OpenAI completions ({token: logprob}), llama.cpp (top_logprobs,
+ * top_probs, or the old probs), Ollama (logprobs[0].top_logprobs).
+ * Returns how many tokens were seen; adds the good and bad mass. */
+static int top_tokens(const cJSON *j, const struct prompt_tmpl *t, double *pg, double *pb)
+{
+	int seen = 0;
+	const cJSON *ch = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "choices"), 0);
+	const cJSON *lp = cJSON_GetObjectItemCaseSensitive(ch, "logprobs");
+	const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(lp, "top_logprobs"), 0);
+	const cJSON *e;
+	if (cJSON_IsObject(first)) {
+		cJSON_ArrayForEach(e, first) {
+			if (cJSON_IsNumber(e)) {
+				add_prob(&t->good, &t->bad, e->string, exp(e->valuedouble), pg, pb);
+				seen++;
+			}
+		}
+		return seen;
+	}
+	const cJSON *cp = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "completion_probabilities"), 0);
+	if (!cp)
+		cp = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "logprobs"), 0); /* Ollama */
+	if (!cp)
+		return 0;
+	static const struct {
+		const char *list, *tok, *val;
+		int is_log;
+	} shapes[] = {{"top_logprobs", "token", "logprob", 1}, {"top_probs", "token", "prob", 0},
+		      {"probs", "tok_str", "prob", 0}};
+	for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
+		const cJSON *list = cJSON_GetObjectItemCaseSensitive(cp, shapes[k].list);
+		if (!cJSON_IsArray(list))
+			continue;
+		cJSON_ArrayForEach(e, list) {
+			const cJSON *tk = cJSON_GetObjectItemCaseSensitive(e, shapes[k].tok);
+			const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, shapes[k].val);
+			if (!cJSON_IsString(tk) || !cJSON_IsNumber(v))
+				continue;
+			add_prob(&t->good, &t->bad, tk->valuestring,
+				 shapes[k].is_log ? exp(v->valuedouble) : v->valuedouble, pg, pb);
+			seen++;
+		}
+		return seen;
+	}
+	return 0;
+}
+
+static int parse_logprob(struct oa_call *c, const cJSON *j)
+{
+	struct request *r = c->r;
+	const struct prompt_tmpl *t = prompts_get(PROMPT_PRM_LOGPROB);
+	double pg = 0, pb = 0;
+	int seen = top_tokens(j, t, &pg, &pb);
+	if (!seen) {
+		/* a server that never gives logprobs will not start to */
+		fail(r, 1, "%s: the reply has no token log-probabilities (does this server return logprobs?)%s", c->url,
+		     "");
+		return -1;
+	}
+	if (pg + pb <= 0) {
+		char what[200];
+		snprintf(what, sizeof what, "neither '%.40s' nor '%.40s' is among the top tokens after the step tag",
+			 t->good.v[0], t->bad.v[0]);
+		fail(r, 0, "%s: %s (is this a Math-Shepherd-style reward model? see 'canopy prompts prm-logprob')",
+		     c->url, what);
+		return -1;
+	}
+	double score = pg / (pg + pb);
+	size_t slot = r->kind == REQ_ORM ? 0 : (size_t)c->upto - 1;
+	if (slot < r->nscores)
+		r->scores[slot] = score;
+	cache_put(&c->be->cache, prefix_key(r, (size_t)c->upto), score);
+	return 0;
+}
+
 static int parse_reply(struct oa_call *c)
 {
 	struct request *r = c->r;
@@ -500,6 +721,11 @@ static int parse_reply(struct oa_call *c)
 		cJSON_Delete(j);
 		return -1;
 	}
+	if (be->logprob) {
+		int rc = parse_logprob(c, j);
+		cJSON_Delete(j);
+		return rc;
+	}
 	if (be->pooling) {
 		/* data[0].data: [p_wrong, p_right] a step */
 		const cJSON *d = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "data"), 0);
@@ -517,6 +743,11 @@ static int parse_reply(struct oa_call *c)
 			const cJSON *row = cJSON_GetArrayItem(rows, (int)i);
 			const cJSON *pr = cJSON_GetArrayItem(row, 1);
 			r->scores[i] = cJSON_IsNumber(pr) ? pr->valuedouble : NAN;
+		}
+		if (r->kind == REQ_ORM && r->nscores) {
+			/* an outcome score: the last step's, the whole solution read */
+			r->scores[0] = r->scores[r->nscores - 1];
+			r->nscores = 1;
 		}
 		cJSON_Delete(j);
 		return 0;
@@ -583,6 +814,36 @@ static int oa_submit(struct backend *b, struct request *r)
 	r->gen_tokens = r->prompt_tokens = 0;
 	r->estimated = 0;
 	r->order = 0;
+	b->inflight++;
+	if (be->logprob) {
+		/* one call a step (the ORM: one for the whole solution), each
+		 * prefix asked once for the run */
+		int orm = r->kind == REQ_ORM, calls = 0;
+		size_t k = orm ? 1 : r->nsteps;
+		if (r->kind != REQ_PRM && !orm) {
+			fail(r, 1, "%s: a logprob scorer only scores (asked for a %s)", be->url, req_kind_name(r->kind));
+			k = 0;
+		}
+		r->nscores = k;
+		r->scores = xcalloc(k ? k : 1, sizeof *r->scores);
+		for (size_t i = 0; i < k; i++) {
+			size_t upto = orm ? r->nsteps : i + 1;
+			r->scores[i] = NAN;
+			if (!cache_get(&be->cache, prefix_key(r, upto), &r->scores[i])) {
+				call_new(be, r, (int)upto, 1);
+				calls++;
+			}
+		}
+		if (!calls) {
+			if (be->nready == be->cap_ready) {
+				be->cap_ready = be->cap_ready ? be->cap_ready * 2 : 16;
+				be->ready = xrealloc(be->ready, be->cap_ready * sizeof *be->ready);
+			}
+			be->ready[be->nready++] = r;
+		}
+		r->due = calls;
+		return 0;
+	}
 	if (be->no_n && n > 1) {
 		for (int i = 0; i < n; i++)
 			call_new(be, r, i, 1);
@@ -591,7 +852,6 @@ static int oa_submit(struct backend *b, struct request *r)
 		call_new(be, r, 0, n);
 		r->due = 1;
 	}
-	b->inflight++;
 	return 0;
 }
 
@@ -609,7 +869,7 @@ static void complete(struct oa_backend *be, struct request *r)
 		r->status = REQ_OK;
 	for (size_t i = 0; i < r->ntexts; i++)
 		r->gen_tokens += r->tokens[i];
-	if (r->status == REQ_OK && (r->kind == REQ_PRM || r->kind == REQ_ORM) && !be->pooling) {
+	if (r->status == REQ_OK && (r->kind == REQ_PRM || r->kind == REQ_ORM) && !be->pooling && !be->logprob) {
 		const char *t = r->ntexts ? r->texts[0] : "";
 		judge_scores(r, t);
 	}
@@ -619,10 +879,18 @@ static void complete(struct oa_backend *be, struct request *r)
 static int oa_poll(struct backend *b, double timeout)
 {
 	struct oa_backend *be = (struct oa_backend *)b;
-	if (!be->calls)
-		return 0;
-	http_poll(be->pool, timeout);
 	int finished = 0;
+	if (be->nready) {
+		/* answered without asking: report them before waiting */
+		for (size_t i = 0; i < be->nready; i++)
+			complete(be, be->ready[i]);
+		finished = (int)be->nready;
+		be->nready = 0;
+		timeout = 0;
+	}
+	if (!be->calls)
+		return finished;
+	http_poll(be->pool, timeout);
 	for (struct oa_call *c = be->calls, *next; c; c = next) {
 		next = c->next;
 		if (!c->h.done)
@@ -682,6 +950,12 @@ static void oa_cancel(struct backend *b, struct request *r)
 		call_free(c);
 		had = 1;
 	}
+	for (size_t i = 0; i < be->nready; i++)
+		if (be->ready[i] == r) {
+			be->ready[i] = be->ready[--be->nready];
+			had = 1;
+			break;
+		}
 	if (had)
 		b->inflight--;
 	request_clear_results(r);
@@ -698,6 +972,9 @@ static void oa_destroy(struct backend *b)
 		call_free(c);
 	}
 	http_pool_free(be->pool);
+	free(be->ready);
+	free(be->cache.keys);
+	free(be->cache.vals);
 	if (be->auth) {
 		/* do not leave the key lying in freed memory */
 		memset(be->auth, 0, strlen(be->auth));
@@ -722,7 +999,9 @@ static const struct backend_ops oa_ops = {
 	.destroy = oa_destroy,
 };
 
-static struct backend *make(const struct openai_cfg *c, int pooling, char *err, size_t errlen)
+enum oa_mode { OA_GENERATE, OA_POOLING, OA_LOGPROB };
+
+static struct backend *make(const struct openai_cfg *c, enum oa_mode mode, char *err, size_t errlen)
 {
 	if (!c->url || strncmp(c->url, "http", 4)) {
 		snprintf(err, errlen, "--url needs an http:// or https:// address, not '%s'", c->url ? c->url : "");
@@ -738,13 +1017,17 @@ static struct backend *make(const struct openai_cfg *c, int pooling, char *err, 
 		return NULL;
 	struct oa_backend *be = xcalloc(1, sizeof *be);
 	be->base.ops = &oa_ops;
-	be->base.kind = pooling ? "vllm-prm"
+	be->base.kind = mode == OA_POOLING ? "vllm-prm"
+			: mode == OA_LOGPROB ? "logprob-prm"
 			: c->dialect == DIALECT_LLAMACPP ? "llamacpp"
 			: c->dialect == DIALECT_OLLAMA ? "ollama" : "openai";
 	/* native routes take one sample a request: ask n times at once */
 	be->no_n = c->dialect != DIALECT_OPENAI;
 	be->c = *c;
-	be->pooling = pooling;
+	be->pooling = mode == OA_POOLING;
+	be->logprob = mode == OA_LOGPROB;
+	if (mode != OA_GENERATE)
+		be->c.stream = 0; /* a score is one short reply */
 	be->url = xstrdup(c->url);
 	size_t l = strlen(be->url);
 	while (l && be->url[l - 1] == '/')
@@ -778,7 +1061,7 @@ static struct backend *make(const struct openai_cfg *c, int pooling, char *err, 
 
 struct backend *backend_openai_new(const struct openai_cfg *c, char *err, size_t errlen)
 {
-	return make(c, 0, err, errlen);
+	return make(c, OA_GENERATE, err, errlen);
 }
 
 static size_t discard(char *p, size_t s, size_t n, void *u)
@@ -826,5 +1109,10 @@ int llamacpp_health(const char *url, const struct http_opts *o, char *err, size_
 
 struct backend *backend_vllm_prm_new(const struct openai_cfg *c, char *err, size_t errlen)
 {
-	return make(c, 1, err, errlen);
+	return make(c, OA_POOLING, err, errlen);
+}
+
+struct backend *backend_logprob_prm_new(const struct openai_cfg *c, char *err, size_t errlen)
+{
+	return make(c, OA_LOGPROB, err, errlen);
 }

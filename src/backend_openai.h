@@ -33,6 +33,11 @@ int llamacpp_health(const char *url, const struct http_opts *o, char *err, size_
 /* vLLM's /pooling route with a process reward model (Qwen2.5-Math-PRM
  * style: <extra_0> after each step; the score is p(right)). */
 struct backend *backend_vllm_prm_new(const struct openai_cfg *c, char *err, size_t errlen);
+/* Any completion route with logprobs as a Math-Shepherd-style PRM: the
+ * text up to each step's tag, one token, P(good) / (P(good) + P(bad)) from
+ * the top tokens (the prm-logprob prompt template).  Each prefix is asked
+ * once a run. */
+struct backend *backend_logprob_prm_new(const struct openai_cfg *c, char *err, size_t errlen);
 
 /* The API key from CANOPY_API_KEY, OPENAI_API_KEY or a file that only its
  * owner may read.  Returns 0 (key NULL when there is none) or -1 with a

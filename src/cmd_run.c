@@ -16,7 +16,7 @@
 #include "cmd.h"
 #include "cmd_common.h"
 #include "profile.h"
-#include "prompt.h"
+#include "servers.h"
 #include "ui.h"
 #include "worker.h"
 #include "config.h"
@@ -49,6 +49,13 @@ enum {
 	OPT_PRM_URL,
 	OPT_PRM_MODEL,
 	OPT_PROMPTS,
+	OPT_ORM,
+	OPT_ORM_URL,
+	OPT_ORM_MODEL,
+	OPT_CRITIC_URL,
+	OPT_CRITIC_MODEL,
+	OPT_DISC_URL,
+	OPT_DISC_MODEL,
 	OPT_THEME,
 	OPT_PAUSED,
 	OPT_PARAM, /* OPT_PARAM + param id */
@@ -80,6 +87,13 @@ static const struct option fixed_options[] = {
 	{"prm-url", required_argument, NULL, OPT_PRM_URL},
 	{"prm-model", required_argument, NULL, OPT_PRM_MODEL},
 	{"prompts", required_argument, NULL, OPT_PROMPTS},
+	{"orm", required_argument, NULL, OPT_ORM},
+	{"orm-url", required_argument, NULL, OPT_ORM_URL},
+	{"orm-model", required_argument, NULL, OPT_ORM_MODEL},
+	{"critic-url", required_argument, NULL, OPT_CRITIC_URL},
+	{"critic-model", required_argument, NULL, OPT_CRITIC_MODEL},
+	{"disc-url", required_argument, NULL, OPT_DISC_URL},
+	{"disc-model", required_argument, NULL, OPT_DISC_MODEL},
 	{"theme", required_argument, NULL, OPT_THEME},
 	{"paused", no_argument, NULL, OPT_PAUSED},
 	{"show", no_argument, NULL, 'v'},
@@ -141,9 +155,17 @@ void usage_run(FILE *f)
 		"  --insecure            do NOT check TLS certificates\n"
 		"  --api-key-file FILE   the API key (mode 0600 only); else $CANOPY_API_KEY or\n"
 		"                        $OPENAI_API_KEY; never written anywhere\n"
-		"  --prm sim|judge|vllm|none  step scores: the sim, the model judging each step\n"
-		"                        (default for servers), a vLLM reward model, or none\n"
-		"  --prm-url BASE, --prm-model NAME  the scorer's server (default: the actor's)\n"
+		"  --prm sim|judge|vllm|logprob|none  step scores: the sim, a model judging each\n"
+		"                        step (default for servers), a vLLM reward model on\n"
+		"                        /pooling, P(+) of a Math-Shepherd-style model read from\n"
+		"                        logprobs, or none\n"
+		"  --prm-url BASE, --prm-model NAME  the step scorer's server and model (default:\n"
+		"                        the actor's)\n"
+		"  --orm sim|judge|vllm|logprob|none  outcome scores, the same kinds (default: from\n"
+		"                        the step scorer); --orm-url BASE, --orm-model NAME\n"
+		"  --critic-url BASE, --critic-model NAME  who critiques, reviews and judges\n"
+		"                        (critique, magicore, filter; default: the actor)\n"
+		"  --disc-url BASE, --disc-model NAME  rStar's discriminator (default: the actor)\n"
 		"  --prompts DIR         prompt templates found in DIR win over those in\n"
 		"                        $XDG_CONFIG_HOME/canopy/prompts and the installed ones\n"
 		"                        (see 'canopy prompts')\n");
@@ -172,7 +194,8 @@ struct run_opts {
 	int show, quiet;
 	int ui, paused;
 	const char *theme;
-	const char *url, *model, *api, *key_file, *prm, *prm_url, *prm_model, *prompts;
+	const char *url, *model, *api, *key_file, *prompts;
+	struct server_role_opts prm, orm, critic, disc;
 	int stream, insecure;
 	double timeout;
 	int retries;
@@ -587,18 +610,38 @@ static int parse_argv(int argc, char **argv, struct run_opts *o)
 			o->key_file = optarg;
 			break;
 		case OPT_PRM:
-			if (strcmp(optarg, "sim") && strcmp(optarg, "judge") && strcmp(optarg, "vllm") &&
-			    strcmp(optarg, "none")) {
-				ret = bad("--prm takes sim, judge, vllm or none, not", optarg);
+		case OPT_ORM:
+			if (!servers_scorer_kind_ok(optarg)) {
+				ret = bad(c == OPT_PRM ? "--prm takes sim, judge, vllm, logprob or none, not"
+						       : "--orm takes sim, judge, vllm, logprob or none, not",
+					  optarg);
 				goto out;
 			}
-			o->prm = optarg;
+			(c == OPT_PRM ? &o->prm : &o->orm)->kind = optarg;
 			break;
 		case OPT_PRM_URL:
-			o->prm_url = optarg;
+			o->prm.url = optarg;
 			break;
 		case OPT_PRM_MODEL:
-			o->prm_model = optarg;
+			o->prm.model = optarg;
+			break;
+		case OPT_ORM_URL:
+			o->orm.url = optarg;
+			break;
+		case OPT_ORM_MODEL:
+			o->orm.model = optarg;
+			break;
+		case OPT_CRITIC_URL:
+			o->critic.url = optarg;
+			break;
+		case OPT_CRITIC_MODEL:
+			o->critic.model = optarg;
+			break;
+		case OPT_DISC_URL:
+			o->disc.url = optarg;
+			break;
+		case OPT_DISC_MODEL:
+			o->disc.model = optarg;
 			break;
 		case OPT_PROMPTS:
 			o->prompts = optarg;
@@ -772,8 +815,13 @@ static int run_inner(struct run_opts *op)
 		if (!gold)
 			gold = xstrdup(a);
 	}
-	int sim_reads = !strcmp(o.backend, "sim") || (o.prm && !strcmp(o.prm, "sim"));
-	if ((o.problem || o.problem_file) && sim_reads) {
+	struct server_opts so = {
+		.backend = o.backend, .urls = o.urls, .nurls = o.nurls, .model = o.model, .api = o.api,
+		.key_file = o.key_file, .prompts = o.prompts, .stream = o.stream, .insecure = o.insecure,
+		.timeout = o.timeout, .retries = o.retries, .prm = o.prm, .orm = o.orm, .critic = o.critic,
+		.disc = o.disc, .sim = &o.sim, .lat = &o.lat,
+	};
+	if ((o.problem || o.problem_file) && servers_sim_reads(&so)) {
 		/* the sim must understand the question before we start */
 		if (sim_problem_parse(problem, &sp, err, sizeof err)) {
 			fprintf(stderr, "canopy run: %s\n", err);
@@ -787,113 +835,33 @@ static int run_inner(struct run_opts *op)
 			gold = xstrdup(a);
 		}
 	}
-	struct backend *be = NULL, *scorer = NULL;
-	cJSON *bj = cJSON_CreateObject();
-	char *key = NULL;
-	if (!strcmp(o.backend, "sim")) {
-		be = backend_sim_new(&o.sim, &o.lat);
-		cJSON_AddStringToObject(bj, "kind", "sim");
-		cJSON_AddStringToObject(bj, "model", be->model);
-		cJSON_AddNumberToObject(bj, "latency_ms", o.lat.per_request_ms);
-		cJSON_AddNumberToObject(bj, "latency_ms_per_token", o.lat.per_token_ms);
-		cJSON_AddNumberToObject(bj, "error_scale", o.sim.error_scale);
-		cJSON_AddNumberToObject(bj, "prm_noise", o.sim.prm_noise);
-		cJSON_AddNumberToObject(bj, "orm_noise", o.sim.orm_noise);
-		cJSON_AddNumberToObject(bj, "critic_recall", o.sim.critic_recall);
-	} else {
-		struct openai_cfg oc = {0};
-		http_opts_default(&oc.http);
-		if (o.timeout > 0)
-			oc.http.timeout = o.timeout;
-		if (o.retries >= 0)
-			oc.http.retries = o.retries;
-		oc.http.insecure = o.insecure;
-		if (api_key_load(o.key_file, &key, err, sizeof err)) {
-			fprintf(stderr, "canopy run: %s\n", err);
-			cJSON_Delete(bj);
-			status = EXIT_USAGE;
-			goto out;
-		}
-		if (prompts_load(o.prompts, err, sizeof err)) {
-			fprintf(stderr, "canopy run: %s\n", err);
-			cJSON_Delete(bj);
-			status = EXIT_USAGE;
-			goto out;
-		}
-		if (o.insecure)
-			fprintf(stderr, "canopy: WARNING: --insecure: TLS certificates are NOT checked; "
-					"anyone on the path can read and change this traffic\n");
-		oc.url = o.url;
-		oc.urls = o.urls;
-		oc.nurls = o.nurls;
-		oc.model = o.model;
-		oc.dialect = !strcmp(o.backend, "llamacpp") ? DIALECT_LLAMACPP
-			     : !strcmp(o.backend, "ollama") ? DIALECT_OLLAMA : DIALECT_OPENAI;
-		oc.chat = !o.api || !strcmp(o.api, "chat");
-		for (int i = 0; oc.dialect == DIALECT_LLAMACPP && i < o.nurls; i++) {
-			if (llamacpp_health(o.urls[i], &oc.http, err, sizeof err)) {
-				/* say so now, not after the first request fails */
-				fprintf(stderr, "canopy run: %s\n", err);
-				cJSON_Delete(bj);
-				goto out;
-			}
-		}
-		oc.stream = o.stream;
-		oc.api_key = key;
-		if (!(be = backend_openai_new(&oc, err, sizeof err))) {
-			fprintf(stderr, "canopy run: %s\n", err);
-			cJSON_Delete(bj);
-			status = EXIT_USAGE;
-			goto out;
-		}
-		cJSON_AddStringToObject(bj, "kind", be->kind);
-		cJSON_AddStringToObject(bj, "url", be->url);
-		cJSON_AddStringToObject(bj, "model", be->model);
-		cJSON_AddStringToObject(bj, "api", oc.chat ? "chat" : "completions");
-		cJSON_AddBoolToObject(bj, "stream", oc.stream);
-		/* the scorer: the same server judging, unless told otherwise */
-		const char *prm = o.prm ? o.prm : "judge";
-		struct openai_cfg sc = oc;
-		sc.url = o.prm_url ? o.prm_url : o.url;
-		sc.urls = o.prm_url ? NULL : oc.urls;
-		sc.nurls = o.prm_url ? 0 : oc.nurls;
-		sc.dialect = DIALECT_OPENAI;
-		sc.model = o.prm_model ? o.prm_model : o.model;
-		sc.stream = 0;
-		if (!strcmp(prm, "sim"))
-			scorer = backend_sim_new(&o.sim, NULL);
-		else if (!strcmp(prm, "vllm"))
-			scorer = backend_vllm_prm_new(&sc, err, sizeof err);
-		else if (!strcmp(prm, "judge") && (o.prm_url || o.prm_model))
-			scorer = backend_openai_new(&sc, err, sizeof err);
-		if (!scorer && (!strcmp(prm, "vllm") || (!strcmp(prm, "judge") && (o.prm_url || o.prm_model)))) {
-			fprintf(stderr, "canopy run: --prm: %s\n", err);
-			cJSON_Delete(bj);
-			status = EXIT_USAGE;
-			goto out;
-		}
-		cJSON *pj = cJSON_AddObjectToObject(bj, "prm");
-		cJSON_AddStringToObject(pj, "kind", prm);
-		if (strcmp(prm, "sim") && strcmp(prm, "none")) {
-			cJSON_AddStringToObject(pj, "url", sc.url);
-			cJSON_AddStringToObject(pj, "model", sc.model);
-		}
-		o.cfg.no_scores = !strcmp(prm, "none");
-		/* the words the models were asked with, so a trace can be rerun */
-		cJSON_AddItemToObject(bj, "prompts", prompts_json());
+	if (o.insecure)
+		fprintf(stderr, "canopy: WARNING: --insecure: TLS certificates are NOT checked; "
+				"anyone on the path can read and change this traffic\n");
+	struct servers sv;
+	int orc = servers_open(&so, &sv, err, sizeof err);
+	if (orc) {
+		fprintf(stderr, "canopy run: %s\n", err);
+		status = orc;
+		goto out;
 	}
 	if (o.trace) {
 		trace = xstrdup(o.trace);
 	} else if (!(trace = default_trace_path(o.cfg.strategy->name, o.cfg.seed, err, sizeof err))) {
 		fprintf(stderr, "canopy run: %s\n", err);
-		cJSON_Delete(bj);
 		goto out;
 	}
 	o.cfg.problem = problem;
 	o.cfg.gold = gold;
-	o.cfg.backend = be;
-	o.cfg.scorer = scorer;
-	o.cfg.backend_json = bj;
+	o.cfg.backend = sv.actor;
+	o.cfg.scorer = sv.prm;
+	o.cfg.orm = sv.orm;
+	o.cfg.critic = sv.critic;
+	o.cfg.disc = sv.disc;
+	o.cfg.no_scores = sv.no_prm;
+	o.cfg.no_orm = sv.no_orm;
+	o.cfg.backend_json = sv.json;
+	sv.json = NULL; /* the search owns it now */
 	o.cfg.trace_path = trace;
 	struct search *s = search_new(&o.cfg, err, sizeof err);
 	if (!s) {
@@ -917,7 +885,7 @@ static int run_inner(struct run_opts *op)
 		}
 		struct ui_options uo = {o.theme, o.paused};
 		status = ui_run_live(s, w, trace, problem, gold, o.cfg.strategy->name,
-				     params.s ? params.s : "", "sim", &uo);
+				     params.s ? params.s : "", sv.actor->kind, &uo);
 		sb_free(&params);
 		search_free(s);
 		goto out;
@@ -940,6 +908,10 @@ static int run_inner(struct run_opts *op)
 		const char *ans = search_final_answer(s);
 		if (ans)
 			printf("%s\n", ans);
+		if (search_errors(s))
+			/* an answer chosen with part of the evidence missing */
+			fprintf(stderr, "canopy run: warning: %llu requests failed, the last with: %s (see the journal's error events)\n",
+				(unsigned long long)search_errors(s), search_last_error(s));
 		if (!o.quiet) {
 			const struct usage *u = search_usage(s);
 			int c = search_final_correct(s);
@@ -952,13 +924,7 @@ static int run_inner(struct run_opts *op)
 	}
 	search_free(s);
 out:
-	prompts_free();
-	backend_free(be);
-	backend_free(scorer);
-	if (key) {
-		memset(key, 0, strlen(key));
-		free(key);
-	}
+	servers_close(&sv);
 	free(problem);
 	free(gold);
 	free(trace);

@@ -23,8 +23,9 @@ struct search {
 	uint64_t seed;
 	uint64_t budget_tokens, budget_requests;
 	int max_inflight;
-	struct backend *backend, *scorer;
-	int no_scores;
+	struct backend *backend;
+	struct backend *by_role[ROLE_COUNT]; /* who answers each role */
+	int no_prm, no_orm;
 	struct tree *tree;
 	struct trace_writer *journal;
 	uint64_t seq;
@@ -137,8 +138,15 @@ struct search *search_new(const struct search_config *cfg, char *err, size_t err
 	s->budget_requests = cfg->budget_requests;
 	s->max_inflight = cfg->max_inflight;
 	s->backend = cfg->backend;
-	s->scorer = cfg->scorer ? cfg->scorer : cfg->backend;
-	s->no_scores = cfg->no_scores;
+	/* a role without its own server falls back: the ORM to the PRM's
+	 * scorer, everything else to the actor's */
+	s->by_role[ROLE_AUTO] = s->by_role[ROLE_ACTOR] = cfg->backend;
+	s->by_role[ROLE_PRM] = cfg->scorer ? cfg->scorer : cfg->backend;
+	s->by_role[ROLE_ORM] = cfg->orm ? cfg->orm : s->by_role[ROLE_PRM];
+	s->by_role[ROLE_CRITIC] = cfg->critic ? cfg->critic : cfg->backend;
+	s->by_role[ROLE_DISC] = cfg->disc ? cfg->disc : cfg->backend;
+	s->no_prm = cfg->no_scores;
+	s->no_orm = cfg->orm ? cfg->no_orm : cfg->no_scores || cfg->no_orm;
 	s->tree = tree_new();
 	s->final_node = NODE_NONE;
 	s->final_correct = -1;
@@ -355,9 +363,14 @@ uint64_t search_budget_requests(const struct search *s) { return s->budget_reque
 
 int search_inflight(const struct search *s)
 {
-	int n = s->backend->inflight;
-	if (s->scorer && s->scorer != s->backend)
-		n += s->scorer->inflight;
+	int n = 0;
+	for (int i = ROLE_ACTOR; i < ROLE_COUNT; i++) {
+		int seen = 0;
+		for (int j = ROLE_ACTOR; j < i; j++)
+			seen |= s->by_role[j] == s->by_role[i];
+		if (!seen)
+			n += s->by_role[i]->inflight;
+	}
 	return n;
 }
 
@@ -496,25 +509,36 @@ static void batch_done(void *ctx, struct request *r)
 	b->done(b->ctx, r);
 }
 
-size_t search_batch(struct search *s, struct request *const *reqs, size_t n,
-		    void (*done)(void *ctx, struct request *r), void *ctx)
+/* One role's requests, to the server that plays it. */
+static size_t run_role(struct search *s, struct batch *b, struct request *const *reqs, size_t n)
 {
-	struct batch b = {s, 0, done, ctx};
-	if (n == 0)
-		return 0;
-	/* generation and scoring may go to different servers */
-	int scoring = reqs[0]->kind == REQ_PRM || reqs[0]->kind == REQ_ORM;
-	if (scoring && s->no_scores) {
-		/* --prm none: nothing is asked, nothing is scored */
+	enum req_role role = request_role(reqs[0]);
+	if ((role == ROLE_PRM && s->no_prm) || (role == ROLE_ORM && s->no_orm)) {
+		/* --prm none / --orm none: nothing is asked, nothing is scored */
 		for (size_t i = 0; i < n; i++) {
 			request_clear_results(reqs[i]);
 			reqs[i]->status = REQ_OK;
 		}
 		return 0;
 	}
-	struct backend *be = scoring ? s->scorer : s->backend;
-	size_t sent = backend_run_idle(be, reqs, n, s->max_inflight, batch_may_send, batch_drop,
-				       batch_idle, batch_done, &b);
+	return backend_run_idle(s->by_role[role], reqs, n, s->max_inflight, batch_may_send, batch_drop,
+				batch_idle, batch_done, b);
+}
+
+size_t search_batch(struct search *s, struct request *const *reqs, size_t n,
+		    void (*done)(void *ctx, struct request *r), void *ctx)
+{
+	struct batch b = {s, 0, done, ctx};
+	size_t sent = 0;
+	/* generation, critique and scoring may go to different servers; a
+	 * batch is one role in practice, else each run of one role in turn */
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		while (j < n && request_role(reqs[j]) == request_role(reqs[i]))
+			j++;
+		sent += run_role(s, &b, reqs + i, j - i);
+		i = j;
+	}
 	if (sent)
 		emit_usage(s);
 	return sent;

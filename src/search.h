@@ -23,9 +23,13 @@ struct search_config {
 	uint64_t budget_tokens;   /* generated tokens, 0: none */
 	uint64_t budget_requests; /* 0: none */
 	int max_inflight;         /* 0: no limit */
-	struct backend *backend;  /* generation */
-	struct backend *scorer;   /* PRM and ORM */
-	int no_scores;            /* --prm none: scoring requests get no score */
+	struct backend *backend;  /* generation: the actor */
+	struct backend *scorer;   /* PRM (and ORM) scores; NULL: the actor */
+	struct backend *orm;      /* ORM scores; NULL: the scorer */
+	struct backend *critic;   /* critiques, reviews, judgements; NULL: the actor */
+	struct backend *disc;     /* rStar's discriminator; NULL: the actor */
+	int no_scores;            /* --prm none: PRM requests get no score */
+	int no_orm;               /* --orm none (with orm unset: follows no_scores) */
 	cJSON *backend_json;      /* header "backend" object; taken over */
 	const char *trace_path;   /* NULL: no journal */
 };

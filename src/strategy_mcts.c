@@ -533,6 +533,7 @@ static void discriminate(struct mcts *m)
 		reqs[i].steps = (const char *const *)lines[i];
 		reqs[i].nsteps = k;
 		reqs[i].n = 4;
+		reqs[i].role = ROLE_DISC; /* --disc-url: another model checks */
 		reqs[i].tag = (int)i;
 		reqs[i].seed = hash_u64(reqs[i].seed, (uint64_t)cand.v[i]);
 		ptrs[i] = &reqs[i];

@@ -18,6 +18,10 @@ path, headers seen, body) to --log.  The model name chooses a behaviour:
   fault:huge          a 3 MiB answer
   fault:bad-utf8      invalid UTF-8 inside the text
   fault:flat-error    200 {"object": "error", "message": ...} (old vLLM)
+  fault:no-logprobs   a scoring request (logprobs asked) gets none back
+  fault:other-tokens  a scoring request's top tokens hold neither + nor -
+A request for one token's logprobs after a " ки" step tag (a logprob PRM)
+gets P(+) = 0.9 after an odd number of tags and 0.7 after an even one.
 Streams (stream: true) also take:
   fault:split         SSE written one byte at a time
   fault:crlf          SSE with CRLF line ends and comment pings
@@ -25,7 +29,7 @@ Streams (stream: true) also take:
   fault:error-stream  an error object in the middle of a 200 stream
   fault:trickle       a byte every 50 ms
 """
-import argparse, json, os, socket, sys, threading, time
+import argparse, json, math, os, socket, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 COUNTS = {}
@@ -59,8 +63,20 @@ def reply_text(body, i):
     return "\n".join(STEPS)
 
 
+def tag_scores(prompt, model):
+    """The top tokens after a step tag, as (token, logprob) pairs."""
+    if model == "fault:other-tokens":
+        return [("The", math.log(0.6)), ("A", math.log(0.3))]
+    p = 0.9 if prompt.count("\u043a\u0438") % 2 == 1 else 0.7
+    # "+" and "-" share 80% of the mass; a newline has the rest
+    return [("+", math.log(0.8 * p)), ("-", math.log(0.8 * (1 - p))), ("\n", math.log(0.2))]
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # headers and body go out in two writes; with Nagle on, the second
+    # waits for the client's delayed ACK (40 ms and more a request)
+    disable_nagle_algorithm = True
 
     def log_message(self, *a):
         pass
@@ -119,6 +135,19 @@ class Handler(BaseHTTPRequestHandler):
         fault = model[6:] if model.startswith("fault:") else ""
         if ollama and fault == "404":
             return self.send_json(404, {"error": "model '%s' not found, try pulling it first" % model})
+        if (body.get("n_probs") or body.get("logprobs")) and fault != "no-logprobs":
+            top = tag_scores(body.get("prompt", ""), model)
+            if ollama:
+                rows = [{"token": t, "logprob": lp} for t, lp in top]
+                return self.send_json(200, {"model": model, "response": top[0][0], "done": True,
+                                            "logprobs": [{"token": top[0][0], "logprob": top[0][1],
+                                                          "top_logprobs": rows}]})
+            # llama.cpp spells tokens with their leading space
+            rows = [{"id": i, "token": " " + t, "logprob": lp, "bytes": list((" " + t).encode())}
+                    for i, (t, lp) in enumerate(top)]
+            return self.send_json(200, {"content": top[0][0], "stop": True, "tokens_predicted": 1,
+                                        "tokens_evaluated": 40,
+                                        "completion_probabilities": [dict(rows[0], top_logprobs=rows)]})
         text = reply_text(body, 0)
         key, end = ("response", "done") if ollama else ("content", "stop")
         usage = ({"eval_count": 12, "prompt_eval_count": 50} if ollama
@@ -179,6 +208,12 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(200, {"object": "error", "message": "The model does not exist."})
         if fault == "slow":
             time.sleep(2)
+        if not chat and body.get("logprobs") and fault != "no-logprobs":
+            top = dict(tag_scores(body.get("prompt", ""), model))
+            return self.send_json(200, {"choices": [{"index": 0, "text": "+", "finish_reason": "length",
+                                                     "logprobs": {"tokens": ["+"], "token_logprobs": [-0.1],
+                                                                  "top_logprobs": [top]}}],
+                                        "usage": {"prompt_tokens": 40, "completion_tokens": 1, "total_tokens": 41}})
         n = int(body.get("n", 1) or 1)
         texts = [reply_text(body, i) for i in range(n)]
         if fault == "huge":

@@ -203,6 +203,81 @@ ok $? "a key written into the config is refused"
 ok $? "without repeating it"
 kill $SECOND 2>/dev/null
 
+# ---- scorers and roles ----
+: >"$TMP/server.log"
+run lp --model ok --strategy beam --n 4 --width 2 --prm logprob
+is "$(st lp)" 0 "--prm logprob: beam search scored through token logprobs exits 0"
+grep -q '"ev":"score","id":1,"prm":0.9}' "$TMP/lp.jsonl" && grep -q '"ev":"score","id":5,"prm":0.7}' "$TMP/lp.jsonl"
+ok $? "each step scores P(+) / (P(+) + P(-)) after its tag (0.9 after one, 0.7 after two)"
+grep '/v1/completions' "$TMP/server.log" | grep -q '"prompt": "What is 6\*7? Step 1: 6 \\u00d7 7 = 42. \\u043a\\u0438", "max_tokens": 1, "temperature": 0, "logprobs": 5'
+ok $? "asking one token with top logprobs after the text up to the step tag, raw"
+all=$(grep '/v1/completions' "$TMP/server.log" | grep -c '\\u043a\\u0438", "max_tokens": 1')
+two=$(grep '/v1/completions' "$TMP/server.log" | grep -c '\\u043a\\u0438\\nStep 2')
+one=$((all - two))
+is "$one:$two" "4:4" "a prefix scored at one level is not asked again at the next"
+head -1 "$TMP/lp.jsonl" | grep -q "\"prm\":{\"kind\":\"logprob\",\"url\":\"$URL\",\"model\":\"ok\"}"
+ok $? "the header names the logprob scorer"
+for be in llamacpp ollama; do
+	"$CANOPY" run --backend $be --url "$URL" --model ok --problem "$Q" --strategy beam --n 4 --width 2 \
+		--prm logprob --trace "$TMP/lp-$be.jsonl" >/dev/null 2>&1
+	is "$?" 0 "--prm logprob on $be's native route exits 0"
+	grep -q '"ev":"score","id":1,"prm":0.9}' "$TMP/lp-$be.jsonl"
+	ok $? "and reads its top tokens ($be)"
+done
+grep '"/completion"' "$TMP/server.log" | grep -q '"n_predict": 1, "n_probs": 10'
+ok $? "llama.cpp is asked for n_probs"
+grep '/api/generate' "$TMP/server.log" | grep -q '"raw": true, "stream": false, "logprobs": true'
+ok $? "Ollama is asked raw, with logprobs"
+run lpnone --model ok --prm-model fault:no-logprobs --strategy beam --n 2 --width 1 --prm logprob
+is "$(st lpnone)" 1 "a scorer that returns no logprobs stops the run"
+grep -q 'the reply has no token log-probabilities (does this server return logprobs?)' "$TMP/lpnone.err"
+ok $? "saying so"
+run lpother --model ok --prm-model fault:other-tokens --strategy beam --n 2 --width 1 --prm logprob
+is "$(st lpother)" 0 "top tokens without + or - fail those scores, not the run"
+grep -q "warning: [0-9]* requests failed, the last with: .*neither '+' nor '-' is among the top tokens" "$TMP/lpother.err"
+ok $? "and the run warns that its answer was chosen without them"
+: >"$TMP/server.log"
+run ormv --model ok --strategy bon --n 2 --orm vllm --orm-model rm-72b
+is "$(st ormv)" 0 "--orm vllm: best-of-N with a reward model exits 0"
+grep '/pooling' "$TMP/server.log" | grep -q '"model": "rm-72b"'
+ok $? "the outcome scorer is asked on /pooling with --orm-model"
+grep -q '"ev":"score","id":2,"orm":0.7}' "$TMP/ormv.jsonl"
+ok $? "and its score is p(right) at the last step's tag"
+run ormj --model ok --strategy bon --n 2 --prm none --orm judge
+grep -q '"ev":"score","id":2,"orm":0.9}' "$TMP/ormj.jsonl"
+ok $? "--orm judge scores outcomes although --prm none scores no steps"
+run ormn --model ok --strategy bon --n 2 --orm none
+! grep -q '"ev":"score".*"orm"' "$TMP/ormn.jsonl"
+ok $? "--orm none asks for no outcome score"
+python3 "$SRCDIR/tests/fake_server.py" --port-file "$TMP/port4" --log "$TMP/server4.log" --lifetime 120 &
+CRITIC=$!
+for _ in $(seq 1 50); do [ -s "$TMP/port4" ] && break; sleep 0.1; done
+URL4="http://127.0.0.1:$(cat "$TMP/port4")"
+: >"$TMP/server.log"
+run crit --model ok --strategy critique --rounds 1 --critic-url "$URL4" --critic-model critic-7b
+is "$(st crit)" 0 "--critic-url: critique-in-the-loop with a separate critic exits 0"
+grep -q '"model": "critic-7b".*Correctness of the step' "$TMP/server4.log"
+ok $? "the critiques go to the critic's server and model"
+! grep -q 'Correctness of the step' "$TMP/server.log"
+ok $? "and none to the actor's"
+head -1 "$TMP/crit.jsonl" | grep -q "\"critic\":{\"url\":\"$URL4\",\"model\":\"critic-7b\"}"
+ok $? "the header names the critic"
+: >"$TMP/server4.log"
+run disc --model ok --strategy rstar --rollouts 2 --disc-url "$URL4" --disc-model disc-1b
+is "$(st disc)" 0 "--disc-url: rStar with a separate discriminator exits 0"
+test "$(grep -c '"model": "disc-1b"' "$TMP/server4.log")" -ge 1 && ! grep -q '"model": "ok"' "$TMP/server4.log"
+ok $? "the discriminator's completions, and only those, go to its server"
+kill $CRITIC 2>/dev/null
+"$CANOPY" run --strategy beam --prm judge --problem "$Q" --trace "$TMP/simj.jsonl" >/dev/null 2>"$TMP/simj.err"
+is "$?" 2 "the sim actor with --prm judge and no server is bad usage"
+grep -q -- '--prm with --backend sim needs --prm-url BASE' "$TMP/simj.err"
+ok $? "saying which option is missing"
+"$CANOPY" run --strategy beam --n 4 --width 2 --prm logprob --prm-url "$URL" --prm-model ok --problem "$Q" \
+	--trace "$TMP/simlp.jsonl" >"$TMP/simlp.out" 2>&1
+is "$?" 0 "the sim actor with a real logprob scorer runs"
+grep -q '"ev":"score","id":1,"prm":0.9}' "$TMP/simlp.jsonl"
+ok $? "and its steps carry the server's scores"
+
 # ---- prompt templates ----
 head -1 "$TMP/sc.jsonl" | grep -q '"prompts":{"step":{"system":"You solve math word problems'
 ok $? "the header holds the prompt templates the server was asked with"

@@ -114,8 +114,127 @@ static char *run_text(const struct strategy_ops *st, uint64_t seed)
 	return l.text.s;
 }
 
+/* ---- a backend that counts what it is asked, then lets the sim answer;
+ * to check which role's server each request goes to ---- */
+struct counting {
+	struct backend base;
+	struct backend *inner;
+	unsigned asked[REQ_KIND_COUNT];
+	unsigned total;
+};
+
+static int count_submit(struct backend *b, struct request *r)
+{
+	struct counting *c = (struct counting *)b;
+	c->asked[r->kind]++;
+	c->total++;
+	int rc = c->inner->ops->submit(c->inner, r);
+	b->inflight = c->inner->inflight;
+	return rc;
+}
+
+static int count_poll(struct backend *b, double timeout)
+{
+	struct counting *c = (struct counting *)b;
+	int n = c->inner->ops->poll(c->inner, timeout);
+	b->inflight = c->inner->inflight;
+	return n;
+}
+
+static void count_cancel(struct backend *b, struct request *r)
+{
+	struct counting *c = (struct counting *)b;
+	c->inner->ops->cancel(c->inner, r);
+	b->inflight = c->inner->inflight;
+}
+
+static void count_destroy(struct backend *b)
+{
+	struct counting *c = (struct counting *)b;
+	backend_free(c->inner);
+	free(c);
+}
+
+static const struct backend_ops count_ops = {"counting", count_submit, count_poll, count_cancel, count_destroy};
+
+static struct counting *counting_new(void)
+{
+	struct counting *c = calloc(1, sizeof *c);
+	struct sim_cfg sc;
+	sim_cfg_default(&sc);
+	c->inner = backend_sim_new(&sc, NULL);
+	c->base = *c->inner;
+	c->base.ops = &count_ops;
+	c->base.priv = NULL;
+	return c;
+}
+
+/* Runs a strategy with one counting backend a role (NULL roles left out). */
+static void run_roles(const struct strategy_ops *st, struct counting *actor, struct counting *prm,
+		      struct counting *orm, struct counting *critic, struct counting *disc, int no_prm, int no_orm)
+{
+	struct sim_problem p;
+	sim_problem_generate(3, 5, &p);
+	struct search_config cfg = {0};
+	cfg.strategy = st;
+	cfg.problem = p.text;
+	cfg.seed = 3;
+	cfg.backend = &actor->base;
+	cfg.scorer = prm ? &prm->base : NULL;
+	cfg.orm = orm ? &orm->base : NULL;
+	cfg.critic = critic ? &critic->base : NULL;
+	cfg.disc = disc ? &disc->base : NULL;
+	cfg.no_scores = no_prm;
+	cfg.no_orm = no_orm;
+	char err[256];
+	struct search *s = search_new(&cfg, err, sizeof err);
+	search_run(s);
+	search_free(s);
+}
+
+static void test_roles(void)
+{
+	struct counting *a = counting_new(), *p = counting_new(), *o = counting_new(), *c = counting_new(),
+			*d = counting_new();
+	run_roles(&strategy_critique, a, p, NULL, c, NULL, 0, 0);
+	ok(c->asked[REQ_CRITIQUE] > 0 && c->total == c->asked[REQ_CRITIQUE],
+	   "critique: the critic gets the critiques and nothing else (%u of %u)", c->asked[REQ_CRITIQUE], c->total);
+	ok(a->asked[REQ_CRITIQUE] == 0 && a->asked[REQ_REFINE] > 0 && a->asked[REQ_SOLUTION] > 0,
+	   "the actor writes the solutions and refinements, no critiques");
+	memset(a->asked, 0, sizeof a->asked);
+	c->total = 0;
+	run_roles(&strategy_selfrefine, a, p, NULL, c, NULL, 0, 0);
+	ok(c->total == 0 && a->asked[REQ_CRITIQUE] > 0, "self-refine: the actor critiques itself, whoever the critic is");
+	memset(a->asked, 0, sizeof a->asked);
+	run_roles(&strategy_rstar, a, p, NULL, NULL, d, 0, 0);
+	ok(d->total > 0 && d->total == d->asked[REQ_SOLUTION], "rstar: the discriminator completes trajectories (%u)",
+	   d->total);
+	ok(a->asked[REQ_SOLUTION] + a->asked[REQ_STEP] > 0, "and the actor still does the rollouts");
+	p->total = o->total = 0;
+	memset(p->asked, 0, sizeof p->asked);
+	run_roles(&strategy_bon, a, p, NULL, NULL, NULL, 0, 0);
+	ok(p->asked[REQ_ORM] > 0, "bon without an ORM of its own: outcome scores from the PRM's scorer");
+	memset(p->asked, 0, sizeof p->asked);
+	run_roles(&strategy_bon, a, p, o, NULL, NULL, 0, 0);
+	ok(o->asked[REQ_ORM] > 0 && p->asked[REQ_ORM] == 0, "with an ORM: from it alone");
+	o->total = p->total = 0;
+	run_roles(&strategy_bon, a, p, NULL, NULL, NULL, 1, 0);
+	ok(p->total == 0, "--prm none with no ORM of its own: no scores asked at all");
+	run_roles(&strategy_bon, a, p, o, NULL, NULL, 1, 0);
+	ok(o->total > 0 && p->total == 0, "--prm none with an ORM: outcome scores still asked");
+	o->total = 0;
+	run_roles(&strategy_bon, a, p, o, NULL, NULL, 0, 1);
+	ok(o->total == 0, "--orm none: none asked");
+	backend_free(&a->base);
+	backend_free(&p->base);
+	backend_free(&o->base);
+	backend_free(&c->base);
+	backend_free(&d->base);
+}
+
 int main(void)
 {
+	test_roles();
 	struct log l = {0};
 	char err[256];
 

@@ -1,0 +1,258 @@
+#include "servers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend_sim.h"
+#include "prompt.h"
+#include "util.h"
+
+int servers_scorer_kind_ok(const char *kind)
+{
+	static const char *const kinds[] = {"sim", "judge", "vllm", "logprob", "none", NULL};
+	for (size_t i = 0; kinds[i]; i++)
+		if (!strcmp(kind, kinds[i]))
+			return 1;
+	return 0;
+}
+
+static int role_given(const struct server_role_opts *r)
+{
+	return r->kind || r->url || r->model;
+}
+
+static int needs_server(const char *kind)
+{
+	return kind && (!strcmp(kind, "judge") || !strcmp(kind, "vllm") || !strcmp(kind, "logprob"));
+}
+
+/* Every backend made here, freed together; roles may share one. */
+struct owned {
+	struct backend *v[8];
+	int n;
+};
+
+static struct backend *own(struct servers *sv, struct backend *b)
+{
+	struct owned *o = (struct owned *)sv->owned;
+	if (b)
+		o->v[o->n++] = b;
+	return b;
+}
+
+static void role_json(cJSON *parent, const char *name, const char *kind, const struct backend *b, int remote)
+{
+	cJSON *j = cJSON_AddObjectToObject(parent, name);
+	if (kind)
+		cJSON_AddStringToObject(j, "kind", kind);
+	if (remote && b) {
+		cJSON_AddStringToObject(j, "url", b->url);
+		cJSON_AddStringToObject(j, "model", b->model);
+	}
+}
+
+/* A server of another role than the actor's: its own URL (or the
+ * actor's), its own model (or the actor's). */
+static int role_cfg(const char *flag, const struct server_role_opts *r, const struct openai_cfg *actor,
+		    int sim_actor, struct openai_cfg *out, char *err, size_t errlen)
+{
+	*out = *actor;
+	out->url = r->url ? r->url : actor->url;
+	out->urls = r->url ? NULL : actor->urls;
+	out->nurls = r->url ? 0 : actor->nurls;
+	out->model = r->model ? r->model : actor->model;
+	if (!out->url) {
+		snprintf(err, errlen, "%s with --backend sim needs --%s-url BASE (the sim is no server)", flag, flag + 2);
+		return -1;
+	}
+	if (sim_actor)
+		out->dialect = DIALECT_OPENAI;
+	if (!out->model && out->dialect != DIALECT_LLAMACPP) {
+		snprintf(err, errlen, "%s needs --%s-model NAME (the server's model name)", flag, flag + 2);
+		return -1;
+	}
+	return 0;
+}
+
+/* The PRM (which = "prm") or ORM scorer. */
+static int open_scorer(struct servers *sv, const char *which, const char *kind, const struct server_role_opts *r,
+		       const struct server_opts *o, const struct openai_cfg *actor, struct backend **out,
+		       char *err, size_t errlen)
+{
+	int sim_actor = !strcmp(o->backend, "sim");
+	char flag[16];
+	snprintf(flag, sizeof flag, "--%s", which);
+	*out = NULL;
+	if (!strcmp(kind, "none"))
+		return 0;
+	if (!strcmp(kind, "sim")) {
+		/* the sim scores text, whoever wrote it; it answers at once */
+		*out = sim_actor ? sv->actor : own(sv, backend_sim_new(o->sim, NULL));
+		return 0;
+	}
+	if (!strcmp(kind, "judge") && !r->url && !r->model && !sim_actor) {
+		*out = sv->actor; /* the actor judges its own steps */
+		return 0;
+	}
+	struct openai_cfg c;
+	if (role_cfg(flag, r, actor, sim_actor, &c, err, errlen))
+		return 2;
+	if (!strcmp(kind, "judge")) {
+		c.dialect = DIALECT_OPENAI;
+		c.stream = 0;
+		*out = own(sv, backend_openai_new(&c, err, errlen));
+	} else if (!strcmp(kind, "vllm")) {
+		*out = own(sv, backend_vllm_prm_new(&c, err, errlen));
+	} else {
+		/* a server given by URL speaks the OpenAI completions API;
+		 * the actor's own server its own dialect */
+		if (r->url)
+			c.dialect = DIALECT_OPENAI;
+		*out = own(sv, backend_logprob_prm_new(&c, err, errlen));
+	}
+	if (!*out) {
+		char msg[400];
+		snprintf(msg, sizeof msg, "%s %s: %s", flag, kind, err);
+		snprintf(err, errlen, "%s", msg);
+		return 2;
+	}
+	return 0;
+}
+
+/* The critic or the discriminator, when given a server or model. */
+static int open_helper(struct servers *sv, const char *which, const struct server_role_opts *r,
+		       const struct server_opts *o, const struct openai_cfg *actor, struct backend **out,
+		       char *err, size_t errlen)
+{
+	*out = sv->actor;
+	if (!r->url && !r->model)
+		return 0;
+	int sim_actor = !strcmp(o->backend, "sim");
+	char flag[16];
+	snprintf(flag, sizeof flag, "--%s", which);
+	struct openai_cfg c;
+	if (role_cfg(flag, r, actor, sim_actor, &c, err, errlen))
+		return 2;
+	if (c.dialect == DIALECT_LLAMACPP && r->url && llamacpp_health(r->url, &c.http, err, errlen))
+		return 1;
+	if (!(*out = own(sv, backend_openai_new(&c, err, errlen)))) {
+		char msg[400];
+		snprintf(msg, sizeof msg, "%s-url: %s", flag, err);
+		snprintf(err, errlen, "%s", msg);
+		return 2;
+	}
+	return 0;
+}
+
+int servers_sim_reads(const struct server_opts *o)
+{
+	int sim_actor = !strcmp(o->backend, "sim");
+	const char *prm = o->prm.kind ? o->prm.kind : sim_actor ? "sim" : "judge";
+	return sim_actor || !strcmp(prm, "sim") || (o->orm.kind && !strcmp(o->orm.kind, "sim"));
+}
+
+int servers_open(const struct server_opts *o, struct servers *sv, char *err, size_t errlen)
+{
+	memset(sv, 0, sizeof *sv);
+	sv->owned = xcalloc(1, sizeof(struct owned));
+	sv->json = cJSON_CreateObject();
+	int sim_actor = !strcmp(o->backend, "sim");
+	const char *prm = o->prm.kind ? o->prm.kind : sim_actor ? "sim" : "judge";
+	const char *orm = o->orm.kind ? o->orm.kind : role_given(&o->orm) ? "judge" : NULL;
+	int remote = !sim_actor || needs_server(prm) || needs_server(orm) || o->critic.url || o->critic.model ||
+		     o->disc.url || o->disc.model;
+	sv->sim_reads = servers_sim_reads(o);
+	struct openai_cfg oc = {0};
+	http_opts_default(&oc.http);
+	if (o->timeout > 0)
+		oc.http.timeout = o->timeout;
+	if (o->retries >= 0)
+		oc.http.retries = o->retries;
+	oc.http.insecure = o->insecure;
+	if (remote) {
+		if (api_key_load(o->key_file, &sv->key, err, errlen))
+			return 2;
+		if (prompts_load(o->prompts, err, errlen))
+			return 2;
+	}
+	oc.api_key = sv->key;
+	cJSON *bj = sv->json;
+	if (sim_actor) {
+		sv->actor = own(sv, backend_sim_new(o->sim, o->lat));
+		cJSON_AddStringToObject(bj, "kind", "sim");
+		cJSON_AddStringToObject(bj, "model", sv->actor->model);
+		cJSON_AddNumberToObject(bj, "latency_ms", o->lat->per_request_ms);
+		cJSON_AddNumberToObject(bj, "latency_ms_per_token", o->lat->per_token_ms);
+		cJSON_AddNumberToObject(bj, "error_scale", o->sim->error_scale);
+		cJSON_AddNumberToObject(bj, "prm_noise", o->sim->prm_noise);
+		cJSON_AddNumberToObject(bj, "orm_noise", o->sim->orm_noise);
+		cJSON_AddNumberToObject(bj, "critic_recall", o->sim->critic_recall);
+	} else {
+		oc.url = o->urls[0];
+		oc.urls = o->urls;
+		oc.nurls = o->nurls;
+		oc.model = o->model;
+		oc.dialect = !strcmp(o->backend, "llamacpp") ? DIALECT_LLAMACPP
+			     : !strcmp(o->backend, "ollama") ? DIALECT_OLLAMA : DIALECT_OPENAI;
+		oc.chat = !o->api || !strcmp(o->api, "chat");
+		oc.stream = o->stream;
+		for (int i = 0; oc.dialect == DIALECT_LLAMACPP && i < o->nurls; i++)
+			if (llamacpp_health(o->urls[i], &oc.http, err, errlen))
+				return 1; /* say so now, not after the first request fails */
+		if (!(sv->actor = own(sv, backend_openai_new(&oc, err, errlen))))
+			return 2;
+		cJSON_AddStringToObject(bj, "kind", sv->actor->kind);
+		cJSON_AddStringToObject(bj, "url", sv->actor->url);
+		cJSON_AddStringToObject(bj, "model", sv->actor->model);
+		cJSON_AddStringToObject(bj, "api", oc.chat ? "chat" : "completions");
+		cJSON_AddBoolToObject(bj, "stream", oc.stream);
+	}
+	int rc = open_scorer(sv, "prm", prm, &o->prm, o, &oc, &sv->prm, err, errlen);
+	if (rc)
+		return rc;
+	sv->no_prm = !strcmp(prm, "none");
+	if (!sim_actor || strcmp(prm, "sim"))
+		role_json(bj, "prm", prm, sv->prm, needs_server(prm));
+	if (orm) {
+		if ((rc = open_scorer(sv, "orm", orm, &o->orm, o, &oc, &sv->orm, err, errlen)))
+			return rc;
+		sv->no_orm = !strcmp(orm, "none");
+		role_json(bj, "orm", orm, sv->orm, needs_server(orm));
+	} else {
+		sv->orm = sv->prm; /* outcome scores from the step scorer */
+		sv->no_orm = sv->no_prm;
+	}
+	if ((rc = open_helper(sv, "critic", &o->critic, o, &oc, &sv->critic, err, errlen)))
+		return rc;
+	if (sv->critic != sv->actor)
+		role_json(bj, "critic", NULL, sv->critic, 1);
+	if ((rc = open_helper(sv, "disc", &o->disc, o, &oc, &sv->disc, err, errlen)))
+		return rc;
+	if (sv->disc != sv->actor)
+		role_json(bj, "disc", NULL, sv->disc, 1);
+	if (remote) {
+		/* the words the models were asked with, so a trace can be rerun */
+		cJSON_AddItemToObject(bj, "prompts", prompts_json());
+	}
+	if (!sv->prm)
+		sv->prm = sv->actor; /* none: never asked */
+	if (!sv->orm)
+		sv->orm = sv->prm;
+	return 0;
+}
+
+void servers_close(struct servers *sv)
+{
+	struct owned *o = (struct owned *)sv->owned;
+	for (int i = 0; o && i < o->n; i++)
+		backend_free(o->v[i]);
+	free(o);
+	cJSON_Delete(sv->json);
+	if (sv->key) {
+		memset(sv->key, 0, strlen(sv->key));
+		free(sv->key);
+	}
+	prompts_free();
+	memset(sv, 0, sizeof *sv);
+}
