@@ -42,6 +42,7 @@ enum {
 	OPT_API,
 	OPT_STREAM,
 	OPT_TIMEOUT,
+	OPT_STALL_TIMEOUT,
 	OPT_RETRIES,
 	OPT_INSECURE,
 	OPT_KEY_FILE,
@@ -80,6 +81,7 @@ static const struct option fixed_options[] = {
 	{"api", required_argument, NULL, OPT_API},
 	{"stream", no_argument, NULL, OPT_STREAM},
 	{"timeout", required_argument, NULL, OPT_TIMEOUT},
+	{"stall-timeout", required_argument, NULL, OPT_STALL_TIMEOUT},
 	{"retries", required_argument, NULL, OPT_RETRIES},
 	{"insecure", no_argument, NULL, OPT_INSECURE},
 	{"api-key-file", required_argument, NULL, OPT_KEY_FILE},
@@ -150,6 +152,7 @@ void usage_run(FILE *f)
 		"  --api chat|completions  which route (default chat)\n"
 		"  --stream              stream the replies (SSE)\n"
 		"  --timeout S           a request's time limit in seconds (default 120)\n"
+		"  --stall-timeout S     a stream silent this long is ended and retried (default 30)\n"
 		"  --retries N           retries of a failed connection, timeout, 408/409/429/5xx\n"
 		"                        (default 4; backoff with jitter, Retry-After honoured)\n"
 		"  --insecure            do NOT check TLS certificates\n"
@@ -197,7 +200,7 @@ struct run_opts {
 	const char *url, *model, *api, *key_file, *prompts;
 	struct server_role_opts prm, orm, critic, disc;
 	int stream, insecure;
-	double timeout;
+	double timeout, stall_timeout;
 	int retries;
 	const char *urls[16];
 	int nurls;
@@ -594,6 +597,12 @@ static int parse_argv(int argc, char **argv, struct run_opts *o)
 				goto out;
 			}
 			break;
+		case OPT_STALL_TIMEOUT:
+			if (parse_real(optarg, 0.1, 86400, &o->stall_timeout)) {
+				ret = bad("--stall-timeout takes seconds from 0.1, not", optarg);
+				goto out;
+			}
+			break;
 		case OPT_RETRIES: {
 			double v;
 			if (parse_real(optarg, 0, 100, &v) || v != floor(v)) {
@@ -818,7 +827,7 @@ static int run_inner(struct run_opts *op)
 	struct server_opts so = {
 		.backend = o.backend, .urls = o.urls, .nurls = o.nurls, .model = o.model, .api = o.api,
 		.key_file = o.key_file, .prompts = o.prompts, .stream = o.stream, .insecure = o.insecure,
-		.timeout = o.timeout, .retries = o.retries, .prm = o.prm, .orm = o.orm, .critic = o.critic,
+		.timeout = o.timeout, .stall_timeout = o.stall_timeout, .retries = o.retries, .prm = o.prm, .orm = o.orm, .critic = o.critic,
 		.disc = o.disc, .sim = &o.sim, .lat = &o.lat,
 	};
 	if ((o.problem || o.problem_file) && servers_sim_reads(&so)) {

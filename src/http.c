@@ -66,6 +66,7 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
 	struct http_req *r = ud;
 	size_t n = size * nmemb;
 	long status = 0;
+	r->last_data = util_now();
 	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
 	/* error bodies are read whole, for the server's message */
 	if (r->on_data && status >= 200 && status < 300) {
@@ -81,10 +82,25 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
 	return n;
 }
 
+static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	struct http_req *r = ud;
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	if (util_now() - r->last_data > r->stall_after) {
+		r->stalled = 1;
+		return 1; /* abort the transfer */
+	}
+	return 0;
+}
+
 static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud)
 {
 	struct http_req *r = ud;
 	size_t n = size * nmemb;
+	r->last_data = util_now();
 	char line[256];
 	size_t l = n < sizeof line - 1 ? n : sizeof line - 1;
 	memcpy(line, ptr, l);
@@ -122,10 +138,16 @@ static void add(struct http_pool *p, struct http_req *r)
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)(p->o.connect_timeout * 1000));
 	if (p->o.timeout > 0)
 		curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(p->o.timeout * 1000));
-	if (p->o.stall_timeout > 0) {
-		/* fewer than 1 byte a second for this long: stalled */
-		curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
-		curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, (long)ceil(p->o.stall_timeout));
+	r->last_data = util_now();
+	r->stalled = 0;
+	if (p->o.stall_timeout > 0 && r->on_data) {
+		/* a stream silent for this long is stalled (curl's low-speed
+		 * limit averages over seconds, so a burst would hide a stall);
+		 * a plain reply may think for minutes (--timeout rules it) */
+		r->stall_after = p->o.stall_timeout;
+		curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(e, CURLOPT_XFERINFODATA, r);
+		curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
 	}
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, p->o.insecure ? 0L : 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, p->o.insecure ? 0L : 2L);
@@ -199,10 +221,13 @@ static void finish(struct http_pool *p, struct http_req *r, CURLcode rc)
 	if (rc != CURLE_OK) {
 		r->transport = 1;
 		const char *why = r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc);
-		if (rc == CURLE_OPERATION_TIMEDOUT && r->response.len)
-			why = "the server stopped sending (stalled)";
+		char stall[96];
+		if (r->stalled) {
+			snprintf(stall, sizeof stall, "the server stopped sending (stalled for %.0f s)", r->stall_after);
+			why = stall;
+		}
 		snprintf(r->error, sizeof r->error, "%s: %s", r->url, why);
-		retry = retryable_code(rc);
+		retry = r->stalled || retryable_code(rc);
 	} else {
 		retry = status == 408 || status == 409 || status == 429 || status >= 500;
 		if (status < 200 || status >= 300)

@@ -13,7 +13,7 @@
 struct http_opts {
 	double connect_timeout; /* seconds (10) */
 	double timeout;         /* a whole request, seconds (120; 0: none) */
-	double stall_timeout;   /* no byte for this long ends a request (30) */
+	double stall_timeout;   /* a stream silent this long is ended (30) */
 	int retries;            /* after the first try (4) */
 	int insecure;           /* do not check TLS certificates */
 	double backoff_base;    /* seconds (0.5); tests make it small */
@@ -47,6 +47,9 @@ struct http_req {
 	double retry_after; /* from the server's headers, seconds; -1 none */
 	int active;         /* in the multi handle */
 	int waiting;        /* waiting to be retried */
+	double last_data;   /* when a byte last came */
+	double stall_after; /* a stream silent this long is ended; 0: never */
+	int stalled;
 	char errbuf[256];
 };
 

@@ -167,6 +167,8 @@ int servers_open(const struct server_opts *o, struct servers *sv, char *err, siz
 	http_opts_default(&oc.http);
 	if (o->timeout > 0)
 		oc.http.timeout = o->timeout;
+	if (o->stall_timeout > 0)
+		oc.http.stall_timeout = o->stall_timeout;
 	if (o->retries >= 0)
 		oc.http.retries = o->retries;
 	oc.http.insecure = o->insecure;

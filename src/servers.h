@@ -24,6 +24,7 @@ struct server_opts {
 	const char *model, *api, *key_file, *prompts;
 	int stream, insecure;
 	double timeout; /* 0: default */
+	double stall_timeout; /* 0: default */
 	int retries;    /* -1: default */
 	struct server_role_opts prm, orm, critic, disc;
 	const struct sim_cfg *sim;

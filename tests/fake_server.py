@@ -27,7 +27,8 @@ Streams (stream: true) also take:
   fault:crlf          SSE with CRLF line ends and comment pings
   fault:truncated     SSE that stops without [DONE]
   fault:error-stream  an error object in the middle of a 200 stream
-  fault:trickle       a byte every 50 ms
+  fault:trickle       a byte every 10 ms
+  fault:stall         the first event, then nothing for 10 s
 """
 import argparse, json, math, os, socket, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -281,7 +282,13 @@ class Handler(BaseHTTPRequestHandler):
                     self.wfile.write(bytes([b]))
                     self.wfile.flush()
                     if fault == "trickle":
-                        time.sleep(0.05)
+                        time.sleep(0.01)
+            elif fault == "stall":
+                first = out[0].encode()
+                self.wfile.write(first)
+                self.wfile.flush()
+                time.sleep(10)
+                self.wfile.write(data[len(first):])
             else:
                 self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):

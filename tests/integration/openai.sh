@@ -64,6 +64,22 @@ run trunc --model fault:truncated --stream --n 2
 is "$(st trunc)" 1 "a stream that stops without [DONE] fails the run when every request does"
 grep -q 'the stream ended without \[DONE\] (truncated)' "$TMP/trunc.jsonl"
 ok $? "and the journal says truncated"
+t0=$(date +%s.%N)
+run trickle --model fault:trickle --stream --n 1 --stall-timeout 1
+t1=$(date +%s.%N)
+is "$(st trickle):$(cat "$TMP/trickle.out")" "0:42" "a stream that trickles a byte every 10 ms is read whole, never taken for a stall"
+awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a >= 1.5) }'
+ok $? "although it takes longer than the stall timeout"
+t0=$(date +%s.%N)
+run stall --model fault:stall --stream --n 1 --stall-timeout 1 --retries 0
+t1=$(date +%s.%N)
+is "$(st stall)" 1 "a stream that goes silent is ended by --stall-timeout"
+grep -q 'the server stopped sending (stalled for 1 s)' "$TMP/stall.jsonl"
+ok $? "and the journal says it stalled"
+awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 6) }'
+ok $? "well before the server would have gone on"
+run slowplain --model fault:slow --n 1 --stall-timeout 1
+is "$(st slowplain)" 0 "a plain reply that thinks longer than the stall timeout is waited for (--timeout rules)"
 run errstream --model fault:error-stream --stream
 grep -q 'the server reported an error mid-stream: the model crashed' "$TMP/errstream.jsonl"
 ok $? "an error object inside a 200 stream is an error, with the server's message"
