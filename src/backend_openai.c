@@ -13,6 +13,7 @@
 #include "answer.h"
 #include "prompt.h"
 #include "sim.h"
+#include "slots.h"
 #include "sse.h"
 #include "util.h"
 
@@ -30,6 +31,9 @@ struct oa_call {
 	int base; /* which server */
 	int first_sample, nsamples;
 	int upto; /* a logprob score: the steps it covers (1..nsteps) */
+	int queued; /* waiting in canopy for a free slot */
+	uint64_t seq;
+	int slot; /* llama.cpp's id_slot, -1: the server's choice */
 	struct strbuf *texts; /* stream: text so far, by choice */
 	struct sse sse;
 	uint32_t prompt_tokens, gen_tokens;
@@ -103,6 +107,9 @@ struct oa_backend {
 	char *url, *model, *key, *auth;
 	char *bases[16]; /* the servers, and how many requests each has out */
 	int load[16];
+	int cap[16];           /* its slots; 0: no limit known */
+	struct slots slots[16];
+	uint64_t seq;
 	int nbases;
 	int pooling; /* a vLLM PRM */
 	int logprob; /* a Math-Shepherd-style scorer read through logprobs */
@@ -155,7 +162,7 @@ int api_key_load(const char *file, char **key, char *err, size_t errlen)
 
 /* ---- building ---- */
 
-static char *make_body(struct oa_backend *be, const struct request *r, int n, int sample_offset)
+static char *make_body(struct oa_backend *be, const struct request *r, int n, int sample_offset, int slot)
 {
 	struct strbuf sys, user;
 	sb_init(&sys);
@@ -189,6 +196,8 @@ static char *make_body(struct oa_backend *be, const struct request *r, int n, in
 			cJSON_AddNumberToObject(b, "n_predict", r->max_tokens);
 			/* requests that share a prefix reuse the server's KV cache */
 			cJSON_AddTrueToObject(b, "cache_prompt");
+			if (slot >= 0)
+				cJSON_AddNumberToObject(b, "id_slot", slot);
 			cJSON_AddBoolToObject(b, "stream", be->c.stream);
 		}
 		cJSON_AddNumberToObject(opt, "temperature", judging ? 0 : r->temperature);
@@ -251,7 +260,7 @@ static char *make_body(struct oa_backend *be, const struct request *r, int n, in
 /* A logprob score: the text up to a step tag, one token asked for, and
  * the top tokens' log-probabilities wanted back.  Always a raw completion
  * (a chat template would put words between the tag and the answer). */
-static char *logprob_body(struct oa_backend *be, const struct request *r, int upto)
+static char *logprob_body(struct oa_backend *be, const struct request *r, int upto, int slot)
 {
 	struct strbuf text;
 	sb_init(&text);
@@ -267,6 +276,8 @@ static char *logprob_body(struct oa_backend *be, const struct request *r, int up
 		 * temperature 1 those are the model's own */
 		cJSON_AddNumberToObject(b, "temperature", 1);
 		cJSON_AddTrueToObject(b, "cache_prompt");
+		if (slot >= 0)
+			cJSON_AddNumberToObject(b, "id_slot", slot);
 		cJSON_AddFalseToObject(b, "stream");
 		break;
 	case DIALECT_OLLAMA: {
@@ -427,6 +438,79 @@ static void on_stream_reset(void *ctx)
 
 /* ---- calls ---- */
 
+/* What a slot's KV cache would hold of this call's prompt: the template
+ * and problem, then each step the prompt shows. */
+static size_t prefix_chain(const struct oa_call *c, uint64_t *chain, size_t cap)
+{
+	const struct request *r = c->r;
+	size_t steps = c->be->logprob ? (size_t)c->upto : r->nsteps;
+	enum prompt_id id = c->be->logprob ? PROMPT_PRM_LOGPROB : prompt_for(r);
+	uint64_t h = hash_str(hash_u64(0x5bd1e995u, (uint64_t)id), r->problem ? r->problem : "");
+	size_t n = 0;
+	chain[n++] = h;
+	for (size_t i = 0; i < steps && n < cap; i++)
+		chain[n++] = h = hash_str(h, r->steps[i]);
+	return n;
+}
+
+/* Sends a waiting call: to the least loaded server with room (ties to the
+ * first), to the slot that holds most of its prompt. */
+static int call_start(struct oa_backend *be, struct oa_call *c)
+{
+	int pick = -1;
+	for (int i = 0; i < be->nbases; i++) {
+		if (be->cap[i] > 0 && be->load[i] >= be->cap[i])
+			continue;
+		if (pick < 0 || be->load[i] < be->load[pick])
+			pick = i;
+	}
+	if (pick < 0)
+		return -1; /* every server is busy: it waits here */
+	c->queued = 0;
+	c->base = pick;
+	be->load[pick]++;
+	c->slot = -1;
+	if (be->slots[pick].n > 0) {
+		uint64_t chain[64];
+		size_t len = prefix_chain(c, chain, 64);
+		c->slot = slots_pick(&be->slots[pick], chain, len);
+	}
+	struct request *r = c->r;
+	const char *route = be->pooling				  ? "/pooling"
+			    : be->c.dialect == DIALECT_LLAMACPP ? "/completion"
+			    : be->c.dialect == DIALECT_OLLAMA	  ? "/api/generate"
+			    : be->c.chat && !be->logprob	  ? "/v1/chat/completions"
+								  : "/v1/completions";
+	snprintf(c->url, sizeof c->url, "%s%s", be->bases[pick], route);
+	c->body = be->logprob ? logprob_body(be, r, c->upto, c->slot)
+			      : make_body(be, r, c->nsamples, (int)r->sample_offset + c->first_sample, c->slot);
+	c->headers[0] = be->auth;
+	c->h.url = c->url;
+	c->h.body = c->body;
+	c->h.headers = c->headers;
+	if (be->c.stream && !be->pooling && !be->logprob) {
+		sse_init(&c->sse, on_sse, c);
+		c->h.on_data = on_stream_data;
+		c->h.on_reset = on_stream_reset;
+		c->h.ctx = c;
+	}
+	http_start(be->pool, &c->h);
+	return 0;
+}
+
+/* Starts waiting calls, oldest first, while a server has room. */
+static void pump(struct oa_backend *be)
+{
+	for (;;) {
+		struct oa_call *oldest = NULL;
+		for (struct oa_call *c = be->calls; c; c = c->next)
+			if (c->queued && (!oldest || c->seq < oldest->seq))
+				oldest = c;
+		if (!oldest || call_start(be, oldest))
+			return;
+	}
+}
+
 static struct oa_call *call_new(struct oa_backend *be, struct request *r, int first, int n)
 {
 	struct oa_call *c = xcalloc(1, sizeof *c);
@@ -435,43 +519,25 @@ static struct oa_call *call_new(struct oa_backend *be, struct request *r, int fi
 	c->first_sample = first;
 	c->nsamples = n;
 	c->upto = first; /* a logprob call is asked with first = the steps it covers */
-	/* the least loaded server takes it; ties to the first */
-	int pick = 0;
-	for (int i = 1; i < be->nbases; i++)
-		if (be->load[i] < be->load[pick])
-			pick = i;
-	c->base = pick;
-	be->load[pick]++;
-	const char *route = be->pooling				  ? "/pooling"
-			    : be->c.dialect == DIALECT_LLAMACPP ? "/completion"
-			    : be->c.dialect == DIALECT_OLLAMA	  ? "/api/generate"
-			    : be->c.chat && !be->logprob	  ? "/v1/chat/completions"
-								  : "/v1/completions";
-	snprintf(c->url, sizeof c->url, "%s%s", be->bases[pick], route);
-	c->body = be->logprob ? logprob_body(be, r, c->upto) : make_body(be, r, n, (int)r->sample_offset + first);
-	c->headers[0] = be->auth;
-	c->h.url = c->url;
-	c->h.body = c->body;
-	c->h.headers = c->headers;
 	c->texts = xcalloc((size_t)n, sizeof *c->texts);
-	if (be->c.stream && !be->pooling && !be->logprob) {
-		sse_init(&c->sse, on_sse, c);
-		c->h.on_data = on_stream_data;
-		c->h.on_reset = on_stream_reset;
-		c->h.ctx = c;
-	}
+	c->queued = 1;
+	c->seq = ++be->seq;
+	c->slot = -1;
 	c->next = be->calls;
 	be->calls = c;
-	http_start(be->pool, &c->h);
 	return c;
 }
 
 static void call_free(struct oa_call *c)
 {
-	c->be->load[c->base]--;
-	http_req_clear(&c->h);
-	if (c->be->c.stream && !c->be->pooling && !c->be->logprob)
-		sse_free(&c->sse);
+	struct oa_backend *be = c->be;
+	if (!c->queued) {
+		be->load[c->base]--;
+		slots_release(&be->slots[c->base], c->slot);
+		http_req_clear(&c->h);
+		if (be->c.stream && !be->pooling && !be->logprob)
+			sse_free(&c->sse);
+	}
 	for (int i = 0; i < c->nsamples; i++)
 		sb_free(&c->texts[i]);
 	sb_free(&c->ndjson);
@@ -842,6 +908,7 @@ static int oa_submit(struct backend *b, struct request *r)
 			be->ready[be->nready++] = r;
 		}
 		r->due = calls;
+		pump(be);
 		return 0;
 	}
 	if (be->no_n && n > 1) {
@@ -852,6 +919,7 @@ static int oa_submit(struct backend *b, struct request *r)
 		call_new(be, r, 0, n);
 		r->due = 1;
 	}
+	pump(be);
 	return 0;
 }
 
@@ -934,6 +1002,7 @@ static int oa_poll(struct backend *b, double timeout)
 			finished++;
 		}
 	}
+	pump(be); /* the room those calls left */
 	return finished;
 }
 
@@ -945,11 +1014,13 @@ static void oa_cancel(struct backend *b, struct request *r)
 		next = c->next;
 		if (c->r != r)
 			continue;
-		http_cancel(be->pool, &c->h);
+		if (!c->queued)
+			http_cancel(be->pool, &c->h);
 		unlink_call(be, c);
 		call_free(c);
 		had = 1;
 	}
+	pump(be);
 	for (size_t i = 0; i < be->nready; i++)
 		if (be->ready[i] == r) {
 			be->ready[i] = be->ready[--be->nready];
@@ -967,10 +1038,13 @@ static void oa_destroy(struct backend *b)
 	struct oa_backend *be = (struct oa_backend *)b;
 	while (be->calls) {
 		struct oa_call *c = be->calls;
-		http_cancel(be->pool, &c->h);
+		if (!c->queued)
+			http_cancel(be->pool, &c->h);
 		unlink_call(be, c);
 		call_free(c);
 	}
+	for (int i = 0; i < be->nbases; i++)
+		slots_free(&be->slots[i]);
 	http_pool_free(be->pool);
 	free(be->ready);
 	free(be->cache.keys);
@@ -1044,6 +1118,9 @@ static struct backend *make(const struct openai_cfg *c, enum oa_mode mode, char 
 			b[--bl] = '\0';
 		if (bl >= 3 && !strcmp(b + bl - 3, "/v1"))
 			b[bl - 3] = '\0';
+		/* a llama.cpp server takes as many requests as it has slots */
+		be->cap[be->nbases] = c->slots[i] > 0 ? c->slots[i] : 0;
+		slots_init(&be->slots[be->nbases], be->cap[be->nbases]);
 		be->bases[be->nbases++] = b;
 	}
 	be->base.url = be->url;
@@ -1064,24 +1141,25 @@ struct backend *backend_openai_new(const struct openai_cfg *c, char *err, size_t
 	return make(c, OA_GENERATE, err, errlen);
 }
 
-static size_t discard(char *p, size_t s, size_t n, void *u)
+static size_t keep_body(char *p, size_t s, size_t n, void *u)
 {
-	(void)p;
-	(void)u;
+	struct strbuf *b = u;
+	if (b->len < 65536)
+		sb_add(b, p, s * n);
 	return s * n;
 }
 
-int llamacpp_health(const char *url, const struct http_opts *o, char *err, size_t errlen)
+/* One GET at start-up, before the worker runs: a plain blocking call. */
+static int get_once(const char *url, const char *path, const struct http_opts *o, long *status,
+		    struct strbuf *body, char *full, size_t fulllen, char *err, size_t errlen)
 {
-	char full[600];
-	snprintf(full, sizeof full, "%s/health", url);
 	size_t l = strlen(url);
-	if (l && url[l - 1] == '/')
-		snprintf(full, sizeof full, "%shealth", url);
+	snprintf(full, fulllen, "%.*s%s", (int)(l && url[l - 1] == '/' ? l - 1 : l), url, path);
 	CURL *e = curl_easy_init();
 	char eb[CURL_ERROR_SIZE] = "";
 	curl_easy_setopt(e, CURLOPT_URL, full);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, keep_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, body);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, eb);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)(o->connect_timeout * 1000));
@@ -1089,13 +1167,26 @@ int llamacpp_health(const char *url, const struct http_opts *o, char *err, size_
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, o->insecure ? 0L : 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, o->insecure ? 0L : 2L);
 	CURLcode rc = curl_easy_perform(e);
-	long status = 0;
-	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+	*status = 0;
+	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, status);
 	curl_easy_cleanup(e);
 	if (rc != CURLE_OK) {
 		snprintf(err, errlen, "%s: %s", full, eb[0] ? eb : curl_easy_strerror(rc));
 		return -1;
 	}
+	return 0;
+}
+
+int llamacpp_health(const char *url, const struct http_opts *o, char *err, size_t errlen)
+{
+	char full[600];
+	long status;
+	struct strbuf body;
+	sb_init(&body);
+	int rc = get_once(url, "/health", o, &status, &body, full, sizeof full, err, errlen);
+	sb_free(&body);
+	if (rc)
+		return -1;
 	if (status == 503) {
 		snprintf(err, errlen, "%s: the server is still loading its model (HTTP 503); try again when it is ready", full);
 		return -1;
@@ -1105,6 +1196,24 @@ int llamacpp_health(const char *url, const struct http_opts *o, char *err, size_
 		return -1;
 	}
 	return 0;
+}
+
+int llamacpp_slots(const char *url, const struct http_opts *o)
+{
+	char full[600], err[300];
+	long status;
+	struct strbuf body;
+	sb_init(&body);
+	int slots = 0;
+	if (!get_once(url, "/props", o, &status, &body, full, sizeof full, err, sizeof err) && status == 200) {
+		cJSON *j = cJSON_ParseWithLength(body.s ? body.s : "", body.len);
+		const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "total_slots");
+		if (cJSON_IsNumber(t) && t->valuedouble >= 1 && t->valuedouble <= 4096)
+			slots = (int)t->valuedouble;
+		cJSON_Delete(j);
+	}
+	sb_free(&body);
+	return slots;
 }
 
 struct backend *backend_vllm_prm_new(const struct openai_cfg *c, char *err, size_t errlen)

@@ -22,6 +22,10 @@ struct openai_cfg {
 	int chat;          /* the chat route, else completions */
 	int stream;
 	const char *api_key; /* NULL: none; never printed */
+	int slots[16];     /* llama.cpp: each server's slots (0: unknown), so
+			      that no more calls go out than it runs at once,
+			      each pinned (id_slot) to the slot holding most of
+			      its prompt */
 	struct http_opts http;
 };
 
@@ -29,6 +33,8 @@ struct backend *backend_openai_new(const struct openai_cfg *c, char *err, size_t
 /* llama.cpp's server checked for readiness (GET /health): 0, or -1 with a
  * message (down, or still loading the model). */
 int llamacpp_health(const char *url, const struct http_opts *o, char *err, size_t errlen);
+/* Its slot count from GET /props (total_slots); 0 when it does not say. */
+int llamacpp_slots(const char *url, const struct http_opts *o);
 
 /* vLLM's /pooling route with a process reward model (Qwen2.5-Math-PRM
  * style: <extra_0> after each step; the score is p(right)). */

@@ -135,7 +135,8 @@ void usage_run(FILE *f)
 	fprintf(f,
 		"  --budget N            stop at N generated tokens; 'N' followed by 'req'\n"
 		"                        stops at N requests (checked before each request)\n"
-		"  --max-inflight N      at most N requests at once (default: no limit)\n"
+		"  --max-inflight N      at most N requests at once (default: no limit but each\n"
+		"                        llama.cpp server's slots)\n"
 		"\n"
 		"Backend:\n");
 	sim_options_help(f);

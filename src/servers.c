@@ -62,6 +62,8 @@ static int role_cfg(const char *flag, const struct server_role_opts *r, const st
 	out->urls = r->url ? NULL : actor->urls;
 	out->nurls = r->url ? 0 : actor->nurls;
 	out->model = r->model ? r->model : actor->model;
+	if (r->url)
+		memset(out->slots, 0, sizeof out->slots); /* another server's */
 	if (!out->url) {
 		snprintf(err, errlen, "%s with --backend sim needs --%s-url BASE (the sim is no server)", flag, flag + 2);
 		return -1;
@@ -134,8 +136,11 @@ static int open_helper(struct servers *sv, const char *which, const struct serve
 	struct openai_cfg c;
 	if (role_cfg(flag, r, actor, sim_actor, &c, err, errlen))
 		return 2;
-	if (c.dialect == DIALECT_LLAMACPP && r->url && llamacpp_health(r->url, &c.http, err, errlen))
-		return 1;
+	if (c.dialect == DIALECT_LLAMACPP && r->url) {
+		if (llamacpp_health(r->url, &c.http, err, errlen))
+			return 1;
+		c.slots[0] = llamacpp_slots(r->url, &c.http);
+	}
 	if (!(*out = own(sv, backend_openai_new(&c, err, errlen)))) {
 		char msg[400];
 		snprintf(msg, sizeof msg, "%s-url: %s", flag, err);
@@ -199,9 +204,11 @@ int servers_open(const struct server_opts *o, struct servers *sv, char *err, siz
 			     : !strcmp(o->backend, "ollama") ? DIALECT_OLLAMA : DIALECT_OPENAI;
 		oc.chat = !o->api || !strcmp(o->api, "chat");
 		oc.stream = o->stream;
-		for (int i = 0; oc.dialect == DIALECT_LLAMACPP && i < o->nurls; i++)
+		for (int i = 0; oc.dialect == DIALECT_LLAMACPP && i < o->nurls && i < 16; i++) {
 			if (llamacpp_health(o->urls[i], &oc.http, err, errlen))
 				return 1; /* say so now, not after the first request fails */
+			oc.slots[i] = llamacpp_slots(o->urls[i], &oc.http);
+		}
 		if (!(sv->actor = own(sv, backend_openai_new(&oc, err, errlen))))
 			return 2;
 		cJSON_AddStringToObject(bj, "kind", sv->actor->kind);

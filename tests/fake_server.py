@@ -35,6 +35,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 COUNTS = {}
 LOCK = threading.Lock()
+ACTIVE = [0]  # POSTs being answered now
 ARGS = None
 
 STEPS = ["Step 1: 6 \u00d7 7 = 42.", "Step 2: 42 + 0 = 42. The answer is 42."]
@@ -92,11 +93,11 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def log_request_body(self, body):
+    def log_request_body(self, body, active=0):
         if ARGS.log:
             with LOCK, open(ARGS.log, "a") as f:
                 auth = self.headers.get("Authorization")
-                f.write(json.dumps({"path": self.path, "auth": auth, "body": body}) + "\n")
+                f.write(json.dumps({"path": self.path, "auth": auth, "active": active, "body": body}) + "\n")
 
     def do_GET(self):
         if self.path == "/health":
@@ -104,12 +105,24 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_json(503, {"error": {"message": "Loading model"}})
             else:
                 self.send_json(200, {"status": "ok"})
+        elif self.path == "/props" and ARGS.slots:
+            self.send_json(200, {"total_slots": ARGS.slots, "model_alias": "fake"})
         elif self.path.endswith("/models"):
             self.send_json(200, {"data": [{"id": "ok"}]})
         else:
             self.send_json(404, {"error": {"message": "no route " + self.path}})
 
     def do_POST(self):
+        with LOCK:
+            ACTIVE[0] += 1
+            active = ACTIVE[0]
+        try:
+            self.post(active)
+        finally:
+            with LOCK:
+                ACTIVE[0] -= 1
+
+    def post(self, active):
         n = int(self.headers.get("Content-Length", "0"))
         raw = self.rfile.read(n)
         if ARGS.latency_ms:
@@ -120,7 +133,7 @@ class Handler(BaseHTTPRequestHandler):
         except ValueError:
             self.send_json(400, {"error": {"message": "request body is not JSON"}})
             return
-        self.log_request_body(body)
+        self.log_request_body(body, active)
         model = body.get("model", "ok")
         if self.path in ("/v1/chat/completions", "/v1/completions"):
             self.completion(body, model, chat=self.path.endswith("chat/completions"))
@@ -314,6 +327,7 @@ def main():
     ap.add_argument("--latency-ms", type=float, default=0, help="added to every POST")
     ap.add_argument("--per-token-ms", type=float, default=0, help="times 12 tokens, added too")
     ap.add_argument("--depth", type=int, default=2, help="the step that states the answer")
+    ap.add_argument("--slots", type=int, default=0, help="GET /props says this many (0: no /props)")
     ARGS = ap.parse_args()
     srv = Server(("127.0.0.1", 0), Handler)
     with open(ARGS.port_file + ".tmp", "w") as f:

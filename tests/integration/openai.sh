@@ -174,6 +174,25 @@ grep -q '/health: the server is still loading its model (HTTP 503)' "$TMP/load.e
 ok $? "and says so"
 kill $LOADING 2>/dev/null
 
+# ---- llama.cpp slots ----
+python3 "$SRCDIR/tests/fake_server.py" --port-file "$TMP/port5" --log "$TMP/server5.log" --lifetime 120 \
+	--slots 2 --latency-ms 40 --depth 3 &
+SLOTS=$!
+for _ in $(seq 1 50); do [ -s "$TMP/port5" ] && break; sleep 0.1; done
+URL5="http://127.0.0.1:$(cat "$TMP/port5")"
+"$CANOPY" run --backend llamacpp --url "$URL5" --problem "$Q" --strategy beam --n 4 --width 2 \
+	--trace "$TMP/slots.jsonl" >/dev/null 2>"$TMP/slots.err"
+is "$?" 0 "a llama.cpp server with 2 slots runs a beam search of 4 candidates a level"
+slotstat=$(python3 -c '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if "/completion" in l]
+print(max(r["active"] for r in rows), sorted(set(str(r["body"].get("id_slot")) for r in rows)))
+' "$TMP/server5.log")
+is "$slotstat" "2 ['0', '1']" "never more than its 2 slots busy at once, each call pinned to slot 0 or 1"
+kill $SLOTS 2>/dev/null
+! grep '"/completion"' "$TMP/server.log" | grep -q id_slot
+ok $? "a server that does not say its slots (no /props) gets no id_slot"
+
 # ---- several servers, and profiles ----
 python3 "$SRCDIR/tests/fake_server.py" --port-file "$TMP/port3" --log "$TMP/server3.log" --lifetime 120 &
 SECOND=$!
