@@ -58,6 +58,7 @@ struct request {
 	/* results */
 	enum req_status status;
 	int sent; /* it went to the backend (not dropped before sending) */
+	int replayed; /* answered from a resumed run's recorded reply */
 	int fatal; /* failed in a way every request would (bad model, bad key,
 		      dead server): the run stops */
 	char *error;

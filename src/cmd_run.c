@@ -16,6 +16,8 @@
 #include "cmd.h"
 #include "cmd_common.h"
 #include "profile.h"
+#include "prompt.h"
+#include "resume.h"
 #include "servers.h"
 #include "ui.h"
 #include "worker.h"
@@ -59,6 +61,7 @@ enum {
 	OPT_DISC_MODEL,
 	OPT_THEME,
 	OPT_PAUSED,
+	OPT_RESUME,
 	OPT_PARAM, /* OPT_PARAM + param id */
 };
 
@@ -98,6 +101,7 @@ static const struct option fixed_options[] = {
 	{"disc-model", required_argument, NULL, OPT_DISC_MODEL},
 	{"theme", required_argument, NULL, OPT_THEME},
 	{"paused", no_argument, NULL, OPT_PAUSED},
+	{"resume", required_argument, NULL, OPT_RESUME},
 	{"show", no_argument, NULL, 'v'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
@@ -182,6 +186,10 @@ void usage_run(FILE *f)
 		"  --theme NAME          the UI's colours: default, light, mono, high-contrast,\n"
 		"                        forest, or a file in $XDG_CONFIG_HOME/canopy/themes\n"
 		"  --paused              start the UI paused (space runs, s steps)\n"
+		"  --resume TRACE        go on with an interrupted run: re-execute what its\n"
+		"                        journal holds from TRACE.replies, asking nothing\n"
+		"                        finished again, then carry on and append (the server\n"
+		"                        may be given anew with --url, --api-key-file ...)\n"
 		"  -v, --show            print the search as it grows (nodes, scores, votes)\n"
 		"  -q, --quiet           print nothing but the answer\n"
 		"\n"
@@ -208,6 +216,8 @@ struct run_opts {
 	char **argv_keep;
 	int argc_keep;
 	int latency_given;
+	const char *resume;      /* --resume TRACE */
+	int search_opt;          /* an option that shapes the search (refused with --resume) */
 };
 
 /* ---- what the user sees while it runs ---- */
@@ -515,7 +525,16 @@ static int parse_argv(int argc, char **argv, struct run_opts *o)
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":vqh", longopts, NULL)) != -1) {
+		/* what decides the search itself; a resume takes it from its
+		 * journal, where only the server's address and key may change */
+		if (c >= OPT_SIM_LATENCY && c != OPT_URL && c != OPT_TIMEOUT && c != OPT_STALL_TIMEOUT &&
+		    c != OPT_RETRIES && c != OPT_INSECURE && c != OPT_KEY_FILE && c != OPT_THEME &&
+		    c != OPT_PAUSED && c != OPT_UI && c != OPT_RESUME && c != OPT_PROFILE && !o->search_opt)
+			o->search_opt = c;
 		switch (c) {
+		case OPT_RESUME:
+			o->resume = optarg;
+			break;
 		case OPT_BACKEND:
 			o->backend = optarg;
 			break;
@@ -724,8 +743,9 @@ static int parse_argv(int argc, char **argv, struct run_opts *o)
 		ret = bad(err, NULL);
 		goto out;
 	}
-	/* parameters the chosen strategy does not read are a mistake */
-	for (int p = 0; p < P_COUNT; p++) {
+	/* parameters the chosen strategy does not read are a mistake (with
+	 * --resume, any is: said once the journal is read) */
+	for (int p = 0; p < P_COUNT && !o->resume; p++) {
 		if (!o->cfg.params.set[p])
 			continue;
 		int used = 0;
@@ -746,6 +766,118 @@ out:
 
 static int run(struct run_opts *o);
 static int run_inner(struct run_opts *o);
+static int run_resumable(struct run_opts *o, struct resume *resume);
+
+static const char *option_name(int code)
+{
+	if (code >= OPT_PARAM && code < OPT_PARAM + P_COUNT)
+		return param_name((enum param_id)(code - OPT_PARAM));
+	for (size_t i = 0; i < sizeof fixed_options / sizeof fixed_options[0]; i++)
+		if (fixed_options[i].val == code)
+			return fixed_options[i].name;
+	return "?";
+}
+
+static const char *jstr(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static double jnum(const cJSON *o, const char *key, double dflt)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsNumber(v) ? v->valuedouble : dflt;
+}
+
+static void role_from(const cJSON *b, const char *key, struct server_role_opts *r)
+{
+	const cJSON *j = cJSON_GetObjectItemCaseSensitive(b, key);
+	if (!cJSON_IsObject(j))
+		return;
+	r->kind = jstr(j, "kind");
+	r->url = jstr(j, "url");
+	r->model = jstr(j, "model");
+}
+
+/* The run's options as its journal's header recorded them: a resume goes
+ * on with exactly the search that began. */
+static int options_from_journal(struct run_opts *o, const struct resume *rs, char *err, size_t errlen)
+{
+	const cJSON *h = rs->header.json;
+	const char *path = rs->trace_path;
+	if (o->search_opt) {
+		snprintf(err, errlen, "--%s cannot be given with --resume: the search goes on as %s began it",
+			 option_name(o->search_opt), path);
+		return -1;
+	}
+	if (!(o->cfg.strategy = strategy_lookup(rs->header.strategy))) {
+		snprintf(err, errlen, "%s:1: unknown strategy \"%s\"", path, rs->header.strategy);
+		return -1;
+	}
+	const cJSON *st = cJSON_GetObjectItemCaseSensitive(h, "strategy");
+	for (const struct param_default *d = o->cfg.strategy->params; d->id != P_COUNT; d++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(st, param_name(d->id));
+		char why[200];
+		if (cJSON_IsNumber(v)) {
+			o->cfg.params.v[d->id] = v->valuedouble;
+		} else if (!cJSON_IsString(v) || param_parse(d->id, v->valuestring, &o->cfg.params.v[d->id], why, sizeof why)) {
+			snprintf(err, errlen, "%s:1: strategy.%s is missing or wrong", path, param_name(d->id));
+			return -1;
+		}
+		o->cfg.params.set[d->id] = 1;
+	}
+	o->problem = rs->header.problem;
+	o->gold = rs->header.gold;
+	o->cfg.seed = rs->header.seed;
+	const cJSON *bud = cJSON_GetObjectItemCaseSensitive(h, "budget");
+	o->cfg.budget_tokens = (uint64_t)jnum(bud, "tokens", 0);
+	o->cfg.budget_requests = (uint64_t)jnum(bud, "requests", 0);
+	o->cfg.max_inflight = (int)jnum(h, "max_inflight", 0);
+	const cJSON *b = cJSON_GetObjectItemCaseSensitive(h, "backend");
+	const char *kind = jstr(b, "kind");
+	if (!kind || (strcmp(kind, "sim") && strcmp(kind, "openai") && strcmp(kind, "llamacpp") && strcmp(kind, "ollama"))) {
+		snprintf(err, errlen, "%s:1: backend.kind \"%s\" cannot be resumed", path, kind ? kind : "");
+		return -1;
+	}
+	o->backend = kind;
+	if (!strcmp(kind, "sim") && o->nurls) {
+		snprintf(err, errlen, "--url does not apply: %s ran on the built-in sim", path);
+		return -1;
+	}
+	if (!strcmp(kind, "sim")) {
+		o->lat.per_request_ms = jnum(b, "latency_ms", 0);
+		o->lat.per_token_ms = jnum(b, "latency_ms_per_token", 0);
+		o->latency_given = 1;
+		o->sim.error_scale = jnum(b, "error_scale", o->sim.error_scale);
+		o->sim.prm_noise = jnum(b, "prm_noise", o->sim.prm_noise);
+		o->sim.orm_noise = jnum(b, "orm_noise", o->sim.orm_noise);
+		o->sim.critic_recall = jnum(b, "critic_recall", o->sim.critic_recall);
+	} else {
+		if (!o->nurls) {
+			/* the servers it used, unless given anew */
+			const cJSON *u;
+			cJSON_ArrayForEach(u, cJSON_GetObjectItemCaseSensitive(b, "urls"))
+				if (cJSON_IsString(u) && o->nurls < 16)
+					o->urls[o->nurls++] = u->valuestring;
+			if (!o->nurls && jstr(b, "url"))
+				o->urls[o->nurls++] = jstr(b, "url");
+			o->url = o->nurls ? o->urls[0] : NULL;
+		}
+		o->model = jstr(b, "model");
+		o->api = jstr(b, "api");
+		o->stream = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "stream"));
+	}
+	role_from(b, "prm", &o->prm);
+	role_from(b, "orm", &o->orm);
+	role_from(b, "critic", &o->critic);
+	role_from(b, "disc", &o->disc);
+	/* the words it asked with, whatever the files say now */
+	const cJSON *rec = cJSON_GetObjectItemCaseSensitive(b, "prompts");
+	char origin[700];
+	snprintf(origin, sizeof origin, "%s:1", path);
+	return rec ? prompts_load_recorded(rec, origin, NULL, err, errlen) : 0;
+}
 
 int cmd_run(int argc, char **argv)
 {
@@ -795,6 +927,46 @@ static int run(struct run_opts *op)
 static int run_inner(struct run_opts *op)
 {
 	struct run_opts o = *op;
+	char err[512] = "";
+	struct resume rs;
+	memset(&rs, 0, sizeof rs);
+	if (o.resume) {
+		char warn[1300];
+		if (resume_open(o.resume, &rs, err, sizeof err, warn, sizeof warn)) {
+			fprintf(stderr, "canopy run: %s\n", err);
+			return EXIT_USAGE;
+		}
+		if (warn[0] && !o.quiet)
+			fprintf(stderr, "canopy: %s\n", warn);
+		if (rs.finished) {
+			/* nothing left to do: say what it came to */
+			if (rs.final_answer)
+				printf("%s\n", rs.final_answer);
+			if (!o.quiet)
+				fprintf(stderr, "canopy: %s is finished (it chose its answer); nothing to resume\n",
+					rs.trace_path);
+			resume_free(&rs);
+			return EXIT_OK;
+		}
+		if (options_from_journal(&o, &rs, err, sizeof err)) {
+			fprintf(stderr, "canopy run: %s\n", err);
+			prompts_free();
+			resume_free(&rs);
+			return EXIT_USAGE;
+		}
+		o.trace = rs.trace_path;
+		if (!o.quiet)
+			fprintf(stderr, "canopy: resuming %s: re-executing %zu events from %zu recorded replies\n",
+				rs.trace_path, rs.nev, rs.replies.n);
+	}
+	int status = run_resumable(&o, o.resume ? &rs : NULL);
+	resume_free(&rs);
+	return status;
+}
+
+static int run_resumable(struct run_opts *op, struct resume *resume)
+{
+	struct run_opts o = *op;
 	if (o.ui && !o.latency_given) {
 		/* slow enough to watch the tree grow */
 		o.lat.per_request_ms = 300;
@@ -807,6 +979,7 @@ static int run_inner(struct run_opts *op)
 
 	char err[512] = "";
 	char *problem = NULL, *gold = o.gold ? xstrdup(o.gold) : NULL, *trace = NULL;
+	o.cfg.resume = resume;
 	struct sim_problem sp;
 	int status = EXIT_FAILED;
 	if (o.problem_file) {

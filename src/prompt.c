@@ -341,6 +341,8 @@ void prompt_expand(const char *tmpl, const struct request *r, const struct promp
 static struct prompt_tmpl set[PROMPT_COUNT];
 static int set_loaded;
 
+static int load_files(const char *dir, char *err, size_t errlen);
+
 static char *read_file(const char *path, int *missing, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
@@ -367,10 +369,62 @@ static char *read_file(const char *path, int *missing, char *err, size_t errlen)
 	return sb_steal(&b);
 }
 
+/* One template as a trace header recorded it. */
+static int from_json(const cJSON *o, const char *origin, struct prompt_tmpl *t, char *err, size_t errlen)
+{
+	memset(t, 0, sizeof *t);
+	const cJSON *sys = cJSON_GetObjectItemCaseSensitive(o, "system");
+	const cJSON *user = cJSON_GetObjectItemCaseSensitive(o, "user");
+	if (!cJSON_IsString(user) || (sys && !cJSON_IsString(sys))) {
+		snprintf(err, errlen, "%s: a template needs a \"user\" string", origin);
+		return -1;
+	}
+	if (check_tmpl(user->valuestring, origin, 1, err, errlen) ||
+	    (sys && check_tmpl(sys->valuestring, origin, 1, err, errlen)))
+		return -1;
+	t->user = xstrdup(user->valuestring);
+	t->system = sys ? xstrdup(sys->valuestring) : NULL;
+	static const char *const keys[] = {"stop", "tag", "good", "bad"};
+	struct prompt_list *lists[] = {&t->stop, &t->tag, &t->good, &t->bad};
+	for (int k = 0; k < 4; k++) {
+		const cJSON *e;
+		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(o, keys[k])) {
+			if (cJSON_IsString(e))
+				list_add(lists[k], xstrdup(e->valuestring));
+		}
+	}
+	t->path = xstrdup(origin);
+	t->text = xstrdup("");
+	return 0;
+}
+
+int prompts_load_recorded(const cJSON *recorded, const char *origin, const char *dir, char *err, size_t errlen)
+{
+	if (set_loaded)
+		return 0;
+	for (int id = 0; id < PROMPT_COUNT && recorded; id++) {
+		const cJSON *o = cJSON_GetObjectItemCaseSensitive(recorded, names[id]);
+		char where[600];
+		snprintf(where, sizeof where, "%s (prompts.%s)", origin, names[id]);
+		if (o && from_json(o, where, &set[id], err, errlen)) {
+			for (int k = 0; k < PROMPT_COUNT; k++)
+				prompt_tmpl_free(&set[k]);
+			return -1;
+		}
+	}
+	return load_files(dir, err, errlen);
+}
+
 int prompts_load(const char *dir, char *err, size_t errlen)
 {
 	if (set_loaded)
 		return 0;
+	return load_files(dir, err, errlen);
+}
+
+/* Every template not set yet, from its file. */
+static int load_files(const char *dir, char *err, size_t errlen)
+{
 	char dirs[4][400];
 	int nd = 0;
 	if (dir && *dir)
@@ -388,6 +442,8 @@ int prompts_load(const char *dir, char *err, size_t errlen)
 #endif
 	for (int id = 0; id < PROMPT_COUNT; id++) {
 		char *text = NULL, path[512] = "";
+		if (set[id].user)
+			continue; /* recorded in a trace */
 		for (int d = 0; d < nd && !text; d++) {
 			int missing;
 			snprintf(path, sizeof path, "%.399s/%.40s.txt", dirs[d], names[id]);

@@ -69,6 +69,10 @@ void prompt_expand(const char *tmpl, const struct request *r, const struct promp
  * source tree's.  Call once, before any worker thread starts; later calls
  * do nothing.  Returns 0, or -1 with a message. */
 int prompts_load(const char *dir, char *err, size_t errlen);
+/* The same, with the templates a trace header recorded (its
+ * backend.prompts) taking the place of the files: a resumed run asks in
+ * the words it began with. */
+int prompts_load_recorded(const cJSON *recorded, const char *origin, const char *dir, char *err, size_t errlen);
 int prompts_loaded(void);
 void prompts_free(void);
 const struct prompt_tmpl *prompts_get(enum prompt_id id);

@@ -10,6 +10,8 @@
 #include <time.h>
 
 #include "answer.h"
+#include "backend_replies.h"
+#include "replies.h"
 #include "trace.h"
 #include "config.h"
 #include "util.h"
@@ -45,7 +47,65 @@ struct search {
 	char *last_error;
 	void (*idle_fn)(void *ctx);
 	void *idle_ctx;
+	/* the replies journal, and a resume catching up */
+	char *trace_path;
+	struct replies_writer *replies;
+	struct resume *resume;
+	int catchup; /* events are compared with the journal's, not written */
 };
+
+static void catchup_commands(struct search *s);
+
+/* A resumed run has re-executed all its journal held: cut what the
+ * interrupted run left after event `keep` (a torn line, a failure's tail)
+ * and write from here on. */
+static int go_live(struct search *s, uint64_t keep)
+{
+	char err[600];
+	s->catchup = 0;
+	if (resume_cut_trace(s->trace_path, keep + 1, err, sizeof err) ||
+	    !(s->journal = trace_writer_append(s->trace_path, err, sizeof err))) {
+		search_fail(s, err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Where an event goes: compared with the journal while catching up, else
+ * written. */
+static void journal_event(struct search *s, const struct event *ev)
+{
+	if (s->catchup) {
+		if (s->state == SEARCH_FAILED)
+			return; /* a resume that went wrong writes nothing */
+		struct resume *rs = s->resume;
+		if (rs->diverged[0]) {
+			search_fail(s, rs->diverged);
+			return;
+		}
+		if (ev->seq <= rs->nev) {
+			if (resume_event_hash(ev) == rs->ev[ev->seq - 1].hash)
+				return; /* the journal has it */
+			if (rs->next_reply < rs->replies.n) {
+				char msg[600];
+				snprintf(msg, sizeof msg,
+					 "cannot resume: event %llu (line %llu of %s) comes out differently "
+					 "(other options, or another canopy version?)",
+					 (unsigned long long)ev->seq, (unsigned long long)ev->seq + 1, s->trace_path);
+				search_fail(s, msg);
+				return;
+			}
+		}
+		/* past what the interrupted run finished: new ground */
+		if (go_live(s, ev->seq - 1))
+			return;
+	}
+	if (s->journal && trace_writer_event(s->journal, ev) && s->state != SEARCH_FAILED) {
+		free(s->error);
+		s->error = xstrdup(trace_writer_error(s->journal));
+		s->state = SEARCH_FAILED;
+	}
+}
 
 static void emit(struct search *s, struct event *ev)
 {
@@ -63,11 +123,7 @@ static void emit(struct search *s, struct event *ev)
 		search_fail(s, msg);
 		return;
 	}
-	if (s->journal && trace_writer_event(s->journal, ev) && s->state != SEARCH_FAILED) {
-		free(s->error);
-		s->error = xstrdup(trace_writer_error(s->journal));
-		s->state = SEARCH_FAILED;
-	}
+	journal_event(s, ev);
 	if (s->listener)
 		s->listener(s->lctx, s, ev);
 }
@@ -110,6 +166,9 @@ static cJSON *make_header(struct search *s, cJSON *backend_json)
 	}
 	cJSON_AddItemToObject(h, "backend", backend_json);
 	cJSON_AddNumberToObject(h, "seed", (double)s->seed);
+	if (s->max_inflight)
+		/* with a token budget it decides how many requests go out */
+		cJSON_AddNumberToObject(h, "max_inflight", s->max_inflight);
 	cJSON *b = cJSON_AddObjectToObject(h, "budget");
 	if (s->budget_tokens)
 		cJSON_AddNumberToObject(b, "tokens", (double)s->budget_tokens);
@@ -151,10 +210,32 @@ struct search *search_new(const struct search_config *cfg, char *err, size_t err
 	s->final_node = NODE_NONE;
 	s->final_correct = -1;
 	s->t0 = util_now();
+	if (cfg->trace_path)
+		s->trace_path = xstrdup(cfg->trace_path);
+	if (cfg->resume) {
+		/* the header is the journal's already; time goes on from its
+		 * last event */
+		cJSON_Delete(cfg->backend_json);
+		s->resume = cfg->resume;
+		s->t0 -= s->resume->last_t;
+		s->catchup = 1;
+		if (!s->resume->nev && go_live(s, 0)) {
+			snprintf(err, errlen, "%s", s->error);
+			search_free(s);
+			return NULL;
+		}
+		s->state = SEARCH_READY;
+		return s;
+	}
 	cJSON *h = make_header(s, cfg->backend_json);
 	if (cfg->trace_path) {
 		s->journal = trace_writer_create(cfg->trace_path, h, err, errlen);
-		if (!s->journal) {
+		const cJSON *created = cJSON_GetObjectItemCaseSensitive(h, "created");
+		char rp[600];
+		replies_path(cfg->trace_path, rp, sizeof rp);
+		if (s->journal)
+			s->replies = replies_writer_create(rp, created->valuestring, err, errlen);
+		if (!s->journal || !s->replies) {
 			cJSON_Delete(h);
 			search_free(s);
 			return NULL;
@@ -220,6 +301,8 @@ int search_step(struct search *s)
 		return 0;
 	if (s->state == SEARCH_READY)
 		start(s);
+	if (s->catchup)
+		catchup_commands(s);
 	if (s->state != SEARCH_RUNNING)
 		return 0;
 	int more = search_budget_left(s) && s->strategy->step(s->st, s);
@@ -326,6 +409,8 @@ void search_free(struct search *s)
 	if (s->st)
 		s->strategy->free(s->st);
 	trace_writer_close(s->journal);
+	replies_writer_close(s->replies);
+	free(s->trace_path);
 	tree_free(s->tree);
 	free(s->problem);
 	free(s->gold);
@@ -469,11 +554,56 @@ static int batch_drop(void *ctx, const struct request *r)
 	return search_aborted(b->s) || b->s->state == SEARCH_FAILED || (n && (n->flags & NF_PRUNED));
 }
 
+/* A resumed run gives the user's commands again where the journal has
+ * them: between two steps, or between two replies of a batch. */
+static void catchup_commands(struct search *s)
+{
+	struct resume *rs = s->resume;
+	while (s->catchup && s->state == SEARCH_RUNNING && s->seq < rs->nev && rs->ev[s->seq].user) {
+		struct command c = rs->ev[s->seq].cmd;
+		uint64_t before = s->seq;
+		char err[256] = "", msg[600];
+		if (search_command(s, &c, err, sizeof err) || s->seq == before) {
+			snprintf(msg, sizeof msg, "cannot resume: the command at line %llu of %s is refused now: %s",
+				 (unsigned long long)before + 2, s->trace_path, err[0] ? err : "it did nothing");
+			search_fail(s, msg);
+		}
+	}
+}
+
+int search_catching_up(const struct search *s)
+{
+	return s->catchup || (s->resume && s->resume->next_reply < s->resume->replies.n);
+}
+
 static void batch_idle(void *ctx)
 {
 	struct batch *b = ctx;
+	if (b->s->catchup)
+		catchup_commands(b->s);
 	if (b->s->idle_fn)
 		b->s->idle_fn(b->s->idle_ctx);
+}
+
+/* Journals what a request got back, for a resume; a request cut short by
+ * quitting is not finished and will be asked again. */
+static void record_reply(struct search *s, const struct request *r)
+{
+	if (!s->trace_path || !r->sent || r->replayed || (r->status == REQ_CANCELLED && search_aborted(s)))
+		return;
+	if (!s->replies && s->resume) {
+		/* the interrupted run's replies are all used: keep them, then
+		 * go on writing */
+		const struct replies *rp = &s->resume->replies;
+		uint64_t keep = rp->n ? rp->v[rp->n - 1].end : rp->header_end;
+		char err[600];
+		if (!(s->replies = replies_writer_reopen(s->resume->replies_path, keep, err, sizeof err))) {
+			search_fail(s, err);
+			return;
+		}
+	}
+	if (s->replies && replies_writer_put(s->replies, r, s->seq))
+		search_fail(s, replies_writer_error(s->replies));
 }
 
 static void batch_done(void *ctx, struct request *r)
@@ -482,6 +612,7 @@ static void batch_done(void *ctx, struct request *r)
 	struct search *s = b->s;
 	if (r->sent)
 		b->out--; /* one counted out by batch_may_send */
+	record_reply(s, r);
 	if (r->status != REQ_CANCELLED) {
 		s->usage.requests++;
 		if (r->kind == REQ_PRM || r->kind == REQ_ORM)
@@ -521,8 +652,20 @@ static size_t run_role(struct search *s, struct batch *b, struct request *const 
 		}
 		return 0;
 	}
-	return backend_run_idle(s->by_role[role], reqs, n, s->max_inflight, batch_may_send, batch_drop,
-				batch_idle, batch_done, b);
+	struct backend *be = s->by_role[role];
+	if (s->resume && s->resume->next_reply < s->resume->replies.n) {
+		/* catching up: the interrupted run's replies answer first */
+		struct backend_replies rb;
+		backend_replies_init(&rb, be, s->resume);
+		size_t sent = backend_run_idle(&rb.base, reqs, n, s->max_inflight, batch_may_send, batch_drop,
+					       batch_idle, batch_done, b);
+		if (rb.diverged[0])
+			search_fail(s, rb.diverged);
+		backend_replies_done(&rb);
+		return sent;
+	}
+	return backend_run_idle(be, reqs, n, s->max_inflight, batch_may_send, batch_drop, batch_idle, batch_done,
+				b);
 }
 
 size_t search_batch(struct search *s, struct request *const *reqs, size_t n,

@@ -11,6 +11,7 @@
 #include "backend.h"
 #include "event.h"
 #include "params.h"
+#include "resume.h"
 #include "strategy.h"
 #include "tree.h"
 
@@ -31,7 +32,10 @@ struct search_config {
 	int no_scores;            /* --prm none: PRM requests get no score */
 	int no_orm;               /* --orm none (with orm unset: follows no_scores) */
 	cJSON *backend_json;      /* header "backend" object; taken over */
-	const char *trace_path;   /* NULL: no journal */
+	const char *trace_path;   /* NULL: no journal (nor replies) */
+	struct resume *resume;    /* an interrupted run to catch up with (its
+				     trace_path); the caller's, kept until
+				     search_free */
 };
 
 enum search_state { SEARCH_READY, SEARCH_RUNNING, SEARCH_DONE, SEARCH_FAILED };
@@ -58,6 +62,9 @@ int search_aborted(const struct search *s);
  * that a worker can apply a prune (and cancel its requests) at once. */
 void search_set_idle(struct search *s, void (*fn)(void *ctx), void *ctx);
 void search_free(struct search *s);
+/* A resumed search still re-executing what its journal holds (the user's
+ * commands wait until it has caught up). */
+int search_catching_up(const struct search *s);
 
 /* ---- state, for strategies and front-ends ---- */
 struct tree *search_tree(const struct search *s);

@@ -41,15 +41,17 @@ static struct backend *own(struct servers *sv, struct backend *b)
 	return b;
 }
 
-static void role_json(cJSON *parent, const char *name, const char *kind, const struct backend *b, int remote)
+/* A role as the user gave it: its kind, and its own server or model when
+ * it has one (else it is the actor's), so a resume can set it up again. */
+static void role_json(cJSON *parent, const char *name, const char *kind, const struct server_role_opts *r)
 {
 	cJSON *j = cJSON_AddObjectToObject(parent, name);
 	if (kind)
 		cJSON_AddStringToObject(j, "kind", kind);
-	if (remote && b) {
-		cJSON_AddStringToObject(j, "url", b->url);
-		cJSON_AddStringToObject(j, "model", b->model);
-	}
+	if (r->url)
+		cJSON_AddStringToObject(j, "url", r->url);
+	if (r->model)
+		cJSON_AddStringToObject(j, "model", r->model);
 }
 
 /* A server of another role than the actor's: its own URL (or the
@@ -180,6 +182,7 @@ int servers_open(const struct server_opts *o, struct servers *sv, char *err, siz
 	if (remote) {
 		if (api_key_load(o->key_file, &sv->key, err, errlen))
 			return 2;
+		/* a resume has them from its journal already */
 		if (prompts_load(o->prompts, err, errlen))
 			return 2;
 	}
@@ -213,6 +216,11 @@ int servers_open(const struct server_opts *o, struct servers *sv, char *err, siz
 			return 2;
 		cJSON_AddStringToObject(bj, "kind", sv->actor->kind);
 		cJSON_AddStringToObject(bj, "url", sv->actor->url);
+		if (o->nurls > 1) {
+			cJSON *us = cJSON_AddArrayToObject(bj, "urls");
+			for (int i = 0; i < o->nurls; i++)
+				cJSON_AddItemToArray(us, cJSON_CreateString(o->urls[i]));
+		}
 		cJSON_AddStringToObject(bj, "model", sv->actor->model);
 		cJSON_AddStringToObject(bj, "api", oc.chat ? "chat" : "completions");
 		cJSON_AddBoolToObject(bj, "stream", oc.stream);
@@ -222,12 +230,12 @@ int servers_open(const struct server_opts *o, struct servers *sv, char *err, siz
 		return rc;
 	sv->no_prm = !strcmp(prm, "none");
 	if (!sim_actor || strcmp(prm, "sim"))
-		role_json(bj, "prm", prm, sv->prm, needs_server(prm));
+		role_json(bj, "prm", prm, &o->prm);
 	if (orm) {
 		if ((rc = open_scorer(sv, "orm", orm, &o->orm, o, &oc, &sv->orm, err, errlen)))
 			return rc;
 		sv->no_orm = !strcmp(orm, "none");
-		role_json(bj, "orm", orm, sv->orm, needs_server(orm));
+		role_json(bj, "orm", orm, &o->orm);
 	} else {
 		sv->orm = sv->prm; /* outcome scores from the step scorer */
 		sv->no_orm = sv->no_prm;
@@ -235,11 +243,11 @@ int servers_open(const struct server_opts *o, struct servers *sv, char *err, siz
 	if ((rc = open_helper(sv, "critic", &o->critic, o, &oc, &sv->critic, err, errlen)))
 		return rc;
 	if (sv->critic != sv->actor)
-		role_json(bj, "critic", NULL, sv->critic, 1);
+		role_json(bj, "critic", NULL, &o->critic);
 	if ((rc = open_helper(sv, "disc", &o->disc, o, &oc, &sv->disc, err, errlen)))
 		return rc;
 	if (sv->disc != sv->actor)
-		role_json(bj, "disc", NULL, sv->disc, 1);
+		role_json(bj, "disc", NULL, &o->disc);
 	if (remote) {
 		/* the words the models were asked with, so a trace can be rerun */
 		cJSON_AddItemToObject(bj, "prompts", prompts_json());

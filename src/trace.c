@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -40,6 +41,14 @@ static struct trace_writer *writer_open(const char *path, int flags, char *err,
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
+	/* one writer a journal: a resume while the run still goes on would
+	 * interleave their lines */
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		snprintf(err, errlen, "%s: %s", path,
+			 errno == EWOULDBLOCK ? "another canopy is writing this journal" : strerror(errno));
+		close(fd);
+		return NULL;
+	}
 	struct trace_writer *w = xcalloc(1, sizeof *w);
 	w->fd = fd;
 	w->path = xstrdup(path);
@@ -50,7 +59,14 @@ static struct trace_writer *writer_open(const char *path, int flags, char *err,
 struct trace_writer *trace_writer_create(const char *path, const cJSON *header,
 					 char *err, size_t errlen)
 {
-	struct trace_writer *w = writer_open(path, O_CREAT | O_TRUNC, err, errlen);
+	/* truncated only once it is ours: O_TRUNC would wipe a journal
+	 * another run is still writing */
+	struct trace_writer *w = writer_open(path, O_CREAT, err, errlen);
+	if (w && ftruncate(w->fd, 0)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		trace_writer_close(w);
+		return NULL;
+	}
 	if (!w)
 		return NULL;
 	char *h = cJSON_PrintUnformatted(header);

@@ -81,6 +81,8 @@ static const char *command_name(const struct command *c)
 static void run_commands(struct worker *w, int mid_batch)
 {
 	size_t i = 0;
+	if (search_catching_up(w->s))
+		return; /* a resume gives the journal's commands first; these wait */
 	while (i < w->ncmds) {
 		struct command c = w->cmds[i];
 		if (mid_batch && c.kind != CMD_PRUNE) {

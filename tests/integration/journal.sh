@@ -39,4 +39,52 @@ head -c "$((size - 5))" "$TMP/k.jsonl" >"$TMP/cut.jsonl"
 "$CANOPY" check "$TMP/cut.jsonl" >/dev/null 2>"$TMP/cerr"
 grep -Eq "^$TMP/cut.jsonl:[0-9]+: warning: torn last line ignored \(the run was interrupted\)$" "$TMP/cerr"
 ok $? "the warning names FILE:LINE"
+# ---- resume: the killed run goes on where it stopped ----
+strip_t() { sed -e '1d' -e 's/"t":[0-9.]*,//' "$1"; } # the events, t aside
+test -s "$TMP/k.jsonl.replies"
+ok $? "the killed run journaled its replies next to the trace"
+cp "$TMP/k.jsonl" "$TMP/r.jsonl"
+cp "$TMP/k.jsonl.replies" "$TMP/r.jsonl.replies"
+"$CANOPY" run --resume "$TMP/r.jsonl" >"$TMP/r.out" 2>"$TMP/r.err"
+is "$?" 0 "canopy run --resume finishes the killed run"
+grep -q "resuming $TMP/r.jsonl: re-executing [0-9]* events from [0-9]* recorded replies" "$TMP/r.err"
+ok $? "saying how much it re-executes"
+"$CANOPY" run -q --strategy beam --difficulty 10 --n 32 --sim-latency 0 --seed 5 \
+	--trace "$TMP/whole.jsonl" >"$TMP/whole.out" 2>&1
+is "$(cat "$TMP/r.out")" "$(cat "$TMP/whole.out")" "with the answer of an uninterrupted run"
+if cmp -s <(strip_t "$TMP/whole.jsonl") <(strip_t "$TMP/r.jsonl"); then same=0; else same=1; fi
+ok $same "and its very journal, t aside"
+"$CANOPY" check "$TMP/r.jsonl" >/dev/null 2>&1
+ok $? "which checks"
+"$CANOPY" run --resume "$TMP/r.jsonl" >"$TMP/r2.out" 2>"$TMP/r2.err"
+is "$?:$(cat "$TMP/r2.out")" "0:$(cat "$TMP/whole.out")" "resuming a finished run prints its answer"
+grep -q "is finished (it chose its answer); nothing to resume" "$TMP/r2.err"
+ok $? "and says there is nothing to do"
+cp "$TMP/k.jsonl" "$TMP/r3.jsonl"
+cp "$TMP/k.jsonl.replies" "$TMP/r3.jsonl.replies"
+"$CANOPY" run --resume "$TMP/r3.jsonl" --width 9 >/dev/null 2>"$TMP/r3.err"
+is "$?" 2 "an option that would change the search is refused"
+grep -q -- "--width cannot be given with --resume: the search goes on as $TMP/r3.jsonl began it" "$TMP/r3.err"
+ok $? "naming it"
+rm "$TMP/r3.jsonl.replies"
+"$CANOPY" run --resume "$TMP/r3.jsonl" >/dev/null 2>"$TMP/r4.err"
+is "$?" 2 "a trace without its replies cannot be resumed"
+grep -q "r3.jsonl.replies: missing" "$TMP/r4.err"
+ok $? "and the message names the missing file"
+cmp -s "$TMP/k.jsonl" "$TMP/r3.jsonl"
+ok $? "nor is it touched"
+"$CANOPY" run -q --strategy beam --difficulty 10 --n 32 --sim-latency 200 --seed 5 \
+	--trace "$TMP/live.jsonl" >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do [ -s "$TMP/live.jsonl.replies" ] && break; sleep 0.05; done
+"$CANOPY" run --resume "$TMP/live.jsonl" >/dev/null 2>"$TMP/r5.err"
+is "$?" 2 "a run still going cannot be resumed alongside"
+grep -q "live.jsonl: another canopy is writing this journal (is the run still going?)" "$TMP/r5.err"
+ok $? "saying another canopy is writing it"
+"$CANOPY" run -q --trace "$TMP/live.jsonl" >/dev/null 2>"$TMP/r6.err"
+is "$?" 1 "nor can a new run take its journal"
+grep -q "live.jsonl: another canopy is writing this journal" "$TMP/r6.err"
+ok $? "which it leaves alone"
+kill $pid 2>/dev/null
+wait $pid 2>/dev/null
 done_testing

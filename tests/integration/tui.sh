@@ -186,6 +186,24 @@ has "EXIT=143" "SIGTERM ends it (128+15)"
 hasnt "running ·" "and the terminal is restored"
 "$CANOPY" check "$TMP/run.jsonl" >/dev/null 2>&1
 ok $? "the journal of the interrupted run checks"
+before=$(grep -c . "$TMP/run.jsonl")
+start 120 36 "'$CANOPY' --resume '$TMP/run.jsonl'"
+wait_for "running" 10
+has "#0 problem" "--resume in the UI shows the interrupted run's tree again"
+wait_for "level 2" 10
+has "level 2" "and goes on with the search"
+T send-keys -t ui q
+T send-keys -t ui q
+screen 0.8
+has "EXIT=0" "q q quits"
+after=$(grep -c . "$TMP/run.jsonl")
+test "$after" -gt "$before"
+ok $? "the journal grew ($before to $after lines)"
+"$CANOPY" run --resume "$TMP/run.jsonl" -q >"$TMP/rr.out" 2>&1
+is "$?" 0 "a second resume, headless, finishes it"
+"$CANOPY" check "$TMP/run.jsonl" >"$TMP/rr.check" 2>&1
+grep -q "answer" "$TMP/rr.check"
+ok $? "and the journal checks, with its answer"
 
 # ---- no colour, no UTF-8 ----
 start 100 30 "NO_COLOR=1 LC_ALL=C '$CANOPY' '$TMP/b.jsonl'"
