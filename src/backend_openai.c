@@ -32,6 +32,7 @@ struct oa_call {
 	int first_sample, nsamples;
 	int upto; /* a logprob score: the steps it covers (1..nsteps) */
 	int queued; /* waiting in canopy for a free slot */
+	int ncmpl;  /* llama.cpp: nsamples in one call (n_cmpl) */
 	uint64_t seq;
 	int slot; /* llama.cpp's id_slot, -1: the server's choice */
 	struct strbuf *texts; /* stream: text so far, by choice */
@@ -117,6 +118,7 @@ struct oa_backend {
 	struct request **ready; /* answered from the cache, to report */
 	size_t nready, cap_ready;
 	int no_n;    /* the server refused n > 1 */
+	int no_ncmpl; /* llama.cpp: this build ignores or refuses n_cmpl */
 	struct http_pool *pool;
 	struct oa_call *calls;
 };
@@ -198,6 +200,10 @@ static char *make_body(struct oa_backend *be, const struct request *r, int n, in
 			cJSON_AddTrueToObject(b, "cache_prompt");
 			if (slot >= 0)
 				cJSON_AddNumberToObject(b, "id_slot", slot);
+			if (n > 1)
+				/* several samples of one prompt, sharing its
+				 * evaluation, on builds that have it */
+				cJSON_AddNumberToObject(b, "n_cmpl", n);
 			cJSON_AddBoolToObject(b, "stream", be->c.stream);
 		}
 		cJSON_AddNumberToObject(opt, "temperature", judging ? 0 : r->temperature);
@@ -459,7 +465,8 @@ static int call_start(struct oa_backend *be, struct oa_call *c)
 {
 	int pick = -1;
 	for (int i = 0; i < be->nbases; i++) {
-		if (be->cap[i] > 0 && be->load[i] >= be->cap[i])
+		/* load counts samples: an n_cmpl call takes as many slots */
+		if (be->cap[i] > 0 && be->load[i] > 0 && be->load[i] + c->nsamples > be->cap[i])
 			continue;
 		if (pick < 0 || be->load[i] < be->load[pick])
 			pick = i;
@@ -468,9 +475,9 @@ static int call_start(struct oa_backend *be, struct oa_call *c)
 		return -1; /* every server is busy: it waits here */
 	c->queued = 0;
 	c->base = pick;
-	be->load[pick]++;
+	be->load[pick] += c->nsamples;
 	c->slot = -1;
-	if (be->slots[pick].n > 0) {
+	if (be->slots[pick].n > 0 && c->nsamples == 1) {
 		uint64_t chain[64];
 		size_t len = prefix_chain(c, chain, 64);
 		c->slot = slots_pick(&be->slots[pick], chain, len);
@@ -532,7 +539,7 @@ static void call_free(struct oa_call *c)
 {
 	struct oa_backend *be = c->be;
 	if (!c->queued) {
-		be->load[c->base]--;
+		be->load[c->base] -= c->nsamples;
 		slots_release(&be->slots[c->base], c->slot);
 		http_req_clear(&c->h);
 		if (be->c.stream && !be->pooling && !be->logprob)
@@ -742,6 +749,58 @@ static int parse_logprob(struct oa_call *c, const cJSON *j)
 	return 0;
 }
 
+static struct oa_call *call_new(struct oa_backend *be, struct request *r, int first, int n);
+
+/* llama.cpp's reply to n_cmpl: an array of completions (by "index").  A
+ * build without n_cmpl answers one object: that is the first sample, the
+ * rest are asked one a call, and so is every later request. */
+static int parse_ncmpl(struct oa_call *c, const cJSON *j)
+{
+	struct request *r = c->r;
+	struct oa_backend *be = c->be;
+	const cJSON *one[1] = {j};
+	const cJSON **items = one;
+	int n = 1;
+	if (cJSON_IsArray(j)) {
+		n = cJSON_GetArraySize(j);
+		items = xcalloc((size_t)(n ? n : 1), sizeof *items);
+		const cJSON *e;
+		int k = 0;
+		cJSON_ArrayForEach(e, j) {
+			const cJSON *ix = cJSON_GetObjectItemCaseSensitive(e, "index");
+			int at = cJSON_IsNumber(ix) ? (int)ix->valuedouble : k;
+			if (at < 0 || at >= n || items[at])
+				at = k;
+			items[at] = e;
+			k++;
+		}
+	}
+	int got = 0;
+	for (int i = 0; i < n && got < c->nsamples; i++) {
+		const cJSON *t = items[i] ? cJSON_GetObjectItemCaseSensitive(items[i], "content") : NULL;
+		if (!cJSON_IsString(t))
+			continue;
+		const cJSON *gt = cJSON_GetObjectItemCaseSensitive(items[i], "tokens_predicted");
+		const cJSON *pt = cJSON_GetObjectItemCaseSensitive(items[i], "tokens_evaluated");
+		int have = cJSON_IsNumber(gt) && cJSON_IsNumber(pt);
+		add_text(r, t->valuestring, have ? (uint32_t)gt->valuedouble : sim_tokens(t->valuestring));
+		if (have)
+			r->prompt_tokens += (uint32_t)pt->valuedouble;
+		else
+			r->estimated = 1;
+		got++;
+	}
+	if (items != one)
+		free(items);
+	if (got < c->nsamples) {
+		/* fewer than asked (or none): ask the rest one at a time */
+		be->no_ncmpl = 1;
+		for (int i = got; i < c->nsamples; i++)
+			call_new(be, r, c->first_sample + i, 1);
+	}
+	return 0;
+}
+
 static int parse_reply(struct oa_call *c)
 {
 	struct request *r = c->r;
@@ -817,6 +876,11 @@ static int parse_reply(struct oa_call *c)
 		}
 		cJSON_Delete(j);
 		return 0;
+	}
+	if (c->ncmpl) {
+		int rc = parse_ncmpl(c, j);
+		cJSON_Delete(j);
+		return rc;
 	}
 	if (be->c.dialect != DIALECT_OPENAI) {
 		int ollama = be->c.dialect == DIALECT_OLLAMA;
@@ -911,7 +975,11 @@ static int oa_submit(struct backend *b, struct request *r)
 		pump(be);
 		return 0;
 	}
-	if (be->no_n && n > 1) {
+	int ncmpl = be->c.dialect == DIALECT_LLAMACPP && !be->c.stream && !be->no_ncmpl && n > 1;
+	if (ncmpl) {
+		call_new(be, r, 0, n)->ncmpl = 1;
+		r->due = 1;
+	} else if (be->no_n && n > 1) {
 		for (int i = 0; i < n; i++)
 			call_new(be, r, i, 1);
 		r->due = n; /* calls outstanding */
@@ -975,6 +1043,14 @@ static int oa_poll(struct backend *b, double timeout)
 			} else if (c->h.status < 200 || c->h.status >= 300) {
 				char msg[400];
 				server_message(c->h.response.s ? c->h.response.s : "", c->h.response.len, msg, sizeof msg);
+				if (c->ncmpl && c->h.status == 400) {
+					/* a build that refuses n_cmpl: one call a sample */
+					be->no_ncmpl = 1;
+					for (int i = 0; i < c->nsamples; i++)
+						call_new(be, r, c->first_sample + i, 1);
+					call_free(c);
+					continue;
+				}
 				int refused_n = c->h.status == 400 && c->nsamples > 1 && strstr(msg, "n") &&
 						(strstr(msg, " n ") || strstr(msg, "'n'") || strstr(msg, "\"n\"") ||
 						 strstr(msg, "choice"));

@@ -19,6 +19,7 @@ path, headers seen, body) to --log.  The model name chooses a behaviour:
   fault:bad-utf8      invalid UTF-8 inside the text
   fault:flat-error    200 {"object": "error", "message": ...} (old vLLM)
   fault:no-logprobs   a scoring request (logprobs asked) gets none back
+  fault:no-ncmpl      llama.cpp's /completion ignores n_cmpl (an older build)
   fault:other-tokens  a scoring request's top tokens hold neither + nor -
 A request for one token's logprobs after a " ки" step tag (a logprob PRM)
 gets P(+) = 0.9 after an odd number of tags and 0.7 after an even one.
@@ -169,6 +170,10 @@ class Handler(BaseHTTPRequestHandler):
         if not body.get("stream"):
             obj = {key: text, end: True}
             obj.update(usage)
+            n = int(body.get("n_cmpl", 1) or 1)
+            if not ollama and n > 1 and fault != "no-ncmpl":
+                # llama.cpp's n_cmpl: an array, one completion an index
+                return self.send_json(200, [dict(obj, index=i) for i in range(n)])
             return self.send_json(200, obj)
         self.send_response(200)
         self.send_header("Content-Type", "application/x-ndjson" if ollama else "text/event-stream")

@@ -153,6 +153,19 @@ grep -q '"path": "/api/generate"' "$TMP/server.log" && grep '/api/generate' "$TM
 ok $? "Ollama gets /api/generate with options"
 grep -q '"gen_tokens":24,"prompt_tokens":100' "$TMP/llamacpp.jsonl"
 ok $? "token counts come from the server's own fields"
+: >"$TMP/server.log"
+"$CANOPY" run --backend llamacpp --url "$URL" --model ok --problem "$Q" --answer 42 --strategy beam --n 4 \
+	--width 2 --trace "$TMP/ncmpl.jsonl" >"$TMP/ncmpl.out" 2>&1
+is "$?:$(grep -c '"n_cmpl": 4' "$TMP/server.log")" "0:1" "llama.cpp: the 4 first steps in one call (n_cmpl)"
+is "$(grep '"/completion"' "$TMP/server.log" | grep 'next step' | grep -vc n_cmpl)" 0 \
+	"every request for several samples is one call"
+test "$(grep -c '"ev":"node","id":[0-9]*,"parent":0,' "$TMP/ncmpl.jsonl")" = 4
+ok $? "and all 4 come back as nodes"
+: >"$TMP/server.log"
+"$CANOPY" run --backend llamacpp --url "$URL" --model fault:no-ncmpl --problem "$Q" --answer 42 --strategy beam \
+	--n 4 --width 2 --trace "$TMP/noncmpl.jsonl" >"$TMP/noncmpl.out" 2>&1
+is "$?:$(tail -1 "$TMP/noncmpl.out" | sed 's/.*answer \([0-9]*\).*/\1/')" "0:42" "a build that ignores n_cmpl still gets every sample"
+is "$(grep -c '"n_cmpl"' "$TMP/server.log")" 1 "asked once with n_cmpl, then one call a sample"
 "$CANOPY" run --backend llamacpp --url "$URL" --model fault:truncated --stream --problem "$Q" --n 1 \
 	--trace "$TMP/lt.jsonl" >/dev/null 2>&1
 grep -q 'the stream ended before the server said it was done (truncated)' "$TMP/lt.jsonl"
@@ -228,9 +241,12 @@ is "$?" 0 "a llama.cpp server with 2 slots runs a beam search of 4 candidates a 
 slotstat=$(python3 -c '
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if "/completion" in l]
-print(max(r["active"] for r in rows), sorted(set(str(r["body"].get("id_slot")) for r in rows)))
+one = [r for r in rows if "n_cmpl" not in r["body"]]
+many = [r for r in rows if "n_cmpl" in r["body"]]
+print(max(r["active"] for r in rows), sorted(set(str(r["body"].get("id_slot")) for r in one)),
+      all("id_slot" not in r["body"] for r in many))
 ' "$TMP/server5.log")
-is "$slotstat" "2 ['0', '1']" "never more than its 2 slots busy at once, each call pinned to slot 0 or 1"
+is "$slotstat" "2 ['0', '1'] True" "never more than its 2 slots busy at once, each one-sample call pinned to slot 0 or 1"
 kill $SLOTS 2>/dev/null
 ! grep '"/completion"' "$TMP/server.log" | grep -q id_slot
 ok $? "a server that does not say its slots (no /props) gets no id_slot"
