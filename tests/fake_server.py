@@ -14,7 +14,7 @@ path, headers seen, body) to --log.  The model name chooses a behaviour:
   fault:bad-json      200 with a body that is not JSON
   fault:empty         200 with choices: []
   fault:slow          waits 2 s before the first byte
-  fault:reset         closes the connection mid-response
+  fault:reset         closes the connection mid-response (mid-stream: a TCP reset)
   fault:huge          a 3 MiB answer
   fault:bad-utf8      invalid UTF-8 inside the text
   fault:flat-error    200 {"object": "error", "message": ...} (old vLLM)
@@ -31,7 +31,7 @@ Streams (stream: true) also take:
   fault:trickle       a byte every 10 ms
   fault:stall         the first event, then nothing for 10 s
 """
-import argparse, json, math, os, socket, sys, threading, time
+import argparse, json, math, os, socket, struct, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 COUNTS = {}
@@ -301,6 +301,13 @@ class Handler(BaseHTTPRequestHandler):
                     self.wfile.flush()
                     if fault == "trickle":
                         time.sleep(0.01)
+            elif fault == "reset":
+                # half the stream, then a TCP reset
+                self.wfile.write(data[:len(data) // 2])
+                self.wfile.flush()
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.connection.close()
+                return
             elif fault == "stall":
                 first = out[0].encode()
                 self.wfile.write(first)

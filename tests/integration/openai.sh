@@ -80,6 +80,12 @@ awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 6) }'
 ok $? "well before the server would have gone on"
 run slowplain --model fault:slow --n 1 --stall-timeout 1
 is "$(st slowplain)" 0 "a plain reply that thinks longer than the stall timeout is waited for (--timeout rules)"
+run sreset --model fault:reset --stream --n 1 --retries 1
+is "$(st sreset)" 1 "a stream reset half way fails the run when every request does"
+grep -q '"ev":"error","message":"solution request failed: .*\(reset\|Recv failure\)' "$TMP/sreset.jsonl"
+ok $? "and the journal says the connection was reset"
+! grep -q '"ev":"node","id":1' "$TMP/sreset.jsonl"
+ok $? "without a half step taken for a whole one"
 run errstream --model fault:error-stream --stream
 grep -q 'the server reported an error mid-stream: the model crashed' "$TMP/errstream.jsonl"
 ok $? "an error object inside a 200 stream is an error, with the server's message"
