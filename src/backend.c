@@ -47,10 +47,12 @@ void request_clear_results(struct request *r)
 		free(r->texts[i]);
 	free(r->texts);
 	free(r->tokens);
+	free(r->lps);
 	free(r->scores);
 	free(r->error);
 	r->texts = NULL;
 	r->tokens = NULL;
+	r->lps = NULL;
 	r->scores = NULL;
 	r->error = NULL;
 	r->ntexts = r->nscores = 0;

@@ -46,6 +46,7 @@ struct request {
 	const char *feedback; /* the critique a refinement answers */
 	const double *step_scores; /* review: the PRM's score of each step */
 	int self;             /* critique: the actor critiques itself */
+	int logprobs;         /* generation: say how likely each text was */
 	enum req_role role;   /* ROLE_AUTO: from the kind */
 	int n;                /* samples wanted */
 	double temperature, top_p;
@@ -64,6 +65,7 @@ struct request {
 	char *error;
 	char **texts;
 	uint32_t *tokens;
+	double *lps;  /* by text: mean log-probability a token (NAN: unknown), when asked */
 	size_t ntexts;
 	double *scores;
 	size_t nscores;

@@ -36,6 +36,8 @@ struct oa_call {
 	uint64_t seq;
 	int slot; /* llama.cpp's id_slot, -1: the server's choice */
 	struct strbuf *texts; /* stream: text so far, by choice */
+	double *lp_sum;       /* stream: token log-probabilities so far, by choice */
+	int *lp_n;
 	struct sse sse;
 	uint32_t prompt_tokens, gen_tokens;
 	int have_usage;
@@ -192,6 +194,8 @@ static char *make_body(struct oa_backend *be, const struct request *r, int n, in
 		cJSON *opt = b;
 		if (be->c.dialect == DIALECT_OLLAMA) {
 			cJSON_AddBoolToObject(b, "stream", be->c.stream);
+			if (r->logprobs)
+				cJSON_AddTrueToObject(b, "logprobs");
 			opt = cJSON_AddObjectToObject(b, "options");
 			cJSON_AddNumberToObject(opt, "num_predict", r->max_tokens);
 		} else {
@@ -204,6 +208,8 @@ static char *make_body(struct oa_backend *be, const struct request *r, int n, in
 				/* several samples of one prompt, sharing its
 				 * evaluation, on builds that have it */
 				cJSON_AddNumberToObject(b, "n_cmpl", n);
+			if (r->logprobs)
+				cJSON_AddNumberToObject(b, "n_probs", 1);
 			cJSON_AddBoolToObject(b, "stream", be->c.stream);
 		}
 		cJSON_AddNumberToObject(opt, "temperature", judging ? 0 : r->temperature);
@@ -249,6 +255,13 @@ static char *make_body(struct oa_backend *be, const struct request *r, int n, in
 			cJSON *s = cJSON_AddArrayToObject(b, "stop");
 			for (; *stop; stop++)
 				cJSON_AddItemToArray(s, cJSON_CreateString(*stop));
+		}
+		if (r->logprobs) {
+			/* how likely each generated token was (PUCT's priors) */
+			if (be->c.chat)
+				cJSON_AddTrueToObject(b, "logprobs");
+			else
+				cJSON_AddNumberToObject(b, "logprobs", 1);
 		}
 		if (be->c.stream) {
 			cJSON_AddTrueToObject(b, "stream");
@@ -308,6 +321,36 @@ static char *logprob_body(struct oa_backend *be, const struct request *r, int up
 	return out;
 }
 
+/* The mean of the numbers at key in each element of arr (or of arr's
+ * numbers when key is NULL), into *sum and *n. */
+static void lp_add(const cJSON *arr, const char *key, double *sum, int *n)
+{
+	const cJSON *e;
+	cJSON_ArrayForEach(e, arr) {
+		const cJSON *v = key ? cJSON_GetObjectItemCaseSensitive(e, key) : e;
+		if (cJSON_IsNumber(v) && isfinite(v->valuedouble)) {
+			*sum += v->valuedouble;
+			(*n)++;
+		}
+	}
+}
+
+/* A generated text's token log-probabilities, wherever the dialect puts
+ * them: a chat choice's logprobs.content[].logprob, a completion choice's
+ * logprobs.token_logprobs[], llama.cpp's completion_probabilities[].logprob,
+ * Ollama's logprobs[].logprob. */
+static void lp_of(const cJSON *obj, double *sum, int *n)
+{
+	const cJSON *lp = cJSON_GetObjectItemCaseSensitive(obj, "logprobs");
+	if (cJSON_IsObject(lp)) {
+		lp_add(cJSON_GetObjectItemCaseSensitive(lp, "content"), "logprob", sum, n);
+		lp_add(cJSON_GetObjectItemCaseSensitive(lp, "token_logprobs"), NULL, sum, n);
+	} else if (cJSON_IsArray(lp)) {
+		lp_add(lp, "logprob", sum, n);
+	}
+	lp_add(cJSON_GetObjectItemCaseSensitive(obj, "completion_probabilities"), "logprob", sum, n);
+}
+
 /* ---- streaming ---- */
 
 /* One streamed object of llama.cpp's or Ollama's: text, the end, usage. */
@@ -324,6 +367,7 @@ static int native_chunk(struct oa_call *c, cJSON *j)
 	const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, ollama ? "response" : "content");
 	if (cJSON_IsString(t))
 		sb_adds(&c->texts[0], t->valuestring);
+	lp_of(j, &c->lp_sum[0], &c->lp_n[0]);
 	const cJSON *end = cJSON_GetObjectItemCaseSensitive(j, ollama ? "done" : "stop");
 	if (cJSON_IsTrue(end)) {
 		c->ended = 1;
@@ -406,6 +450,7 @@ static int on_sse(void *ctx, const char *event, const char *data, size_t len)
 				   : cJSON_GetObjectItemCaseSensitive(ch, "text");
 		if (cJSON_IsString(t))
 			sb_adds(&c->texts[i], t->valuestring);
+		lp_of(ch, &c->lp_sum[i], &c->lp_n[i]);
 	}
 	const cJSON *u = cJSON_GetObjectItemCaseSensitive(j, "usage");
 	if (cJSON_IsObject(u)) {
@@ -434,8 +479,11 @@ static void on_stream_reset(void *ctx)
 	struct oa_call *c = ctx;
 	sse_free(&c->sse);
 	sse_init(&c->sse, on_sse, c);
-	for (int i = 0; i < c->nsamples; i++)
+	for (int i = 0; i < c->nsamples; i++) {
 		sb_reset(&c->texts[i]);
+		c->lp_sum[i] = 0;
+		c->lp_n[i] = 0;
+	}
 	c->stream_error[0] = '\0';
 	c->have_usage = 0;
 	c->ended = 0;
@@ -527,6 +575,8 @@ static struct oa_call *call_new(struct oa_backend *be, struct request *r, int fi
 	c->nsamples = n;
 	c->upto = first; /* a logprob call is asked with first = the steps it covers */
 	c->texts = xcalloc((size_t)n, sizeof *c->texts);
+	c->lp_sum = xcalloc((size_t)n, sizeof *c->lp_sum);
+	c->lp_n = xcalloc((size_t)n, sizeof *c->lp_n);
 	c->queued = 1;
 	c->seq = ++be->seq;
 	c->slot = -1;
@@ -549,6 +599,8 @@ static void call_free(struct oa_call *c)
 		sb_free(&c->texts[i]);
 	sb_free(&c->ndjson);
 	free(c->texts);
+	free(c->lp_sum);
+	free(c->lp_n);
 	free(c->body);
 	free(c);
 }
@@ -592,10 +644,15 @@ static void server_message(const char *body, size_t len, char *out, size_t outle
 	cJSON_Delete(j);
 }
 
-static void add_text(struct request *r, const char *t, uint32_t tokens)
+static void add_text_lp(struct request *r, const char *t, uint32_t tokens, double lp_sum, int lp_n)
 {
 	r->texts = xrealloc(r->texts, (r->ntexts + 1) * sizeof *r->texts);
 	r->tokens = xrealloc(r->tokens, (r->ntexts + 1) * sizeof *r->tokens);
+	if (r->logprobs) {
+		/* unknown (NAN) when the server gave none */
+		r->lps = xrealloc(r->lps, (r->ntexts + 1) * sizeof *r->lps);
+		r->lps[r->ntexts] = lp_n ? lp_sum / lp_n : NAN;
+	}
 	/* some servers keep a trailing stop string or whitespace */
 	size_t n = strlen(t);
 	while (n && (t[n - 1] == ' ' || t[n - 1] == '\n' || t[n - 1] == '\r'))
@@ -783,7 +840,10 @@ static int parse_ncmpl(struct oa_call *c, const cJSON *j)
 		const cJSON *gt = cJSON_GetObjectItemCaseSensitive(items[i], "tokens_predicted");
 		const cJSON *pt = cJSON_GetObjectItemCaseSensitive(items[i], "tokens_evaluated");
 		int have = cJSON_IsNumber(gt) && cJSON_IsNumber(pt);
-		add_text(r, t->valuestring, have ? (uint32_t)gt->valuedouble : sim_tokens(t->valuestring));
+		double ls = 0;
+		int ln = 0;
+		lp_of(items[i], &ls, &ln);
+		add_text_lp(r, t->valuestring, have ? (uint32_t)gt->valuedouble : sim_tokens(t->valuestring), ls, ln);
 		if (have)
 			r->prompt_tokens += (uint32_t)pt->valuedouble;
 		else
@@ -822,7 +882,8 @@ static int parse_reply(struct oa_call *c)
 		}
 		for (int i = 0; i < c->nsamples; i++) {
 			const char *t = c->texts[i].s ? c->texts[i].s : "";
-			add_text(r, t, c->have_usage ? c->gen_tokens / (uint32_t)c->nsamples : sim_tokens(t));
+			add_text_lp(r, t, c->have_usage ? c->gen_tokens / (uint32_t)c->nsamples : sim_tokens(t),
+				    c->lp_sum ? c->lp_sum[i] : 0, c->lp_n ? c->lp_n[i] : 0);
 		}
 		if (c->have_usage)
 			r->prompt_tokens += c->prompt_tokens;
@@ -893,7 +954,10 @@ static int parse_reply(struct oa_call *c)
 		const cJSON *gt = cJSON_GetObjectItemCaseSensitive(j, ollama ? "eval_count" : "tokens_predicted");
 		const cJSON *pt = cJSON_GetObjectItemCaseSensitive(j, ollama ? "prompt_eval_count" : "tokens_evaluated");
 		int have = cJSON_IsNumber(gt) && cJSON_IsNumber(pt);
-		add_text(r, t->valuestring, have ? (uint32_t)gt->valuedouble : sim_tokens(t->valuestring));
+		double ls = 0;
+		int ln = 0;
+		lp_of(j, &ls, &ln);
+		add_text_lp(r, t->valuestring, have ? (uint32_t)gt->valuedouble : sim_tokens(t->valuestring), ls, ln);
 		if (have)
 			r->prompt_tokens += (uint32_t)pt->valuedouble;
 		else
@@ -918,7 +982,10 @@ static int parse_reply(struct oa_call *c)
 		const cJSON *t = m ? cJSON_GetObjectItemCaseSensitive(m, "content")
 				   : cJSON_GetObjectItemCaseSensitive(ch, "text");
 		const char *text = cJSON_IsString(t) ? t->valuestring : "";
-		add_text(r, text, have_usage ? (uint32_t)(ct->valuedouble / nc) : sim_tokens(text));
+		double ls = 0;
+		int ln = 0;
+		lp_of(ch, &ls, &ln);
+		add_text_lp(r, text, have_usage ? (uint32_t)(ct->valuedouble / nc) : sim_tokens(text), ls, ln);
 	}
 	if (have_usage)
 		r->prompt_tokens += (uint32_t)pt->valuedouble;

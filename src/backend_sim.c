@@ -121,6 +121,11 @@ static void compute(struct sim_backend *sb, struct request *r)
 		r->gen_tokens += r->tokens[i];
 	}
 	r->ntexts = (size_t)n;
+	if (r->logprobs) {
+		r->lps = xcalloc((size_t)n, sizeof *r->lps);
+		for (int i = 0; i < n; i++)
+			r->lps[i] = sim_logprob(&sb->problem, r->steps, r->nsteps, r->texts[i], base);
+	}
 	r->status = REQ_OK;
 }
 

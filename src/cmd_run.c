@@ -288,6 +288,8 @@ static void show_event(struct printer *p, const struct search *s, const struct e
 		}
 		if (!isnan(ev->orm))
 			fprintf(f, "      #%d ORM %.2f\n", ev->id, ev->orm);
+		if (!isnan(ev->prior))
+			fprintf(f, "      #%d prior %.2f\n", ev->id, ev->prior);
 		break;
 	case EV_KEEP:
 		fprintf(f, "   kept:");

@@ -44,7 +44,7 @@ void event_init(struct event *ev, enum ev_type type)
 	memset(ev, 0, sizeof *ev);
 	ev->type = type;
 	ev->id = ev->parent = NODE_NONE;
-	ev->prm = ev->orm = ev->value = ev->uct = NAN;
+	ev->prm = ev->orm = ev->value = ev->uct = ev->prior = NAN;
 	ev->round = -1;
 	ev->n = -1;
 	ev->correct = -1;
@@ -124,6 +124,8 @@ void event_format(struct strbuf *sb, const struct event *ev)
 			put_num(sb, "prm", ev->prm);
 		if (!isnan(ev->orm))
 			put_num(sb, "orm", ev->orm);
+		if (!isnan(ev->prior))
+			put_num(sb, "prior", ev->prior);
 		break;
 	case EV_STATS:
 		put_int(sb, "id", ev->id);
@@ -332,6 +334,7 @@ DECODER_HELPER int get_str(struct decoder *d, const char *k, int required,
 void event_round(struct event *ev)
 {
 	ev->prm = round6(ev->prm);
+	ev->prior = round6(ev->prior);
 	ev->orm = round6(ev->orm);
 	ev->value = round6(ev->value);
 	ev->uct = round6(ev->uct);
@@ -575,10 +578,11 @@ int event_parse(const char *line, size_t len, struct event *ev,
 	case EV_SCORE: {
 		int a = get_num(&d, "prm", 0, &ev->prm);
 		int b = get_num(&d, "orm", 0, &ev->orm);
-		if (a < 0 || b < 0)
+		int c = get_num(&d, "prior", 0, &ev->prior);
+		if (a < 0 || b < 0 || c < 0)
 			return -1;
-		if (!a && !b) {
-			snprintf(err, errlen, "a score event needs \"prm\" or \"orm\"");
+		if (!a && !b && !c) {
+			snprintf(err, errlen, "a score event needs \"prm\", \"orm\" or \"prior\"");
 			return -1;
 		}
 		return 0;
@@ -777,6 +781,8 @@ int event_apply(struct tree *t, const struct event *ev, char *err, size_t errlen
 			n->prm = (float)ev->prm;
 		if (!isnan(ev->orm))
 			n->orm = (float)ev->orm;
+		if (!isnan(ev->prior))
+			n->prior = (float)ev->prior;
 		break;
 	case EV_STATS:
 		n->visits = ev->visits;

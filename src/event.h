@@ -70,6 +70,7 @@ struct event {
 	const double *vals;
 	size_t nvals;
 	double prm, orm, value, uct;
+	double prior; /* score: PUCT's prior of the node among its siblings */
 	uint32_t visits, tokens;
 	int64_t n;   /* unit number, cmd count, keep level */
 	int by_user; /* prune, cmd, set */

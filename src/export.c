@@ -28,6 +28,10 @@ static void json_node_fields(struct strbuf *sb, const struct tree *t, int32_t id
 		sb_adds(sb, ",\"orm\":");
 		sb_add_json_number(sb, n->orm);
 	}
+	if (!isnan(n->prior)) {
+		sb_adds(sb, ",\"prior\":");
+		sb_add_json_number(sb, n->prior);
+	}
 	if (n->visits) {
 		sb_printf(sb, ",\"visits\":%u,\"value\":", n->visits);
 		sb_add_json_number(sb, n->value);

@@ -22,8 +22,8 @@ enum param_type { PT_INT, PT_REAL, PT_CHOICE };
 	X(FINAL, "final", PT_CHOICE, 0, 1, "best|vote", "beam, dvts: best finished candidate, or weighted vote") \
 	X(LOOKAHEAD, "lookahead", PT_INT, 0, 20, NULL, "beam: steps rolled out at T=0 before scoring")   \
 	X(TAU, "tau", PT_REAL, 0.001, 100, NULL, "rebase: softmax temperature of the width allocation") \
-	X(ROLLOUTS, "rollouts", PT_INT, 1, 1000000, NULL, "mcts, rstar: rollouts (one per step)")        \
-	X(C, "c", PT_REAL, 0, 100, NULL, "mcts, rstar: UCT exploration constant")                          \
+	X(ROLLOUTS, "rollouts", PT_INT, 1, 1000000, NULL, "mcts, puct, rstar: rollouts (one per step)")  \
+	X(C, "c", PT_REAL, 0, 100, NULL, "mcts, puct, rstar: UCT (PUCT) exploration constant")          \
 	X(DISC_MODE, "disc-mode", PT_CHOICE, 0, 2, "loose|mid|strict", "rstar: how many of 4 discriminator completions must agree (1, 2, 4)") \
 	X(VOTES, "votes", PT_INT, 1, 64, NULL, "rstar: samples voted to get an answer's confidence")     \
 	X(ROUNDS, "rounds", PT_INT, 0, 50, NULL, "critique, selfrefine, magicore: refine rounds")        \

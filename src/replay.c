@@ -16,7 +16,7 @@ struct undo {
 	int32_t id;
 	union {
 		struct {
-			float prm, orm;
+			float prm, orm, prior;
 		} score;
 		struct {
 			uint32_t visits;
@@ -84,6 +84,7 @@ static int apply_recording(struct replay *r, const struct event *ev, struct undo
 		if (n) {
 			u->u.score.prm = n->prm;
 			u->u.score.orm = n->orm;
+			u->u.score.prior = n->prior;
 		}
 		break;
 	case EV_STATS:
@@ -146,6 +147,7 @@ static void undo_one(struct replay *r, const struct undo *u)
 	case EV_SCORE:
 		n->prm = u->u.score.prm;
 		n->orm = u->u.score.orm;
+		n->prior = u->u.score.prior;
 		break;
 	case EV_STATS:
 		n->visits = u->u.stats.visits;

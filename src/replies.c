@@ -102,6 +102,15 @@ int replies_writer_put(struct replies_writer *w, const struct request *r, uint64
 		for (size_t i = 0; i < r->ntexts; i++)
 			sb_printf(b, "%s%u", i ? "," : "", r->tokens ? r->tokens[i] : 0);
 		sb_addc(b, ']');
+		if (r->lps) {
+			sb_adds(b, ",\"lps\":[");
+			for (size_t i = 0; i < r->ntexts; i++) {
+				if (i)
+					sb_addc(b, ',');
+				sb_add_json_number(b, r->lps[i]);
+			}
+			sb_addc(b, ']');
+		}
 	}
 	if (r->nscores) {
 		sb_adds(b, ",\"scores\":[");
@@ -210,6 +219,18 @@ static int parse_reply(const cJSON *j, struct reply *p, char *why, size_t whylen
 			p->tokens[i] = (uint32_t)k->valuedouble;
 			p->ntexts++;
 		}
+		const cJSON *lps = cJSON_GetObjectItemCaseSensitive(j, "lps");
+		if (lps) {
+			if (!cJSON_IsArray(lps) || cJSON_GetArraySize(lps) != nt) {
+				snprintf(why, whylen, "\"lps\" must be an array as long as \"texts\"");
+				return -1;
+			}
+			p->lps = xcalloc((size_t)nt, sizeof *p->lps);
+			for (int i = 0; i < nt; i++) {
+				const cJSON *v = cJSON_GetArrayItem(lps, i);
+				p->lps[i] = cJSON_IsNumber(v) ? v->valuedouble : NAN;
+			}
+		}
 	}
 	const cJSON *scores = cJSON_GetObjectItemCaseSensitive(j, "scores");
 	int ns = cJSON_GetArraySize(scores);
@@ -243,6 +264,7 @@ static void reply_free(struct reply *p)
 		free(p->texts[i]);
 	free(p->texts);
 	free(p->tokens);
+	free(p->lps);
 	free(p->scores);
 	free(p->error);
 }
@@ -358,6 +380,10 @@ void reply_fill(const struct reply *rep, struct request *r)
 			r->tokens[i] = rep->tokens[i];
 		}
 		r->ntexts = rep->ntexts;
+		if (rep->lps) {
+			r->lps = xcalloc(rep->ntexts, sizeof *r->lps);
+			memcpy(r->lps, rep->lps, rep->ntexts * sizeof *r->lps);
+		}
 	}
 	if (rep->nscores) {
 		r->scores = xcalloc(rep->nscores, sizeof *r->scores);

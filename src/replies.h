@@ -21,6 +21,7 @@ struct reply {
 	int fatal, estimated;
 	char **texts;
 	uint32_t *tokens;
+	double *lps; /* by text, when the request asked for log-probabilities */
 	size_t ntexts;
 	double *scores;
 	size_t nscores;

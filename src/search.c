@@ -818,6 +818,15 @@ int32_t search_add_steps(struct search *s, int32_t parent, const char *text, uin
 	return id;
 }
 
+void search_prior(struct search *s, int32_t id, double prior)
+{
+	struct event ev;
+	event_init(&ev, EV_SCORE);
+	ev.id = id;
+	ev.prior = prior;
+	emit(s, &ev);
+}
+
 void search_score(struct search *s, int32_t id, double prm, double orm)
 {
 	struct event ev;

@@ -119,6 +119,8 @@ int32_t search_add_node_ex(struct search *s, int32_t parent, enum node_kind kind
  * states.  Returns the last node. */
 int32_t search_add_steps(struct search *s, int32_t parent, const char *text, uint32_t tokens);
 void search_score(struct search *s, int32_t id, double prm, double orm);
+/* PUCT's prior of a node among its siblings. */
+void search_prior(struct search *s, int32_t id, double prior);
 void search_prune(struct search *s, int32_t id, int by_user);
 void search_unit(struct search *s, const char *what);
 void search_keep(struct search *s, int64_t level, const int32_t *ids, size_t n);

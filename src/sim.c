@@ -678,6 +678,22 @@ int sim_steps_correct(const struct sim_problem *p, const char *const *steps, siz
 	return st.prefix_ok && st.answered && same(st.claim, p->answer);
 }
 
+double sim_logprob(const struct sim_problem *p, const char *const *steps, size_t nsteps, const char *text,
+		   uint64_t seed)
+{
+	const char **all = xcalloc(nsteps + 1, sizeof *all);
+	if (nsteps)
+		memcpy(all, steps, nsteps * sizeof *all);
+	all[nsteps] = text;
+	struct sim_state st;
+	replay(p, all, nsteps + 1, &st, NULL);
+	free(all);
+	struct rng r;
+	rng_seed(&r, hash_str(hash_u64(seed, 0x10970b), text));
+	double lp = -0.4 - (st.prefix_ok ? 0 : 0.35) + 0.2 * rng_normal(&r);
+	return lp < -0.01 ? lp : -0.01;
+}
+
 /* ---- writing steps ---- */
 
 struct gen {

@@ -102,6 +102,11 @@ double sim_orm(const struct sim_problem *p, const struct sim_cfg *c, uint64_t se
 /* Whether the steps are all correct (used by tests and the examples, never
  * by a strategy). */
 int sim_steps_correct(const struct sim_problem *p, const char *const *steps, size_t nsteps);
+/* How sure the simulated model was of a text it wrote after steps: its
+ * mean token log-probability, about -0.4 for a sound step and -0.75 for
+ * one with a mistake, with noise (sd 0.2); PUCT's priors come from it. */
+double sim_logprob(const struct sim_problem *p, const char *const *steps, size_t nsteps, const char *text,
+		   uint64_t seed);
 
 /* A plausible token count for a text (about 4 characters a token). */
 uint32_t sim_tokens(const char *text);

@@ -11,6 +11,7 @@ const struct strategy_ops *const strategy_list[] = {
 	&strategy_dvts,
 	&strategy_rebase,
 	&strategy_mcts,
+	&strategy_puct,
 	&strategy_rstar,
 	&strategy_critique,
 	&strategy_selfrefine,

@@ -44,6 +44,7 @@ extern const struct strategy_ops strategy_beam;
 extern const struct strategy_ops strategy_dvts;
 extern const struct strategy_ops strategy_rebase;
 extern const struct strategy_ops strategy_mcts;
+extern const struct strategy_ops strategy_puct;
 extern const struct strategy_ops strategy_rstar;
 extern const struct strategy_ops strategy_critique;
 extern const struct strategy_ops strategy_selfrefine;

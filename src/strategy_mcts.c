@@ -7,6 +7,10 @@
  *          the majority); then the discriminator completes each candidate
  *          from a cut at 20-50% of it and keeps those it agrees with;
  *          final = highest reward x agreement.  Never reads the gold answer.
+ *   puct   as mcts, but selection by PUCT (OpenR): Q/N + c P sqrt(N_parent)
+ *          / (1 + N), the prior P of a child the softmax of its text's mean
+ *          token log-probability among its siblings (uniform when the
+ *          backend gives none); every child scored this way, visited or not.
  * Selection: an unexpanded node is expanded; a node with unvisited
  * children takes the first of them; otherwise UCT = Q/N + c sqrt(ln N_parent
  * / N), each child's UCT journaled.  Simulation: random children down to a
@@ -25,10 +29,15 @@
 int rstar_allowed(enum node_kind kind, int action);
 double mcts_uct(double q, unsigned n, unsigned n_parent, double c);
 int rstar_disc_keep(int agree, int mode);
+double mcts_puct(double q, unsigned n, unsigned n_parent, double prior, double c);
+void mcts_priors(const double *lp, size_t n, double *prior);
 
 struct mcts {
 	struct search *s;
 	int rstar;
+	int puct;
+	double *lp; /* puct: mean token log-probability by node id (NAN: unknown) */
+	int said_uniform;
 	unsigned char *expanded; /* by node id */
 	double *conf;            /* rstar: confidence by node id */
 	size_t cap;
@@ -41,6 +50,11 @@ struct mcts {
 
 static const struct param_default mcts_params[] = {
 	{P_ROLLOUTS, 10}, {P_C, 1.0}, {P_DEPTH, 5}, {P_WIDTH, 3}, {P_TEMPERATURE, 0.8},
+	{P_TOP_P, 0.95}, {P_MAX_TOKENS, 512}, {P_AGG, AGG_LAST}, {P_COUNT, 0},
+};
+
+static const struct param_default puct_params[] = {
+	{P_ROLLOUTS, 10}, {P_C, 1.25}, {P_DEPTH, 5}, {P_WIDTH, 3}, {P_TEMPERATURE, 0.8},
 	{P_TOP_P, 0.95}, {P_MAX_TOKENS, 512}, {P_AGG, AGG_LAST}, {P_COUNT, 0},
 };
 
@@ -73,6 +87,33 @@ double mcts_uct(double q, unsigned n, unsigned n_parent, double c)
 	return q / n + c * sqrt(log((double)(n_parent ? n_parent : 1)) / n);
 }
 
+/* PUCT: exploitation, plus exploration weighted by the prior; an
+ * unvisited child's value counts as 0. */
+double mcts_puct(double q, unsigned n, unsigned n_parent, double prior, double c)
+{
+	double mean = n ? q / n : 0;
+	return mean + c * prior * sqrt((double)(n_parent ? n_parent : 1)) / (1.0 + n);
+}
+
+/* Priors from mean token log-probabilities: a softmax over the siblings
+ * (uniform when any is unknown). */
+void mcts_priors(const double *lp, size_t n, double *prior)
+{
+	double top = -INFINITY, sum = 0;
+	int known = 1;
+	for (size_t i = 0; i < n; i++) {
+		known &= !isnan(lp[i]);
+		if (lp[i] > top)
+			top = lp[i];
+	}
+	for (size_t i = 0; i < n; i++) {
+		prior[i] = known ? exp(lp[i] - top) : 1;
+		sum += prior[i];
+	}
+	for (size_t i = 0; i < n; i++)
+		prior[i] = sum > 0 ? prior[i] / sum : 0;
+}
+
 /* mid: at least 2 of 4 completions agree (rStar); loose 1; strict all 4. */
 int rstar_disc_keep(int agree, int mode)
 {
@@ -89,9 +130,11 @@ static void ensure(struct mcts *m, int32_t id)
 		cap *= 2;
 	m->expanded = xrealloc(m->expanded, cap);
 	m->conf = xrealloc(m->conf, cap * sizeof *m->conf);
+	m->lp = xrealloc(m->lp, cap * sizeof *m->lp);
 	for (size_t i = m->cap; i < cap; i++) {
 		m->expanded[i] = 0;
 		m->conf[i] = NAN;
+		m->lp[i] = NAN;
 	}
 	m->cap = cap;
 }
@@ -100,7 +143,8 @@ static void *start(struct search *s, int rstar)
 {
 	struct mcts *m = xcalloc(1, sizeof *m);
 	m->s = s;
-	m->rstar = rstar;
+	m->rstar = rstar == 1;
+	m->puct = rstar == 2;
 	m->focus = NODE_NONE;
 	/* simulation's random choices are part of the seeded run */
 	rng_seed(&m->rng, hash_str(hash_u64(0x3c75, search_seed(s)), search_problem(s)));
@@ -109,6 +153,7 @@ static void *start(struct search *s, int rstar)
 
 static void *mcts_start(struct search *s) { return start(s, 0); }
 static void *rstar_start(struct search *s) { return start(s, 1); }
+static void *puct_start(struct search *s) { return start(s, 2); }
 
 static const struct tree *T(const struct mcts *m) { return search_tree(m->s); }
 
@@ -172,9 +217,51 @@ static void gen_done(void *ctx, struct request *r)
 	for (size_t i = 0; i < r->ntexts; i++) {
 		int32_t id = search_add_node_ex(m->s, r->node, g->kind, r->texts[i],
 						strlen(r->texts[i]), r->tokens[i], g->action, -1);
-		if (id != NODE_NONE)
+		if (id != NODE_NONE) {
 			idlist_push(&m->fresh, id);
+			ensure(m, id);
+			m->lp[id] = r->lps ? r->lps[i] : NAN;
+		}
 	}
+}
+
+/* PUCT's priors of node's live children, journaled (again, when an
+ * expansion by hand added siblings). */
+static void set_priors(struct mcts *m, int32_t node)
+{
+	const struct tree *t = T(m);
+	struct idlist kids = {0};
+	for (int32_t c = tree_node(t, node)->first_child; c != NODE_NONE; c = tree_node(t, c)->next_sibling)
+		if (live(m, c))
+			idlist_push(&kids, c);
+	double *lp = xcalloc(kids.n ? kids.n : 1, sizeof *lp), *pr = xcalloc(kids.n ? kids.n : 1, sizeof *pr);
+	int unknown = 0;
+	for (size_t i = 0; i < kids.n; i++) {
+		ensure(m, kids.v[i]);
+		lp[i] = m->lp[kids.v[i]];
+		unknown |= isnan(lp[i]);
+	}
+	mcts_priors(lp, kids.n, pr);
+	if (unknown && kids.n && !m->said_uniform) {
+		/* say once why every prior is the same */
+		struct event ev;
+		event_init(&ev, EV_VERDICT);
+		ev.id = node;
+		ev.reason = "priors";
+		ev.label = "uniform: the backend gave no log-probabilities";
+		double vals[1] = {(double)kids.n};
+		static const char *const keys[] = {"children"};
+		ev.keys = keys;
+		ev.vals = vals;
+		ev.nvals = 1;
+		search_emit(m->s, &ev);
+		m->said_uniform = 1;
+	}
+	for (size_t i = 0; i < kids.n; i++)
+		search_prior(m->s, kids.v[i], pr[i]);
+	free(lp);
+	free(pr);
+	idlist_free(&kids);
 }
 
 static void prm_done(void *ctx, struct request *r)
@@ -200,6 +287,7 @@ static void expand(struct mcts *m, int32_t node, int k)
 	if (!m->rstar || k > 0) {
 		search_request(s, &reqs[0], REQ_STEP, node);
 		reqs[0].n = width;
+		reqs[0].logprobs = m->puct; /* the priors */
 		g[0] = (struct gen_ctx){m, NODE_STEP, m->rstar ? 1 : 0};
 		n = 1;
 	} else {
@@ -228,6 +316,8 @@ static void expand(struct mcts *m, int32_t node, int k)
 	search_batch(s, ptrs, n, gen_done, g);
 	for (size_t i = 0; i < n; i++)
 		search_request_free(&reqs[i]);
+	if (m->puct && m->fresh.n)
+		set_priors(m, node);
 	if (!m->rstar && m->fresh.n) {
 		struct request *sr = xcalloc(m->fresh.n, sizeof *sr);
 		struct request **sp = xcalloc(m->fresh.n, sizeof *sp);
@@ -335,7 +425,8 @@ static int32_t first_unvisited(const struct mcts *m, int32_t node)
 	return NODE_NONE;
 }
 
-/* UCT over the live children, each value journaled; ties to the first. */
+/* UCT (PUCT for puct) over the live children, each value journaled; ties
+ * to the first. */
 static int32_t uct_select(struct mcts *m, int32_t node)
 {
 	const struct tree *t = T(m);
@@ -348,7 +439,8 @@ static int32_t uct_select(struct mcts *m, int32_t node)
 		if (!live(m, ch))
 			continue;
 		const struct node *cn = tree_node(t, ch);
-		double u = mcts_uct(cn->value, cn->visits, np, c);
+		double u = m->puct ? mcts_puct(cn->value, cn->visits, np, isnan(cn->prior) ? 0 : cn->prior, c)
+				   : mcts_uct(cn->value, cn->visits, np, c);
 		struct event ev;
 		event_init(&ev, EV_STATS);
 		ev.id = ch;
@@ -407,15 +499,16 @@ static void rollout(struct mcts *m)
 		int32_t next;
 		if (!m->expanded[cur]) {
 			expand(m, cur, 0);
-			next = first_unvisited(m, cur);
-			if (next != NODE_NONE)
+			/* PUCT weighs even unvisited children by their priors */
+			next = m->puct ? uct_select(m, cur) : first_unvisited(m, cur);
+			if (next != NODE_NONE && !m->puct)
 				emit_select(m, next, INFINITY);
 			if (next != NODE_NONE)
 				idlist_push(&path, next);
 			cur = next == NODE_NONE ? cur : next;
 			break;
 		}
-		next = first_unvisited(m, cur);
+		next = m->puct ? NODE_NONE : first_unvisited(m, cur);
 		if (next != NODE_NONE) {
 			emit_select(m, next, INFINITY);
 			idlist_push(&path, next);
@@ -723,6 +816,7 @@ static void mcts_free(void *st)
 	struct mcts *m = st;
 	free(m->expanded);
 	free(m->conf);
+	free(m->lp);
 	idlist_free(&m->fresh);
 	free(m);
 }
@@ -731,6 +825,12 @@ const struct strategy_ops strategy_mcts = {
 	.name = "mcts", .title = "MCTS with UCT over next steps, PRM reward", .unit = "rollout",
 	.params = mcts_params, .start = mcts_start, .step = mcts_step, .command = mcts_command,
 	.finish = mcts_finish, .free = mcts_free,
+};
+
+const struct strategy_ops strategy_puct = {
+	.name = "puct", .title = "MCTS with PUCT: priors from the model's token log-probabilities",
+	.unit = "rollout", .params = puct_params, .start = puct_start, .step = mcts_step,
+	.command = mcts_command, .finish = mcts_finish, .free = mcts_free,
 };
 
 const struct strategy_ops strategy_rstar = {

@@ -43,6 +43,7 @@ struct node {
 	const char *text;   /* owned by the tree's text arena */
 	const char *answer; /* extracted final answer, or NULL */
 	float prm, orm;     /* NAN until scored */
+	float prior;        /* PUCT's prior among its siblings, or NAN */
 	float uct;          /* UCT value at the last selection, or NAN */
 	uint32_t visits;
 	double value;

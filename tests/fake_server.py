@@ -75,6 +75,16 @@ def tag_scores(prompt, model):
     return [("+", math.log(0.8 * p)), ("-", math.log(0.8 * (1 - p))), ("\n", math.log(0.2))]
 
 
+def scoring(prompt):
+    """A logprob PRM's request: the text ends at a step tag."""
+    return prompt.rstrip().endswith("\u043a\u0438")
+
+
+def token_lps(text, i):
+    """Each token of sample i: log-probability -0.2 (i + 1), so priors differ."""
+    return [(w, -0.2 * (i + 1)) for w in text.split()]
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     # headers and body go out in two writes; with Nagle on, the second
@@ -150,7 +160,8 @@ class Handler(BaseHTTPRequestHandler):
         fault = model[6:] if model.startswith("fault:") else ""
         if ollama and fault == "404":
             return self.send_json(404, {"error": "model '%s' not found, try pulling it first" % model})
-        if (body.get("n_probs") or body.get("logprobs")) and fault != "no-logprobs":
+        wants = body.get("n_probs") or body.get("logprobs")
+        if wants and scoring(body.get("prompt", "")) and fault != "no-logprobs":
             top = tag_scores(body.get("prompt", ""), model)
             if ollama:
                 rows = [{"token": t, "logprob": lp} for t, lp in top]
@@ -167,20 +178,30 @@ class Handler(BaseHTTPRequestHandler):
         key, end = ("response", "done") if ollama else ("content", "stop")
         usage = ({"eval_count": 12, "prompt_eval_count": 50} if ollama
                  else {"tokens_predicted": 12, "tokens_evaluated": 50})
+        def with_lps(obj, i):
+            # the generated tokens' log-probabilities, when asked for
+            if not wants or fault == "no-logprobs":
+                return obj
+            rows = [{"token": w, "logprob": lp} for w, lp in token_lps(text, i)]
+            return dict(obj, **({"logprobs": rows} if ollama else {"completion_probabilities": rows}))
         if not body.get("stream"):
             obj = {key: text, end: True}
             obj.update(usage)
             n = int(body.get("n_cmpl", 1) or 1)
             if not ollama and n > 1 and fault != "no-ncmpl":
                 # llama.cpp's n_cmpl: an array, one completion an index
-                return self.send_json(200, [dict(obj, index=i) for i in range(n)])
-            return self.send_json(200, obj)
+                return self.send_json(200, [with_lps(dict(obj, index=i), i) for i in range(n)])
+            return self.send_json(200, with_lps(obj, 0))
         self.send_response(200)
         self.send_header("Content-Type", "application/x-ndjson" if ollama else "text/event-stream")
         self.send_header("Connection", "close")
         self.end_headers()
         half = len(text) // 2
         chunks = [{key: text[:half], end: False}, {key: text[half:], end: False}]
+        if wants and fault != "no-logprobs":
+            for ch in chunks:
+                rows = [{"token": w, "logprob": lp} for w, lp in token_lps(ch[key], 0)]
+                ch["logprobs" if ollama else "completion_probabilities"] = rows
         if fault == "error-stream" and not ollama:
             out = "data: " + json.dumps(chunks[0]) + "\n\n" + "error: " + json.dumps({"message": "slot crashed"}) + "\n\n"
         else:
@@ -227,7 +248,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(200, {"object": "error", "message": "The model does not exist."})
         if fault == "slow":
             time.sleep(2)
-        if not chat and body.get("logprobs") and fault != "no-logprobs":
+        if not chat and body.get("logprobs") and scoring(body.get("prompt", "")) and fault != "no-logprobs":
             top = dict(tag_scores(body.get("prompt", ""), model))
             return self.send_json(200, {"choices": [{"index": 0, "text": "+", "finish_reason": "length",
                                                      "logprobs": {"tokens": ["+"], "token_logprobs": [-0.1],
@@ -241,7 +262,7 @@ class Handler(BaseHTTPRequestHandler):
             texts = [t + " \udcff" for t in texts]
         usage = {"prompt_tokens": 50, "completion_tokens": 12 * n, "total_tokens": 50 + 12 * n}
         if body.get("stream"):
-            return self.stream(texts, chat, fault, model)
+            return self.stream(texts, chat, fault, model, body.get("logprobs"))
         if fault == "bad-json":
             data = b'{"choices": [{"message": {"content": "Step 1'
             self.send_response(200)
@@ -263,6 +284,11 @@ class Handler(BaseHTTPRequestHandler):
                        for i, t in enumerate(texts)]
         else:
             choices = [{"index": i, "text": t, "finish_reason": "stop"} for i, t in enumerate(texts)]
+        if body.get("logprobs") and fault != "no-logprobs":
+            for i, (ch, t) in enumerate(zip(choices, texts)):
+                lps = token_lps(t, i)
+                ch["logprobs"] = ({"content": [{"token": w, "logprob": lp} for w, lp in lps]} if chat else
+                                  {"tokens": [w for w, _ in lps], "token_logprobs": [lp for _, lp in lps]})
         data = json.dumps({"id": "x", "object": "chat.completion", "choices": choices, "usage": usage},
                           ensure_ascii=False).encode("utf-8", "surrogateescape")
         self.send_response(200)
@@ -271,7 +297,7 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def stream(self, texts, chat, fault, model):
+    def stream(self, texts, chat, fault, model, lps=False):
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Connection", "close")
@@ -285,6 +311,10 @@ class Handler(BaseHTTPRequestHandler):
                     ch = {"index": i, "delta": {"content": part}}
                 else:
                     ch = {"index": i, "text": part}
+                if lps and fault != "no-logprobs":
+                    rows = token_lps(part, i)
+                    ch["logprobs"] = ({"content": [{"token": w, "logprob": lp} for w, lp in rows]} if chat else
+                                      {"tokens": [w for w, _ in rows], "token_logprobs": [lp for _, lp in rows]})
                 out.append("data: " + json.dumps({"choices": [ch]}) + eol + eol)
                 if fault == "crlf":
                     out.append(": ping" + eol + eol)

@@ -185,6 +185,8 @@ static void draw_detail(struct ui *u, int y, int x, int h, int w)
 		printw("  N=%u Q=%.3f Q/N=%.3f", n->visits, n->value, n->value / n->visits);
 	if (!isnan(n->uct))
 		printw("  UCT %.3f", n->uct);
+	if (!isnan(n->prior))
+		printw("  prior %.3f", n->prior);
 	if (n->round >= 0)
 		printw("  round %d", n->round);
 	y++;

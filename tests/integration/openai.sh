@@ -377,6 +377,27 @@ is "$?" 0 "the sim actor with a real logprob scorer runs"
 grep -q '"ev":"score","id":1,"prm":0.9}' "$TMP/simlp.jsonl"
 ok $? "and its steps carry the server's scores"
 
+# ---- PUCT priors from the server's log-probabilities ----
+: >"$TMP/server.log"
+run puct --model ok --strategy puct --width 3 --rollouts 3
+is "$(st puct)" 0 "--strategy puct against the server exits 0"
+grep '/v1/chat/completions' "$TMP/server.log" | grep 'next step' | head -1 | grep -q '"logprobs": true'
+ok $? "asking for the generated tokens' log-probabilities"
+# the fake gives sample i a log-probability of -0.2 (i + 1) a token:
+# softmax(-0.2, -0.4, -0.6) = 0.401760, 0.328933, 0.269307
+is "$(grep '"prior"' "$TMP/puct.jsonl" | head -3 | sed 's/.*"prior":\([0-9.]*\).*/\1/' | tr '\n' ' ')" \
+	"0.40176 0.328933 0.269307 " "and the priors are the softmax of their mean log-probabilities"
+"$CANOPY" run --backend llamacpp --url "$URL" --problem "$Q" --strategy puct --width 3 --rollouts 3 \
+	--trace "$TMP/puctl.jsonl" >/dev/null 2>&1
+grep '"/completion"' "$TMP/server.log" | grep 'next step' | head -1 | grep -q '"n_probs": 1'
+ok $? "llama.cpp is asked for n_probs"
+is "$(grep '"prior"' "$TMP/puctl.jsonl" | head -3 | sed 's/.*"prior":\([0-9.]*\).*/\1/' | tr '\n' ' ')" \
+	"0.40176 0.328933 0.269307 " "and its completion_probabilities make the same priors"
+run puctn --model fault:no-logprobs --strategy puct --width 3 --rollouts 3
+is "$(st puctn)" 0 "a server without log-probabilities still runs PUCT"
+grep -q '"ev":"verdict","what":"priors","label":"uniform: the backend gave no log-probabilities"' "$TMP/puctn.jsonl"
+ok $? "with uniform priors, and says why"
+
 # ---- prompt templates ----
 head -1 "$TMP/sc.jsonl" | grep -q '"prompts":{"step":{"system":"You solve math word problems'
 ok $? "the header holds the prompt templates the server was asked with"

@@ -84,6 +84,26 @@ is "$(grep '"ev":"usage"' "$TMP/r.jsonl" | tail -1 | sed 's/.*"requests":\([0-9]
 tail -2 "$TMP/r.jsonl" | grep -q '"ev":"final"'
 ok $? "a budgeted run still ends with its final event"
 
+# PUCT: priors from the sim's log-probabilities
+"$CANOPY" run -q --strategy puct --seed 3 --difficulty 6 --trace "$TMP/puct.jsonl" >"$TMP/puct.out" 2>&1
+is "$?" 0 "--strategy puct runs on the sim"
+priors=$(python3 -c '
+import json, sys
+parent, sums = {}, {}
+for l in list(open(sys.argv[1]))[1:]:
+    e = json.loads(l)
+    if e["ev"] == "node":
+        parent[e["id"]] = e.get("parent")
+    if e["ev"] == "score" and "prior" in e:
+        p = parent[e["id"]]
+        sums[p] = sums.get(p, 0) + e["prior"]
+print(len(sums), all(abs(v - 1) < 1e-4 for v in sums.values()))
+' "$TMP/puct.jsonl" 2>/dev/null)
+test "${priors% *}" -ge 2 && test "${priors#* }" = True
+ok $? "every expanded node's children get priors that sum to 1 ($priors)"
+grep -q '"ev":"stats","id":[0-9]*,"visits":0,"value":0,"uct":' "$TMP/puct.jsonl"
+ok $? "unvisited children are scored by PUCT too (no first-unvisited rule)"
+
 # an unwritable journal is a failed run, said clearly
 "$CANOPY" run -q --trace /nonexistent/dir/t.jsonl >"$TMP/out" 2>"$TMP/err"
 is "$?" 1 "an unwritable trace exits 1"

@@ -14,6 +14,8 @@
 /* the rule functions the strategies export for testing */
 int rebase_allocate(const double *r, size_t n, int w_rem, double tau, int *out);
 double mcts_uct(double q, unsigned n, unsigned n_parent, double c);
+double mcts_puct(double q, unsigned n, unsigned n_parent, double prior, double c);
+void mcts_priors(const double *lp, size_t n, double *prior);
 int rstar_allowed(enum node_kind kind, int action);
 int rstar_disc_keep(int agree, int mode);
 int vote_judge_parse(const char *text);
@@ -123,6 +125,32 @@ int main(void)
 	ok(mcts_uct(3, 4, 10, 0.5) > mcts_uct(2, 3, 10, 0.5) && mcts_uct(3, 4, 10, 0.5) > mcts_uct(1, 2, 10, 0.5),
 	   "with c=0.5 exploitation picks A (1.129 > 1.105 > 1.036)");
 	ok(isinf(mcts_uct(0, 0, 10, 1.0)), "an unvisited child comes first");
+
+	/* ---- PUCT priors and choice ----
+	 * mean token log-probabilities -0.1, -0.5, -1.0:
+	 *   exp: 0.904837, 0.606531, 0.367879, sum 1.879247
+	 *   priors 0.481489, 0.322752, 0.195759
+	 * parent N=2, c=1.25; A (Q=1.5, N=2, P=0.5), B (N=0, P=0.3), C (N=0, P=0.2):
+	 *   A = 0.75 + 1.25 * 0.5 * sqrt 2 / 3 = 0.75 + 0.294628 = 1.044628
+	 *   B = 0 + 1.25 * 0.3 * 1.414214 / 1 = 0.530330
+	 *   C = 1.25 * 0.2 * 1.414214 = 0.353553  -> A
+	 * with Q=0.3 for A: A = 0.15 + 0.294628 = 0.444628 < B -> B, the
+	 * unvisited child with the larger prior, before C */
+	double lp3[] = {-0.1, -0.5, -1.0}, pr3[3];
+	mcts_priors(lp3, 3, pr3);
+	is_num(pr3[0], 0.481489, 1e-6, "prior of the likeliest step");
+	is_num(pr3[1], 0.322752, 1e-6, "prior of the second");
+	is_num(pr3[2], 0.195759, 1e-6, "prior of the least likely");
+	double lpu[] = {-0.1, NAN}, pru[2];
+	mcts_priors(lpu, 2, pru);
+	ok(pru[0] == 0.5 && pru[1] == 0.5, "one log-probability unknown: uniform priors");
+	is_num(mcts_puct(1.5, 2, 2, 0.5, 1.25), 1.044628, 1e-6, "PUCT of A");
+	is_num(mcts_puct(0, 0, 2, 0.3, 1.25), 0.530330, 1e-6, "PUCT of unvisited B: prior alone");
+	is_num(mcts_puct(0, 0, 2, 0.2, 1.25), 0.353553, 1e-6, "PUCT of unvisited C");
+	ok(mcts_puct(0.3, 2, 2, 0.5, 1.25) < mcts_puct(0, 0, 2, 0.3, 1.25) &&
+		   mcts_puct(0, 0, 2, 0.3, 1.25) > mcts_puct(0, 0, 2, 0.2, 1.25),
+	   "a poor A loses to unvisited B, which the prior puts before C");
+	ok(mcts_puct(0, 0, 0, 0.5, 1.25) > 0, "at a fresh node (N=0) the priors still order the children");
 
 	/* ---- REBASE allocation ----
 	 * W=16, tau=0.2, r = 0.9, 0.5, 0.1: exp(r/tau) = 90.017, 12.182, 1.649

@@ -156,7 +156,7 @@ int main(void)
 	e = load_err(N0 "{\"seq\":2,\"t\":0,\"ev\":\"score\",\"id\":\"0\",\"prm\":0.5}\n", NULL, 0);
 	is_str(e, "t.jsonl:3: field \"id\" has the wrong type", "a field of the wrong type");
 	e = load_err(N0 "{\"seq\":2,\"t\":0,\"ev\":\"score\",\"id\":0}\n", NULL, 0);
-	is_str(e, "t.jsonl:3: a score event needs \"prm\" or \"orm\"", "a score without a score");
+	is_str(e, "t.jsonl:3: a score event needs \"prm\", \"orm\" or \"prior\"", "a score without a score");
 	e = load_err(N0 "{\"seq\":2,\"t\":0,\"ev\":\"teleport\"}\n", NULL, 0);
 	is_str(e, "t.jsonl:3: unknown event type \"teleport\"", "an unknown event type");
 	e = load_err(N0 "{\"seq\":2,\"t\":0,\"ev\":\"node\",\"id\":1,\"parent\":0,\"kind\":\"poem\",\"text\":\"x\"}\n", NULL, 0);
