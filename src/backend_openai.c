@@ -122,6 +122,7 @@ struct oa_backend {
 	int no_n;    /* the server refused n > 1 */
 	int no_ncmpl; /* llama.cpp: this build ignores or refuses n_cmpl */
 	struct http_pool *pool;
+	int own_pool; /* else shared by every server of the run (servers.c) */
 	struct oa_call *calls;
 };
 
@@ -1188,7 +1189,8 @@ static void oa_destroy(struct backend *b)
 	}
 	for (int i = 0; i < be->nbases; i++)
 		slots_free(&be->slots[i]);
-	http_pool_free(be->pool);
+	if (be->own_pool)
+		http_pool_free(be->pool);
 	free(be->ready);
 	free(be->cache.keys);
 	free(be->cache.vals);
@@ -1275,7 +1277,8 @@ static struct backend *make(const struct openai_cfg *c, enum oa_mode mode, char 
 		sb_printf(&a, "Authorization: Bearer %s", be->key);
 		be->auth = sb_steal(&a);
 	}
-	be->pool = http_pool_new(&c->http);
+	be->own_pool = !c->pool;
+	be->pool = c->pool ? c->pool : http_pool_new(&c->http);
 	return &be->base;
 }
 

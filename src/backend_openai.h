@@ -27,6 +27,8 @@ struct openai_cfg {
 			      each pinned (id_slot) to the slot holding most of
 			      its prompt */
 	struct http_opts http;
+	struct http_pool *pool; /* one curl multi handle for every server of a
+				   run (NULL: the backend makes its own) */
 };
 
 struct backend *backend_openai_new(const struct openai_cfg *c, char *err, size_t errlen);

@@ -31,6 +31,7 @@ static int needs_server(const char *kind)
 struct owned {
 	struct backend *v[8];
 	int n;
+	struct http_pool *pool;
 };
 
 static struct backend *own(struct servers *sv, struct backend *b)
@@ -179,6 +180,10 @@ int servers_open(const struct server_opts *o, struct servers *sv, char *err, siz
 	if (o->retries >= 0)
 		oc.http.retries = o->retries;
 	oc.http.insecure = o->insecure;
+	/* one curl multi handle carries every role's requests */
+	struct owned *ow = (struct owned *)sv->owned;
+	if (remote)
+		oc.pool = ow->pool = http_pool_new(&oc.http);
 	if (remote) {
 		if (api_key_load(o->key_file, &sv->key, err, errlen))
 			return 2;
@@ -264,6 +269,8 @@ void servers_close(struct servers *sv)
 	struct owned *o = (struct owned *)sv->owned;
 	for (int i = 0; o && i < o->n; i++)
 		backend_free(o->v[i]);
+	if (o)
+		http_pool_free(o->pool); /* after every backend that used it */
 	free(o);
 	cJSON_Delete(sv->json);
 	if (sv->key) {
