@@ -7,6 +7,7 @@
 #include <locale.h>
 #include <math.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -818,13 +819,28 @@ static void take_worker(struct ui *u)
 	u->ws = st;
 }
 
+/* The terminal's size as the kernel has it: a resize whose SIGWINCH got
+ * lost or delayed (some multiplexers, sanitizer builds) is still seen. */
+static void check_size(struct ui *u)
+{
+	struct winsize ws;
+	if (ioctl(1, TIOCGWINSZ, &ws) || !ws.ws_row || !ws.ws_col)
+		return;
+	if (ws.ws_row != LINES || ws.ws_col != COLS) {
+		resizeterm(ws.ws_row, ws.ws_col);
+		on_key(u, KEY_RESIZE);
+	}
+}
+
 static void loop(struct ui *u)
 {
 	double last_play = util_now();
 	while (!u->quit && !got_signal) {
 		if (u->dirty)
 			draw(u);
-		int timeout = -1; /* nothing changes: sleep until something does */
+		/* nothing changes: sleep until something does (a second at a
+		 * time, to see a resize that sent no signal) */
+		int timeout = 1000;
 		if (flashing(u))
 			timeout = 100;
 		if (u->m.live && (u->ws.state == WORKER_RUNNING || u->ws.state == WORKER_STEPPING))
@@ -835,6 +851,7 @@ static void loop(struct ui *u)
 		int rc = poll(p, 2, timeout);
 		if (rc < 0 && errno != EINTR)
 			break;
+		check_size(u);
 		if (u->m.live && (p[1].revents & POLLIN))
 			take_worker(u);
 		int key;
