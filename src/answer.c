@@ -142,6 +142,32 @@ char *answer_normalize(const char *s)
 	/* drop unit words at the end, then the spaces */
 	char *r = sb.s ? sb.s : xstrdup("");
 	size_t n = strlen(r);
+	/* a number followed by words only ("1000 pens", "12 red apples"):
+	 * the words name what was counted, the number is the answer */
+	{
+		const char *p = r;
+		while (*p == ' ')
+			p++;
+		const char *q = p;
+		if (*q == '-' || *q == '+')
+			q++;
+		const char *digits = q;
+		while (isdigit((unsigned char)*q) || *q == ',' || *q == '.')
+			q++;
+		int words = q > digits && isdigit((unsigned char)*digits) && *q == ' ';
+		for (const char *w = q; words && *w; w++)
+			if (!isalpha((unsigned char)*w) && *w != ' ' && *w != '\'' && *w != '-' && *w != '.')
+				words = 0;
+		/* at least one word of two letters, so "2 x" stays an expression */
+		int longword = 0;
+		for (const char *w = q; words && *w; w++)
+			if (isalpha((unsigned char)w[0]) && isalpha((unsigned char)w[1]))
+				longword = 1;
+		if (words && longword) {
+			n = (size_t)(q - r);
+			r[n] = '\0';
+		}
+	}
 	for (int again = 1; again;) {
 		again = 0;
 		while (n && (r[n - 1] == ' ' || r[n - 1] == '.'))
@@ -185,7 +211,8 @@ char *answer_normalize(const char *s)
 	return r;
 }
 
-/* Digits with at most one decimal point, a sign, and maybe a trailing %. */
+/* Digits with at most one decimal point, a sign, maybe an exponent
+ * (9.28e+12, as programs print big numbers), and maybe a trailing %. */
 static int parse_plain(const char *s, double *out)
 {
 	const char *p = s;
@@ -197,7 +224,18 @@ static int parse_plain(const char *s, double *out)
 			digits++;
 		else if (*p == '.')
 			dots++;
-		else
+		else if ((*p == 'e' || *p == 'E') && digits) {
+			const char *q = p + 1;
+			if (*q == '+' || *q == '-')
+				q++;
+			if (!isdigit((unsigned char)*q))
+				return 0;
+			while (isdigit((unsigned char)*q))
+				q++;
+			if (*q)
+				return 0;
+			p = q - 1;
+		} else
 			return 0;
 	}
 	if (!digits || dots > 1 || (*p == '%' && p[1]))

@@ -95,20 +95,6 @@ static int parse_spec(const char *text, struct spec *sp, char *err, size_t errle
 	return 0;
 }
 
-/* 95% Wilson score interval */
-static void wilson(unsigned k, unsigned n, double *lo, double *hi)
-{
-	if (!n) {
-		*lo = *hi = 0;
-		return;
-	}
-	double z = 1.959964, p = (double)k / n, d = 1 + z * z / n;
-	double c = (p + z * z / (2.0 * n)) / d;
-	double h = z * sqrt(p * (1 - p) / n + z * z / (4.0 * n * n)) / d;
-	*lo = fmax(0, c - h);
-	*hi = fmin(1, c + h);
-}
-
 static void progress(unsigned done, unsigned total, double elapsed)
 {
 	int width = 30, full = total ? (int)(width * (double)done / total) : width;
@@ -315,7 +301,7 @@ int cmd_bench(int argc, char **argv)
 	for (size_t k = 0; k < nspecs; k++) {
 		const struct spec *sp = &specs[k];
 		double n = sp->runs ? sp->runs : 1, lo, hi;
-		wilson(sp->correct, sp->runs, &lo, &hi);
+		wilson_interval(sp->correct, sp->runs, &lo, &hi);
 		printf("%-24s %8.3f   [%.3f, %.3f] %10.0f %9.1f %8.3fs\n", sp->label, sp->correct / n, lo, hi,
 		       sp->tokens / n, sp->requests / n, sp->seconds);
 	}

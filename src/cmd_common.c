@@ -88,3 +88,17 @@ void sim_options_help(FILE *f)
 		"  --sim-orm-noise X     sd of the simulated ORM's noise (default 0.12)\n"
 		"  --sim-critic-recall X chance the simulated critic finds an error (default 0.8)\n");
 }
+
+/* 95% Wilson score interval */
+void wilson_interval(unsigned k, unsigned n, double *lo, double *hi)
+{
+	if (!n) {
+		*lo = *hi = 0;
+		return;
+	}
+	double z = 1.959964, p = (double)k / n, d = 1 + z * z / n;
+	double c = (p + z * z / (2.0 * n)) / d;
+	double h = z * sqrt(p * (1 - p) / n + z * z / (4.0 * n * n)) / d;
+	*lo = fmax(0, c - h);
+	*hi = fmin(1, c + h);
+}

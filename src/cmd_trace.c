@@ -27,6 +27,7 @@ void usage_main(FILE *f)
 		"  export    write a trace's tree as JSON or Graphviz DOT (canopy export --help)\n"
 		"  bench     compare strategies on generated problems (canopy bench --help)\n"
 		"  prompts   list the prompt templates sent to model servers (canopy prompts --help)\n"
+		"  grade     grade answers made elsewhere against a data set (canopy grade --help)\n"
 		"\n"
 		"  canopy --help, canopy COMMAND --help, canopy --version\n"
 		"\n"

@@ -32,6 +32,8 @@ int main(int argc, char **argv)
 				usage_replay(stdout);
 			else if (!strcmp(sub, "prompts"))
 				usage_prompts(stdout);
+			else if (!strcmp(sub, "grade"))
+				usage_grade(stdout);
 			else if (!strcmp(sub, "keys"))
 				print_keys(stdout);
 			else {
@@ -59,6 +61,8 @@ int main(int argc, char **argv)
 		return cmd_replay(argc - 1, argv + 1);
 	if (!strcmp(c, "prompts"))
 		return cmd_prompts(argc - 1, argv + 1);
+	if (!strcmp(c, "grade"))
+		return cmd_grade(argc - 1, argv + 1);
 	if (c[0] == '-' && c[1] == '-') {
 		/* run options without a command: the UI on a terminal */
 		if (tty)

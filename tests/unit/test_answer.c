@@ -41,6 +41,10 @@ int main(void)
 	norm("\\text{(A)}", "(A)");
 	norm("\\dfrac{3}{4}", "\\frac{3}{4}");
 	norm("1,23", "1,23");
+	norm("1000 pens", "1000");
+	norm("12 red apples.", "12");
+	norm("2 x", "2x");
+	norm("3 \\pi", "3\\pi");
 
 	ok(answer_equal("0.5", "\\frac12"), "0.5 = \\frac12");
 	ok(answer_equal("1/2", "\\dfrac{1}{2}"), "1/2 = \\dfrac{1}{2}");
@@ -48,6 +52,8 @@ int main(void)
 	ok(answer_equal("1,000", "1000"), "thousands separators");
 	ok(answer_equal("$18", "18 dollars"), "currency and units");
 	ok(answer_equal("50%", "0.5"), "a percentage is a number");
+	ok(answer_equal("9.284017269e+12", "9284017268534.4"), "an exponent is a number (within the tolerance)");
+	ok(!answer_equal("1e", "1") && !answer_equal("e5", "100000"), "but a bare e is not an exponent");
 	ok(answer_equal("(1, 2)", "(1,2.0)"), "tuples element-wise");
 	ok(!answer_equal("(1,2)", "[1,2]"), "an open and a closed interval differ");
 	ok(!answer_equal("(1,2)", "(1,2,3)"), "tuples of different length differ");
