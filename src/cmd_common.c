@@ -1,6 +1,7 @@
 #include "cmd_common.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,4 +102,154 @@ void wilson_interval(unsigned k, unsigned n, double *lo, double *hi)
 	double h = z * sqrt(p * (1 - p) / n + z * z / (4.0 * n * n)) / d;
 	*lo = fmax(0, c - h);
 	*hi = fmin(1, c + h);
+}
+
+void server_cli_init(struct server_cli *c)
+{
+	memset(c, 0, sizeof *c);
+	c->backend = "sim";
+	c->retries = -1;
+}
+
+int server_option(int code, const char *arg, struct server_cli *c, char *err, size_t errlen)
+{
+	double v;
+	switch (code) {
+	case OPT_SRV_BACKEND:
+		if (strcmp(arg, "sim") && strcmp(arg, "openai") && strcmp(arg, "llamacpp") && strcmp(arg, "ollama")) {
+			snprintf(err, errlen, "unknown backend (sim, openai, llamacpp or ollama): '%s'", arg);
+			return -1;
+		}
+		c->backend = arg;
+		return 0;
+	case OPT_SRV_URL:
+		if (c->nurls == 16) {
+			snprintf(err, errlen, "at most 16 --url values");
+			return -1;
+		}
+		/* several servers: requests go to the least loaded */
+		c->urls[c->nurls++] = arg;
+		return 0;
+	case OPT_SRV_MODEL: c->model = arg; return 0;
+	case OPT_SRV_API:
+		if (strcmp(arg, "chat") && strcmp(arg, "completions")) {
+			snprintf(err, errlen, "--api takes chat or completions, not '%s'", arg);
+			return -1;
+		}
+		c->api = arg;
+		return 0;
+	case OPT_SRV_STREAM: c->stream = 1; return 0;
+	case OPT_SRV_TIMEOUT:
+	case OPT_SRV_STALL_TIMEOUT:
+		if (parse_real(arg, 0.1, 86400, code == OPT_SRV_TIMEOUT ? &c->timeout : &c->stall_timeout)) {
+			snprintf(err, errlen, "--%s takes seconds from 0.1, not '%s'",
+				 code == OPT_SRV_TIMEOUT ? "timeout" : "stall-timeout", arg);
+			return -1;
+		}
+		return 0;
+	case OPT_SRV_RETRIES:
+		if (parse_real(arg, 0, 100, &v) || v != floor(v)) {
+			snprintf(err, errlen, "--retries takes a whole number from 0 to 100, not '%s'", arg);
+			return -1;
+		}
+		c->retries = (int)v;
+		return 0;
+	case OPT_SRV_INSECURE: c->insecure = 1; return 0;
+	case OPT_SRV_KEY_FILE: c->key_file = arg; return 0;
+	case OPT_SRV_PRM:
+	case OPT_SRV_ORM:
+		if (!servers_scorer_kind_ok(arg)) {
+			snprintf(err, errlen, "--%s takes sim, judge, vllm, logprob or none, not '%s'",
+				 code == OPT_SRV_PRM ? "prm" : "orm", arg);
+			return -1;
+		}
+		(code == OPT_SRV_PRM ? &c->prm : &c->orm)->kind = arg;
+		return 0;
+	case OPT_SRV_PRM_URL: c->prm.url = arg; return 0;
+	case OPT_SRV_PRM_MODEL: c->prm.model = arg; return 0;
+	case OPT_SRV_ORM_URL: c->orm.url = arg; return 0;
+	case OPT_SRV_ORM_MODEL: c->orm.model = arg; return 0;
+	case OPT_SRV_CRITIC_URL: c->critic.url = arg; return 0;
+	case OPT_SRV_CRITIC_MODEL: c->critic.model = arg; return 0;
+	case OPT_SRV_DISC_URL: c->disc.url = arg; return 0;
+	case OPT_SRV_DISC_MODEL: c->disc.model = arg; return 0;
+	case OPT_SRV_PROMPTS: c->prompts = arg; return 0;
+	default:
+		snprintf(err, errlen, "unknown server option");
+		return -1;
+	}
+}
+
+int server_cli_check(const struct server_cli *c, char *err, size_t errlen)
+{
+	if (strcmp(c->backend, "sim") && !c->nurls) {
+		snprintf(err, errlen, "--backend %s needs --url BASE", c->backend);
+		return -1;
+	}
+	if ((!strcmp(c->backend, "openai") || !strcmp(c->backend, "ollama")) && !c->model) {
+		snprintf(err, errlen, "--backend %s needs --model NAME", c->backend);
+		return -1;
+	}
+	return 0;
+}
+
+void server_cli_opts(const struct server_cli *c, const struct sim_cfg *sim, const struct sim_latency *lat,
+		     struct server_opts *out)
+{
+	memset(out, 0, sizeof *out);
+	out->backend = c->backend;
+	out->urls = c->urls;
+	out->nurls = c->nurls;
+	out->model = c->model;
+	out->api = c->api;
+	out->key_file = c->key_file;
+	out->prompts = c->prompts;
+	out->stream = c->stream;
+	out->insecure = c->insecure;
+	out->timeout = c->timeout;
+	out->stall_timeout = c->stall_timeout;
+	out->retries = c->retries;
+	out->prm = c->prm;
+	out->orm = c->orm;
+	out->critic = c->critic;
+	out->disc = c->disc;
+	out->sim = sim;
+	out->lat = lat;
+}
+
+void server_options_help(FILE *f)
+{
+	fprintf(f,
+		"  --backend openai      an OpenAI-compatible server (vLLM, SGLang, llama.cpp's /v1,\n"
+		"                        LM Studio, OpenAI ...): with --url BASE and --model NAME\n"
+		"  --backend llamacpp    llama.cpp's native /completion (cache_prompt; /health is\n"
+		"                        checked first): with --url BASE\n"
+		"  --backend ollama      Ollama's /api/generate: with --url BASE and --model NAME\n"
+		"  --url BASE            the server, e.g. http://127.0.0.1:8000; give several to\n"
+		"                        spread requests over them, least loaded first\n"
+		"  --profile NAME        options from [profile NAME] in $XDG_CONFIG_HOME/canopy/config\n"
+		"  --model NAME          the model name the server knows\n"
+		"  --api chat|completions  which route (default chat)\n"
+		"  --stream              stream the replies (SSE)\n"
+		"  --timeout S           a request's time limit in seconds (default 120)\n"
+		"  --stall-timeout S     a stream silent this long is ended and retried (default 30)\n"
+		"  --retries N           retries of a failed connection, timeout, 408/409/429/5xx\n"
+		"                        (default 4; backoff with jitter, Retry-After honoured)\n"
+		"  --insecure            do NOT check TLS certificates\n"
+		"  --api-key-file FILE   the API key (mode 0600 only); else $CANOPY_API_KEY or\n"
+		"                        $OPENAI_API_KEY; never written anywhere\n"
+		"  --prm sim|judge|vllm|logprob|none  step scores: the sim, a model judging each\n"
+		"                        step (default for servers), a vLLM reward model on\n"
+		"                        /pooling, P(+) of a Math-Shepherd-style model read from\n"
+		"                        logprobs, or none\n"
+		"  --prm-url BASE, --prm-model NAME  the step scorer's server and model (default:\n"
+		"                        the actor's)\n"
+		"  --orm sim|judge|vllm|logprob|none  outcome scores, the same kinds (default: from\n"
+		"                        the step scorer); --orm-url BASE, --orm-model NAME\n"
+		"  --critic-url BASE, --critic-model NAME  who critiques, reviews and judges\n"
+		"                        (critique, magicore, filter; default: the actor)\n"
+		"  --disc-url BASE, --disc-model NAME  rStar's discriminator (default: the actor)\n"
+		"  --prompts DIR         prompt templates found in DIR win over those in\n"
+		"                        $XDG_CONFIG_HOME/canopy/prompts and the installed ones\n"
+		"                        (see 'canopy prompts')\n");
 }

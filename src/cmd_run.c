@@ -27,8 +27,7 @@
 #include "util.h"
 
 enum {
-	OPT_BACKEND = 1000,
-	OPT_STRATEGY,
+	OPT_STRATEGY = 1000,
 	OPT_PROBLEM,
 	OPT_PROBLEM_FILE,
 	OPT_ANSWER,
@@ -38,27 +37,7 @@ enum {
 	OPT_MAX_INFLIGHT,
 	OPT_TRACE,
 	OPT_UI,
-	OPT_URL,
 	OPT_PROFILE,
-	OPT_MODEL,
-	OPT_API,
-	OPT_STREAM,
-	OPT_TIMEOUT,
-	OPT_STALL_TIMEOUT,
-	OPT_RETRIES,
-	OPT_INSECURE,
-	OPT_KEY_FILE,
-	OPT_PRM,
-	OPT_PRM_URL,
-	OPT_PRM_MODEL,
-	OPT_PROMPTS,
-	OPT_ORM,
-	OPT_ORM_URL,
-	OPT_ORM_MODEL,
-	OPT_CRITIC_URL,
-	OPT_CRITIC_MODEL,
-	OPT_DISC_URL,
-	OPT_DISC_MODEL,
 	OPT_THEME,
 	OPT_PAUSED,
 	OPT_RESUME,
@@ -66,7 +45,6 @@ enum {
 };
 
 static const struct option fixed_options[] = {
-	{"backend", required_argument, NULL, OPT_BACKEND},
 	{"strategy", required_argument, NULL, OPT_STRATEGY},
 	{"problem", required_argument, NULL, OPT_PROBLEM},
 	{"problem-file", required_argument, NULL, OPT_PROBLEM_FILE},
@@ -77,28 +55,9 @@ static const struct option fixed_options[] = {
 	{"max-inflight", required_argument, NULL, OPT_MAX_INFLIGHT},
 	{"trace", required_argument, NULL, OPT_TRACE},
 	SIM_LONG_OPTIONS,
+	SERVER_LONG_OPTIONS,
 	{"ui", no_argument, NULL, OPT_UI},
-	{"url", required_argument, NULL, OPT_URL},
 	{"profile", required_argument, NULL, OPT_PROFILE},
-	{"model", required_argument, NULL, OPT_MODEL},
-	{"api", required_argument, NULL, OPT_API},
-	{"stream", no_argument, NULL, OPT_STREAM},
-	{"timeout", required_argument, NULL, OPT_TIMEOUT},
-	{"stall-timeout", required_argument, NULL, OPT_STALL_TIMEOUT},
-	{"retries", required_argument, NULL, OPT_RETRIES},
-	{"insecure", no_argument, NULL, OPT_INSECURE},
-	{"api-key-file", required_argument, NULL, OPT_KEY_FILE},
-	{"prm", required_argument, NULL, OPT_PRM},
-	{"prm-url", required_argument, NULL, OPT_PRM_URL},
-	{"prm-model", required_argument, NULL, OPT_PRM_MODEL},
-	{"prompts", required_argument, NULL, OPT_PROMPTS},
-	{"orm", required_argument, NULL, OPT_ORM},
-	{"orm-url", required_argument, NULL, OPT_ORM_URL},
-	{"orm-model", required_argument, NULL, OPT_ORM_MODEL},
-	{"critic-url", required_argument, NULL, OPT_CRITIC_URL},
-	{"critic-model", required_argument, NULL, OPT_CRITIC_MODEL},
-	{"disc-url", required_argument, NULL, OPT_DISC_URL},
-	{"disc-model", required_argument, NULL, OPT_DISC_MODEL},
 	{"theme", required_argument, NULL, OPT_THEME},
 	{"paused", no_argument, NULL, OPT_PAUSED},
 	{"resume", required_argument, NULL, OPT_RESUME},
@@ -144,39 +103,7 @@ void usage_run(FILE *f)
 		"\n"
 		"Backend:\n");
 	sim_options_help(f);
-	fprintf(f,
-		"  --backend openai      an OpenAI-compatible server (vLLM, SGLang, llama.cpp's /v1,\n"
-		"                        LM Studio, OpenAI ...): with --url BASE and --model NAME\n"
-		"  --backend llamacpp    llama.cpp's native /completion (cache_prompt; /health is\n"
-		"                        checked first): with --url BASE\n"
-		"  --backend ollama      Ollama's /api/generate: with --url BASE and --model NAME\n"
-		"  --url BASE            the server, e.g. http://127.0.0.1:8000; give several to\n"
-		"                        spread requests over them, least loaded first\n"
-		"  --profile NAME        options from [profile NAME] in $XDG_CONFIG_HOME/canopy/config\n"
-		"  --model NAME          the model name the server knows\n"
-		"  --api chat|completions  which route (default chat)\n"
-		"  --stream              stream the replies (SSE)\n"
-		"  --timeout S           a request's time limit in seconds (default 120)\n"
-		"  --stall-timeout S     a stream silent this long is ended and retried (default 30)\n"
-		"  --retries N           retries of a failed connection, timeout, 408/409/429/5xx\n"
-		"                        (default 4; backoff with jitter, Retry-After honoured)\n"
-		"  --insecure            do NOT check TLS certificates\n"
-		"  --api-key-file FILE   the API key (mode 0600 only); else $CANOPY_API_KEY or\n"
-		"                        $OPENAI_API_KEY; never written anywhere\n"
-		"  --prm sim|judge|vllm|logprob|none  step scores: the sim, a model judging each\n"
-		"                        step (default for servers), a vLLM reward model on\n"
-		"                        /pooling, P(+) of a Math-Shepherd-style model read from\n"
-		"                        logprobs, or none\n"
-		"  --prm-url BASE, --prm-model NAME  the step scorer's server and model (default:\n"
-		"                        the actor's)\n"
-		"  --orm sim|judge|vllm|logprob|none  outcome scores, the same kinds (default: from\n"
-		"                        the step scorer); --orm-url BASE, --orm-model NAME\n"
-		"  --critic-url BASE, --critic-model NAME  who critiques, reviews and judges\n"
-		"                        (critique, magicore, filter; default: the actor)\n"
-		"  --disc-url BASE, --disc-model NAME  rStar's discriminator (default: the actor)\n"
-		"  --prompts DIR         prompt templates found in DIR win over those in\n"
-		"                        $XDG_CONFIG_HOME/canopy/prompts and the installed ones\n"
-		"                        (see 'canopy prompts')\n");
+	server_options_help(f);
 	fprintf(f,
 		"\n"
 		"Output:\n"
@@ -198,7 +125,7 @@ void usage_run(FILE *f)
 
 struct run_opts {
 	struct search_config cfg;
-	const char *backend;
+	struct server_cli srv;
 	const char *problem, *problem_file, *gold, *trace;
 	int difficulty;
 	struct sim_cfg sim;
@@ -206,13 +133,6 @@ struct run_opts {
 	int show, quiet;
 	int ui, paused;
 	const char *theme;
-	const char *url, *model, *api, *key_file, *prompts;
-	struct server_role_opts prm, orm, critic, disc;
-	int stream, insecure;
-	double timeout, stall_timeout;
-	int retries;
-	const char *urls[16];
-	int nurls;
 	char **argv_keep;
 	int argc_keep;
 	int latency_given;
@@ -529,16 +449,13 @@ static int parse_argv(int argc, char **argv, struct run_opts *o)
 	while ((c = getopt_long(argc, argv, ":vqh", longopts, NULL)) != -1) {
 		/* what decides the search itself; a resume takes it from its
 		 * journal, where only the server's address and key may change */
-		if (c >= OPT_SIM_LATENCY && c != OPT_URL && c != OPT_TIMEOUT && c != OPT_STALL_TIMEOUT &&
-		    c != OPT_RETRIES && c != OPT_INSECURE && c != OPT_KEY_FILE && c != OPT_THEME &&
+		if (c >= OPT_SRV_BACKEND && c != OPT_SRV_URL && c != OPT_SRV_TIMEOUT && c != OPT_SRV_STALL_TIMEOUT &&
+		    c != OPT_SRV_RETRIES && c != OPT_SRV_INSECURE && c != OPT_SRV_KEY_FILE && c != OPT_THEME &&
 		    c != OPT_PAUSED && c != OPT_UI && c != OPT_RESUME && c != OPT_PROFILE && !o->search_opt)
 			o->search_opt = c;
 		switch (c) {
 		case OPT_RESUME:
 			o->resume = optarg;
-			break;
-		case OPT_BACKEND:
-			o->backend = optarg;
 			break;
 		case OPT_STRATEGY:
 			if (!(o->cfg.strategy = strategy_lookup(optarg))) {
@@ -591,92 +508,6 @@ static int parse_argv(int argc, char **argv, struct run_opts *o)
 		case OPT_UI:
 			o->ui = 1;
 			break;
-		case OPT_URL:
-			if (o->nurls == 16) {
-				ret = bad("at most 16 --url values", NULL);
-				goto out;
-			}
-			/* several servers: requests go to the least loaded */
-			o->urls[o->nurls++] = optarg;
-			o->url = o->urls[0];
-			break;
-		case OPT_MODEL:
-			o->model = optarg;
-			break;
-		case OPT_API:
-			if (strcmp(optarg, "chat") && strcmp(optarg, "completions")) {
-				ret = bad("--api takes chat or completions, not", optarg);
-				goto out;
-			}
-			o->api = optarg;
-			break;
-		case OPT_STREAM:
-			o->stream = 1;
-			break;
-		case OPT_TIMEOUT:
-			if (parse_real(optarg, 0.1, 86400, &o->timeout)) {
-				ret = bad("--timeout takes seconds from 0.1, not", optarg);
-				goto out;
-			}
-			break;
-		case OPT_STALL_TIMEOUT:
-			if (parse_real(optarg, 0.1, 86400, &o->stall_timeout)) {
-				ret = bad("--stall-timeout takes seconds from 0.1, not", optarg);
-				goto out;
-			}
-			break;
-		case OPT_RETRIES: {
-			double v;
-			if (parse_real(optarg, 0, 100, &v) || v != floor(v)) {
-				ret = bad("--retries takes a whole number from 0 to 100, not", optarg);
-				goto out;
-			}
-			o->retries = (int)v;
-			break;
-		}
-		case OPT_INSECURE:
-			o->insecure = 1;
-			break;
-		case OPT_KEY_FILE:
-			o->key_file = optarg;
-			break;
-		case OPT_PRM:
-		case OPT_ORM:
-			if (!servers_scorer_kind_ok(optarg)) {
-				ret = bad(c == OPT_PRM ? "--prm takes sim, judge, vllm, logprob or none, not"
-						       : "--orm takes sim, judge, vllm, logprob or none, not",
-					  optarg);
-				goto out;
-			}
-			(c == OPT_PRM ? &o->prm : &o->orm)->kind = optarg;
-			break;
-		case OPT_PRM_URL:
-			o->prm.url = optarg;
-			break;
-		case OPT_PRM_MODEL:
-			o->prm.model = optarg;
-			break;
-		case OPT_ORM_URL:
-			o->orm.url = optarg;
-			break;
-		case OPT_ORM_MODEL:
-			o->orm.model = optarg;
-			break;
-		case OPT_CRITIC_URL:
-			o->critic.url = optarg;
-			break;
-		case OPT_CRITIC_MODEL:
-			o->critic.model = optarg;
-			break;
-		case OPT_DISC_URL:
-			o->disc.url = optarg;
-			break;
-		case OPT_DISC_MODEL:
-			o->disc.model = optarg;
-			break;
-		case OPT_PROMPTS:
-			o->prompts = optarg;
-			break;
 		case OPT_THEME:
 			o->theme = optarg;
 			break;
@@ -711,6 +542,13 @@ static int parse_argv(int argc, char **argv, struct run_opts *o)
 			ret = bad("unknown option:", argv[optind - 1]);
 			goto out;
 		default:
+			if (c >= OPT_SRV_BACKEND && c < OPT_SRV_LAST) {
+				if (server_option(c, optarg, &o->srv, err, sizeof err)) {
+					ret = bad(err, NULL);
+					goto out;
+				}
+				break;
+			}
 			if (c >= OPT_PARAM && c < OPT_PARAM + P_COUNT) {
 				enum param_id id = (enum param_id)(c - OPT_PARAM);
 				if (param_parse(id, optarg, &o->cfg.params.v[id], err, sizeof err)) {
@@ -730,18 +568,7 @@ static int parse_argv(int argc, char **argv, struct run_opts *o)
 		ret = bad("give --problem or --problem-file, not both", NULL);
 		goto out;
 	}
-	if (strcmp(o->backend, "sim") && strcmp(o->backend, "openai") && strcmp(o->backend, "llamacpp") &&
-	    strcmp(o->backend, "ollama")) {
-		ret = bad("unknown backend (sim, openai, llamacpp or ollama):", o->backend);
-		goto out;
-	}
-	if (strcmp(o->backend, "sim") && !o->url) {
-		snprintf(err, sizeof err, "--backend %s needs --url BASE", o->backend);
-		ret = bad(err, NULL);
-		goto out;
-	}
-	if ((!strcmp(o->backend, "openai") || !strcmp(o->backend, "ollama")) && !o->model) {
-		snprintf(err, sizeof err, "--backend %s needs --model NAME", o->backend);
+	if (server_cli_check(&o->srv, err, sizeof err)) {
 		ret = bad(err, NULL);
 		goto out;
 	}
@@ -842,8 +669,8 @@ static int options_from_journal(struct run_opts *o, const struct resume *rs, cha
 		snprintf(err, errlen, "%s:1: backend.kind \"%s\" cannot be resumed", path, kind ? kind : "");
 		return -1;
 	}
-	o->backend = kind;
-	if (!strcmp(kind, "sim") && o->nurls) {
+	o->srv.backend = kind;
+	if (!strcmp(kind, "sim") && o->srv.nurls) {
 		snprintf(err, errlen, "--url does not apply: %s ran on the built-in sim", path);
 		return -1;
 	}
@@ -856,24 +683,23 @@ static int options_from_journal(struct run_opts *o, const struct resume *rs, cha
 		o->sim.orm_noise = jnum(b, "orm_noise", o->sim.orm_noise);
 		o->sim.critic_recall = jnum(b, "critic_recall", o->sim.critic_recall);
 	} else {
-		if (!o->nurls) {
+		if (!o->srv.nurls) {
 			/* the servers it used, unless given anew */
 			const cJSON *u;
 			cJSON_ArrayForEach(u, cJSON_GetObjectItemCaseSensitive(b, "urls"))
-				if (cJSON_IsString(u) && o->nurls < 16)
-					o->urls[o->nurls++] = u->valuestring;
-			if (!o->nurls && jstr(b, "url"))
-				o->urls[o->nurls++] = jstr(b, "url");
-			o->url = o->nurls ? o->urls[0] : NULL;
+				if (cJSON_IsString(u) && o->srv.nurls < 16)
+					o->srv.urls[o->srv.nurls++] = u->valuestring;
+			if (!o->srv.nurls && jstr(b, "url"))
+				o->srv.urls[o->srv.nurls++] = jstr(b, "url");
 		}
-		o->model = jstr(b, "model");
-		o->api = jstr(b, "api");
-		o->stream = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "stream"));
+		o->srv.model = jstr(b, "model");
+		o->srv.api = jstr(b, "api");
+		o->srv.stream = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "stream"));
 	}
-	role_from(b, "prm", &o->prm);
-	role_from(b, "orm", &o->orm);
-	role_from(b, "critic", &o->critic);
-	role_from(b, "disc", &o->disc);
+	role_from(b, "prm", &o->srv.prm);
+	role_from(b, "orm", &o->srv.orm);
+	role_from(b, "critic", &o->srv.critic);
+	role_from(b, "disc", &o->srv.disc);
 	/* the words it asked with, whatever the files say now */
 	const cJSON *rec = cJSON_GetObjectItemCaseSensitive(b, "prompts");
 	char origin[700];
@@ -885,10 +711,9 @@ int cmd_run(int argc, char **argv)
 {
 	struct run_opts o;
 	memset(&o, 0, sizeof o);
-	o.backend = "sim";
+	server_cli_init(&o.srv);
 	o.cfg.strategy = &strategy_sc;
 	o.cfg.seed = 1;
-	o.retries = -1;
 	sim_cfg_default(&o.sim);
 	int r = parse_options(argc, argv, &o);
 	if (r) {
@@ -902,7 +727,7 @@ int cmd_ui(int argc, char **argv, int demo)
 {
 	struct run_opts o;
 	memset(&o, 0, sizeof o);
-	o.backend = "sim";
+	server_cli_init(&o.srv);
 	/* a beam search shows the most at a glance */
 	o.cfg.strategy = demo ? &strategy_beam : &strategy_sc;
 	o.cfg.seed = 1;
@@ -1000,12 +825,8 @@ static int run_resumable(struct run_opts *op, struct resume *resume)
 		if (!gold)
 			gold = xstrdup(a);
 	}
-	struct server_opts so = {
-		.backend = o.backend, .urls = o.urls, .nurls = o.nurls, .model = o.model, .api = o.api,
-		.key_file = o.key_file, .prompts = o.prompts, .stream = o.stream, .insecure = o.insecure,
-		.timeout = o.timeout, .stall_timeout = o.stall_timeout, .retries = o.retries, .prm = o.prm, .orm = o.orm, .critic = o.critic,
-		.disc = o.disc, .sim = &o.sim, .lat = &o.lat,
-	};
+	struct server_opts so;
+	server_cli_opts(&o.srv, &o.sim, &o.lat, &so);
 	if ((o.problem || o.problem_file) && servers_sim_reads(&so)) {
 		/* the sim must understand the question before we start */
 		if (sim_problem_parse(problem, &sp, err, sizeof err)) {
@@ -1020,7 +841,7 @@ static int run_resumable(struct run_opts *op, struct resume *resume)
 			gold = xstrdup(a);
 		}
 	}
-	if (o.insecure)
+	if (o.srv.insecure)
 		fprintf(stderr, "canopy: WARNING: --insecure: TLS certificates are NOT checked; "
 				"anyone on the path can read and change this traffic\n");
 	struct servers sv;
