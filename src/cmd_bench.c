@@ -1,16 +1,28 @@
-/* canopy bench: every strategy on the same generated problems at the same
- * budget, and a table of how they did. */
+/* canopy bench: every strategy on the same problems (generated, or from a
+ * data set) at the same budget, against the sim or real servers, and a
+ * table of how they did.  Problems run side by side, up to --max-inflight
+ * at once, each on its own thread and servers; each run's requests go one
+ * at a time, so a budget stops within one request and results do not
+ * depend on timing. */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd.h"
 #include "cmd_common.h"
+#include "dataset.h"
+#include "profile.h"
+#include "prompt.h"
+#include "resume.h"
 #include "search.h"
+#include "servers.h"
+#include "trace.h"
 #include "util.h"
 
 enum {
@@ -22,7 +34,14 @@ enum {
 	OPT_BUDGET,
 	OPT_CSV,
 	OPT_MAX_INFLIGHT,
-	OPT_BACKEND,
+	OPT_DATASET,
+	OPT_FORMAT,
+	OPT_LIMIT,
+	OPT_OFFSET,
+	OPT_SAMPLE,
+	OPT_OUT,
+	OPT_RESUME,
+	OPT_PROFILE,
 };
 
 void usage_bench(FILE *f)
@@ -30,22 +49,36 @@ void usage_bench(FILE *f)
 	fprintf(f,
 		"usage: canopy bench [OPTIONS]\n"
 		"\n"
-		"Runs each strategy on the same generated problems at the same budget and\n"
-		"prints accuracy (with a 95%% Wilson interval), mean generated tokens, mean\n"
-		"requests and wall time per strategy.\n"
+		"Runs each strategy on the same problems at the same budget and prints\n"
+		"accuracy (with a 95%% Wilson interval), mean generated tokens, mean requests\n"
+		"and wall time per strategy; a progress bar with ETA on a terminal.\n"
 		"\n"
 		"  --strategies LIST     comma-separated specs, NAME or NAME:PARAM=VALUE:...\n"
 		"                        (e.g. sc:n=16,beam,rebase:width=8; default sc,beam,rebase,mcts)\n"
+		"  --budget N            generated tokens per problem and strategy ('Nreq': requests)\n"
+		"  --max-inflight N      problems run at once, each on its own thread and\n"
+		"                        servers (default 1); a run's requests go one at a time\n"
+		"  --csv FILE            also write one row per problem and strategy\n"
+		"  --out DIR             journal every run to DIR/PROBLEM.STRATEGY.jsonl\n"
+		"  --resume              with --out: keep the runs DIR has finished, resume the\n"
+		"                        ones it has started (canopy run --resume), run the rest\n"
+		"\n"
+		"Generated problems (the sim's):\n"
 		"  --problems N          how many problems (default 20)\n"
 		"  --seed S              problem i is generated from seed S+i (default 1)\n"
 		"  --difficulty N        1-10 for every problem (default: drawn per problem)\n"
 		"  --traps               only problems with a tempting irrelevant number\n"
-		"  --budget N            generated tokens per problem and strategy ('Nreq': requests)\n"
-		"  --max-inflight N      requests at once (default 1, so the budget stops within\n"
-		"                        one request)\n"
-		"  --csv FILE            also write one row per problem and strategy\n");
+		"\n"
+		"A data set (for a model server; the sim reads only its own problems):\n"
+		"  --dataset FILE        GSM8K, MATH-500, SVAMP or GSM-Hard JSON Lines\n"
+		"  --format F            gsm8k, math500, svamp or gsmhard (default: from the fields)\n"
+		"  --offset N, --limit N  the problems from N on, at most N of them\n"
+		"  --sample N            a random N of those, drawn by --seed (default 1)\n"
+		"\n"
+		"Backend (as canopy run):\n");
 	sim_options_help(f);
-	fprintf(f, "\nExit status: 0 done, 1 a run failed or the CSV could not be written, 2 bad usage.\n");
+	server_options_help(f);
+	fprintf(f, "\nExit status: 0 done, 1 a run failed or a file could not be written, 2 bad usage.\n");
 }
 
 struct spec {
@@ -95,19 +128,206 @@ static int parse_spec(const char *text, struct spec *sp, char *err, size_t errle
 	return 0;
 }
 
-static void progress(unsigned done, unsigned total, double elapsed)
+/* One problem, generated or from the set. */
+struct problem {
+	char *id, *text, *gold;
+	uint64_t seed;
+	int difficulty, trap; /* generated ones */
+};
+
+/* One run: a problem and a strategy. */
+struct job {
+	size_t problem, spec;
+	/* results */
+	int done, failed, correct;
+	char *answer;
+	char *error;
+	uint64_t tokens, requests;
+	double seconds;
+	int reused; /* read back from --out, not run */
+};
+
+struct bench {
+	struct problem *pr;
+	size_t nproblems;
+	struct spec *specs;
+	size_t nspecs;
+	struct job *jobs;
+	size_t njobs, next, finished;
+	uint64_t budget_tokens, budget_requests;
+	const char *out;
+	int resume;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+};
+
+struct worker_ctx {
+	struct bench *b;
+	struct servers sv;
+	pthread_t th;
+};
+
+/* DIR/PROBLEM.STRATEGY.jsonl, with what a file name cannot hold made safe. */
+static void trace_name(const struct bench *b, const struct job *j, char *out, size_t len)
 {
-	int width = 30, full = total ? (int)(width * (double)done / total) : width;
+	char id[200], label[200];
+	snprintf(id, sizeof id, "%s", b->pr[j->problem].id);
+	snprintf(label, sizeof label, "%s", b->specs[j->spec].label);
+	for (char *p = id; *p; p++)
+		if (*p == '/' || *p == ' ' || *p == '\\')
+			*p = '_';
+	for (char *p = label; *p; p++)
+		if (*p == '/' || *p == ' ' || *p == ':' || *p == '=')
+			*p = *p == ':' ? '.' : *p == '=' ? '-' : '_';
+	snprintf(out, len, "%s/%s.%s.jsonl", b->out, id, label);
+}
+
+/* A finished trace's result: its final answer and last usage. */
+static int reuse_event(void *ctx, const struct event *ev, uint64_t line)
+{
+	struct job *j = ctx;
+	(void)line;
+	if (ev->type == EV_USAGE) {
+		j->tokens = ev->usage.gen_tokens;
+		j->requests = ev->usage.requests;
+	}
+	j->seconds = ev->t;
+	return 0;
+}
+
+static void run_job(struct worker_ctx *w, struct job *j)
+{
+	struct bench *b = w->b;
+	const struct problem *p = &b->pr[j->problem];
+	const struct spec *sp = &b->specs[j->spec];
+	char path[900] = "", err[700] = "";
+	struct resume rs;
+	int resuming = 0;
+	memset(&rs, 0, sizeof rs);
+	if (b->out) {
+		trace_name(b, j, path, sizeof path);
+		if (b->resume && access(path, F_OK) == 0) {
+			char warn[1300];
+			if (resume_open(path, &rs, err, sizeof err, warn, sizeof warn)) {
+				/* not resumable (no replies, say): start over */
+				resuming = 0;
+			} else if (rs.finished) {
+				struct trace tr;
+				if (!trace_load(path, &tr, reuse_event, j, err, sizeof err, NULL, 0)) {
+					j->answer = tr.final_answer ? xstrdup(tr.final_answer) : NULL;
+					j->correct = tr.final_correct == 1;
+					j->reused = 1;
+					trace_free(&tr);
+					resume_free(&rs);
+					return;
+				}
+				resume_free(&rs);
+			} else {
+				resuming = 1;
+			}
+		}
+	}
+	struct search_config cfg = {0};
+	cfg.strategy = sp->ops;
+	cfg.params = sp->params;
+	cfg.problem = p->text;
+	cfg.gold = p->gold;
+	cfg.seed = p->seed;
+	cfg.budget_tokens = b->budget_tokens;
+	cfg.budget_requests = b->budget_requests;
+	cfg.max_inflight = 1; /* a budget stops within one request */
+	cfg.backend = w->sv.actor;
+	cfg.scorer = w->sv.prm;
+	cfg.orm = w->sv.orm;
+	cfg.critic = w->sv.critic;
+	cfg.disc = w->sv.disc;
+	cfg.no_scores = w->sv.no_prm;
+	cfg.no_orm = w->sv.no_orm;
+	cfg.trace_path = path[0] ? path : NULL;
+	cfg.resume = resuming ? &rs : NULL;
+	/* every run's header describes its servers: a copy for each */
+	cfg.backend_json = w->sv.json ? cJSON_Duplicate(w->sv.json, 1) : NULL;
+	double r0 = util_now();
+	struct search *s = search_new(&cfg, err, sizeof err);
+	if (!s || search_run(s)) {
+		j->failed = 1;
+		j->error = xstrdup(s ? search_error(s) : err);
+	} else {
+		const struct usage *u = search_usage(s);
+		const char *a = search_final_answer(s);
+		j->answer = a ? xstrdup(a) : NULL;
+		j->correct = search_final_correct(s) == 1;
+		j->tokens = u->gen_tokens;
+		j->requests = u->requests;
+	}
+	j->seconds = util_now() - r0;
+	search_free(s);
+	resume_free(&rs);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker_ctx *w = arg;
+	struct bench *b = w->b;
+	for (;;) {
+		pthread_mutex_lock(&b->lock);
+		size_t k = b->next < b->njobs ? b->next++ : b->njobs;
+		pthread_mutex_unlock(&b->lock);
+		if (k == b->njobs)
+			break;
+		run_job(w, &b->jobs[k]);
+		pthread_mutex_lock(&b->lock);
+		b->jobs[k].done = 1;
+		b->finished++;
+		pthread_cond_signal(&b->cond);
+		pthread_mutex_unlock(&b->lock);
+	}
+	return NULL;
+}
+
+static void progress(size_t done, size_t total, double elapsed)
+{
+	int width = 30, full = total ? (int)(width * (double)done / (double)total) : width;
 	fprintf(stderr, "\r\033[K[");
 	for (int i = 0; i < width; i++)
 		fputs(i < full ? "#" : ".", stderr);
-	fprintf(stderr, "] %u/%u runs  %.1f s", done, total, elapsed);
+	fprintf(stderr, "] %zu/%zu runs  %.1f s", done, total, elapsed);
 	if (done && done < total)
-		fprintf(stderr, "  ETA %.0f s", elapsed / done * (total - done));
+		fprintf(stderr, "  ETA %.0f s", elapsed / (double)done * (double)(total - done));
 	fflush(stderr);
 }
 
-int cmd_bench(int argc, char **argv)
+static void csv_quoted(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+struct bench_opts {
+	uint64_t problems, seed, budget_tokens, budget_requests;
+	uint64_t limit, offset, sample;
+	int difficulty, traps, max_inflight, resume;
+	const char *list, *csv_path, *dataset, *out;
+	enum ds_format format;
+	struct sim_cfg simc;
+	struct sim_latency lat;
+	struct server_cli srv;
+};
+
+static int bad(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "canopy bench: ");
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	return EXIT_USAGE;
+}
+
+static int parse(int argc, char **argv, struct bench_opts *o)
 {
 	static const struct option opts[] = {
 		{"problems", required_argument, NULL, OPT_PROBLEMS},
@@ -118,203 +338,350 @@ int cmd_bench(int argc, char **argv)
 		{"budget", required_argument, NULL, OPT_BUDGET},
 		{"csv", required_argument, NULL, OPT_CSV},
 		{"max-inflight", required_argument, NULL, OPT_MAX_INFLIGHT},
-		{"backend", required_argument, NULL, OPT_BACKEND},
+		{"dataset", required_argument, NULL, OPT_DATASET},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"limit", required_argument, NULL, OPT_LIMIT},
+		{"offset", required_argument, NULL, OPT_OFFSET},
+		{"sample", required_argument, NULL, OPT_SAMPLE},
+		{"out", required_argument, NULL, OPT_OUT},
+		{"resume", no_argument, NULL, OPT_RESUME},
+		{"profile", required_argument, NULL, OPT_PROFILE},
 		SIM_LONG_OPTIONS,
+		SERVER_LONG_OPTIONS,
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	uint64_t problems = 20, seed = 1, budget_tokens = 0, budget_requests = 0;
-	int difficulty = 0, traps = 0, max_inflight = 1, c;
-	const char *list = "sc,beam,rebase,mcts", *csv_path = NULL;
-	struct sim_cfg simc;
-	struct sim_latency lat = {0, 0};
-	sim_cfg_default(&simc);
-	char err[256];
+	char err[300];
 	double d;
+	int c;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_PROBLEMS:
-			if (parse_u64(optarg, &problems) || problems == 0 || problems > 1000000) {
-				fprintf(stderr, "canopy bench: --problems takes a whole number from 1, not '%s'\n", optarg);
-				return EXIT_USAGE;
-			}
+			if (parse_u64(optarg, &o->problems) || o->problems == 0 || o->problems > 1000000)
+				return bad("--problems takes a whole number from 1, not '%s'", optarg);
 			break;
 		case OPT_SEED:
-			if (parse_u64(optarg, &seed) || seed > (1ull << 52)) {
-				fprintf(stderr, "canopy bench: --seed takes a whole number from 0 to 2^52, not '%s'\n", optarg);
-				return EXIT_USAGE;
-			}
+			if (parse_u64(optarg, &o->seed) || o->seed > (1ull << 52))
+				return bad("--seed takes a whole number from 0 to 2^52, not '%s'", optarg);
 			break;
 		case OPT_DIFFICULTY:
-			if (parse_real(optarg, 1, 10, &d) || d != floor(d)) {
-				fprintf(stderr, "canopy bench: --difficulty takes a whole number from 1 to 10, not '%s'\n", optarg);
-				return EXIT_USAGE;
-			}
-			difficulty = (int)d;
+			if (parse_real(optarg, 1, 10, &d) || d != floor(d))
+				return bad("--difficulty takes a whole number from 1 to 10, not '%s'", optarg);
+			o->difficulty = (int)d;
 			break;
-		case OPT_TRAPS:
-			traps = 1;
-			break;
-		case OPT_STRATEGIES:
-			list = optarg;
-			break;
+		case OPT_TRAPS: o->traps = 1; break;
+		case OPT_STRATEGIES: o->list = optarg; break;
 		case OPT_BUDGET:
-			if (parse_budget(optarg, &budget_tokens, &budget_requests)) {
-				fprintf(stderr, "canopy bench: --budget takes a token count (4000) or a request count (50req), not '%s'\n", optarg);
-				return EXIT_USAGE;
-			}
+			if (parse_budget(optarg, &o->budget_tokens, &o->budget_requests))
+				return bad("--budget takes a token count (4000) or a request count (50req), not '%s'", optarg);
 			break;
-		case OPT_CSV:
-			csv_path = optarg;
-			break;
+		case OPT_CSV: o->csv_path = optarg; break;
 		case OPT_MAX_INFLIGHT:
-			if (parse_real(optarg, 0, 100000, &d) || d != floor(d)) {
-				fprintf(stderr, "canopy bench: --max-inflight takes a whole number (0: no limit), not '%s'\n", optarg);
-				return EXIT_USAGE;
-			}
-			max_inflight = (int)d;
+			if (parse_real(optarg, 1, 1024, &d) || d != floor(d))
+				return bad("--max-inflight takes a whole number from 1 to 1024, not '%s'", optarg);
+			o->max_inflight = (int)d;
 			break;
-		case OPT_BACKEND:
-			if (strcmp(optarg, "sim")) {
-				fprintf(stderr, "canopy bench: this build knows only the sim backend, not '%s'\n", optarg);
-				return EXIT_USAGE;
-			}
+		case OPT_DATASET: o->dataset = optarg; break;
+		case OPT_FORMAT:
+			if (dataset_format_parse(optarg, &o->format))
+				return bad("--format takes gsm8k, math500, svamp or gsmhard, not '%s'", optarg);
 			break;
-		case 'h':
-			usage_bench(stdout);
-			return EXIT_OK;
-		case ':':
-			fprintf(stderr, "canopy bench: this option needs a value: '%s'\n", argv[optind - 1]);
-			return EXIT_USAGE;
-		case '?':
-			fprintf(stderr, "canopy bench: unknown option: '%s'\n", argv[optind - 1]);
-			return EXIT_USAGE;
+		case OPT_LIMIT:
+		case OPT_OFFSET:
+		case OPT_SAMPLE: {
+			uint64_t v;
+			if (parse_u64(optarg, &v))
+				return bad("--limit, --offset and --sample take whole numbers, not '%s'", optarg);
+			*(c == OPT_LIMIT ? &o->limit : c == OPT_OFFSET ? &o->offset : &o->sample) = v;
+			break;
+		}
+		case OPT_OUT: o->out = optarg; break;
+		case OPT_RESUME: o->resume = 1; break;
+		case OPT_PROFILE: break; /* expanded before */
+		case 'h': usage_bench(stdout); return -1;
+		case ':': return bad("this option needs a value: '%s'", argv[optind - 1]);
+		case '?': return bad("unknown option: '%s'", argv[optind - 1]);
 		default:
-			if (sim_option(c, optarg, &simc, &lat, err, sizeof err)) {
-				fprintf(stderr, "canopy bench: %s\n", err);
-				return EXIT_USAGE;
+			if (c >= OPT_SRV_BACKEND && c < OPT_SRV_LAST) {
+				if (server_option(c, optarg, &o->srv, err, sizeof err))
+					return bad("%s", err);
+			} else if (sim_option(c, optarg, &o->simc, &o->lat, err, sizeof err)) {
+				return bad("%s", err);
 			}
 			break;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "canopy bench: unexpected argument: '%s'\n", argv[optind]);
-		return EXIT_USAGE;
-	}
-	/* the strategy specs */
-	struct spec *specs = NULL;
-	size_t nspecs = 0;
-	char *copy = xstrdup(list), *save = NULL;
-	for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
-		specs = xrealloc(specs, (nspecs + 1) * sizeof *specs);
-		if (parse_spec(item, &specs[nspecs], err, sizeof err)) {
-			fprintf(stderr, "canopy bench: %s\n", err);
-			free(specs[nspecs].label);
-			for (size_t i = 0; i < nspecs; i++)
-				free(specs[i].label);
-			free(specs);
-			free(copy);
-			return EXIT_USAGE;
+	if (optind < argc)
+		return bad("unexpected argument: '%s'", argv[optind]);
+	if (server_cli_check(&o->srv, err, sizeof err))
+		return bad("%s", err);
+	if (o->resume && !o->out)
+		return bad("--resume goes with --out DIR (where the runs are)%s", "");
+	if (o->dataset && (o->traps || o->difficulty))
+		return bad("--traps and --difficulty are for generated problems, not a --dataset%s", "");
+	return 0;
+}
+
+/* The problems: generated, or read from the set (the sim must read each). */
+static int make_problems(struct bench_opts *o, struct bench *b, int sim_reads)
+{
+	char err[800];
+	if (!o->dataset) {
+		b->nproblems = (size_t)o->problems;
+		b->pr = xcalloc(b->nproblems, sizeof *b->pr);
+		uint64_t pseed = o->seed;
+		for (size_t i = 0; i < b->nproblems; i++, pseed++) {
+			struct sim_problem sp;
+			/* --traps: draw until the problem holds a distractor */
+			for (int tries = 0;; tries++, pseed++) {
+				sim_problem_generate(pseed, o->difficulty, &sp);
+				if (!o->traps || sp.has_distractor || tries > 10000)
+					break;
+			}
+			char gold[40], id[32];
+			sim_format_number(sp.answer, gold, sizeof gold);
+			snprintf(id, sizeof id, "%zu", i + 1);
+			b->pr[i] = (struct problem){xstrdup(id), xstrdup(sp.text), xstrdup(gold), pseed, sp.difficulty,
+						    sp.has_distractor};
 		}
-		nspecs++;
+		return 0;
 	}
-	free(copy);
-	if (!nspecs) {
-		fprintf(stderr, "canopy bench: --strategies is empty\n");
-		free(specs);
-		return EXIT_USAGE;
-	}
-	FILE *csv = NULL;
-	if (csv_path && !(csv = fopen(csv_path, "w"))) {
-		fprintf(stderr, "canopy bench: %s: %s\n", csv_path, strerror(errno));
-		for (size_t i = 0; i < nspecs; i++)
-			free(specs[i].label);
-		free(specs);
+	struct dataset ds;
+	if (dataset_load(o->dataset, o->format, &ds, err, sizeof err)) {
+		fprintf(stderr, "canopy bench: %s\n", err);
 		return EXIT_FAILED;
 	}
-	if (csv)
-		fprintf(csv, "problem,seed,difficulty,trap,strategy,answer,gold,correct,gen_tokens,requests,seconds\n");
+	dataset_select(&ds, (size_t)o->offset, (size_t)o->limit, (size_t)o->sample, o->seed);
+	if (!ds.n) {
+		fprintf(stderr, "canopy bench: %s: no problems left after --offset/--limit\n", o->dataset);
+		dataset_free(&ds);
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; sim_reads && i < ds.n; i++) {
+		struct sim_problem sp;
+		if (sim_problem_parse(ds.v[i].problem, &sp, err, sizeof err)) {
+			fprintf(stderr,
+				"canopy bench: %s:%zu: the sim reads only its own problems and plain arithmetic "
+				"(%s); give a model server (--backend openai|llamacpp|ollama --url ...)\n",
+				o->dataset, ds.v[i].line, err);
+			dataset_free(&ds);
+			return EXIT_USAGE;
+		}
+	}
+	b->nproblems = ds.n;
+	b->pr = xcalloc(ds.n, sizeof *b->pr);
+	for (size_t i = 0; i < ds.n; i++) {
+		b->pr[i] = (struct problem){ds.v[i].id, ds.v[i].problem, ds.v[i].gold, o->seed + i, 0, 0};
+		ds.v[i].id = ds.v[i].problem = ds.v[i].gold = NULL; /* ours now */
+	}
+	dataset_free(&ds);
+	return 0;
+}
 
-	struct backend *be = backend_sim_new(&simc, &lat);
-	int tty = isatty(2), status = EXIT_OK;
-	unsigned total = (unsigned)(problems * nspecs), done = 0;
-	double t0 = util_now();
-	uint64_t pseed = seed;
-	for (uint64_t i = 0; i < problems; i++) {
-		struct sim_problem p;
-		/* --traps: draw until the problem holds a distractor */
-		for (int tries = 0;; tries++, pseed++) {
-			sim_problem_generate(pseed, difficulty, &p);
-			if (!traps || p.has_distractor || tries > 10000)
-				break;
-		}
-		char gold[40];
-		sim_format_number(p.answer, gold, sizeof gold);
-		for (size_t k = 0; k < nspecs; k++) {
-			struct search_config cfg = {0};
-			cfg.strategy = specs[k].ops;
-			cfg.params = specs[k].params;
-			cfg.problem = p.text;
-			cfg.gold = gold;
-			cfg.seed = pseed;
-			cfg.budget_tokens = budget_tokens;
-			cfg.budget_requests = budget_requests;
-			cfg.max_inflight = max_inflight;
-			cfg.backend = be;
-			struct search *s = search_new(&cfg, err, sizeof err);
-			double r0 = util_now();
-			if (!s || search_run(s)) {
-				fprintf(stderr, "%scanopy bench: %s on problem %llu failed: %s\n", tty ? "\n" : "",
-					specs[k].label, (unsigned long long)i + 1, s ? search_error(s) : err);
-				status = EXIT_FAILED;
-				search_free(s);
-				continue;
-			}
-			double secs = util_now() - r0;
-			const struct usage *u = search_usage(s);
-			int ok = search_final_correct(s) == 1;
-			specs[k].correct += (unsigned)ok;
-			specs[k].runs++;
-			specs[k].tokens += (double)u->gen_tokens;
-			specs[k].requests += (double)u->requests;
-			specs[k].seconds += secs;
-			if (csv) {
-				const char *ans = search_final_answer(s);
-				fprintf(csv, "%llu,%llu,%d,%d,\"%s\",\"%s\",%s,%d,%llu,%llu,%.4f\n",
-					(unsigned long long)i + 1, (unsigned long long)pseed, p.difficulty,
-					p.has_distractor, specs[k].label, ans ? ans : "", gold, ok,
-					(unsigned long long)u->gen_tokens, (unsigned long long)u->requests, secs);
-			}
-			search_free(s);
-			done++;
-			if (tty)
-				progress(done, total, util_now() - t0);
-		}
-		pseed++;
+int cmd_bench(int argc, char **argv)
+{
+	struct bench_opts o;
+	memset(&o, 0, sizeof o);
+	o.problems = 20;
+	o.seed = 1;
+	o.max_inflight = 1;
+	o.list = "sc,beam,rebase,mcts";
+	o.format = DS_AUTO;
+	sim_cfg_default(&o.simc);
+	server_cli_init(&o.srv);
+	char err[800];
+	int n;
+	char **v = profile_expand(argc, argv, &n, err, sizeof err);
+	if (!v) {
+		fprintf(stderr, "canopy bench: %s\n", err);
+		return EXIT_USAGE;
 	}
-	if (tty)
-		fputc('\n', stderr);
-	printf("%-24s %8s %15s %10s %9s %9s\n", "strategy", "accuracy", "95% interval", "tokens", "requests",
-	       "time");
-	for (size_t k = 0; k < nspecs; k++) {
-		const struct spec *sp = &specs[k];
-		double n = sp->runs ? sp->runs : 1, lo, hi;
-		wilson_interval(sp->correct, sp->runs, &lo, &hi);
-		printf("%-24s %8.3f   [%.3f, %.3f] %10.0f %9.1f %8.3fs\n", sp->label, sp->correct / n, lo, hi,
-		       sp->tokens / n, sp->requests / n, sp->seconds);
+	int status = parse(n, v, &o);
+	if (status) {
+		profile_free_argv(v, n);
+		return status < 0 ? EXIT_OK : status;
 	}
-	printf("(%llu problems%s%s, budget %s)\n", (unsigned long long)problems,
-	       difficulty ? ", difficulty " : "", difficulty ? (const char *[]){"", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"}[difficulty] : "",
-	       budget_tokens || budget_requests ? "per run" : "none");
-	if (csv && fclose(csv)) {
-		fprintf(stderr, "canopy bench: %s: %s\n", csv_path, strerror(errno));
+	struct bench b;
+	memset(&b, 0, sizeof b);
+	b.budget_tokens = o.budget_tokens;
+	b.budget_requests = o.budget_requests;
+	b.out = o.out;
+	b.resume = o.resume;
+	/* the strategy specs */
+	char *copy = xstrdup(o.list), *save = NULL;
+	for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+		b.specs = xrealloc(b.specs, (b.nspecs + 1) * sizeof *b.specs);
+		if (parse_spec(item, &b.specs[b.nspecs], err, sizeof err)) {
+			fprintf(stderr, "canopy bench: %s\n", err);
+			free(b.specs[b.nspecs].label);
+			status = EXIT_USAGE;
+			break;
+		}
+		b.nspecs++;
+	}
+	free(copy);
+	if (!status && !b.nspecs) {
+		fprintf(stderr, "canopy bench: --strategies is empty\n");
+		status = EXIT_USAGE;
+	}
+	struct server_opts so;
+	server_cli_opts(&o.srv, &o.simc, &o.lat, &so);
+	if (!status)
+		status = make_problems(&o, &b, servers_sim_reads(&so));
+	FILE *csv = NULL;
+	if (!status && o.out && mkdir(o.out, 0755) && errno != EEXIST) {
+		fprintf(stderr, "canopy bench: %s: %s\n", o.out, strerror(errno));
 		status = EXIT_FAILED;
 	}
-	backend_free(be);
-	for (size_t k = 0; k < nspecs; k++)
-		free(specs[k].label);
-	free(specs);
+	b.njobs = b.nproblems * b.nspecs;
+	b.jobs = xcalloc(b.njobs ? b.njobs : 1, sizeof *b.jobs);
+	for (size_t i = 0; i < b.njobs; i++) {
+		b.jobs[i].problem = i / (b.nspecs ? b.nspecs : 1);
+		b.jobs[i].spec = i % (b.nspecs ? b.nspecs : 1);
+	}
+	if (!status && o.out && !o.resume) {
+		/* an earlier bench's runs are the user's work: not overwritten */
+		for (size_t i = 0; i < b.njobs; i++) {
+			char path[900];
+			trace_name(&b, &b.jobs[i], path, sizeof path);
+			if (access(path, F_OK) == 0) {
+				fprintf(stderr,
+					"canopy bench: %s holds runs of an earlier bench (%s); give --resume to go on "
+					"with them, or another --out\n",
+					o.out, path);
+				status = EXIT_USAGE;
+				break;
+			}
+		}
+	}
+	if (!status && o.csv_path && !(csv = fopen(o.csv_path, "w"))) {
+		fprintf(stderr, "canopy bench: %s: %s\n", o.csv_path, strerror(errno));
+		status = EXIT_FAILED;
+	}
+	/* every worker's servers, opened here, before any thread starts */
+	size_t nworkers = (size_t)o.max_inflight < b.njobs ? (size_t)o.max_inflight : b.njobs;
+	struct worker_ctx *ws = xcalloc(nworkers ? nworkers : 1, sizeof *ws);
+	size_t opened = 0;
+	if (!status && o.srv.insecure)
+		fprintf(stderr, "canopy: WARNING: --insecure: TLS certificates are NOT checked; "
+				"anyone on the path can read and change this traffic\n");
+	for (size_t i = 0; !status && i < nworkers; i++, opened++) {
+		ws[i].b = &b;
+		int rc = servers_open(&so, &ws[i].sv, err, sizeof err);
+		if (rc) {
+			fprintf(stderr, "canopy bench: %s\n", err);
+			servers_close(&ws[i].sv);
+			status = rc;
+		}
+	}
+	if (!status) {
+		pthread_mutex_init(&b.lock, NULL);
+		pthread_cond_init(&b.cond, NULL);
+		int tty = isatty(2);
+		double t0 = util_now();
+		for (size_t i = 0; i < nworkers; i++)
+			pthread_create(&ws[i].th, NULL, worker_main, &ws[i]);
+		pthread_mutex_lock(&b.lock);
+		while (b.finished < b.njobs) {
+			if (tty) {
+				size_t done = b.finished;
+				pthread_mutex_unlock(&b.lock);
+				progress(done, b.njobs, util_now() - t0);
+				pthread_mutex_lock(&b.lock);
+			}
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += 200000000L;
+			if (until.tv_nsec >= 1000000000L) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000L;
+			}
+			if (b.finished < b.njobs)
+				pthread_cond_timedwait(&b.cond, &b.lock, &until);
+		}
+		pthread_mutex_unlock(&b.lock);
+		for (size_t i = 0; i < nworkers; i++)
+			pthread_join(ws[i].th, NULL);
+		if (tty) {
+			progress(b.njobs, b.njobs, util_now() - t0);
+			fputc('\n', stderr);
+		}
+		pthread_mutex_destroy(&b.lock);
+		pthread_cond_destroy(&b.cond);
+		if (csv)
+			fprintf(csv, "problem,seed,difficulty,trap,strategy,answer,gold,correct,gen_tokens,requests,seconds\n");
+		size_t reused = 0;
+		for (size_t i = 0; i < b.njobs; i++) {
+			struct job *j = &b.jobs[i];
+			struct spec *sp = &b.specs[j->spec];
+			const struct problem *p = &b.pr[j->problem];
+			reused += (size_t)j->reused;
+			if (j->failed) {
+				fprintf(stderr, "canopy bench: %s on problem %s failed: %s\n", sp->label, p->id, j->error);
+				status = EXIT_FAILED;
+				continue;
+			}
+			sp->correct += (unsigned)j->correct;
+			sp->runs++;
+			sp->tokens += (double)j->tokens;
+			sp->requests += (double)j->requests;
+			sp->seconds += j->seconds;
+			if (csv) {
+				csv_quoted(csv, p->id);
+				fprintf(csv, ",%llu,%d,%d,", (unsigned long long)p->seed, p->difficulty, p->trap);
+				csv_quoted(csv, sp->label);
+				fputc(',', csv);
+				csv_quoted(csv, j->answer ? j->answer : "");
+				fputc(',', csv);
+				csv_quoted(csv, p->gold);
+				fprintf(csv, ",%d,%llu,%llu,%.4f\n", j->correct, (unsigned long long)j->tokens,
+					(unsigned long long)j->requests, j->seconds);
+			}
+		}
+		printf("%-24s %8s %15s %10s %9s %9s\n", "strategy", "accuracy", "95% interval", "tokens", "requests",
+		       "time");
+		for (size_t k = 0; k < b.nspecs; k++) {
+			const struct spec *sp = &b.specs[k];
+			double runs = sp->runs ? sp->runs : 1, lo, hi;
+			wilson_interval(sp->correct, sp->runs, &lo, &hi);
+			printf("%-24s %8.3f   [%.3f, %.3f] %10.0f %9.1f %8.3fs\n", sp->label, sp->correct / runs, lo, hi,
+			       sp->tokens / runs, sp->requests / runs, sp->seconds);
+		}
+		char what[700];
+		if (o.dataset)
+			snprintf(what, sizeof what, "%zu problems of %s", b.nproblems, o.dataset);
+		else if (o.difficulty)
+			snprintf(what, sizeof what, "%zu problems, difficulty %d", b.nproblems, o.difficulty);
+		else
+			snprintf(what, sizeof what, "%zu problems", b.nproblems);
+		printf("(%s, budget %s)\n", what, o.budget_tokens || o.budget_requests ? "per run" : "none");
+		if (reused)
+			printf("(%zu runs were already finished in %s)\n", reused, o.out);
+	}
+	if (csv && fclose(csv) && !status) {
+		fprintf(stderr, "canopy bench: %s: %s\n", o.csv_path, strerror(errno));
+		status = EXIT_FAILED;
+	}
+	for (size_t i = 0; i < opened; i++)
+		servers_close(&ws[i].sv);
+	free(ws);
+	prompts_free();
+	for (size_t i = 0; i < b.njobs; i++) {
+		free(b.jobs[i].answer);
+		free(b.jobs[i].error);
+	}
+	free(b.jobs);
+	for (size_t i = 0; i < b.nproblems; i++) {
+		free(b.pr[i].id);
+		free(b.pr[i].text);
+		free(b.pr[i].gold);
+	}
+	free(b.pr);
+	for (size_t k = 0; k < b.nspecs; k++)
+		free(b.specs[k].label);
+	free(b.specs);
+	profile_free_argv(v, n);
 	return status;
 }

@@ -931,6 +931,7 @@ static int run_resumable(struct run_opts *op, struct resume *resume)
 	search_free(s);
 out:
 	servers_close(&sv);
+	prompts_free();
 	free(problem);
 	free(gold);
 	free(trace);

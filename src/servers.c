@@ -277,6 +277,6 @@ void servers_close(struct servers *sv)
 		memset(sv->key, 0, strlen(sv->key));
 		free(sv->key);
 	}
-	prompts_free();
+	/* the prompts are the process's, loaded once: freed by its owner */
 	memset(sv, 0, sizeof *sv);
 }

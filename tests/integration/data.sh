@@ -28,6 +28,63 @@ contains "$TMP/g4.err" "bad.jsonl:1: not a data set canopy knows" "with its line
 "$CANOPY" grade --dataset "$TMP/set.jsonl" >/dev/null 2>&1
 is "$?" 2 "grade without --predictions is bad usage"
 
+# ---- canopy bench on a data set, against a model server ----
+python3 "$SRCDIR/tests/fake_server.py" --port-file "$TMP/port" --log "$TMP/server.log" --lifetime 120 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; rm -rf "$TMP"' EXIT
+for _ in $(seq 1 50); do [ -s "$TMP/port" ] && break; sleep 0.1; done
+URL="http://127.0.0.1:$(cat "$TMP/port")"
+# the fake server answers 42 to everything: three of these four are right
+cat >"$TMP/four.jsonl" <<'DATA'
+{"problem": "What is six times seven?", "answer": "42", "unique_id": "test/a/1.json"}
+{"problem": "What is 40 plus 2?", "answer": "42", "unique_id": "test/a/2.json"}
+{"problem": "What is 3 plus 4?", "answer": "7", "unique_id": "test/a/3.json"}
+{"problem": "What is 84 halved?", "answer": "\\frac{84}{2}", "unique_id": "test/a/4.json"}
+DATA
+bench() { "$CANOPY" bench --dataset "$TMP/four.jsonl" --backend openai --url "$URL" --model ok \
+	--strategies sc:n=2 --max-inflight 2 --out "$TMP/runs" "$@"; }
+bench --csv "$TMP/b.csv" >"$TMP/b.out" 2>"$TMP/b.err"
+is "$?" 0 "bench --dataset against a server exits 0"
+grep -q "^sc:n=2 *0.750 " "$TMP/b.out"
+ok $? "three of four right, graded against the set's own gold answers (one a fraction)"
+contains "$TMP/b.out" "(4 problems of $TMP/four.jsonl, budget none)" "the summary names the set"
+is "$(ls "$TMP/runs" | grep -c 'jsonl$')" 4 "--out holds a trace a run"
+test -f "$TMP/runs/test_a_3.json.sc.n-2.jsonl" && test -f "$TMP/runs/test_a_3.json.sc.n-2.jsonl.replies"
+ok $? "named by problem id and strategy, with its replies"
+head -1 "$TMP/runs/test_a_3.json.sc.n-2.jsonl" | grep -q '"problem":{"text":"What is 3 plus 4?","answer":"7"}'
+ok $? "each trace's header has the set's problem and gold answer"
+"$CANOPY" check -q "$TMP"/runs/*.jsonl
+ok $? "and every trace checks"
+is "$(grep -c '^"test/a/' "$TMP/b.csv")" 4 "--csv has a row a run, by problem id"
+grep -q '^"test/a/3.json",.*,"sc:n=2","42","7",0,' "$TMP/b.csv"
+ok $? "with the answer, the gold and the grade"
+bench >/dev/null 2>"$TMP/b2.err"
+is "$?" 2 "the same --out again, without --resume, is refused"
+contains "$TMP/b2.err" "holds runs of an earlier bench" "saying why"
+: >"$TMP/server.log"
+bench --resume >"$TMP/b3.out" 2>&1
+is "$?:$(grep -c . "$TMP/server.log")" "0:0" "--resume with every run finished asks the server nothing"
+contains "$TMP/b3.out" "(4 runs were already finished in $TMP/runs)" "and says so"
+grep -q "^sc:n=2 *0.750 " "$TMP/b3.out"
+ok $? "with the same results"
+rm "$TMP/runs/test_a_2.json.sc.n-2.jsonl" "$TMP/runs/test_a_2.json.sc.n-2.jsonl.replies"
+head -4 "$TMP/runs/test_a_4.json.sc.n-2.jsonl" >"$TMP/cut" && mv "$TMP/cut" "$TMP/runs/test_a_4.json.sc.n-2.jsonl"
+: >"$TMP/server.log"
+bench --resume >"$TMP/b4.out" 2>&1
+is "$?" 0 "--resume with one run gone and one cut short"
+is "$(grep -c '"path"' "$TMP/server.log")" 2 "asks only for the lost run's two samples; the cut run comes back from its replies"
+grep -q "^sc:n=2 *0.750 " "$TMP/b4.out"
+ok $? "and the results are the same"
+"$CANOPY" bench --dataset "$TMP/four.jsonl" --strategies sc >/dev/null 2>"$TMP/b5.err"
+is "$?" 2 "the sim on a data set is bad usage"
+contains "$TMP/b5.err" "four.jsonl:1: the sim reads only its own problems" "naming the first problem it cannot read"
+"$CANOPY" bench --dataset "$TMP/four.jsonl" --backend openai --url "$URL" --model ok --strategies sc:n=1 \
+	--offset 1 --limit 2 >"$TMP/b6.out" 2>&1
+contains "$TMP/b6.out" "(2 problems of" "--offset 1 --limit 2 runs two problems"
+grep -q "^sc:n=1 *0.500 " "$TMP/b6.out"
+ok $? "the second and third (one right)"
+kill $SERVER 2>/dev/null
+
 D=${SHARED_DATA:-$SRCDIR/../shared/data}
 if [ -f "$D/math500_test.jsonl" ]; then
 	# every gold answer boxed, with ids, a third of them replaced by 42
