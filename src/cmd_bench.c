@@ -17,6 +17,7 @@
 #include "cmd.h"
 #include "cmd_common.h"
 #include "dataset.h"
+#include "plot.h"
 #include "profile.h"
 #include "prompt.h"
 #include "resume.h"
@@ -42,6 +43,9 @@ enum {
 	OPT_OUT,
 	OPT_RESUME,
 	OPT_PROFILE,
+	OPT_BUDGETS,
+	OPT_UNIT,
+	OPT_PLOT,
 };
 
 void usage_bench(FILE *f)
@@ -62,6 +66,14 @@ void usage_bench(FILE *f)
 		"  --out DIR             journal every run to DIR/PROBLEM.STRATEGY.jsonl\n"
 		"  --resume              with --out: keep the runs DIR has finished, resume the\n"
 		"                        ones it has started (canopy run --resume), run the rest\n"
+		"\n"
+		"Scaling curves:\n"
+		"  --budgets LIST        run each strategy at each budget, in units of one sampled\n"
+		"                        solution's generated tokens (e.g. 1,2,4,8,16,32), and draw\n"
+		"                        accuracy against generated tokens (log scale)\n"
+		"  --unit N              one unit is N tokens (default: measured, the mean of one\n"
+		"                        sample, sc:n=1, on these problems)\n"
+		"  --plot FILE.svg       also write the plot as an SVG file\n"
 		"\n"
 		"Generated problems (the sim's):\n"
 		"  --problems N          how many problems (default 20)\n"
@@ -138,6 +150,7 @@ struct problem {
 /* One run: a problem and a strategy. */
 struct job {
 	size_t problem, spec;
+	int budget; /* index into the --budgets list, -1: none */
 	/* results */
 	int done, failed, correct;
 	char *answer;
@@ -155,6 +168,9 @@ struct bench {
 	struct job *jobs;
 	size_t njobs, next, finished;
 	uint64_t budget_tokens, budget_requests;
+	double *budgets; /* --budgets, in units */
+	size_t nbudgets;
+	double unit;     /* tokens a unit */
 	const char *out;
 	int resume;
 	pthread_mutex_t lock;
@@ -179,7 +195,10 @@ static void trace_name(const struct bench *b, const struct job *j, char *out, si
 	for (char *p = label; *p; p++)
 		if (*p == '/' || *p == ' ' || *p == ':' || *p == '=')
 			*p = *p == ':' ? '.' : *p == '=' ? '-' : '_';
-	snprintf(out, len, "%s/%s.%s.jsonl", b->out, id, label);
+	if (j->budget >= 0)
+		snprintf(out, len, "%s/%s.%s@%g.jsonl", b->out, id, label, b->budgets[j->budget]);
+	else
+		snprintf(out, len, "%s/%s.%s.jsonl", b->out, id, label);
 }
 
 /* A finished trace's result: its final answer and last usage. */
@@ -235,6 +254,10 @@ static void run_job(struct worker_ctx *w, struct job *j)
 	cfg.seed = p->seed;
 	cfg.budget_tokens = b->budget_tokens;
 	cfg.budget_requests = b->budget_requests;
+	if (j->budget >= 0) {
+		cfg.budget_tokens = (uint64_t)llround(b->budgets[j->budget] * b->unit);
+		cfg.budget_requests = 0;
+	}
 	cfg.max_inflight = 1; /* a budget stops within one request */
 	cfg.backend = w->sv.actor;
 	cfg.scorer = w->sv.prm;
@@ -309,6 +332,8 @@ static void csv_quoted(FILE *f, const char *s)
 }
 
 struct bench_opts {
+	const char *budgets, *plot;
+	double unit;
 	uint64_t problems, seed, budget_tokens, budget_requests;
 	uint64_t limit, offset, sample;
 	int difficulty, traps, max_inflight, resume;
@@ -346,6 +371,9 @@ static int parse(int argc, char **argv, struct bench_opts *o)
 		{"out", required_argument, NULL, OPT_OUT},
 		{"resume", no_argument, NULL, OPT_RESUME},
 		{"profile", required_argument, NULL, OPT_PROFILE},
+		{"budgets", required_argument, NULL, OPT_BUDGETS},
+		{"unit", required_argument, NULL, OPT_UNIT},
+		{"plot", required_argument, NULL, OPT_PLOT},
 		SIM_LONG_OPTIONS,
 		SERVER_LONG_OPTIONS,
 		{"help", no_argument, NULL, 'h'},
@@ -400,6 +428,12 @@ static int parse(int argc, char **argv, struct bench_opts *o)
 		case OPT_OUT: o->out = optarg; break;
 		case OPT_RESUME: o->resume = 1; break;
 		case OPT_PROFILE: break; /* expanded before */
+		case OPT_BUDGETS: o->budgets = optarg; break;
+		case OPT_UNIT:
+			if (parse_real(optarg, 1, 1e9, &o->unit))
+				return bad("--unit takes a token count from 1, not '%s'", optarg);
+			break;
+		case OPT_PLOT: o->plot = optarg; break;
 		case 'h': usage_bench(stdout); return -1;
 		case ':': return bad("this option needs a value: '%s'", argv[optind - 1]);
 		case '?': return bad("unknown option: '%s'", argv[optind - 1]);
@@ -419,6 +453,10 @@ static int parse(int argc, char **argv, struct bench_opts *o)
 		return bad("%s", err);
 	if (o->resume && !o->out)
 		return bad("--resume goes with --out DIR (where the runs are)%s", "");
+	if (o->budgets && (o->budget_tokens || o->budget_requests))
+		return bad("give --budget or --budgets, not both%s", "");
+	if (o->plot && !o->budgets)
+		return bad("--plot draws the --budgets curves: give --budgets too%s", "");
 	if (o->dataset && (o->traps || o->difficulty))
 		return bad("--traps and --difficulty are for generated problems, not a --dataset%s", "");
 	return 0;
@@ -480,6 +518,94 @@ static int make_problems(struct bench_opts *o, struct bench *b, int sim_reads)
 	return 0;
 }
 
+/* Runs a list of jobs on the workers, with a progress bar on a tty. */
+static void run_pool(struct bench *b, struct job *jobs, size_t njobs, struct worker_ctx *ws, size_t nworkers,
+		     int tty, const char *what)
+{
+	b->jobs = jobs;
+	b->njobs = njobs;
+	b->next = b->finished = 0;
+	if (what && tty)
+		fprintf(stderr, "%s\n", what);
+	pthread_mutex_init(&b->lock, NULL);
+	pthread_cond_init(&b->cond, NULL);
+	double t0 = util_now();
+	size_t nw = nworkers < njobs ? nworkers : njobs;
+	for (size_t i = 0; i < nw; i++)
+		pthread_create(&ws[i].th, NULL, worker_main, &ws[i]);
+	pthread_mutex_lock(&b->lock);
+	while (b->finished < njobs) {
+		if (tty) {
+			size_t done = b->finished;
+			pthread_mutex_unlock(&b->lock);
+			progress(done, njobs, util_now() - t0);
+			pthread_mutex_lock(&b->lock);
+		}
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 200000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		if (b->finished < njobs)
+			pthread_cond_timedwait(&b->cond, &b->lock, &until);
+	}
+	pthread_mutex_unlock(&b->lock);
+	for (size_t i = 0; i < nw; i++)
+		pthread_join(ws[i].th, NULL);
+	if (tty) {
+		progress(njobs, njobs, util_now() - t0);
+		fputc('\n', stderr);
+	}
+	pthread_mutex_destroy(&b->lock);
+	pthread_cond_destroy(&b->cond);
+}
+
+/* Accuracy against generated tokens, a line a strategy: in the terminal,
+ * and as SVG with --plot. */
+struct cell_view {
+	unsigned correct, runs;
+	double tokens, requests, seconds;
+};
+
+static int draw_curves(const struct bench *b, const void *cellsp, size_t nb, const char *svg, int status)
+{
+	const struct cell_view *cells = cellsp;
+	struct plot_series *series = xcalloc(b->nspecs, sizeof *series);
+	double *buf = xcalloc(b->nspecs * nb * 4, sizeof *buf);
+	for (size_t k = 0; k < b->nspecs; k++) {
+		double *x = buf + (k * 4 + 0) * nb, *y = buf + (k * 4 + 1) * nb;
+		double *lo = buf + (k * 4 + 2) * nb, *hi = buf + (k * 4 + 3) * nb;
+		size_t n = 0;
+		for (size_t q = 0; q < nb; q++) {
+			const struct cell_view *c = &cells[k * nb + q];
+			if (!c->runs)
+				continue;
+			x[n] = c->tokens / c->runs;
+			y[n] = (double)c->correct / c->runs;
+			wilson_interval(c->correct, c->runs, &lo[n], &hi[n]);
+			n++;
+		}
+		series[k] = (struct plot_series){b->specs[k].label, n, x, y, lo, hi};
+	}
+	char title[200];
+	snprintf(title, sizeof title, "Accuracy against test-time compute (%zu problems)", b->nproblems);
+	struct plot pl = {title, "generated tokens per problem (log scale)", "accuracy", 1, series, b->nspecs};
+	putchar('\n');
+	plot_text(stdout, &pl, 60, 15);
+	char err[700];
+	if (svg && plot_svg(svg, &pl, err, sizeof err)) {
+		fprintf(stderr, "canopy bench: %s\n", err);
+		status = EXIT_FAILED;
+	} else if (svg) {
+		printf("(the plot is also in %s)\n", svg);
+	}
+	free(buf);
+	free(series);
+	return status;
+}
+
 int cmd_bench(int argc, char **argv)
 {
 	struct bench_opts o;
@@ -530,38 +656,73 @@ int cmd_bench(int argc, char **argv)
 	server_cli_opts(&o.srv, &o.simc, &o.lat, &so);
 	if (!status)
 		status = make_problems(&o, &b, servers_sim_reads(&so));
-	FILE *csv = NULL;
+	if (!status && o.budgets) {
+		/* --budgets 1,2,4: units of one sampled solution */
+		char *list = xstrdup(o.budgets), *sv = NULL;
+		for (char *t = strtok_r(list, ",", &sv); t; t = strtok_r(NULL, ",", &sv)) {
+			double u;
+			if (parse_real(t, 0.01, 1e6, &u)) {
+				fprintf(stderr, "canopy bench: --budgets takes numbers from 0.01, not '%s'\n", t);
+				status = EXIT_USAGE;
+				break;
+			}
+			b.budgets = xrealloc(b.budgets, (b.nbudgets + 1) * sizeof *b.budgets);
+			b.budgets[b.nbudgets++] = u;
+		}
+		free(list);
+		if (!status && !b.nbudgets) {
+			fprintf(stderr, "canopy bench: --budgets is empty\n");
+			status = EXIT_USAGE;
+		}
+	}
 	if (!status && o.out && mkdir(o.out, 0755) && errno != EEXIST) {
 		fprintf(stderr, "canopy bench: %s: %s\n", o.out, strerror(errno));
 		status = EXIT_FAILED;
 	}
-	b.njobs = b.nproblems * b.nspecs;
-	b.jobs = xcalloc(b.njobs ? b.njobs : 1, sizeof *b.jobs);
-	for (size_t i = 0; i < b.njobs; i++) {
-		b.jobs[i].problem = i / (b.nspecs ? b.nspecs : 1);
-		b.jobs[i].spec = i % (b.nspecs ? b.nspecs : 1);
+	/* the calibration runs (one sample a problem) and the runs proper */
+	struct spec one;
+	memset(&one, 0, sizeof one);
+	one.label = xstrdup("one-sample");
+	one.ops = &strategy_sc;
+	one.params.v[P_N] = 1;
+	one.params.set[P_N] = 1;
+	int calibrate = !status && b.nbudgets && !o.unit;
+	size_t nb = b.nbudgets ? b.nbudgets : 1;
+	size_t ncal = calibrate ? b.nproblems : 0, nmain = b.nproblems * b.nspecs * nb;
+	struct job *cal = xcalloc(ncal ? ncal : 1, sizeof *cal), *mainj = xcalloc(nmain ? nmain : 1, sizeof *mainj);
+	for (size_t i = 0; i < ncal; i++)
+		cal[i] = (struct job){.problem = i, .spec = b.nspecs, .budget = -1};
+	for (size_t i = 0; i < nmain; i++) {
+		size_t per = b.nspecs * nb;
+		mainj[i].problem = i / per;
+		mainj[i].spec = (i % per) / nb;
+		mainj[i].budget = b.nbudgets ? (int)(i % nb) : -1;
 	}
+	/* the calibration spec sits after the user's, for trace names */
+	b.specs = xrealloc(b.specs, (b.nspecs + 1) * sizeof *b.specs);
+	b.specs[b.nspecs] = one;
 	if (!status && o.out && !o.resume) {
 		/* an earlier bench's runs are the user's work: not overwritten */
-		for (size_t i = 0; i < b.njobs; i++) {
+		for (size_t i = 0; i < ncal + nmain && !status; i++) {
 			char path[900];
-			trace_name(&b, &b.jobs[i], path, sizeof path);
+			trace_name(&b, i < ncal ? &cal[i] : &mainj[i - ncal], path, sizeof path);
 			if (access(path, F_OK) == 0) {
 				fprintf(stderr,
 					"canopy bench: %s holds runs of an earlier bench (%s); give --resume to go on "
 					"with them, or another --out\n",
 					o.out, path);
 				status = EXIT_USAGE;
-				break;
 			}
 		}
 	}
+	FILE *csv = NULL;
 	if (!status && o.csv_path && !(csv = fopen(o.csv_path, "w"))) {
 		fprintf(stderr, "canopy bench: %s: %s\n", o.csv_path, strerror(errno));
 		status = EXIT_FAILED;
 	}
 	/* every worker's servers, opened here, before any thread starts */
-	size_t nworkers = (size_t)o.max_inflight < b.njobs ? (size_t)o.max_inflight : b.njobs;
+	size_t most = ncal > nmain ? ncal : nmain;
+	size_t nworkers = (size_t)o.max_inflight < most ? (size_t)o.max_inflight : most;
 	struct worker_ctx *ws = xcalloc(nworkers ? nworkers : 1, sizeof *ws);
 	size_t opened = 0;
 	if (!status && o.srv.insecure)
@@ -576,45 +737,38 @@ int cmd_bench(int argc, char **argv)
 			status = rc;
 		}
 	}
+	int tty = isatty(2);
+	if (!status && ncal) {
+		run_pool(&b, cal, ncal, ws, nworkers, tty, "one sample a problem, to size a unit");
+		double tok = 0;
+		size_t runs = 0;
+		for (size_t i = 0; i < ncal; i++)
+			if (!cal[i].failed) {
+				tok += (double)cal[i].tokens;
+				runs++;
+			}
+		if (!runs || tok <= 0) {
+			fprintf(stderr, "canopy bench: no sample came back to size a unit (%s); give --unit N\n",
+				ncal && cal[0].error ? cal[0].error : "every run failed");
+			status = EXIT_FAILED;
+		} else {
+			b.unit = tok / (double)runs;
+			printf("one unit = %.0f generated tokens (the mean of one sample, sc:n=1, on these problems)\n",
+			       b.unit);
+		}
+	} else if (o.unit) {
+		b.unit = o.unit;
+	}
 	if (!status) {
-		pthread_mutex_init(&b.lock, NULL);
-		pthread_cond_init(&b.cond, NULL);
-		int tty = isatty(2);
-		double t0 = util_now();
-		for (size_t i = 0; i < nworkers; i++)
-			pthread_create(&ws[i].th, NULL, worker_main, &ws[i]);
-		pthread_mutex_lock(&b.lock);
-		while (b.finished < b.njobs) {
-			if (tty) {
-				size_t done = b.finished;
-				pthread_mutex_unlock(&b.lock);
-				progress(done, b.njobs, util_now() - t0);
-				pthread_mutex_lock(&b.lock);
-			}
-			struct timespec until;
-			clock_gettime(CLOCK_REALTIME, &until);
-			until.tv_nsec += 200000000L;
-			if (until.tv_nsec >= 1000000000L) {
-				until.tv_sec++;
-				until.tv_nsec -= 1000000000L;
-			}
-			if (b.finished < b.njobs)
-				pthread_cond_timedwait(&b.cond, &b.lock, &until);
-		}
-		pthread_mutex_unlock(&b.lock);
-		for (size_t i = 0; i < nworkers; i++)
-			pthread_join(ws[i].th, NULL);
-		if (tty) {
-			progress(b.njobs, b.njobs, util_now() - t0);
-			fputc('\n', stderr);
-		}
-		pthread_mutex_destroy(&b.lock);
-		pthread_cond_destroy(&b.cond);
+		run_pool(&b, mainj, nmain, ws, nworkers, tty, NULL);
 		if (csv)
-			fprintf(csv, "problem,seed,difficulty,trap,strategy,answer,gold,correct,gen_tokens,requests,seconds\n");
+			fprintf(csv, "problem,seed,difficulty,trap,strategy,budget,answer,gold,correct,gen_tokens,requests,"
+				     "seconds\n");
+		/* results by strategy and budget */
+		struct cell_view *cells = xcalloc(b.nspecs * nb, sizeof *cells);
 		size_t reused = 0;
-		for (size_t i = 0; i < b.njobs; i++) {
-			struct job *j = &b.jobs[i];
+		for (size_t i = 0; i < nmain; i++) {
+			struct job *j = &mainj[i];
 			struct spec *sp = &b.specs[j->spec];
 			const struct problem *p = &b.pr[j->problem];
 			reused += (size_t)j->reused;
@@ -623,16 +777,20 @@ int cmd_bench(int argc, char **argv)
 				status = EXIT_FAILED;
 				continue;
 			}
-			sp->correct += (unsigned)j->correct;
-			sp->runs++;
-			sp->tokens += (double)j->tokens;
-			sp->requests += (double)j->requests;
-			sp->seconds += j->seconds;
+			struct cell_view *c = &cells[j->spec * nb + (size_t)(j->budget >= 0 ? j->budget : 0)];
+			c->correct += (unsigned)j->correct;
+			c->runs++;
+			c->tokens += (double)j->tokens;
+			c->requests += (double)j->requests;
+			c->seconds += j->seconds;
 			if (csv) {
 				csv_quoted(csv, p->id);
 				fprintf(csv, ",%llu,%d,%d,", (unsigned long long)p->seed, p->difficulty, p->trap);
 				csv_quoted(csv, sp->label);
-				fputc(',', csv);
+				if (j->budget >= 0)
+					fprintf(csv, ",%g,", b.budgets[j->budget]);
+				else
+					fputs(",,", csv);
 				csv_quoted(csv, j->answer ? j->answer : "");
 				fputc(',', csv);
 				csv_quoted(csv, p->gold);
@@ -642,13 +800,19 @@ int cmd_bench(int argc, char **argv)
 		}
 		printf("%-24s %8s %15s %10s %9s %9s\n", "strategy", "accuracy", "95% interval", "tokens", "requests",
 		       "time");
-		for (size_t k = 0; k < b.nspecs; k++) {
-			const struct spec *sp = &b.specs[k];
-			double runs = sp->runs ? sp->runs : 1, lo, hi;
-			wilson_interval(sp->correct, sp->runs, &lo, &hi);
-			printf("%-24s %8.3f   [%.3f, %.3f] %10.0f %9.1f %8.3fs\n", sp->label, sp->correct / runs, lo, hi,
-			       sp->tokens / runs, sp->requests / runs, sp->seconds);
-		}
+		for (size_t k = 0; k < b.nspecs; k++)
+			for (size_t q = 0; q < nb; q++) {
+				const struct cell_view *c = &cells[k * nb + q];
+				double runs = c->runs ? c->runs : 1, lo, hi;
+				wilson_interval(c->correct, c->runs, &lo, &hi);
+				char label[96];
+				if (b.nbudgets)
+					snprintf(label, sizeof label, "%s @%g", b.specs[k].label, b.budgets[q]);
+				else
+					snprintf(label, sizeof label, "%s", b.specs[k].label);
+				printf("%-24s %8.3f   [%.3f, %.3f] %10.0f %9.1f %8.3fs\n", label, c->correct / runs, lo, hi,
+				       c->tokens / runs, c->requests / runs, c->seconds);
+			}
 		char what[700];
 		if (o.dataset)
 			snprintf(what, sizeof what, "%zu problems of %s", b.nproblems, o.dataset);
@@ -656,9 +820,15 @@ int cmd_bench(int argc, char **argv)
 			snprintf(what, sizeof what, "%zu problems, difficulty %d", b.nproblems, o.difficulty);
 		else
 			snprintf(what, sizeof what, "%zu problems", b.nproblems);
-		printf("(%s, budget %s)\n", what, o.budget_tokens || o.budget_requests ? "per run" : "none");
+		if (b.nbudgets)
+			printf("(%s, budgets in units of %.0f generated tokens)\n", what, b.unit);
+		else
+			printf("(%s, budget %s)\n", what, o.budget_tokens || o.budget_requests ? "per run" : "none");
 		if (reused)
 			printf("(%zu runs were already finished in %s)\n", reused, o.out);
+		if (b.nbudgets)
+			status = draw_curves(&b, cells, nb, o.plot, status);
+		free(cells);
 	}
 	if (csv && fclose(csv) && !status) {
 		fprintf(stderr, "canopy bench: %s: %s\n", o.csv_path, strerror(errno));
@@ -668,18 +838,24 @@ int cmd_bench(int argc, char **argv)
 		servers_close(&ws[i].sv);
 	free(ws);
 	prompts_free();
-	for (size_t i = 0; i < b.njobs; i++) {
-		free(b.jobs[i].answer);
-		free(b.jobs[i].error);
+	for (size_t i = 0; i < ncal; i++) {
+		free(cal[i].answer);
+		free(cal[i].error);
 	}
-	free(b.jobs);
+	for (size_t i = 0; i < nmain; i++) {
+		free(mainj[i].answer);
+		free(mainj[i].error);
+	}
+	free(cal);
+	free(mainj);
+	free(b.budgets);
 	for (size_t i = 0; i < b.nproblems; i++) {
 		free(b.pr[i].id);
 		free(b.pr[i].text);
 		free(b.pr[i].gold);
 	}
 	free(b.pr);
-	for (size_t k = 0; k < b.nspecs; k++)
+	for (size_t k = 0; k <= b.nspecs; k++)
 		free(b.specs[k].label);
 	free(b.specs);
 	profile_free_argv(v, n);

@@ -157,6 +157,8 @@ void event_format(struct strbuf *sb, const struct event *ev)
 		put_int(sb, "prompt_tokens", (long long)ev->usage.prompt_tokens);
 		put_int(sb, "requests", (long long)ev->usage.requests);
 		put_int(sb, "scorer_calls", (long long)ev->usage.scorer_calls);
+		if (ev->usage.scorer_tokens)
+			put_int(sb, "scorer_tokens", (long long)ev->usage.scorer_tokens);
 		if (ev->usage.estimated) {
 			key(sb, "estimated");
 			sb_adds(sb, "true");
@@ -613,10 +615,10 @@ int event_parse(const char *line, size_t len, struct event *ev,
 		return get_str(&d, "reason", 0, &sc->reason, &ev->reason) < 0 ? -1 : 0;
 	}
 	case EV_USAGE: {
-		const char *keys[] = {"gen_tokens", "prompt_tokens", "requests", "scorer_calls"};
-		uint64_t *dst[] = {&ev->usage.gen_tokens, &ev->usage.prompt_tokens,
-				   &ev->usage.requests, &ev->usage.scorer_calls};
-		for (int i = 0; i < 4; i++) {
+		const char *keys[] = {"gen_tokens", "prompt_tokens", "requests", "scorer_calls", "scorer_tokens"};
+		uint64_t *dst[] = {&ev->usage.gen_tokens, &ev->usage.prompt_tokens, &ev->usage.requests,
+				   &ev->usage.scorer_calls, &ev->usage.scorer_tokens};
+		for (int i = 0; i < 5; i++) {
 			v = 0;
 			if (get_int(&d, keys[i], 0, INT64_MAX, i < 3, &v) < 0)
 				return -1;

@@ -529,6 +529,7 @@ void search_ask(struct search *s, enum req_kind kind, const int32_t *nodes, cons
 struct batch {
 	struct search *s;
 	uint64_t out; /* sent and not yet counted */
+	int scoring;  /* PRM/ORM requests: not stopped by a token budget */
 	void (*done)(void *ctx, struct request *r);
 	void *ctx;
 };
@@ -540,7 +541,11 @@ static int batch_may_send(void *ctx)
 	/* requests are counted when sent, so a request budget is exact */
 	if (s->budget_requests && s->usage.requests + b->out >= s->budget_requests)
 		return 0;
-	if (!search_budget_left(s) || s->state != SEARCH_RUNNING || search_aborted(s))
+	if (s->state != SEARCH_RUNNING || search_aborted(s))
+		return 0;
+	/* a generated-token budget bounds the search's own generation; what
+	 * it generated may still be scored (ALGORITHMS.md, "Budget") */
+	if (!b->scoring && !search_budget_left(s))
 		return 0;
 	b->out++;
 	return 1;
@@ -615,9 +620,13 @@ static void batch_done(void *ctx, struct request *r)
 	record_reply(s, r);
 	if (r->status != REQ_CANCELLED) {
 		s->usage.requests++;
-		if (r->kind == REQ_PRM || r->kind == REQ_ORM)
+		enum req_role role = request_role(r);
+		if (role == ROLE_PRM || role == ROLE_ORM) {
 			s->usage.scorer_calls++;
-		s->usage.gen_tokens += r->gen_tokens;
+			s->usage.scorer_tokens += r->gen_tokens; /* a judge's words */
+		} else {
+			s->usage.gen_tokens += r->gen_tokens;
+		}
 		s->usage.prompt_tokens += r->prompt_tokens;
 		s->usage.estimated |= r->estimated;
 	}
@@ -653,6 +662,7 @@ static size_t run_role(struct search *s, struct batch *b, struct request *const 
 		return 0;
 	}
 	struct backend *be = s->by_role[role];
+	b->scoring = role == ROLE_PRM || role == ROLE_ORM;
 	if (s->resume && s->resume->next_reply < s->resume->replies.n) {
 		/* catching up: the interrupted run's replies answer first */
 		struct backend_replies rb;
@@ -671,7 +681,7 @@ static size_t run_role(struct search *s, struct batch *b, struct request *const 
 size_t search_batch(struct search *s, struct request *const *reqs, size_t n,
 		    void (*done)(void *ctx, struct request *r), void *ctx)
 {
-	struct batch b = {s, 0, done, ctx};
+	struct batch b = {.s = s, .done = done, .ctx = ctx};
 	size_t sent = 0;
 	/* generation, critique and scoring may go to different servers; a
 	 * batch is one role in practice, else each run of one role in turn */

@@ -294,8 +294,12 @@ static int vote_command(void *st, struct search *s, const struct command *c, cha
 static void vote_finish(void *st, struct search *s)
 {
 	struct vote_state *v = st;
-	if (v->phase != PH_DONE)
+	if (v->phase != PH_DONE) {
+		/* a budget spent on samples leaves them to be scored: scoring
+		 * is not the search's generation */
+		score_leaves(v, s);
 		vote(v, s);
+	}
 }
 
 static void vote_free_state(void *st)

@@ -10,19 +10,24 @@ for s in sc:n=4 beam rebase:width=8; do
 	ok $? "a row for $s: accuracy, interval, tokens, requests, time"
 done
 is "$(wc -l <"$TMP/b.csv" | tr -d ' ')" 13 "the CSV has a header and 4 x 3 rows"
-head -1 "$TMP/b.csv" | grep -q '^problem,seed,difficulty,trap,strategy,answer,gold,correct,gen_tokens,requests,seconds$'
+head -1 "$TMP/b.csv" | grep -q '^problem,seed,difficulty,trap,strategy,budget,answer,gold,correct,gen_tokens,requests,seconds$'
 ok $? "the CSV names its columns"
 # the accuracy in the table is the share of correct rows in the CSV
-acc=$(awk -F, '$5=="\"beam\"" {n++; c+=$8} END {printf "%.3f", c/n}' "$TMP/b.csv")
+acc=$(awk -F, '$5=="\"beam\"" {n++; c+=$9} END {printf "%.3f", c/n}' "$TMP/b.csv")
 grep -q "^beam  *$acc " "$TMP/out"
 ok $? "the table's accuracy for beam matches the CSV ($acc)"
 
 "$CANOPY" bench --problems 3 --difficulty 8 --traps --strategies sc --csv "$TMP/t.csv" >/dev/null 2>&1
 is "$(awk -F, 'NR>1 && $4!=1' "$TMP/t.csv" | wc -l | tr -d ' ')" 0 "--traps keeps only problems with a distractor"
-"$CANOPY" bench --problems 3 --strategies beam --budget 100 --csv "$TMP/c.csv" >/dev/null 2>&1
+"$CANOPY" bench --problems 3 --strategies beam --budget 100 --out "$TMP/c" >/dev/null 2>&1
 # the first request (16 samples, over 100 tokens) crosses the budget: nothing
-# more is sent after it
-is "$(awk -F, 'NR>1 && $10!=1' "$TMP/c.csv" | wc -l | tr -d ' ')" 0 "a budget stops after the request that crosses it"
+# more is generated after it; what it generated is still scored
+gen=$(for f in "$TMP"/c/*.jsonl; do
+	grep '"ev":"usage"' "$f" | tail -1 | sed 's/.*"requests":\([0-9]*\),"scorer_calls":\([0-9]*\).*/\1 \2/'
+done | awk '{print $1 - $2}' | sort -u)
+is "$gen" 1 "a budget stops generation after the request that crosses it"
+scored=$(for f in "$TMP"/c/*.jsonl; do grep -c '"ev":"score"' "$f"; done | sort -u)
+is "$scored" 16 "and the 16 steps it generated are still scored"
 
 "$CANOPY" bench --strategies sc:width=4 >/dev/null 2>"$TMP/err"
 is "$?" 2 "a parameter the strategy does not take exits 2"
@@ -33,4 +38,39 @@ is "$(cat "$TMP/err")" "canopy bench: unknown strategy 'nope' in --strategies" "
 is "$(cat "$TMP/err")" "canopy bench: 'n' in --strategies: write PARAM=VALUE" "a spec without a value"
 "$CANOPY" bench --problems 0 >/dev/null 2>&1
 is "$?" 2 "--problems 0 exits 2"
+# ---- scaling curves ----
+"$CANOPY" bench --problems 6 --difficulty 4 --strategies sc:n=16,wbon:n=16 --budgets 1,4 --plot "$TMP/p.svg" \
+	--csv "$TMP/p.csv" >"$TMP/p.out" 2>&1
+is "$?" 0 "bench --budgets exits 0"
+grep -q "^one unit = [0-9]* generated tokens (the mean of one sample, sc:n=1, on these problems)$" "$TMP/p.out"
+ok $? "the unit is measured first and said"
+for r in "sc:n=16 @1" "sc:n=16 @4" "wbon:n=16 @1" "wbon:n=16 @4"; do
+	grep -q "^$r " "$TMP/p.out"
+	ok $? "a row for $r"
+done
+t1=$(awk '$1=="sc:n=16" && $2=="@1" {print $6}' "$TMP/p.out")
+t4=$(awk '$1=="sc:n=16" && $2=="@4" {print $6}' "$TMP/p.out")
+test "$t4" -gt "$t1"
+ok $? "a bigger budget spends more tokens ($t1 then $t4)"
+contains "$TMP/p.out" "generated tokens per problem (log scale)" "the terminal plot labels its x axis"
+contains "$TMP/p.out" "  * sc:n=16  o wbon:n=16" "and has a legend, a marker a strategy"
+is "$(grep -c '^ *[01]\.[0-9][0-9] |' "$TMP/p.out")" 3 "the y axis has three labels"
+python3 -c '
+import sys, xml.etree.ElementTree as ET
+t = ET.parse(sys.argv[1]).getroot()
+ns = "{http://www.w3.org/2000/svg}"
+lines = t.findall(ns + "polyline")
+texts = [x.text for x in t.iter(ns + "text")]
+assert len(lines) == 2, len(lines)
+assert "sc:n=16" in texts and "wbon:n=16" in texts and "accuracy" in texts
+' "$TMP/p.svg"
+ok $? "--plot writes an SVG with a line a strategy, labels and a legend"
+is "$(awk -F, 'NR>1 {print $6}' "$TMP/p.csv" | sort -u | tr '\n' ' ')" "1 4 " "the CSV has the budget of each row"
+"$CANOPY" bench --problems 3 --strategies sc:n=16 --budgets 2 --unit 40 >"$TMP/u.out" 2>&1
+! grep -q "one unit" "$TMP/u.out" && grep -q "budgets in units of 40 generated tokens" "$TMP/u.out"
+ok $? "--unit skips the measuring"
+"$CANOPY" bench --problems 3 --plot "$TMP/x.svg" >/dev/null 2>"$TMP/e1"
+is "$?" 2 "--plot without --budgets is bad usage"
+"$CANOPY" bench --problems 3 --budget 100 --budgets 1,2 >/dev/null 2>"$TMP/e2"
+is "$?" 2 "--budget with --budgets is bad usage"
 done_testing

@@ -56,7 +56,7 @@ ok $? "each trace's header has the set's problem and gold answer"
 "$CANOPY" check -q "$TMP"/runs/*.jsonl
 ok $? "and every trace checks"
 is "$(grep -c '^"test/a/' "$TMP/b.csv")" 4 "--csv has a row a run, by problem id"
-grep -q '^"test/a/3.json",.*,"sc:n=2","42","7",0,' "$TMP/b.csv"
+grep -q '^"test/a/3.json",.*,"sc:n=2",,"42","7",0,' "$TMP/b.csv"
 ok $? "with the answer, the gold and the grade"
 bench >/dev/null 2>"$TMP/b2.err"
 is "$?" 2 "the same --out again, without --resume, is refused"
