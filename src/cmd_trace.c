@@ -24,7 +24,7 @@ void usage_main(FILE *f)
 		"  replay    replay a trace in the terminal UI (canopy replay --help)\n"
 		"  run       run a search headless and journal it (canopy run --help)\n"
 		"  check     validate a trace and summarise it (canopy check --help)\n"
-		"  export    write a trace's tree as JSON or Graphviz DOT (canopy export --help)\n"
+		"  export    write a trace as JSON, DOT, SVG, a Markdown report or CSV (canopy export --help)\n"
 		"  bench     compare strategies on generated problems (canopy bench --help)\n"
 		"  prompts   list the prompt templates sent to model servers (canopy prompts --help)\n"
 		"  grade     grade answers made elsewhere against a data set (canopy grade --help)\n"
@@ -54,13 +54,20 @@ void usage_check(FILE *f)
 void usage_export(FILE *f)
 {
 	fprintf(f,
-		"usage: canopy export TRACE --format json|dot [-o FILE]\n"
+		"usage: canopy export TRACE --format json|dot|svg|md|csv [-o FILE]\n"
 		"\n"
-		"Writes the tree of a trace to stdout (or FILE):\n"
+		"Writes a trace to stdout (or FILE):\n"
 		"  json   nested JSON: each node with its text, scores, visits, answer, flags\n"
 		"         and children\n"
 		"  dot    Graphviz DOT, nodes coloured by PRM score, the final path drawn\n"
 		"         thick, pruned nodes dashed (render: dot -Tsvg trace.dot > tree.svg)\n"
+		"  svg    the tree as a self-contained picture, left to right, coloured by PRM\n"
+		"         score, the path to the answer thick, pruned nodes dashed; above 200\n"
+		"         nodes, the path, its best siblings and counts of the rest\n"
+		"  md     a Markdown report for teaching: the problem, the path to the answer\n"
+		"         with its scores, the vote, the rounds of critique and refinement\n"
+		"  csv    one row a node: id, parent, depth, kind, text, scores, visits,\n"
+		"         answer, tokens, flags\n"
 		"\n"
 		"Exit status: 0 written, 1 the trace is invalid or writing failed, 2 bad usage.\n");
 }
@@ -151,21 +158,21 @@ int cmd_export(int argc, char **argv)
 		}
 	}
 	if (optind + 1 != argc) {
-		fprintf(stderr, "canopy export: give exactly one trace (canopy export TRACE --format json|dot)\n");
+		fprintf(stderr, "canopy export: give exactly one trace (canopy export TRACE --format json|dot|svg|md|csv)\n");
 		return EXIT_USAGE;
 	}
 	if (!format) {
-		fprintf(stderr, "canopy export: which format? (--format json or --format dot)\n");
+		fprintf(stderr, "canopy export: which format? (--format json, dot, svg, md or csv)\n");
 		return EXIT_USAGE;
 	}
 	int fmt = export_format_parse(format);
 	if (fmt < 0) {
-		fprintf(stderr, "canopy export: unknown format '%s' (json or dot)\n", format);
+		fprintf(stderr, "canopy export: unknown format '%s' (json, dot, svg, md or csv)\n", format);
 		return EXIT_USAGE;
 	}
-	struct trace tr;
+	struct export_doc doc;
 	char err[768], warn[512];
-	if (trace_load(argv[optind], &tr, NULL, NULL, err, sizeof err, warn, sizeof warn)) {
+	if (export_load(argv[optind], &doc, err, sizeof err, warn, sizeof warn)) {
 		fprintf(stderr, "%s\n", err);
 		return EXIT_FAILED;
 	}
@@ -174,16 +181,16 @@ int cmd_export(int argc, char **argv)
 	FILE *f = out ? fopen(out, "w") : stdout;
 	if (!f) {
 		fprintf(stderr, "canopy export: %s: %s\n", out, strerror(errno));
-		trace_free(&tr);
+		export_doc_free(&doc);
 		return EXIT_FAILED;
 	}
-	int r = export_write(f, &tr, (enum export_format)fmt);
+	int r = export_write(f, &doc.in, (enum export_format)fmt);
 	if (fflush(f) || r) {
 		fprintf(stderr, "canopy export: %s: %s\n", out ? out : "stdout", strerror(errno));
 		r = -1;
 	}
 	if (out)
 		fclose(f);
-	trace_free(&tr);
+	export_doc_free(&doc);
 	return r ? EXIT_FAILED : EXIT_OK;
 }

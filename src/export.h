@@ -1,15 +1,48 @@
-/* export: a loaded trace as other formats (nested JSON, Graphviz DOT). */
+/* export: a search's tree as other formats: nested JSON, Graphviz DOT, a
+ * self-contained SVG picture, a Markdown report for teaching, and a CSV of
+ * its nodes.  The same code serves canopy export (a trace file) and the
+ * UI's :export (the tree on screen). */
 #ifndef CANOPY_EXPORT_H
 #define CANOPY_EXPORT_H
 
 #include <stdio.h>
 
+#include "event.h"
 #include "trace.h"
 
-enum export_format { EXPORT_JSON, EXPORT_DOT };
+enum export_format { EXPORT_JSON, EXPORT_DOT, EXPORT_SVG, EXPORT_MD, EXPORT_CSV };
 
-int export_format_parse(const char *s); /* -1 when unknown */
-/* Writes the tree; -1 with errno set when writing failed. */
-int export_write(FILE *f, const struct trace *tr, enum export_format fmt);
+/* What an export shows: the tree and the facts around it. */
+struct export_input {
+	const char *problem, *gold, *strategy, *params; /* params "n=8 width=4", or NULL */
+	const struct tree *tree;
+	int has_final;
+	const char *final_answer, *final_reason;
+	int32_t final_node;
+	int final_correct;         /* -1 unknown */
+	const char *vote_line;     /* the last vote event as a journal line, or NULL */
+	const char *difficulty_line; /* MAgICoRe's verdict line, or NULL */
+	struct usage usage;
+};
+
+/* A trace file read for exporting: its input, and what that points into. */
+struct export_doc {
+	struct export_input in;
+	struct trace tr;
+	struct strbuf vote, difficulty, reason, params;
+};
+
+/* "json", "dot", "svg", "md" or "csv"; -1 when unknown. */
+int export_format_parse(const char *s);
+/* Loads path; 0, or -1 with "FILE:LINE: what is wrong" (a torn last line
+ * is a warning). */
+int export_load(const char *path, struct export_doc *doc, char *err, size_t errlen, char *warn, size_t warnlen);
+void export_doc_free(struct export_doc *doc);
+/* Writes the export; -1 with errno set when writing failed. */
+int export_write(FILE *f, const struct export_input *in, enum export_format fmt);
+
+/* Trees bigger than this are drawn in SVG as the final path, its siblings
+ * and a count of the rest. */
+#define EXPORT_SVG_FULL 200
 
 #endif

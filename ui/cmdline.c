@@ -24,7 +24,7 @@ const char *const ui_command_help[] = {
 	"step", "one unit of work",
 	"pause, resume", "stop after this unit, or go on",
 	"save FILE", "copy the journal to FILE",
-	"export json|dot FILE", "write the tree as nested JSON or Graphviz DOT",
+	"export json|dot|svg|md|csv FILE", "write the tree as JSON, DOT, SVG, a Markdown report or CSV",
 	"theme NAME", "default, light, mono, high-contrast, forest, or your own",
 	"help", "this screen",
 	"quit", "leave canopy (the journal is already on disk)",
@@ -165,7 +165,7 @@ static char *generator(const char *text, int state)
 		return NULL;
 	}
 	if (!strncmp(line, "export ", 7) && !strchr(line + 7, ' ')) {
-		static const char *const fmts[] = {"json", "dot", NULL};
+		static const char *const fmts[] = {"json", "dot", "svg", "md", "csv", NULL};
 		while (fmts[i])
 			if (!strncmp(fmts[i++], text, len))
 				return strdup(fmts[i - 1]);
@@ -368,24 +368,40 @@ static void do_export(struct ui *u, const char *fmt, const char *file)
 {
 	int f = fmt ? export_format_parse(fmt) : -1;
 	if (f < 0 || !file) {
-		ui_message(u, 1, "usage: export json|dot FILE");
+		ui_message(u, 1, "usage: export json|dot|svg|md|csv FILE");
 		return;
 	}
-	/* the views' tree and facts, as a loaded trace */
-	struct trace tr;
-	memset(&tr, 0, sizeof tr);
-	tr.header.problem = u->m.problem;
-	tr.header.gold = u->m.gold;
-	tr.header.strategy = u->m.strategy;
-	tr.tree = u->m.tree;
-	tr.final_node = tree_final_leaf(u->m.tree);
-	tr.final_correct = -1;
+	/* the views' tree and facts */
+	struct export_input in;
+	memset(&in, 0, sizeof in);
+	in.problem = u->m.problem;
+	in.gold = u->m.gold;
+	in.strategy = u->m.strategy;
+	in.params = u->m.params;
+	in.tree = u->m.tree;
+	in.final_node = NODE_NONE;
+	in.final_correct = -1;
+	in.vote_line = u->m.vote.len ? u->m.vote.s : NULL;
+	in.difficulty_line = u->m.difficulty.len ? u->m.difficulty.s : NULL;
+	in.usage = u->m.usage;
+	struct event_scratch sc;
+	memset(&sc, 0, sizeof sc);
+	struct event fin;
+	char perr[200];
+	if (u->m.final.len && !event_parse(u->m.final.s, u->m.final.len, &fin, &sc, perr, sizeof perr)) {
+		in.has_final = 1;
+		in.final_answer = fin.answer;
+		in.final_reason = fin.reason;
+		in.final_node = fin.id;
+		in.final_correct = fin.correct;
+	}
 	FILE *out = fopen(file, "w");
 	if (!out) {
 		ui_message(u, 1, "%s: %s", file, strerror(errno));
 		return;
 	}
-	int rc = export_write(out, &tr, (enum export_format)f);
+	int rc = export_write(out, &in, (enum export_format)f);
+	event_scratch_free(&sc);
 	if (fclose(out) || rc)
 		ui_message(u, 1, "%s: write error", file);
 	else

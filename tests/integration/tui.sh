@@ -104,6 +104,16 @@ T send-keys -t ui G v
 screen
 has "← chosen" "v shows the votes view"
 T send-keys -t ui t
+T send-keys -t ui : "export md $TMP/ui.md" Enter
+screen
+has "wrote $TMP/ui.md" ":export md writes the report"
+grep -q '^## The vote$' "$TMP/ui.md" && grep -q '^- \*\*Final answer:\*\*' "$TMP/ui.md"
+ok $? "with the vote and the final answer the UI shows"
+T send-keys -t ui : "export svg $TMP/ui.svg" Enter
+screen
+has "wrote $TMP/ui.svg" ":export svg writes the picture"
+head -1 "$TMP/ui.svg" | grep -q '^<svg xmlns="http://www.w3.org/2000/svg"'
+ok $? "an SVG file"
 
 # resize and back
 T resize-window -t ui -x 60 -y 20
