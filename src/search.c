@@ -12,6 +12,7 @@
 #include "answer.h"
 #include "backend_replies.h"
 #include "replies.h"
+#include "steps.h"
 #include "trace.h"
 #include "config.h"
 #include "util.h"
@@ -734,82 +735,10 @@ int32_t search_add_node_ex(struct search *s, int32_t parent, enum node_kind kind
 	return (int32_t)tree_count(s->tree) - 1;
 }
 
-struct span {
-	const char *p;
-	size_t n;
-};
-
-static int is_step_marker(const char *p, const char *end)
-{
-	static const char *const marks[] = {"Step ", "Sub-question "};
-	for (int i = 0; i < 2; i++) {
-		size_t m = strlen(marks[i]);
-		if ((size_t)(end - p) > m && !strncmp(p, marks[i], m)) {
-			const char *q = p + m;
-			if (q < end && isdigit((unsigned char)*q)) {
-				while (q < end && isdigit((unsigned char)*q))
-					q++;
-				if (q < end && *q == ':')
-					return 1;
-			}
-		}
-	}
-	return 0;
-}
-
-static void trim(struct span *sp)
-{
-	while (sp->n && isspace((unsigned char)sp->p[0])) {
-		sp->p++;
-		sp->n--;
-	}
-	while (sp->n && isspace((unsigned char)sp->p[sp->n - 1]))
-		sp->n--;
-}
-
-/* ALGORITHMS.md: a step is split on a blank line, or on "Step k:". */
-static size_t split_steps(const char *text, size_t len, struct span **out)
-{
-	const char *end = text + len;
-	size_t n = 0, cap = 8;
-	struct span *sp = xmalloc(cap * sizeof *sp);
-	int blank = 0;
-	for (const char *p = text; p + 1 < end; p++)
-		if (p[0] == '\n' && (p[1] == '\n' || (p[1] == '\r' && p + 2 < end && p[2] == '\n')))
-			blank = 1;
-	const char *start = text;
-	for (const char *p = text; p <= end; p++) {
-		int cut = 0;
-		const char *next = p;
-		if (p == end) {
-			cut = 1;
-		} else if (blank) {
-			if (*p == '\n' && p + 1 < end && (p[1] == '\n' || p[1] == '\r')) {
-				cut = 1;
-				next = p + 1;
-			}
-		} else if (p != text && p[-1] == '\n' && is_step_marker(p, end)) {
-			cut = 1;
-		}
-		if (!cut)
-			continue;
-		struct span s = {start, (size_t)(p - start)};
-		trim(&s);
-		if (s.n) {
-			if (n == cap)
-				sp = xrealloc(sp, (cap *= 2) * sizeof *sp);
-			sp[n++] = s;
-		}
-		start = next;
-	}
-	*out = sp;
-	return n;
-}
-
 int32_t search_add_steps(struct search *s, int32_t parent, const char *text, uint32_t tokens)
 {
-	struct span *sp;
-	size_t n = split_steps(text, strlen(text), &sp);
+	struct step_span *sp;
+	size_t n = steps_split(text, strlen(text), &sp);
 	size_t total = 0;
 	for (size_t i = 0; i < n; i++)
 		total += sp[i].n;

@@ -22,18 +22,10 @@
 #include <string.h>
 
 #include "answer.h"
+#include "critique.h"
 #include "idlist.h"
 #include "search.h"
 #include "util.h"
-
-struct critique_summary {
-	int steps, wrong;
-	int first_wrong;  /* 1-based, 0 when none */
-	int final_wrong;  /* "Correctness of the final answer: Wrong" */
-	int final_seen;
-};
-
-int critique_parse(const char *text, struct critique_summary *out);
 
 struct magicore_verdict {
 	double mean_z; /* condition 1: mean normalised reward of the majority */
@@ -43,38 +35,6 @@ struct magicore_verdict {
 
 void magicore_verdict(const char *const *answers, const double *orm, const double *prm, size_t n,
 		      struct magicore_verdict *out);
-
-/* Reads the MathCritique blocks; returns the number of wrong steps. */
-int critique_parse(const char *text, struct critique_summary *out)
-{
-	memset(out, 0, sizeof *out);
-	int step = 0;
-	for (const char *p = text; *p;) {
-		const char *eol = strchr(p, '\n');
-		size_t len = eol ? (size_t)(eol - p) : strlen(p);
-		if (len > 5 && !strncmp(p, "Step ", 5) && p[5] >= '0' && p[5] <= '9') {
-			step = atoi(p + 5);
-			out->steps++;
-		} else if (!strncmp(p, "Correctness of the step:", 24)) {
-			const char *v = p + 24;
-			while (*v == ' ')
-				v++;
-			if (!strncmp(v, "Wrong", 5)) {
-				out->wrong++;
-				if (!out->first_wrong)
-					out->first_wrong = step ? step : out->steps;
-			}
-		} else if (!strncmp(p, "Correctness of the final answer:", 32)) {
-			const char *v = p + 32;
-			while (*v == ' ')
-				v++;
-			out->final_seen = 1;
-			out->final_wrong = !strncmp(v, "Wrong", 5);
-		}
-		p += len + (eol != NULL);
-	}
-	return out->wrong;
-}
 
 static double sigmoid(double x)
 {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "backend_sim.h"
+#include "critique.h"
 #include "fake.h"
 #include "search.h"
 #include "tap.h"
@@ -19,10 +20,6 @@ void mcts_priors(const double *lp, size_t n, double *prior);
 int rstar_allowed(enum node_kind kind, int action);
 int rstar_disc_keep(int agree, int mode);
 int vote_judge_parse(const char *text);
-struct critique_summary {
-	int steps, wrong, first_wrong, final_wrong, final_seen;
-};
-int critique_parse(const char *text, struct critique_summary *out);
 struct magicore_verdict {
 	double mean_z, c_orm, c_prm;
 	int cond1, cond2, easy;
@@ -293,6 +290,13 @@ int main(void)
 	   "three blocks, the first wrong is step 2, the final answer is wrong");
 	critique_parse("Step 1: x\nCorrectness of the step: Correct\n\nCorrectness of the final answer: Correct", &cs);
 	ok(cs.wrong == 0 && cs.final_seen && !cs.final_wrong, "an all-correct critique");
+	critique_parse("Step sentence: 16 - 3 - 4 = 9\nCorrectness of the step: Correct\n"
+		       "Step sentence: 9 * 2 = 16\nCorrectness of the step: Wrong\n\n"
+		       "Correctness of the final answer: Wrong", &cs);
+	ok(cs.steps == 2 && cs.wrong == 1 && cs.first_wrong == 2 && cs.final_wrong,
+	   "MathCritique's unnumbered \"Step sentence:\" blocks count as steps 1, 2, ...");
+	critique_parse("**Step 1:** x\n**Correctness of the step:** Incorrect\n", &cs);
+	ok(cs.steps == 1 && cs.wrong == 1 && cs.first_wrong == 1, "Markdown-dressed labels are read");
 	critique_parse("I think it is fine.", &cs);
 	ok(cs.steps == 0 && !cs.final_seen, "free text has no blocks");
 
