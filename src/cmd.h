@@ -16,6 +16,7 @@ int cmd_ui(int argc, char **argv, int demo);
 int cmd_replay(int argc, char **argv);
 int cmd_prompts(int argc, char **argv);
 int cmd_grade(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 void usage_main(FILE *f);
 void usage_run(FILE *f);
@@ -25,6 +26,7 @@ void usage_bench(FILE *f);
 void usage_replay(FILE *f);
 void usage_prompts(FILE *f);
 void usage_grade(FILE *f);
+void usage_import(FILE *f);
 /* The key table, as canopy(1) lists it. */
 void print_keys(FILE *f);
 

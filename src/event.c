@@ -44,7 +44,7 @@ void event_init(struct event *ev, enum ev_type type)
 	memset(ev, 0, sizeof *ev);
 	ev->type = type;
 	ev->id = ev->parent = NODE_NONE;
-	ev->prm = ev->orm = ev->value = ev->uct = ev->prior = NAN;
+	ev->prm = ev->orm = ev->value = ev->uct = ev->prior = ev->q = NAN;
 	ev->round = -1;
 	ev->n = -1;
 	ev->correct = -1;
@@ -133,6 +133,8 @@ void event_format(struct strbuf *sb, const struct event *ev)
 		put_num(sb, "value", ev->value);
 		if (!isnan(ev->uct))
 			put_num(sb, "uct", ev->uct);
+		if (!isnan(ev->q))
+			put_num(sb, "q", ev->q);
 		break;
 	case EV_PRUNE:
 		put_int(sb, "id", ev->id);
@@ -340,6 +342,7 @@ void event_round(struct event *ev)
 	ev->orm = round6(ev->orm);
 	ev->value = round6(ev->value);
 	ev->uct = round6(ev->uct);
+	ev->q = round6(ev->q);
 }
 
 DECODER_HELPER int get_by(struct decoder *d, struct event_scratch *sc, int *by_user)
@@ -594,7 +597,7 @@ int event_parse(const char *line, size_t len, struct event *ev,
 			return -1;
 		ev->visits = (uint32_t)v;
 		if (get_num(&d, "value", 1, &ev->value) < 0 ||
-		    get_num(&d, "uct", 0, &ev->uct) < 0)
+		    get_num(&d, "uct", 0, &ev->uct) < 0 || get_num(&d, "q", 0, &ev->q) < 0)
 			return -1;
 		return 0;
 	case EV_PRUNE:
@@ -790,6 +793,7 @@ int event_apply(struct tree *t, const struct event *ev, char *err, size_t errlen
 		n->visits = ev->visits;
 		n->value = ev->value;
 		n->uct = (float)ev->uct;
+		n->q = (float)ev->q;
 		break;
 	case EV_PRUNE:
 		tree_prune(t, ev->id);

@@ -72,6 +72,7 @@ struct event {
 	size_t nvals;
 	double prm, orm, value, uct;
 	double prior; /* score: PUCT's prior of the node among its siblings */
+	double q;     /* stats: a mean value its source gave without visit counts */
 	uint32_t visits, tokens;
 	int64_t n;   /* unit number, cmd count, keep level */
 	int by_user; /* prune, cmd, set */

@@ -47,6 +47,10 @@ static void json_node_fields(struct strbuf *sb, const struct tree *t, int32_t id
 		sb_printf(sb, ",\"visits\":%u,\"value\":", n->visits);
 		sb_add_json_number(sb, n->value);
 	}
+	if (!isnan(n->q)) {
+		sb_adds(sb, ",\"q\":");
+		num6(sb, n->q);
+	}
 	if (n->answer) {
 		sb_adds(sb, ",\"answer\":");
 		sb_add_json_string(sb, n->answer, strlen(n->answer));
@@ -189,7 +193,9 @@ static int write_dot(FILE *f, const struct export_input *in)
 		if (!isnan(n->orm))
 			sb_printf(&sb, "  ORM %.2f", n->orm);
 		if (n->visits)
-			sb_printf(&sb, "\\nN=%u Q=%.2f", n->visits, n->value);
+			sb_printf(&sb, "\\nN=%u Q/N=%.2f", n->visits, n->value / n->visits);
+		else if (!isnan(n->q))
+			sb_printf(&sb, "\\nQ=%.2f", n->q);
 		if (n->answer) {
 			sb_adds(&sb, "\\nanswer: ");
 			dot_escape(&sb, n->answer, strlen(n->answer), 30);
@@ -267,7 +273,19 @@ int export_load(const char *path, struct export_doc *d, char *err, size_t errlen
 	in->vote_line = d->vote.s;
 	in->difficulty_line = d->difficulty.s;
 	in->usage = tr->usage;
+	d->imported_from = export_imported_from(tr->header.json);
+	in->imported_from = d->imported_from;
 	return 0;
+}
+
+char *export_imported_from(const cJSON *header)
+{
+	const cJSON *b = cJSON_GetObjectItemCaseSensitive(header, "backend");
+	const cJSON *k = cJSON_GetObjectItemCaseSensitive(b, "kind");
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(b, "from");
+	if (!cJSON_IsString(k) || strcmp(k->valuestring, "import"))
+		return NULL;
+	return xstrdup(cJSON_IsString(f) ? f->valuestring : "another tool");
 }
 
 void export_doc_free(struct export_doc *d)
@@ -277,6 +295,7 @@ void export_doc_free(struct export_doc *d)
 	sb_free(&d->difficulty);
 	sb_free(&d->reason);
 	sb_free(&d->params);
+	free(d->imported_from);
 	memset(d, 0, sizeof *d);
 }
 
@@ -306,7 +325,7 @@ static int write_csv(FILE *f, const struct export_input *in)
 	struct strbuf sb;
 	sb_init(&sb);
 	sb_adds(&sb, "id,parent,depth,kind,text,prm,orm,prior,visits,value,answer,tokens,action,round,pruned,"
-		     "terminal,final\n");
+		     "terminal,final,q\n");
 	for (size_t i = 0; i < tree_count(t); i++) {
 		const struct node *n = tree_node(t, (int32_t)i);
 		sb_printf(&sb, "%zu,", i);
@@ -328,8 +347,10 @@ static int write_csv(FILE *f, const struct export_input *in)
 		sb_addc(&sb, ',');
 		if (n->round >= 0)
 			sb_printf(&sb, "%d", n->round);
-		sb_printf(&sb, ",%d,%d,%d\n", !!(n->flags & NF_PRUNED), !!(n->flags & NF_TERMINAL),
+		sb_printf(&sb, ",%d,%d,%d", !!(n->flags & NF_PRUNED), !!(n->flags & NF_TERMINAL),
 			  !!(n->flags & NF_FINAL));
+		csv_num(&sb, n->q);
+		sb_addc(&sb, '\n');
 		if (sb.len > (1 << 20)) {
 			fwrite(sb.s, 1, sb.len, f);
 			sb_reset(&sb);
@@ -399,11 +420,16 @@ static int write_md(FILE *f, const struct export_input *in)
 		sb_adds(&sb, "- **Final answer:** not chosen (the search did not finish)\n");
 	}
 	sb_printf(&sb, "- **Tree:** %zu nodes\n", tree_count(t));
-	sb_printf(&sb,
-		  "- **Spent:** %llu generated tokens, %llu prompt tokens, %llu requests (%llu to scorers)%s\n\n",
-		  (unsigned long long)in->usage.gen_tokens, (unsigned long long)in->usage.prompt_tokens,
-		  (unsigned long long)in->usage.requests, (unsigned long long)in->usage.scorer_calls,
-		  in->usage.estimated ? ", some token counts estimated" : "");
+	if (in->imported_from)
+		/* nothing was spent here, and the source does not say */
+		sb_printf(&sb, "- **Source:** imported from %s output, which records no token or request counts\n\n",
+			  in->imported_from);
+	else
+		sb_printf(&sb,
+			  "- **Spent:** %llu generated tokens, %llu prompt tokens, %llu requests (%llu to scorers)%s\n\n",
+			  (unsigned long long)in->usage.gen_tokens, (unsigned long long)in->usage.prompt_tokens,
+			  (unsigned long long)in->usage.requests, (unsigned long long)in->usage.scorer_calls,
+			  in->usage.estimated ? ", some token counts estimated" : "");
 	/* the path to the answer */
 	int32_t end = in->final_node >= 0 ? in->final_node : tree_final_leaf(t);
 	if (end >= 0 && tree_node(t, end)) {
@@ -420,6 +446,8 @@ static int write_md(FILE *f, const struct export_input *in)
 			md_num(&sb, n->orm);
 			if (n->visits)
 				sb_printf(&sb, " %u | %.3f |\n", n->visits, n->value / n->visits);
+			else if (!isnan(n->q))
+				sb_printf(&sb, " | %.3f |\n", n->q);
 			else
 				sb_adds(&sb, " | |\n");
 		}
@@ -802,6 +830,8 @@ static int write_svg(FILE *f, const struct export_input *in)
 			sb_printf(&sb, " · PRM %.2f", n->prm);
 		if (n->visits)
 			sb_printf(&sb, " · N=%u Q/N=%.2f", n->visits, n->value / n->visits);
+		else if (!isnan(n->q))
+			sb_printf(&sb, " · Q=%.2f", n->q);
 		if (pruned) {
 			/* a short box: the header and the start of the text */
 			sb_adds(&sb, " · pruned</text>\n");

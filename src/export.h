@@ -23,6 +23,7 @@ struct export_input {
 	const char *vote_line;     /* the last vote event as a journal line, or NULL */
 	const char *difficulty_line; /* MAgICoRe's verdict line, or NULL */
 	struct usage usage;
+	const char *imported_from; /* the tool an imported trace came from, or NULL */
 };
 
 /* A trace file read for exporting: its input, and what that points into. */
@@ -30,6 +31,7 @@ struct export_doc {
 	struct export_input in;
 	struct trace tr;
 	struct strbuf vote, difficulty, reason, params;
+	char *imported_from;
 };
 
 /* "json", "dot", "svg", "md" or "csv"; -1 when unknown. */
@@ -38,6 +40,9 @@ int export_format_parse(const char *s);
  * is a warning). */
 int export_load(const char *path, struct export_doc *doc, char *err, size_t errlen, char *warn, size_t warnlen);
 void export_doc_free(struct export_doc *doc);
+/* "rstar", "prm800k", ... for a trace canopy import made (newly
+ * allocated), else NULL. */
+char *export_imported_from(const cJSON *header);
 /* Writes the export; -1 with errno set when writing failed. */
 int export_write(FILE *f, const struct export_input *in, enum export_format fmt);
 

@@ -34,6 +34,8 @@ int main(int argc, char **argv)
 				usage_prompts(stdout);
 			else if (!strcmp(sub, "grade"))
 				usage_grade(stdout);
+			else if (!strcmp(sub, "import"))
+				usage_import(stdout);
 			else if (!strcmp(sub, "keys"))
 				print_keys(stdout);
 			else {
@@ -63,6 +65,8 @@ int main(int argc, char **argv)
 		return cmd_prompts(argc - 1, argv + 1);
 	if (!strcmp(c, "grade"))
 		return cmd_grade(argc - 1, argv + 1);
+	if (!strcmp(c, "import"))
+		return cmd_import(argc - 1, argv + 1);
 	if (c[0] == '-' && c[1] == '-') {
 		/* run options without a command: the UI on a terminal */
 		if (tty)

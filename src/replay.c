@@ -20,7 +20,7 @@ struct undo {
 		} score;
 		struct {
 			uint32_t visits;
-			float uct;
+			float uct, q;
 			double value;
 		} stats;
 		struct {
@@ -92,6 +92,7 @@ static int apply_recording(struct replay *r, const struct event *ev, struct undo
 			u->u.stats.visits = n->visits;
 			u->u.stats.value = n->value;
 			u->u.stats.uct = n->uct;
+			u->u.stats.q = n->q;
 		}
 		break;
 	case EV_ANSWER:
@@ -153,6 +154,7 @@ static void undo_one(struct replay *r, const struct undo *u)
 		n->visits = u->u.stats.visits;
 		n->value = u->u.stats.value;
 		n->uct = u->u.stats.uct;
+		n->q = u->u.stats.q;
 		break;
 	case EV_ANSWER:
 		n->answer = u->u.answer.answer;

@@ -186,6 +186,14 @@ int resume_open(const char *trace, struct resume *rs, char *err, size_t errlen, 
 	rs->finished = tr.has_final;
 	rs->final_answer = tr.final_answer ? xstrdup(tr.final_answer) : NULL;
 	trace_free(&tr);
+	if (rs->header.backend && !strcmp(rs->header.backend, "import")) {
+		const cJSON *b = cJSON_GetObjectItemCaseSensitive(rs->header.json, "backend");
+		const cJSON *from = cJSON_GetObjectItemCaseSensitive(b, "from");
+		snprintf(err, errlen, "%s: imported from %s, not a search canopy ran: there is nothing to resume", trace,
+			 cJSON_IsString(from) ? from->valuestring : "another tool");
+		resume_free(rs);
+		return -1;
+	}
 	const cJSON *cr = cJSON_GetObjectItemCaseSensitive(rs->header.json, "created");
 	replies_path(trace, rs->replies_path, sizeof rs->replies_path);
 	char w2[600] = "";

@@ -131,7 +131,7 @@ int32_t tree_add(struct tree *t, int32_t parent, enum node_kind kind,
 	n->kind = (uint8_t)kind;
 	n->text = tree_strdup(t, text ? text : "", text ? len : 0);
 	n->text_len = (uint32_t)(text ? len : 0);
-	n->prm = n->orm = n->uct = n->prior = NAN;
+	n->prm = n->orm = n->uct = n->prior = n->q = NAN;
 	n->round = -1;
 	if (p) {
 		n->depth = p->depth + 1;

@@ -45,6 +45,7 @@ struct node {
 	float prm, orm;     /* NAN until scored */
 	float prior;        /* PUCT's prior among its siblings, or NAN */
 	float uct;          /* UCT value at the last selection, or NAN */
+	float q;            /* a mean value reported without visit counts (imports), or NAN */
 	uint32_t visits;
 	double value;
 	uint32_t tokens; /* generated tokens of this node's text */

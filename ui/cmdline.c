@@ -384,6 +384,7 @@ static void do_export(struct ui *u, const char *fmt, const char *file)
 	in.vote_line = u->m.vote.len ? u->m.vote.s : NULL;
 	in.difficulty_line = u->m.difficulty.len ? u->m.difficulty.s : NULL;
 	in.usage = u->m.usage;
+	in.imported_from = u->m.imported_from;
 	struct event_scratch sc;
 	memset(&sc, 0, sizeof sc);
 	struct event fin;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cjson/cJSON.h"
+#include "export.h"
 #include "search.h"
 
 static void grow(struct model *m)
@@ -80,6 +81,7 @@ static void header_facts(struct model *m, const struct trace_header *h)
 	m->gold = h->gold ? xstrdup(h->gold) : NULL;
 	m->strategy = xstrdup(h->strategy);
 	m->backend = xstrdup(h->backend);
+	m->imported_from = export_imported_from(h->json);
 	/* the strategy's parameters as "name=value ..." */
 	struct strbuf sb;
 	sb_init(&sb);
@@ -260,6 +262,7 @@ void model_free(struct model *m)
 	free(m->strategy);
 	free(m->params);
 	free(m->backend);
+	free(m->imported_from);
 	free(m->folded);
 	free(m->born);
 	sb_free(&m->vote);

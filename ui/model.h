@@ -23,6 +23,7 @@ struct model {
 	const char *journal;   /* live: where the events are written */
 	/* from the header */
 	char *problem, *gold, *strategy, *params, *backend;
+	char *imported_from; /* the tool an imported trace came from, or NULL */
 	uint64_t budget_tokens, budget_requests; /* 0: none */
 	/* per node */
 	unsigned char *folded;

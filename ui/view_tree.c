@@ -73,6 +73,10 @@ static void draw_row(struct ui *u, int y, int x, int w, int32_t id, const int32_
 	if (n->visits && right >= 30) {
 		mvprintw(y, cx, "N=%-3u Q=%.2f", n->visits, n->value / n->visits);
 		cx += 13;
+	} else if (!isnan(n->q) && right >= 30) {
+		/* a mean without counts (imported): no N to show */
+		mvprintw(y, cx, "      Q=%.2f", n->q);
+		cx += 13;
 	}
 	if (n->answer && cx < x + w - 2) {
 		attrset(selected ? base : theme_attr(TE_ANSWER));
@@ -183,6 +187,8 @@ static void draw_detail(struct ui *u, int y, int x, int h, int w)
 		printw("  ORM %.3f", n->orm);
 	if (n->visits)
 		printw("  N=%u Q=%.3f Q/N=%.3f", n->visits, n->value, n->value / n->visits);
+	else if (!isnan(n->q))
+		printw("  Q %.3f (mean; visits not recorded)", n->q);
 	if (!isnan(n->uct))
 		printw("  UCT %.3f", n->uct);
 	if (!isnan(n->prior))

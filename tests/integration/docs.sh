@@ -14,7 +14,7 @@ for f in $flags; do
 	grep -q -- "$f" "$SRCDIR/README.md"
 	ok $? "README.md documents $f"
 done
-for c in check export bench replay prompts grade; do
+for c in check export bench replay prompts grade import; do
 	"$CANOPY" $c --help | grep -oE -- '--[a-z][a-z-]+' | sort -u | while read -r f; do
 		echo "$f"
 	done >"$TMP/$c.flags"

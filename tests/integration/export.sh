@@ -93,7 +93,7 @@ ok $? "a critique run's report has its rounds, each critique quoted"
 # ---- CSV ----
 "$CANOPY" export "$TMP/t.jsonl" --format csv -o "$TMP/t.csv"
 is "$?" 0 "export csv exits 0"
-is "$(head -1 "$TMP/t.csv")" "id,parent,depth,kind,text,prm,orm,prior,visits,value,answer,tokens,action,round,pruned,terminal,final" \
+is "$(head -1 "$TMP/t.csv")" "id,parent,depth,kind,text,prm,orm,prior,visits,value,answer,tokens,action,round,pruned,terminal,final,q" \
 	"the CSV names its columns"
 if command -v python3 >/dev/null; then
 	got=$(python3 -c '

@@ -127,6 +127,27 @@ screen 0.6
 has "EXIT=0" "q quits with status 0"
 hasnt "event 1" "and the terminal is restored (the UI is gone)"
 
+# ---- an imported trace: stepped iteration by iteration ----
+"$CANOPY" import --from llm-reasoners "$SRCDIR/tests/data/import/reasoners-treelog.json" \
+	--problem "Janet's ducks lay 16 eggs per day." -o "$TMP/rl.jsonl" 2>/dev/null
+start 120 30 "'$CANOPY' replay '$TMP/rl.jsonl'"
+wait_for "#0 problem"
+T send-keys -t ui G
+screen
+has "Q=0.74" "an llm-reasoners edge's Q shows on its row, with no made-up visit count"
+hasnt "N=0" "and no N"
+T send-keys -t ui g
+screen
+hasnt "#1 How many eggs" "g: back to before the first iteration"
+T send-keys -t ui "}"
+screen
+has "#2 What does a duck eat?" "} steps one MCTS iteration: the root's children appear"
+hasnt "#3 How many eggs does Janet" "and not the next iteration's"
+T send-keys -t ui "}"
+screen
+has "Q=0.66" "the next iteration: the edge's Q moves on"
+T send-keys -t ui q
+
 # ---- live: paused, stepped, pruned, expanded ----
 start 120 36 "'$CANOPY' --paused --strategy beam --n 8 --width 2 --seed 4 --sim-latency 20 --trace '$TMP/live.jsonl'"
 wait_for "paused"

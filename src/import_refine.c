@@ -1,0 +1,426 @@
+/* import_refine: the outputs of two critique-and-refine methods.
+ *
+ * magicore (MAgICoRe's refined_K.json, a list of problems): k solutions
+ * in "reasoning" (or "iter0_reasoning") with their answers "pred", ORM
+ * scores "orm_scores" and per-step PRM scores "prm_scores"; every round n
+ * of refinement adds "iterN_reasoning", "iterN_pred", "iterN_orm",
+ * "iterN_prm" (a copy of round 0 when the problem was judged easy), and
+ * "iterN_top_*" the top k the final weighted vote ran over.
+ *
+ * mathcritique (MathCritique's results, JSON Lines): one record a
+ * solution, {idx, dataset_type, question, answer, origin_response,
+ * critic, new_response}; later rounds critique an earlier round's
+ * new_response, which comes back as their origin_response.
+ *
+ * In canopy both are the rounds view's picture: solutions, critiques and
+ * refinements hung under what they judge or refine, then the vote. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "answer.h"
+#include "critique.h"
+#include "import.h"
+#include "util.h"
+
+/* ---- shared ---- */
+
+/* The node of kind solution or refinement with exactly this text. */
+static int32_t find_solution(const struct tree *t, const char *s)
+{
+	size_t n = strlen(s);
+	for (size_t i = 1; i < tree_count(t); i++) {
+		const struct node *nd = tree_node(t, (int32_t)i);
+		if ((nd->kind == NODE_SOLUTION || nd->kind == NODE_REFINEMENT) && nd->text_len == n &&
+		    !memcmp(nd->text, s, n))
+			return (int32_t)i;
+	}
+	return NODE_NONE;
+}
+
+/* The child of parent of this kind with exactly this text. */
+static int32_t find_child(const struct tree *t, int32_t parent, enum node_kind kind, const char *s)
+{
+	size_t n = strlen(s);
+	for (int32_t c = tree_node(t, parent)->first_child; c != NODE_NONE; c = tree_node(t, c)->next_sibling) {
+		const struct node *cn = tree_node(t, c);
+		if (cn->kind == kind && cn->text_len == n && !memcmp(cn->text, s, n))
+			return c;
+	}
+	return NODE_NONE;
+}
+
+/* ---- magicore ---- */
+
+struct mround {
+	const cJSON *reasoning, *pred, *orm, *prm;
+};
+
+static const cJSON *field2(const cJSON *o, const char *a, const char *b)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, a);
+	return v || !b ? v : cJSON_GetObjectItemCaseSensitive(o, b);
+}
+
+static int mround_get(struct imp *im, const cJSON *rec, int n, struct mround *r, size_t k)
+{
+	char a[4][32];
+	static const char *const what[4] = {"reasoning", "pred", "orm", "prm"};
+	for (int i = 0; i < 4; i++)
+		snprintf(a[i], sizeof a[i], "iter%d_%s", n, what[i]);
+	r->reasoning = field2(rec, a[0], n ? NULL : "reasoning");
+	r->pred = field2(rec, a[1], n ? NULL : "pred");
+	r->orm = field2(rec, a[2], n ? NULL : "orm_scores");
+	r->prm = field2(rec, a[3], n ? NULL : "prm_scores");
+	if (!r->reasoning)
+		return 0;
+	const cJSON *arr[4] = {r->reasoning, r->pred, r->orm, r->prm};
+	for (int i = 0; i < 4; i++)
+		if (arr[i] && !cJSON_IsNull(arr[i]) &&
+		    (!cJSON_IsArray(arr[i]) || (size_t)cJSON_GetArraySize(arr[i]) != k))
+			return imp_fail(im, "%s: not a list of %zu (one a solution)", a[i], k);
+	return 1;
+}
+
+static double product(const cJSON *list)
+{
+	if (cJSON_IsNumber(list))
+		return list->valuedouble;
+	if (!cJSON_IsArray(list) || !list->child)
+		return NAN;
+	double p = 1;
+	for (const cJSON *x = list->child; x; x = x->next)
+		p *= cJSON_IsNumber(x) ? x->valuedouble : NAN;
+	return p;
+}
+
+static int32_t magicore_node(struct imp *im, int32_t parent, enum node_kind kind, int round,
+			     const struct mround *r, size_t i)
+{
+	const cJSON *text = cJSON_GetArrayItem(r->reasoning, (int)i);
+	if (!cJSON_IsString(text)) {
+		imp_fail(im, "iter%d_reasoning[%zu]: not a string", round, i);
+		return NODE_NONE;
+	}
+	int32_t id = imp_node(im, parent, kind, text->valuestring, strlen(text->valuestring), 0, 0,
+			      kind == NODE_SOLUTION ? -1 : round);
+	/* MAgICoRe's own parse of the answer, when it made one */
+	const cJSON *p = r->pred ? cJSON_GetArrayItem(r->pred, (int)i) : NULL;
+	char *a = p ? imp_text(p) : answer_extract(text->valuestring, strlen(text->valuestring));
+	imp_answer(im, id, a);
+	free(a);
+	const cJSON *o = r->orm ? cJSON_GetArrayItem(r->orm, (int)i) : NULL;
+	imp_score(im, id, r->prm ? product(cJSON_GetArrayItem(r->prm, (int)i)) : NAN,
+		  cJSON_IsNumber(o) ? o->valuedouble : NAN);
+	return id;
+}
+
+static int same_texts(const cJSON *a, const cJSON *b)
+{
+	return cJSON_Compare(a, b, 1);
+}
+
+static int convert_magicore(struct imp *im, const struct import_opts *o)
+{
+	struct import_records r;
+	if (imp_read_records(im, o->path, &r))
+		return -1;
+	const cJSON *rec = imp_record(im, o, &r);
+	const cJSON *q = rec ? imp_get(im, rec, "question", cJSON_String, 1, NULL) : NULL;
+	const cJSON *r0 = q ? field2(rec, "iter0_reasoning", "reasoning") : NULL;
+	if (q && !cJSON_IsArray(r0))
+		imp_fail(im, "reasoning: missing (the k solutions, a list of texts)");
+	if (imp_failed(im)) {
+		import_records_free(&r);
+		return -1;
+	}
+	size_t k = (size_t)cJSON_GetArraySize(r0);
+	struct mround round0;
+	int rounds = 0;
+	if (mround_get(im, rec, 0, &round0, k) < 0) {
+		import_records_free(&r);
+		return -1;
+	}
+	for (;;) {
+		char key[32];
+		snprintf(key, sizeof key, "iter%d_reasoning", rounds + 1);
+		if (!cJSON_GetObjectItemCaseSensitive(rec, key))
+			break;
+		rounds++;
+	}
+	char *gold = imp_text(cJSON_GetObjectItemCaseSensitive(rec, "gold_answer"));
+	cJSON *st = cJSON_CreateObject();
+	cJSON_AddStringToObject(st, "name", "magicore");
+	cJSON_AddNumberToObject(st, "k", (double)k);
+	cJSON_AddNumberToObject(st, "rounds", rounds);
+	imp_begin(im, q->valuestring, gold, st, NULL);
+	free(gold);
+	imp_auto_answer(im, 0);
+	imp_unit(im, "sample");
+	int32_t *cur = xcalloc(k ? k : 1, sizeof *cur);
+	for (size_t i = 0; i < k && !imp_failed(im); i++)
+		cur[i] = magicore_node(im, 0, NODE_SOLUTION, 0, &round0, i);
+	for (int n = 1; n <= rounds && !imp_failed(im); n++) {
+		struct mround rn;
+		if (mround_get(im, rec, n, &rn, k) < 0)
+			break;
+		/* the last round's conditions are the ones the file keeps */
+		const char *keys[2];
+		double vals[2];
+		size_t nv = 0;
+		static const char *const conds[] = {"cond1", "cond2"};
+		for (int c = 0; c < 2 && n == rounds; c++) {
+			const cJSON *v = cJSON_GetObjectItemCaseSensitive(rec, conds[c]);
+			if (cJSON_IsString(v)) {
+				keys[nv] = conds[c];
+				vals[nv++] = !strcmp(v->valuestring, "true");
+			}
+		}
+		int easy = same_texts(rn.reasoning, round0.reasoning);
+		imp_unit(im, "round");
+		imp_verdict(im, NODE_NONE, "difficulty", easy ? "easy" : "hard", keys, vals, nv);
+		if (easy)
+			continue; /* nothing refined: round 0 copied */
+		for (size_t i = 0; i < k && !imp_failed(im); i++)
+			cur[i] = magicore_node(im, cur[i], NODE_REFINEMENT, n, &rn, i);
+	}
+	/* the final weighted vote: over the top k when the file has them */
+	if (!imp_failed(im)) {
+		char key[4][40];
+		static const char *const what[4] = {"reasoning", "pred", "orm", "prm"};
+		const cJSON *top[4];
+		for (int i = 0; i < 4; i++) {
+			snprintf(key[i], sizeof key[i], "iter%d_top_%s", rounds, what[i]);
+			top[i] = cJSON_GetObjectItemCaseSensitive(rec, key[i]);
+		}
+		int32_t *nodes = NULL;
+		double *w = NULL;
+		size_t nn = 0;
+		if (rounds && cJSON_IsArray(top[0])) {
+			size_t tk = (size_t)cJSON_GetArraySize(top[0]);
+			nodes = xcalloc(tk ? tk : 1, sizeof *nodes);
+			w = xcalloc(tk ? tk : 1, sizeof *w);
+			for (size_t i = 0; i < tk; i++) {
+				const cJSON *t = cJSON_GetArrayItem(top[0], (int)i);
+				int32_t id = cJSON_IsString(t) ? find_solution(imp_tree(im), t->valuestring) : NODE_NONE;
+				if (id == NODE_NONE)
+					continue;
+				const cJSON *ov = cJSON_GetArrayItem(top[2], (int)i);
+				double pv = product(cJSON_GetArrayItem(top[3], (int)i));
+				nodes[nn] = id;
+				w[nn++] = (cJSON_IsNumber(ov) ? ov->valuedouble : 0) + (isnan(pv) ? 0 : pv);
+			}
+		} else {
+			size_t total = tree_count(imp_tree(im));
+			nodes = xcalloc(total, sizeof *nodes);
+			w = xcalloc(total, sizeof *w);
+			for (size_t i = 1; i < total; i++) {
+				const struct node *nd = tree_node(imp_tree(im), (int32_t)i);
+				nodes[nn] = (int32_t)i;
+				w[nn++] = (isnan(nd->orm) ? 0 : nd->orm) + (isnan(nd->prm) ? 0 : nd->prm);
+			}
+		}
+		int32_t vnode;
+		const char *ans = imp_vote(im, nodes, w, nn, 1, &vnode);
+		imp_final(im, ans, vnode, "weighted vote: ORM + product of the step PRM scores, by answer");
+		free(nodes);
+		free(w);
+	}
+	free(cur);
+	import_records_free(&r);
+	return imp_failed(im) ? -1 : 0;
+}
+
+const struct import_format import_magicore = {
+	"magicore",
+	"MAgICoRe refined_K.json: k solutions and their rounds of refinement (--index: the problem)",
+	convert_magicore,
+};
+
+/* ---- mathcritique ---- */
+
+/* A problem's key: dataset_type and idx, else the question. */
+static char *mc_key(const cJSON *rec)
+{
+	const cJSON *idx = cJSON_GetObjectItemCaseSensitive(rec, "idx");
+	const cJSON *type = cJSON_GetObjectItemCaseSensitive(rec, "dataset_type");
+	const cJSON *q = cJSON_GetObjectItemCaseSensitive(rec, "question");
+	struct strbuf sb;
+	sb_init(&sb);
+	if (cJSON_IsNumber(idx) || cJSON_IsString(idx)) {
+		char *i = imp_text(idx);
+		sb_printf(&sb, "%s#%s", cJSON_IsString(type) ? type->valuestring : "", i);
+		free(i);
+	} else {
+		sb_printf(&sb, "?%s", cJSON_IsString(q) ? q->valuestring : "");
+	}
+	return sb_steal(&sb);
+}
+
+static int convert_mathcritique(struct imp *im, const struct import_opts *o)
+{
+	struct import_records r;
+	if (imp_read_records(im, o->path, &r))
+		return -1;
+	/* the problems, in order of first appearance */
+	char **keys = xcalloc(r.n, sizeof *keys);
+	size_t nkeys = 0;
+	char *want = NULL;
+	long index = o->index < 0 ? 0 : o->index;
+	size_t *members = xcalloc(r.n, sizeof *members), nm = 0;
+	for (size_t i = 0; i < r.n; i++) {
+		if (!cJSON_IsObject(r.v[i])) {
+			imp_where(im, o->path, r.line[i], (long)i);
+			imp_fail(im, "not an object");
+			break;
+		}
+		char *key = mc_key(r.v[i]);
+		size_t k;
+		for (k = 0; k < nkeys; k++)
+			if (!strcmp(keys[k], key))
+				break;
+		if (k == nkeys)
+			keys[nkeys++] = key;
+		else
+			free(key);
+		if ((long)k == index) {
+			if (!want)
+				want = keys[k];
+			members[nm++] = i;
+		}
+	}
+	if (!imp_failed(im) && !want)
+		imp_fail(im, "--index %ld: the file holds %zu problem%s (0 to %zu)", index, nkeys,
+			 nkeys == 1 ? "" : "s", nkeys ? nkeys - 1 : 0);
+	const cJSON *first = nm ? r.v[members[0]] : NULL;
+	if (first) {
+		imp_where(im, o->path, r.line[members[0]], (long)members[0]);
+		const cJSON *q = imp_get(im, first, "question", cJSON_String, 1, NULL);
+		for (size_t m = 0; m < nm && q; m++) {
+			imp_where(im, o->path, r.line[members[m]], (long)members[m]);
+			if (!imp_get(im, r.v[members[m]], "origin_response", cJSON_String, 1, NULL))
+				break;
+		}
+		if (!imp_failed(im)) {
+			char *ga = imp_text(cJSON_GetObjectItemCaseSensitive(first, "answer"));
+			/* the gold is a whole solution ("#### 18", \boxed{}) */
+			char *gold = ga ? answer_extract(ga, strlen(ga)) : NULL;
+			if (!gold && ga)
+				gold = xstrdup(ga);
+			cJSON *st = cJSON_CreateObject();
+			cJSON_AddStringToObject(st, "name", "mathcritique");
+			cJSON *extra = cJSON_CreateObject();
+			static const char *const carry[] = {"actor_model", "critic_model", "dataset_type", "idx"};
+			for (size_t c = 0; c < 4; c++) {
+				const cJSON *v = NULL;
+				for (size_t m = 0; m < nm && !v; m++)
+					v = cJSON_GetObjectItemCaseSensitive(r.v[members[m]], carry[c]);
+				if (v)
+					cJSON_AddItemToObject(extra, carry[c], cJSON_Duplicate(v, 1));
+			}
+			imp_begin(im, q->valuestring, gold, st, extra);
+			free(ga);
+			free(gold);
+		}
+	}
+	/* round 0: every first response, that is no one's refinement */
+	if (!imp_failed(im)) {
+		imp_unit(im, "sample");
+		for (size_t m = 0; m < nm && !imp_failed(im); m++) {
+			const char *orig = cJSON_GetObjectItemCaseSensitive(r.v[members[m]], "origin_response")->valuestring;
+			int refined = 0;
+			for (size_t m2 = 0; m2 < nm && !refined; m2++) {
+				const cJSON *nr = cJSON_GetObjectItemCaseSensitive(r.v[members[m2]], "new_response");
+				refined = m2 != m && cJSON_IsString(nr) && !strcmp(nr->valuestring, orig);
+			}
+			if (!refined && find_solution(imp_tree(im), orig) == NODE_NONE)
+				imp_node(im, 0, NODE_SOLUTION, orig, strlen(orig), 0, 0, -1);
+		}
+	}
+	/* then round by round: the critiques of what exists, and what they
+	 * led to */
+	unsigned char *done = xcalloc(nm ? nm : 1, 1);
+	int32_t *final = xcalloc(nm ? nm : 1, sizeof *final);
+	for (int round = 1; !imp_failed(im); round++) {
+		int progress = 0, unit = 0;
+		for (size_t m = 0; m < nm && !imp_failed(im); m++) {
+			if (done[m])
+				continue;
+			const cJSON *rec = r.v[members[m]];
+			imp_where(im, o->path, r.line[members[m]], (long)members[m]);
+			const char *orig = cJSON_GetObjectItemCaseSensitive(rec, "origin_response")->valuestring;
+			int32_t on = find_solution(imp_tree(im), orig);
+			if (on == NODE_NONE)
+				continue;
+			int oround = tree_node(imp_tree(im), on)->round;
+			if ((oround < 0 ? 0 : oround) != round - 1)
+				continue;
+			done[m] = 1;
+			progress = 1;
+			final[m] = on;
+			const cJSON *crit = cJSON_GetObjectItemCaseSensitive(rec, "critic");
+			const cJSON *nr = cJSON_GetObjectItemCaseSensitive(rec, "new_response");
+			if (!cJSON_IsString(crit) && !cJSON_IsString(nr))
+				continue;
+			if (!unit) {
+				imp_unit(im, "round");
+				unit = 1;
+			}
+			int32_t parent = on;
+			if (cJSON_IsString(crit)) {
+				int32_t cn = find_child(imp_tree(im), on, NODE_CRITIQUE, crit->valuestring);
+				if (cn == NODE_NONE) {
+					imp_auto_answer(im, 0); /* a critique states no answer */
+					cn = imp_node(im, on, NODE_CRITIQUE, crit->valuestring, strlen(crit->valuestring),
+						      0, 0, round);
+					imp_auto_answer(im, 1);
+					struct critique_summary cs;
+					critique_parse(crit->valuestring, &cs);
+					static const char *const ck[] = {"steps", "wrong_steps", "first_wrong"};
+					double cv[3] = {cs.steps, cs.wrong, cs.first_wrong};
+					imp_verdict(im, cn, "critique", cs.wrong || cs.final_wrong ? "wrong" : "correct", ck,
+						    cv, 3);
+				}
+				parent = cn;
+			}
+			if (cJSON_IsString(nr)) {
+				int32_t rn = find_child(imp_tree(im), parent, NODE_REFINEMENT, nr->valuestring);
+				if (rn == NODE_NONE)
+					rn = imp_node(im, parent, NODE_REFINEMENT, nr->valuestring, strlen(nr->valuestring),
+						      0, 0, round);
+				final[m] = rn;
+			}
+		}
+		if (!progress)
+			break;
+	}
+	if (!imp_failed(im)) {
+		/* each record's last response, as MathCritique's majority vote */
+		int32_t *nodes = xcalloc(nm ? nm : 1, sizeof *nodes);
+		size_t nn = 0;
+		for (size_t m = 0; m < nm; m++)
+			if (done[m] && final[m] > 0)
+				nodes[nn++] = final[m];
+		int32_t vnode;
+		const char *ans = imp_vote(im, nodes, NULL, nn, 0, &vnode);
+		char reason[96];
+		snprintf(reason, sizeof reason, "majority of the last responses (%zu)", nn);
+		imp_final(im, ans, vnode, reason);
+		free(nodes);
+	}
+	free(done);
+	free(final);
+	for (size_t k = 0; k < nkeys; k++)
+		free(keys[k]);
+	free(keys);
+	free(members);
+	import_records_free(&r);
+	return imp_failed(im) ? -1 : 0;
+}
+
+const struct import_format import_mathcritique = {
+	"mathcritique",
+	"MathCritique results: responses, critiques and refinements (--index: the problem)",
+	convert_mathcritique,
+};

@@ -1,0 +1,365 @@
+/* import: each format converted from files written by hand from its
+ * documentation (tests/data/import/) and from PRM800K's own samples, the
+ * traces loaded back and checked for what a user would see; and the
+ * messages bad inputs get. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "import.h"
+#include "tap.h"
+#include "trace.h"
+#include "util.h"
+
+static char tmpdir[256];
+static const char *srcdir;
+
+/* What a trace says, collected while it loads. */
+struct seen {
+	size_t units, keeps, votes, verdicts;
+	char last_verdict_what[32], last_verdict_label[32];
+	double vote_top_weight;
+};
+
+static int collect(void *ctx, const struct event *ev, uint64_t line)
+{
+	struct seen *s = ctx;
+	(void)line;
+	switch (ev->type) {
+	case EV_UNIT:
+		s->units++;
+		break;
+	case EV_KEEP:
+		s->keeps++;
+		break;
+	case EV_VOTE:
+		s->votes++;
+		if (ev->nclusters)
+			s->vote_top_weight = ev->clusters[0].weight;
+		break;
+	case EV_VERDICT:
+		s->verdicts++;
+		snprintf(s->last_verdict_what, sizeof s->last_verdict_what, "%s", ev->reason);
+		snprintf(s->last_verdict_label, sizeof s->last_verdict_label, "%s", ev->label);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static char *path_in(const char *dir, const char *name)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_printf(&sb, "%s/%s", dir, name);
+	return sb_steal(&sb);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Imports and loads back; 0 on success with tr filled. */
+static int import_load(const char *format, const char *file, long index, const char *problem,
+		       struct trace *tr, struct seen *s, char *err, size_t errlen)
+{
+	struct import_opts o = {file, index, problem, NULL};
+	struct import_result res;
+	char *out = path_in(tmpdir, "out.jsonl");
+	memset(s, 0, sizeof *s);
+	int rc = import_run(import_format_lookup(format), &o, out, &res, err, errlen);
+	if (!rc) {
+		char warn[256];
+		rc = trace_load(out, tr, collect, s, err, errlen, warn, sizeof warn);
+	}
+	free(out);
+	return rc;
+}
+
+static const struct node *N(const struct trace *tr, int32_t id)
+{
+	return tree_node(tr->tree, id);
+}
+
+static void test_prm800k(void)
+{
+	const char *dir = getenv("SHARED_DATA");
+	char *p1 = path_in(dir ? dir : ".", "prm800k-phase1-test-example.json");
+	char *p2 = path_in(dir ? dir : ".", "prm800k-phase2-test-example.json");
+	struct trace tr;
+	struct seen s;
+	char err[1024];
+	if (access(p1, R_OK) || access(p2, R_OK)) {
+		tap_skip("../shared/data's PRM800K samples are not here");
+	} else {
+		int rc = import_load("prm800k", p1, -1, NULL, &tr, &s, err, sizeof err);
+		ok(!rc, "PRM800K phase 1 sample imports (%s)", rc ? err : "ok");
+		if (!rc) {
+			is_int(tree_count(tr.tree), 16, "phase 1: 15 rated completions and the problem");
+			is_int(s.units, 6, "a unit a labelled step");
+			is_int(s.keeps, 6, "each step's chosen completion is kept");
+			is_str(tr.final_answer, "29", "the path ends in '# Answer 29'");
+			is_int(tr.final_correct, 1, "29 is the ground truth answer");
+			/* step 2: five completions rated -1, the labeller wrote their own */
+			int bad = 0;
+			for (int32_t c = N(&tr, 1)->first_child; c != NODE_NONE; c = N(&tr, c)->next_sibling)
+				bad += N(&tr, c)->prm == 0;
+			is_int(bad, 5, "ratings of -1 are step scores of 0");
+			ok(N(&tr, 7)->flags & NF_FINAL && isnan(N(&tr, 7)->prm),
+			   "the human completion continues the path, unscored");
+			is_num(N(&tr, 11)->prm, 0.5, 1e-6, "a rating of 0 is a score of 0.5");
+			trace_free(&tr);
+		}
+		rc = import_load("prm800k", p2, -1, NULL, &tr, &s, err, sizeof err);
+		ok(!rc, "PRM800K phase 2 sample imports (%s)", rc ? err : "ok");
+		if (!rc) {
+			ok(!tr.final_answer && tr.final_node == 6,
+			   "found_error: no answer, the path ends at the last chosen step");
+			int32_t last = tree_count(tr.tree) - 4; /* the four rated alternatives */
+			ok(N(&tr, last)->prm == 0 && !(N(&tr, last)->flags & NF_FINAL),
+			   "the step rated -1 where labelling stopped is off the path");
+			trace_free(&tr);
+		}
+	}
+	free(p1);
+	free(p2);
+
+	char *f = path_in(tmpdir, "bad-prm.json");
+	write_file(f, "{\"question\":{\"problem\":\"1+1?\",\"ground_truth_answer\":\"2\"},\n"
+		      " \"label\":{\"steps\":[{\"completions\":[{\"text\":\"1+1=2\",\"rating\":1}],\"chosen_completion\":3}]}}\n");
+	int rc = import_load("prm800k", f, -1, NULL, &tr, &s, err, sizeof err);
+	ok(rc && strstr(err, "label.steps[0].chosen_completion: 3, but there are 1 completions"),
+	   "a chosen completion that does not exist is named: %s", err);
+	write_file(f, "{\"question\":{\"problem\":\"1+1?\"},\"label\":{\"steps\":[{\"completions\":[{\"text\":\"x\",\"rating\":2}]}]}}");
+	rc = import_load("prm800k", f, -1, NULL, &tr, &s, err, sizeof err);
+	ok(rc && strstr(err, "label.steps[0].completions[0].rating: 2, not -1, 0 or 1"), "a rating of 2: %s", err);
+	free(f);
+}
+
+static void test_reasoners(void)
+{
+	char *f = path_in(srcdir, "tests/data/import/reasoners-treelog.json");
+	struct trace tr;
+	struct seen s;
+	char err[1024];
+	int rc = import_load("llm-reasoners", f, -1, "Janet's ducks", &tr, &s, err, sizeof err);
+	ok(!rc, "an llm-reasoners TreeLog imports (%s)", rc ? err : "ok");
+	if (!rc) {
+		is_int(tree_count(tr.tree), 6, "six nodes across three snapshots");
+		is_int(s.units, 3, "a unit an MCTS iteration");
+		is_str(tr.header.problem, "Janet's ducks", "--problem supplies what the TreeLog lacks");
+		is_num(N(&tr, 1)->q, 0.74, 1e-6, "an edge's Q as the last snapshot has it");
+		ok(N(&tr, 1)->visits == 0, "no visit counts are made up");
+		is_num(N(&tr, 1)->prm, 0.62, 1e-6, "the edge's reward as the step score");
+		ok(strstr(N(&tr, 3)->text, "How many eggs does Janet use") == N(&tr, 3)->text,
+		   "a node's text is what its state adds to its parent's");
+		ok(!N(&tr, 1)->answer && N(&tr, 5)->answer && !strcmp(N(&tr, 5)->answer, "18"),
+		   "only leaves state answers (every RAP step says 'The answer is')");
+		is_int(tr.final_node, 5, "the final path follows the last snapshot's selected edges");
+		trace_free(&tr);
+	}
+	free(f);
+	f = path_in(tmpdir, "tl.json");
+	write_file(f, "{\"logs\":[{\"nodes\":{\"0\":{\"id\":0,\"data\":{}},\"1\":{\"id\":1,\"data\":{\"0\":\"a\"}},"
+		      "\"2\":{\"id\":2,\"data\":{\"0\":\"b\"}}},\"edges\":{\"0\":{\"id\":0,\"source\":0,\"target\":1,"
+		      "\"data\":{\"Q\":0.5,\"reward\":0.5,\"N\":4}}}}]}");
+	rc = import_load("llm-reasoners", f, -1, NULL, &tr, &s, err, sizeof err);
+	ok(rc && strstr(err, "logs[0]: 2 nodes without a parent"), "two roots are refused: %s", err);
+	write_file(f, "{\"logs\":[{\"nodes\":{\"0\":{\"id\":0,\"data\":{}},\"1\":{\"id\":1,\"data\":{\"0\":\"a\"}}},"
+		      "\"edges\":{\"0\":{\"id\":0,\"source\":0,\"target\":1,\"data\":{\"Q\":0.5,\"reward\":3,\"N\":4}}}}]}");
+	rc = import_load("llm-reasoners", f, -1, NULL, &tr, &s, err, sizeof err);
+	ok(!rc, "a TreeLog with visit counts imports (%s)", rc ? err : "ok");
+	if (!rc) {
+		ok(N(&tr, 1)->visits == 4 && fabs(N(&tr, 1)->value - 2.0) < 1e-9 && isnan(N(&tr, 1)->q),
+		   "edge data N gives visits, and value = Q * N");
+		ok(isnan(N(&tr, 1)->prm), "a reward outside [0, 1] is not shown as a step score");
+		trace_free(&tr);
+	}
+	write_file(f, "{\"logs\":[]}");
+	rc = import_load("llm-reasoners", f, -1, NULL, &tr, &s, err, sizeof err);
+	ok(rc && strstr(err, "logs: empty"), "no snapshots: %s", err);
+	free(f);
+}
+
+static void test_rstar(void)
+{
+	char *dir = path_in(srcdir, "tests/data/import/rstar");
+	struct trace tr;
+	struct seen s;
+	char err[1024];
+	int rc = import_load("rstar", dir, -1, NULL, &tr, &s, err, sizeof err);
+	ok(!rc, "a directory of rStar rollout dumps imports (%s)", rc ? err : "ok");
+	if (!rc) {
+		is_int(s.units, 3, "a unit a rollout file");
+		is_int(tree_count(tr.tree), 7, "the nodes of the last rollout");
+		is_str(tr.header.gold, "18", "the gold answer from Answer.json");
+		ok(N(&tr, 0)->visits == 3 && fabs(N(&tr, 0)->value - 2.2) < 1e-9, "the root's N and Q");
+		ok(N(&tr, 1)->kind == NODE_STEP && N(&tr, 1)->action == 1, "TS is a one-step thought, A1");
+		ok(N(&tr, 2)->kind == NODE_SOLUTION && N(&tr, 2)->action == 2, "DA is a direct answer, A2");
+		ok(!strcmp(N(&tr, 2)->text, "She sells 16 - 7 = 9 eggs.\nThat makes 9 * 2 = 18 dollars. The answer is 18."),
+		   "a text over two lines is whole");
+		ok(N(&tr, 5)->kind == NODE_SUBQUESTION && N(&tr, 5)->action == 3 &&
+			   !strcmp(N(&tr, 5)->text, "Q: How many eggs do the ducks lay each day?\n"
+						    "A: The ducks lay 16 eggs per day. The answer is 16."),
+		   "SQ keeps its question and answer, without rStar's alignment");
+		ok(!N(&tr, 5)->answer, "a sub-answer is not a solution's answer ((T) marks those)");
+		ok(tr.final_node == 2 && tr.final_correct == 1, "[[...]] marks the chosen solution: 18, correct");
+		trace_free(&tr);
+	}
+	char *one = path_in(dir, "Question 0000 - Rollout 1.tree");
+	rc = import_load("rstar", one, -1, NULL, &tr, &s, err, sizeof err);
+	ok(!rc && tree_count(tr.tree) == 6 && s.units == 1, "one .tree file: one snapshot (%s)", rc ? err : "ok");
+	if (!rc)
+		trace_free(&tr);
+	rc = import_load("rstar", dir, 4, NULL, &tr, &s, err, sizeof err);
+	ok(rc && strstr(err, "--index 4: no \"Question 0004 - Rollout *.tree\" here (questions 0 to 0 are)"),
+	   "a question that is not there: %s", err);
+	char *bad = path_in(tmpdir, "Question 0002 - Rollout 0.tree");
+	write_file(bad, "[U-0: Q: 0; N: 0; V: None; UCT: 666] User: q\n--------[TS-1: Q: 0; N: 0; V: None; UCT: 999] OST: x\n");
+	rc = import_load("rstar", bad, -1, NULL, &tr, &s, err, sizeof err);
+	ok(rc && strstr(err, "Rollout 0.tree:2: node TS-1 is 2 levels deep under a node 0 deep"),
+	   "a node too deep is named by line: %s", err);
+	free(bad);
+	free(one);
+	free(dir);
+}
+
+static void test_sal(void)
+{
+	char *f = path_in(srcdir, "tests/data/import/search-and-learn.jsonl");
+	struct trace tr;
+	struct seen s;
+	char err[1024];
+	int rc = import_load("search-and-learn", f, 0, NULL, &tr, &s, err, sizeof err);
+	ok(!rc, "a best-of-N row imports (%s)", rc ? err : "ok");
+	if (!rc) {
+		is_int(tree_count(tr.tree), 8, "identical completions share their nodes");
+		is_int(s.units, 4, "a unit a completion");
+		is_num(N(&tr, 2)->prm, 0.97, 1e-6, "each step has its own PRM score");
+		ok(tr.final_correct == 1 && !strcmp(tr.final_answer, "12"), "pred is the final answer: 12");
+		is_int(s.votes, 1, "and the vote over the completions' answers is shown");
+		trace_free(&tr);
+	}
+	rc = import_load("search-and-learn", f, 1, NULL, &tr, &s, err, sizeof err);
+	ok(!rc, "a beam-search row imports (%s)", rc ? err : "ok");
+	if (!rc) {
+		is_int(N(&tr, 1)->nchildren, 2, "beams that share a first step share its node");
+		is_num(N(&tr, 4)->prm, 0.2, 1e-6, "scores nested a level deeper are read");
+		trace_free(&tr);
+	}
+	free(f);
+	f = path_in(tmpdir, "sal.jsonl");
+	write_file(f, "\n{\"problem\":\"p\",\"answer\":\"3\",\"completions\":[\"a\\n\\nb = 3\",\"c\"],\"scores\":[[0.5],[0.25]]}\n\n");
+	struct import_opts o = {f, 0, NULL, NULL};
+	struct import_result res;
+	char *out = path_in(tmpdir, "sal-out.jsonl");
+	rc = import_run(&import_sal, &o, out, &res, err, sizeof err);
+	ok(!rc && strstr(res.warning, "1 completion had a number of scores other than its blank-line steps"),
+	   "scores that do not match the steps: one node, and a warning (%s)", rc ? err : res.warning);
+	write_file(f, "{\"problem\":\"p\",\"completions\":[\"a\"],\"scores\":[[0.5],[0.25]]}\n");
+	rc = import_run(&import_sal, &o, out, &res, err, sizeof err);
+	ok(rc && strstr(err, "sal.jsonl:1: scores: 2 lists for 1 completions"), "scores for other completions: %s", err);
+	ok(access(out, F_OK) == 0, "a failed import leaves an earlier trace alone");
+	write_file(f, "{\"problem\":\"p\",\"completions\":[\"a\"]}\n{\"problem\": oops}\n");
+	rc = import_run(&import_sal, &o, out, &res, err, sizeof err);
+	ok(rc && strstr(err, "sal.jsonl:2:13: not valid JSON"), "a garbled line: %s", err);
+	free(out);
+	free(f);
+}
+
+static void test_refine(void)
+{
+	char *f = path_in(srcdir, "tests/data/import/magicore-refined.json");
+	struct trace tr;
+	struct seen s;
+	char err[1024];
+	int rc = import_load("magicore", f, 0, NULL, &tr, &s, err, sizeof err);
+	ok(!rc, "a MAgICoRe problem imports (%s)", rc ? err : "ok");
+	if (!rc) {
+		is_int(tree_count(tr.tree), 9, "four solutions and four refinements");
+		ok(N(&tr, 5)->kind == NODE_REFINEMENT && N(&tr, 5)->parent == 1 && N(&tr, 5)->round == 1,
+		   "a refinement hangs under what it refines, in round 1");
+		is_num(N(&tr, 1)->prm, 0.72, 1e-6, "a solution's PRM score is the product of its steps'");
+		is_num(N(&tr, 1)->orm, 0.61, 1e-6, "and its ORM score is kept");
+		is_str(s.last_verdict_label, "hard", "the problem was judged hard");
+		ok(tr.final_correct == 1 && fabs(s.vote_top_weight - 5.582) < 1e-6,
+		   "the weighted vote over the top k (ORM + PRM product) chose 9");
+		trace_free(&tr);
+	}
+	rc = import_load("magicore", f, 1, NULL, &tr, &s, err, sizeof err);
+	ok(!rc && tree_count(tr.tree) == 3 && !strcmp(s.last_verdict_label, "easy"),
+	   "an easy problem: no refinement (%s)", rc ? err : "ok");
+	if (!rc)
+		trace_free(&tr);
+	free(f);
+	f = path_in(srcdir, "tests/data/import/mathcritique.jsonl");
+	rc = import_load("mathcritique", f, 0, NULL, &tr, &s, err, sizeof err);
+	ok(!rc, "a MathCritique problem imports (%s)", rc ? err : "ok");
+	if (!rc) {
+		is_int(tree_count(tr.tree), 7, "one response, two critiques, three refinements");
+		ok(N(&tr, 2)->kind == NODE_CRITIQUE && N(&tr, 2)->parent == 1 && !N(&tr, 2)->answer,
+		   "the critique hangs under the response, stating no answer");
+		ok(N(&tr, 5)->round == 2 && N(&tr, 5)->parent == 3,
+		   "round 2 critiques round 1's refinement");
+		ok(tr.final_correct == 1 && !strcmp(tr.final_answer, "26"), "the majority of last responses: 26");
+		trace_free(&tr);
+	}
+	rc = import_load("mathcritique", f, 1, NULL, &tr, &s, err, sizeof err);
+	ok(!rc && tree_count(tr.tree) == 2, "problem 1: answered once (%s)", rc ? err : "ok");
+	if (!rc)
+		trace_free(&tr);
+	free(f);
+}
+
+static void test_records(void)
+{
+	struct import_records r;
+	char err[512];
+	char *f = path_in(tmpdir, "rec.json");
+	write_file(f, "[{\"a\":1},\n {\"a\":2}]\n");
+	ok(!import_read_records(f, &r, err, sizeof err) && r.n == 2 && !r.single, "a JSON list: its elements");
+	import_records_free(&r);
+	write_file(f, "[{\"a\":1}, {\"a\":2}, {\"a\":3}]");
+	ok(!import_read_records(f, &r, err, sizeof err) && r.n == 3, "a list on one line: its elements");
+	import_records_free(&r);
+	write_file(f, "\n{\"a\":1}\n\n{\"a\":2}\n");
+	ok(!import_read_records(f, &r, err, sizeof err) && r.n == 2 && r.line[1] == 4,
+	   "JSON Lines: blank lines skipped, lines counted");
+	import_records_free(&r);
+	write_file(f, "{\n  \"a\": 1\n}\n");
+	ok(!import_read_records(f, &r, err, sizeof err) && r.n == 1 && r.single, "one object over many lines");
+	import_records_free(&r);
+	write_file(f, "{\n  \"a\": 1,\n  \"b\": [1, 2,\n}\n");
+	ok(import_read_records(f, &r, err, sizeof err) && strstr(err, "rec.json:4:1: not valid JSON"),
+	   "a broken document: line and column (%s)", err);
+	free(f);
+}
+
+int main(void)
+{
+	srcdir = getenv("SRCDIR");
+	if (!srcdir)
+		srcdir = ".";
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/canopy-test-import-XXXXXX");
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	test_records();
+	test_prm800k();
+	test_reasoners();
+	test_rstar();
+	test_sal();
+	test_refine();
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	if (system(cmd))
+		fprintf(stderr, "could not remove %s\n", tmpdir);
+	return tap_done();
+}
