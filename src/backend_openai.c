@@ -1107,7 +1107,9 @@ static int oa_poll(struct backend *b, double timeout)
 				fail(r, 0, "%s%s", c->stream_error, "");
 			} else if (c->h.error[0] && c->h.status == 0) {
 				/* no answer at all: the server is down or unreachable */
-				fail(r, 1, "%s (after %s tries)", c->h.error, c->h.attempts > 1 ? "several" : "1");
+				char n[32];
+				snprintf(n, sizeof n, "%d attempt%s", c->h.attempts, c->h.attempts == 1 ? "" : "s");
+				fail(r, 1, "%s (%s)", c->h.error, n);
 			} else if (c->h.status < 200 || c->h.status >= 300) {
 				char msg[400];
 				server_message(c->h.response.s ? c->h.response.s : "", c->h.response.len, msg, sizeof msg);

@@ -722,7 +722,9 @@ int32_t search_add_node_ex(struct search *s, int32_t parent, enum node_kind kind
 	emit(s, &ev);
 	if (tree_count(s->tree) != (size_t)ev.id + 1)
 		return NODE_NONE;
-	if (kind != NODE_PROBLEM) {
+	/* a critique or review quotes the solution's "The answer is",
+	 * which is not an answer of its own */
+	if (kind != NODE_PROBLEM && kind != NODE_CRITIQUE && kind != NODE_REVIEW) {
 		char *a = answer_extract(text, len);
 		if (a) {
 			event_init(&ev, EV_ANSWER);

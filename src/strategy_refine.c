@@ -571,14 +571,27 @@ static void loop_finish(void *st, struct search *s)
 		search_final(s, NULL, NODE_NONE, "no solution stated an answer");
 	} else {
 		size_t k = vote_winner(c, nc, l->kind == LK_MAGICORE);
+		int tie = 0;
+		if (l->kind != LK_MAGICORE)
+			/* a tie (one chain: the original against its
+			 * refinement) goes to the answer refined last, the one
+			 * the critic saw last */
+			for (size_t j = 0; j < nc; j++) {
+				if (j == k || c[j].count != c[k].count)
+					continue;
+				tie = 1;
+				if (c[j].nodes[c[j].nnodes - 1] > c[k].nodes[c[k].nnodes - 1])
+					k = j;
+			}
 		char reason[200];
 		if (l->kind == LK_MAGICORE)
 			snprintf(reason, sizeof reason, "%s; weighted vote (ORM + prod PRM): %.3f",
 				 l->verdict_easy == 1 && l->round <= 1 ? "easy, not refined" : "refined",
 				 c[k].weight);
 		else
-			snprintf(reason, sizeof reason, "majority of %zu original and refined answers: %u votes",
-				 voters.n, c[k].count);
+			snprintf(reason, sizeof reason, "majority of %zu original and refined answers: %u vote%s%s",
+				 voters.n, c[k].count, c[k].count == 1 ? "" : "s",
+				 tie ? " (a tie: the answer refined last wins)" : "");
 		/* the newest member stands for the cluster */
 		search_vote(s, c[k].answer, c, nc);
 		search_final(s, c[k].answer, c[k].nodes[c[k].nnodes - 1], reason);
