@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "answer.h"
 #include "jscan.h"
 
 static const char *const type_names[] = {
@@ -48,6 +49,80 @@ void event_init(struct event *ev, enum ev_type type)
 	ev->round = -1;
 	ev->n = -1;
 	ev->correct = -1;
+}
+
+void event_node(struct event *ev, int32_t id, int32_t parent, enum node_kind kind, const char *text,
+		size_t len, uint32_t tokens, int action, int round)
+{
+	event_init(ev, EV_NODE);
+	ev->id = id;
+	ev->parent = parent;
+	ev->kind = kind;
+	ev->text = text;
+	ev->text_len = len;
+	ev->tokens = tokens;
+	ev->action = action;
+	ev->round = round;
+}
+
+void event_answer(struct event *ev, int32_t id, const char *answer)
+{
+	event_init(ev, EV_ANSWER);
+	ev->id = id;
+	ev->answer = answer;
+}
+
+void event_score(struct event *ev, int32_t id, double prm, double orm)
+{
+	event_init(ev, EV_SCORE);
+	ev->id = id;
+	ev->prm = prm;
+	ev->orm = orm;
+}
+
+void event_unit(struct event *ev, int64_t n, const char *what)
+{
+	event_init(ev, EV_UNIT);
+	ev->n = n;
+	ev->reason = what;
+}
+
+void event_keep(struct event *ev, int64_t level, const int32_t *ids, size_t n)
+{
+	event_init(ev, EV_KEEP);
+	ev->n = level;
+	ev->ids = ids;
+	ev->nids = n;
+}
+
+void event_vote(struct event *ev, const char *chosen, const struct vote_cluster *c, size_t n)
+{
+	event_init(ev, EV_VOTE);
+	ev->answer = chosen;
+	ev->clusters = c;
+	ev->nclusters = n;
+}
+
+void event_verdict(struct event *ev, int32_t id, const char *what, const char *label,
+		   const char *const *keys, const double *vals, size_t n)
+{
+	event_init(ev, EV_VERDICT);
+	ev->id = id;
+	ev->reason = what;
+	ev->label = label;
+	ev->keys = keys;
+	ev->vals = vals;
+	ev->nvals = n;
+}
+
+void event_final(struct event *ev, const char *answer, int32_t node, const char *reason, const char *gold)
+{
+	event_init(ev, EV_FINAL);
+	ev->answer = answer;
+	ev->id = node;
+	ev->reason = reason;
+	if (gold)
+		ev->correct = answer ? answer_equal(answer, gold) : 0;
 }
 
 /* ---- writing ---- */

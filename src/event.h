@@ -85,6 +85,19 @@ struct event {
 };
 
 void event_init(struct event *ev, enum ev_type type);
+/* The events a search or an importer records, made whole in one call
+ * (the strings and arrays are pointed to, not copied). */
+void event_node(struct event *ev, int32_t id, int32_t parent, enum node_kind kind, const char *text,
+		size_t len, uint32_t tokens, int action, int round);
+void event_answer(struct event *ev, int32_t id, const char *answer);
+void event_score(struct event *ev, int32_t id, double prm, double orm);
+void event_unit(struct event *ev, int64_t n, const char *what);
+void event_keep(struct event *ev, int64_t level, const int32_t *ids, size_t n);
+void event_vote(struct event *ev, const char *chosen, const struct vote_cluster *c, size_t n);
+void event_verdict(struct event *ev, int32_t id, const char *what, const char *label,
+		   const char *const *keys, const double *vals, size_t n);
+/* correct is judged against gold, when there is one. */
+void event_final(struct event *ev, const char *answer, int32_t node, const char *reason, const char *gold);
 const char *event_type_name(enum ev_type t);
 const char *event_type_doc(enum ev_type t);
 int event_type_parse(const char *s, size_t len);

@@ -11,7 +11,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "answer.h"
@@ -438,10 +437,7 @@ int imp_begin(struct imp *im, const char *problem, const char *gold, cJSON *stra
 	cJSON_AddObjectToObject(h, "budget");
 	cJSON_AddStringToObject(h, "version", PACKAGE_VERSION);
 	char when[32];
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	util_utc_stamp(when, sizeof when);
 	cJSON_AddStringToObject(h, "created", when);
 	char err[512];
 	im->w = trace_writer_create(im->tmp, h, err, sizeof err);
@@ -457,11 +453,8 @@ int imp_begin(struct imp *im, const char *problem, const char *gold, cJSON *stra
 		return -1;
 	}
 	struct event ev;
-	event_init(&ev, EV_NODE);
-	ev.id = 0;
-	ev.kind = NODE_PROBLEM;
-	ev.text = problem ? problem : "";
-	ev.text_len = strlen(ev.text);
+	const char *text = problem ? problem : "";
+	event_node(&ev, 0, NODE_NONE, NODE_PROBLEM, text, strlen(text), 0, 0, -1);
 	emit(im, &ev);
 	return im->failed ? -1 : 0;
 fail:
@@ -486,25 +479,14 @@ int32_t imp_node(struct imp *im, int32_t parent, enum node_kind kind, const char
 	if (im->failed)
 		return NODE_NONE;
 	struct event ev;
-	event_init(&ev, EV_NODE);
-	ev.id = (int32_t)tree_count(im->tree);
-	ev.parent = parent;
-	ev.kind = kind;
-	ev.text = text;
-	ev.text_len = len;
-	ev.tokens = tokens;
-	ev.action = action;
-	ev.round = round;
+	int32_t id = (int32_t)tree_count(im->tree);
+	event_node(&ev, id, parent, kind, text, len, tokens, action, round);
 	emit(im, &ev);
 	if (im->failed)
 		return NODE_NONE;
-	int32_t id = ev.id;
-	if (kind != NODE_PROBLEM && !im->no_auto_answer) {
-		char *a = answer_extract(text, len);
-		if (a)
-			imp_answer(im, id, a);
-		free(a);
-	}
+	char *a = node_kind_states_answer(kind) && !im->no_auto_answer ? answer_extract(text, len) : NULL;
+	imp_answer(im, id, a);
+	free(a);
 	return id;
 }
 
@@ -513,9 +495,7 @@ void imp_answer(struct imp *im, int32_t id, const char *answer)
 	if (!answer || !*answer)
 		return;
 	struct event ev;
-	event_init(&ev, EV_ANSWER);
-	ev.id = id;
-	ev.answer = answer;
+	event_answer(&ev, id, answer);
 	emit(im, &ev);
 }
 
@@ -529,10 +509,7 @@ void imp_score(struct imp *im, int32_t id, double prm, double orm)
 	if (isnan(prm) && isnan(orm))
 		return;
 	struct event ev;
-	event_init(&ev, EV_SCORE);
-	ev.id = id;
-	ev.prm = prm;
-	ev.orm = orm;
+	event_score(&ev, id, prm, orm);
 	emit(im, &ev);
 }
 
@@ -551,19 +528,14 @@ void imp_stats(struct imp *im, int32_t id, uint32_t visits, double value, double
 void imp_unit(struct imp *im, const char *what)
 {
 	struct event ev;
-	event_init(&ev, EV_UNIT);
-	ev.n = ++im->units;
-	ev.reason = what;
+	event_unit(&ev, ++im->units, what);
 	emit(im, &ev);
 }
 
 void imp_keep(struct imp *im, int64_t level, const int32_t *ids, size_t n)
 {
 	struct event ev;
-	event_init(&ev, EV_KEEP);
-	ev.n = level;
-	ev.ids = ids;
-	ev.nids = n;
+	event_keep(&ev, level, ids, n);
 	emit(im, &ev);
 }
 
@@ -571,13 +543,7 @@ void imp_verdict(struct imp *im, int32_t id, const char *what, const char *label
 		 const char *const *keys, const double *vals, size_t n)
 {
 	struct event ev;
-	event_init(&ev, EV_VERDICT);
-	ev.id = id;
-	ev.reason = what;
-	ev.label = label;
-	ev.keys = keys;
-	ev.vals = vals;
-	ev.nvals = n;
+	event_verdict(&ev, id, what, label, keys, vals, n);
 	emit(im, &ev);
 }
 
@@ -599,10 +565,7 @@ const char *imp_vote(struct imp *im, const int32_t *nodes, const double *weight,
 		*node = c[w].nodes[0];
 	}
 	struct event ev;
-	event_init(&ev, EV_VOTE);
-	ev.answer = chosen;
-	ev.clusters = c;
-	ev.nclusters = nc;
+	event_vote(&ev, chosen, c, nc);
 	emit(im, &ev);
 	vote_free(c, nc);
 	return chosen;
@@ -611,12 +574,7 @@ const char *imp_vote(struct imp *im, const int32_t *nodes, const double *weight,
 void imp_final(struct imp *im, const char *answer, int32_t node, const char *reason)
 {
 	struct event ev;
-	event_init(&ev, EV_FINAL);
-	ev.answer = answer;
-	ev.id = node;
-	ev.reason = reason;
-	if (im->gold)
-		ev.correct = answer ? answer_equal(answer, im->gold) : 0;
+	event_final(&ev, answer, node, reason, im->gold);
 	emit(im, &ev);
 	if (im->failed)
 		return;
@@ -646,7 +604,20 @@ int import_run(const struct import_format *fmt, const struct import_opts *o, con
 	sb_init(&tmp);
 	sb_printf(&tmp, "%s.import-%ld.tmp", out, (long)getpid());
 	im.tmp = sb_steal(&tmp);
-	int rc = fmt->convert(&im, o);
+	int rc;
+	if (fmt->record) {
+		struct import_records r;
+		const cJSON *rec = NULL;
+		if (!imp_read_records(&im, o->path, &r)) {
+			rec = imp_record(&im, o, &r);
+			rc = rec ? fmt->record(&im, rec, o) : -1;
+			import_records_free(&r);
+		} else {
+			rc = -1;
+		}
+	} else {
+		rc = fmt->file(&im, o);
+	}
 	if (!rc && !im.failed && !im.w)
 		imp_fail(&im, "nothing to import");
 	if (rc || im.failed) {

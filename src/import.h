@@ -25,8 +25,11 @@ struct import_opts {
 struct import_format {
 	const char *name;
 	const char *what; /* one line, for --help */
-	/* Reads o->path and records it through im; -1 after imp_fail. */
-	int (*convert)(struct imp *im, const struct import_opts *o);
+	/* One of the two: records the record o->index of o->path (read for
+	 * it, a JSON document or JSON Lines), or reads o->path itself; -1
+	 * after imp_fail. */
+	int (*record)(struct imp *im, const cJSON *rec, const struct import_opts *o);
+	int (*file)(struct imp *im, const struct import_opts *o);
 };
 
 extern const struct import_format import_prm800k, import_reasoners, import_rstar, import_sal,

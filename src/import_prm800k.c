@@ -64,20 +64,15 @@ static int32_t completion(struct imp *im, int32_t parent, const cJSON *c, const 
 	return id;
 }
 
-static int convert(struct imp *im, const struct import_opts *o)
+static int convert(struct imp *im, const cJSON *rec, const struct import_opts *o)
 {
-	struct import_records r;
-	if (imp_read_records(im, o->path, &r))
-		return -1;
-	const cJSON *rec = imp_record(im, o, &r);
-	const cJSON *q = rec ? imp_get(im, rec, "question", cJSON_Object, 1, NULL) : NULL;
+	(void)o;
+	const cJSON *q = imp_get(im, rec, "question", cJSON_Object, 1, NULL);
 	const cJSON *problem = q ? imp_get(im, q, "problem", cJSON_String, 1, "question") : NULL;
 	const cJSON *label = problem ? imp_get(im, rec, "label", cJSON_Object, 1, NULL) : NULL;
 	const cJSON *steps = label ? imp_get(im, label, "steps", cJSON_Array, 1, "label") : NULL;
-	if (!steps) {
-		import_records_free(&r);
+	if (!steps)
 		return -1;
-	}
 	char *gold = imp_text(cJSON_GetObjectItemCaseSensitive(q, "ground_truth_answer"));
 	const cJSON *fin = imp_get(im, label, "finish_reason", cJSON_String, 0, "label");
 	cJSON *st = cJSON_CreateObject();
@@ -155,7 +150,6 @@ static int convert(struct imp *im, const struct import_opts *o)
 			 fin ? fin->valuestring : "");
 		imp_final(im, ln->answer, last, reason);
 	}
-	import_records_free(&r);
 	return imp_failed(im) ? -1 : 0;
 }
 
@@ -163,4 +157,5 @@ const struct import_format import_prm800k = {
 	"prm800k",
 	"PRM800K labelled steps (JSON or JSON Lines; --index picks the record)",
 	convert,
+	NULL,
 };

@@ -163,20 +163,14 @@ static const cJSON *data_num(const cJSON *data, const char *const *names)
 	return NULL;
 }
 
-static int convert(struct imp *im, const struct import_opts *o)
+static int convert(struct imp *im, const cJSON *rec, const struct import_opts *o)
 {
-	struct import_records r;
-	if (imp_read_records(im, o->path, &r))
-		return -1;
-	const cJSON *rec = imp_record(im, o, &r);
-	const cJSON *logs = rec ? imp_get(im, rec, "logs", cJSON_Array, 1, NULL) : NULL;
+	const cJSON *logs = imp_get(im, rec, "logs", cJSON_Array, 1, NULL);
 	size_t nlogs = logs ? (size_t)cJSON_GetArraySize(logs) : 0;
 	if (logs && !nlogs)
 		imp_fail(im, "logs: empty");
-	if (imp_failed(im)) {
-		import_records_free(&r);
+	if (imp_failed(im))
 		return -1;
-	}
 	cJSON *st = cJSON_CreateObject();
 	cJSON_AddStringToObject(st, "name", "llm-reasoners mcts");
 	cJSON_AddNumberToObject(st, "iterations", (double)nlogs);
@@ -388,7 +382,6 @@ static int convert(struct imp *im, const struct import_opts *o)
 	free(k.canopy);
 	free(k.q);
 	free(k.reward);
-	import_records_free(&r);
 	return imp_failed(im) ? -1 : 0;
 }
 
@@ -396,4 +389,5 @@ const struct import_format import_reasoners = {
 	"llm-reasoners",
 	"llm-reasoners TreeLog JSON: one snapshot of the MCTS tree an iteration",
 	convert,
+	NULL,
 };

@@ -121,27 +121,20 @@ static int same_texts(const cJSON *a, const cJSON *b)
 	return cJSON_Compare(a, b, 1);
 }
 
-static int convert_magicore(struct imp *im, const struct import_opts *o)
+static int convert_magicore(struct imp *im, const cJSON *rec, const struct import_opts *o)
 {
-	struct import_records r;
-	if (imp_read_records(im, o->path, &r))
-		return -1;
-	const cJSON *rec = imp_record(im, o, &r);
-	const cJSON *q = rec ? imp_get(im, rec, "question", cJSON_String, 1, NULL) : NULL;
+	(void)o;
+	const cJSON *q = imp_get(im, rec, "question", cJSON_String, 1, NULL);
 	const cJSON *r0 = q ? field2(rec, "iter0_reasoning", "reasoning") : NULL;
 	if (q && !cJSON_IsArray(r0))
 		imp_fail(im, "reasoning: missing (the k solutions, a list of texts)");
-	if (imp_failed(im)) {
-		import_records_free(&r);
+	if (imp_failed(im))
 		return -1;
-	}
 	size_t k = (size_t)cJSON_GetArraySize(r0);
 	struct mround round0;
 	int rounds = 0;
-	if (mround_get(im, rec, 0, &round0, k) < 0) {
-		import_records_free(&r);
+	if (mround_get(im, rec, 0, &round0, k) < 0)
 		return -1;
-	}
 	for (;;) {
 		char key[32];
 		snprintf(key, sizeof key, "iter%d_reasoning", rounds + 1);
@@ -228,7 +221,6 @@ static int convert_magicore(struct imp *im, const struct import_opts *o)
 		free(w);
 	}
 	free(cur);
-	import_records_free(&r);
 	return imp_failed(im) ? -1 : 0;
 }
 
@@ -236,6 +228,7 @@ const struct import_format import_magicore = {
 	"magicore",
 	"MAgICoRe refined_K.json: k solutions and their rounds of refinement (--index: the problem)",
 	convert_magicore,
+	NULL,
 };
 
 /* ---- mathcritique ---- */
@@ -422,5 +415,6 @@ static int convert_mathcritique(struct imp *im, const struct import_opts *o)
 const struct import_format import_mathcritique = {
 	"mathcritique",
 	"MathCritique results: responses, critiques and refinements (--index: the problem)",
+	NULL,
 	convert_mathcritique,
 };

@@ -560,5 +560,6 @@ static int convert(struct imp *im, const struct import_opts *o)
 const struct import_format import_rstar = {
 	"rstar",
 	"rStar --save_tree dumps: a directory of \"Question N - Rollout I.tree\" (--index: N) or one file",
+	NULL,
 	convert,
 };

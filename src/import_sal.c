@@ -24,13 +24,10 @@ static int32_t child_with_text(const struct tree *t, int32_t parent, const char 
 	return NODE_NONE;
 }
 
-static int convert(struct imp *im, const struct import_opts *o)
+static int convert(struct imp *im, const cJSON *rec, const struct import_opts *o)
 {
-	struct import_records r;
-	if (imp_read_records(im, o->path, &r))
-		return -1;
-	const cJSON *rec = imp_record(im, o, &r);
-	const cJSON *problem = rec ? imp_get(im, rec, "problem", cJSON_String, 1, NULL) : NULL;
+	(void)o;
+	const cJSON *problem = imp_get(im, rec, "problem", cJSON_String, 1, NULL);
 	const cJSON *comps = problem ? imp_get(im, rec, "completions", cJSON_Array, 1, NULL) : NULL;
 	const cJSON *scores = comps ? imp_get(im, rec, "scores", cJSON_Array, 0, NULL) : NULL;
 	size_t n = comps ? (size_t)cJSON_GetArraySize(comps) : 0;
@@ -38,10 +35,8 @@ static int convert(struct imp *im, const struct import_opts *o)
 		imp_fail(im, "completions: empty");
 	if (scores && (size_t)cJSON_GetArraySize(scores) != n)
 		imp_fail(im, "scores: %d lists for %zu completions", cJSON_GetArraySize(scores), n);
-	if (imp_failed(im)) {
-		import_records_free(&r);
+	if (imp_failed(im))
 		return -1;
-	}
 	const cJSON *tokens = cJSON_GetObjectItemCaseSensitive(rec, "completion_tokens");
 	if (!cJSON_IsArray(tokens) || (size_t)cJSON_GetArraySize(tokens) != n)
 		tokens = NULL;
@@ -160,7 +155,6 @@ static int convert(struct imp *im, const struct import_opts *o)
 	}
 	free(last);
 	free(agg);
-	import_records_free(&r);
 	return imp_failed(im) ? -1 : 0;
 }
 
@@ -168,4 +162,5 @@ const struct import_format import_sal = {
 	"search-and-learn",
 	"search-and-learn result rows: completions with per-step scores (JSON Lines; --index: the row)",
 	convert,
+	NULL,
 };

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "answer.h"
 #include "backend_replies.h"
@@ -177,10 +176,7 @@ static cJSON *make_header(struct search *s, cJSON *backend_json)
 		cJSON_AddNumberToObject(b, "requests", (double)s->budget_requests);
 	cJSON_AddStringToObject(h, "version", PACKAGE_VERSION);
 	char when[32];
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	util_utc_stamp(when, sizeof when);
 	cJSON_AddStringToObject(h, "created", when);
 	return h;
 }
@@ -710,31 +706,18 @@ int32_t search_add_node_ex(struct search *s, int32_t parent, enum node_kind kind
 			   const char *text, size_t len, uint32_t tokens, int action, int round)
 {
 	struct event ev;
-	event_init(&ev, EV_NODE);
-	ev.action = action;
-	ev.round = round;
-	ev.id = (int32_t)tree_count(s->tree);
-	ev.parent = parent;
-	ev.kind = kind;
-	ev.text = text;
-	ev.text_len = len;
-	ev.tokens = tokens;
+	int32_t id = (int32_t)tree_count(s->tree);
+	event_node(&ev, id, parent, kind, text, len, tokens, action, round);
 	emit(s, &ev);
-	if (tree_count(s->tree) != (size_t)ev.id + 1)
+	if (tree_count(s->tree) != (size_t)id + 1)
 		return NODE_NONE;
-	/* a critique or review quotes the solution's "The answer is",
-	 * which is not an answer of its own */
-	if (kind != NODE_PROBLEM && kind != NODE_CRITIQUE && kind != NODE_REVIEW) {
-		char *a = answer_extract(text, len);
-		if (a) {
-			event_init(&ev, EV_ANSWER);
-			ev.id = (int32_t)tree_count(s->tree) - 1;
-			ev.answer = a;
-			emit(s, &ev);
-			free(a);
-		}
+	char *a = node_kind_states_answer(kind) ? answer_extract(text, len) : NULL;
+	if (a) {
+		event_answer(&ev, id, a);
+		emit(s, &ev);
+		free(a);
 	}
-	return (int32_t)tree_count(s->tree) - 1;
+	return id;
 }
 
 int32_t search_add_steps(struct search *s, int32_t parent, const char *text, uint32_t tokens)
@@ -771,10 +754,7 @@ void search_prior(struct search *s, int32_t id, double prior)
 void search_score(struct search *s, int32_t id, double prm, double orm)
 {
 	struct event ev;
-	event_init(&ev, EV_SCORE);
-	ev.id = id;
-	ev.prm = prm;
-	ev.orm = orm;
+	event_score(&ev, id, prm, orm);
 	emit(s, &ev);
 }
 
@@ -790,41 +770,28 @@ void search_prune(struct search *s, int32_t id, int by_user)
 void search_unit(struct search *s, const char *what)
 {
 	struct event ev;
-	event_init(&ev, EV_UNIT);
-	ev.n = (int64_t)++s->units;
-	ev.reason = what;
+	event_unit(&ev, (int64_t)++s->units, what);
 	emit(s, &ev);
 }
 
 void search_keep(struct search *s, int64_t level, const int32_t *ids, size_t n)
 {
 	struct event ev;
-	event_init(&ev, EV_KEEP);
-	ev.n = level;
-	ev.ids = ids;
-	ev.nids = n;
+	event_keep(&ev, level, ids, n);
 	emit(s, &ev);
 }
 
 void search_vote(struct search *s, const char *chosen, const struct vote_cluster *c, size_t n)
 {
 	struct event ev;
-	event_init(&ev, EV_VOTE);
-	ev.answer = chosen;
-	ev.clusters = c;
-	ev.nclusters = n;
+	event_vote(&ev, chosen, c, n);
 	emit(s, &ev);
 }
 
 void search_final(struct search *s, const char *answer, int32_t node, const char *reason)
 {
 	struct event ev;
-	event_init(&ev, EV_FINAL);
-	ev.answer = answer;
-	ev.id = node;
-	ev.reason = reason;
-	if (s->gold)
-		ev.correct = answer ? answer_equal(answer, s->gold) : 0;
+	event_final(&ev, answer, node, reason, s->gold);
 	emit(s, &ev);
 	s->has_final = 1;
 	free(s->final_answer);

@@ -37,6 +37,11 @@ const char *node_kind_name(enum node_kind k)
 	return (unsigned)k < NODE_KIND_COUNT ? kind_names[k] : "?";
 }
 
+int node_kind_states_answer(enum node_kind k)
+{
+	return k != NODE_PROBLEM && k != NODE_CRITIQUE && k != NODE_REVIEW;
+}
+
 int node_kind_parse(const char *s, size_t len)
 {
 	for (int i = 0; i < NODE_KIND_COUNT; i++)

@@ -90,5 +90,8 @@ size_t tree_memory(const struct tree *t);
 
 const char *node_kind_name(enum node_kind k);
 int node_kind_parse(const char *s, size_t len); /* -1 when unknown */
+/* Whether a node of this kind can state the problem's answer: not the
+ * problem, and not a critique or review, which quote the solution's. */
+int node_kind_states_answer(enum node_kind k);
 
 #endif

@@ -306,6 +306,14 @@ uint64_t hash_u64(uint64_t h, uint64_t v)
 	return hash_bytes(h, b, sizeof b);
 }
 
+void util_utc_stamp(char *buf, size_t len)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 double util_now(void)
 {
 	struct timespec ts;

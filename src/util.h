@@ -54,6 +54,8 @@ uint64_t hash_str(uint64_t h, const char *s);
 uint64_t hash_u64(uint64_t h, uint64_t v);
 
 double util_now(void); /* monotonic seconds */
+/* The UTC time now as "2026-11-22T02:00:00Z" (a trace's "created"). */
+void util_utc_stamp(char *buf, size_t len);
 double clampd(double v, double lo, double hi);
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
