@@ -354,14 +354,9 @@ int answer_equal_normalized(const char *a, const char *b)
 		for (size_t i = 0; eq && i < na; i++)
 			eq = answer_equal_normalized(pa[i], pb[i]);
 	}
-	if (ta)
-		free_parts(pa, na);
-	else
-		free(pa);
-	if (tb)
-		free_parts(pb, nb);
-	else
-		free(pb);
+	/* A one-element "(x)" is not a tuple but its part was still copied. */
+	free_parts(pa, na);
+	free_parts(pb, nb);
 	if (eq >= 0)
 		return eq;
 	return !strcmp(a, b);

@@ -57,6 +57,8 @@ int main(void)
 	ok(answer_equal("(1, 2)", "(1,2.0)"), "tuples element-wise");
 	ok(!answer_equal("(1,2)", "[1,2]"), "an open and a closed interval differ");
 	ok(!answer_equal("(1,2)", "(1,2,3)"), "tuples of different length differ");
+	ok(answer_equal("(a)", "(a)") && !answer_equal("(a)", "(b)"),
+	   "one element in brackets is a plain string (its copied part is freed: ASan)");
 	ok(!answer_equal("16", "17"), "different numbers");
 	ok(answer_equal("0.0000001", "0"), "|x-y| <= 1e-6*max(1,|y|)");
 	ok(!answer_equal("0.00001", "0"), "but not beyond the tolerance");
