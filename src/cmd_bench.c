@@ -474,7 +474,7 @@ static int make_problems(struct bench_opts *o, struct bench *b, int sim_reads)
 			struct sim_problem sp;
 			/* --traps: draw until the problem holds a distractor */
 			for (int tries = 0;; tries++, pseed++) {
-				sim_problem_generate(pseed, o->difficulty, &sp);
+				sim_problem_generate_mix(pseed, o->difficulty, o->simc.trap_scale, &sp);
 				if (!o->traps || sp.has_distractor || tries > 10000)
 					break;
 			}

@@ -63,9 +63,13 @@ int sim_option(int code, const char *arg, struct sim_cfg *cfg, struct sim_latenc
 		return 0;
 	case OPT_SIM_PRM_NOISE:
 	case OPT_SIM_ORM_NOISE:
-	case OPT_SIM_CRITIC_RECALL: {
-		static const char *const names[] = {"--sim-prm-noise", "--sim-orm-noise", "--sim-critic-recall"};
-		double *dst[] = {&cfg->prm_noise, &cfg->orm_noise, &cfg->critic_recall};
+	case OPT_SIM_CRITIC_RECALL:
+	case OPT_SIM_CRITIC_FALSE:
+	case OPT_SIM_ORM_BIAS: {
+		static const char *const names[] = {"--sim-prm-noise", "--sim-orm-noise", "--sim-critic-recall",
+						    "--sim-critic-false", "--sim-orm-bias"};
+		double *dst[] = {&cfg->prm_noise, &cfg->orm_noise, &cfg->critic_recall, &cfg->critic_false,
+				 &cfg->orm_bias};
 		int i = code - OPT_SIM_PRM_NOISE;
 		if (parse_real(arg, 0, 1, dst[i])) {
 			snprintf(err, errlen, "%s takes a number from 0 to 1, not '%s'", names[i], arg);
@@ -73,6 +77,12 @@ int sim_option(int code, const char *arg, struct sim_cfg *cfg, struct sim_latenc
 		}
 		return 0;
 	}
+	case OPT_SIM_TRAP_SCALE:
+		if (parse_real(arg, 0, 3, &cfg->trap_scale)) {
+			snprintf(err, errlen, "--sim-trap-scale takes a number from 0 to 3, not '%s'", arg);
+			return -1;
+		}
+		return 0;
 	default:
 		snprintf(err, errlen, "unknown sim option");
 		return -1;
@@ -87,7 +97,12 @@ void sim_options_help(FILE *f)
 		"  --sim-error-scale X   multiply the sim's mistake rates (default 1)\n"
 		"  --sim-prm-noise X     sd of the simulated PRM's noise (default 0.12)\n"
 		"  --sim-orm-noise X     sd of the simulated ORM's noise (default 0.12)\n"
-		"  --sim-critic-recall X chance the simulated critic finds an error (default 0.8)\n");
+		"  --sim-critic-recall X chance the simulated critic finds an error (default 0.8)\n"
+		"  --sim-critic-false X  chance it calls a step of a right solution wrong (default 0.05)\n"
+		"  --sim-orm-bias X      sd of the ORM's error per answer, shared by every solution\n"
+		"                        that reaches it (default 0: errors per solution only)\n"
+		"  --sim-trap-scale X    multiply the share of generated problems that hold a\n"
+		"                        tempting irrelevant number (default 1; 0 none)\n");
 }
 
 /* 95% Wilson score interval */

@@ -17,6 +17,9 @@ enum {
 	OPT_SIM_PRM_NOISE,
 	OPT_SIM_ORM_NOISE,
 	OPT_SIM_CRITIC_RECALL,
+	OPT_SIM_CRITIC_FALSE,
+	OPT_SIM_ORM_BIAS,
+	OPT_SIM_TRAP_SCALE,
 };
 
 #define SIM_LONG_OPTIONS                                                         \
@@ -24,7 +27,10 @@ enum {
 	{"sim-error-scale", required_argument, NULL, OPT_SIM_ERROR_SCALE},   \
 	{"sim-prm-noise", required_argument, NULL, OPT_SIM_PRM_NOISE},       \
 	{"sim-orm-noise", required_argument, NULL, OPT_SIM_ORM_NOISE},       \
-	{"sim-critic-recall", required_argument, NULL, OPT_SIM_CRITIC_RECALL}
+	{"sim-critic-recall", required_argument, NULL, OPT_SIM_CRITIC_RECALL}, \
+	{"sim-critic-false", required_argument, NULL, OPT_SIM_CRITIC_FALSE},   \
+	{"sim-orm-bias", required_argument, NULL, OPT_SIM_ORM_BIAS},           \
+	{"sim-trap-scale", required_argument, NULL, OPT_SIM_TRAP_SCALE}
 
 /* The options that choose and reach the model servers (run and bench
  * share them), as getopt_long entries with these codes. */

@@ -519,6 +519,9 @@ static int parse_argv(int argc, char **argv, struct run_opts *o)
 		case OPT_SIM_PRM_NOISE:
 		case OPT_SIM_ORM_NOISE:
 		case OPT_SIM_CRITIC_RECALL:
+		case OPT_SIM_CRITIC_FALSE:
+		case OPT_SIM_ORM_BIAS:
+		case OPT_SIM_TRAP_SCALE:
 			o->latency_given |= c == OPT_SIM_LATENCY;
 			if (sim_option(c, optarg, &o->sim, &o->lat, err, sizeof err)) {
 				ret = bad(err, NULL);
@@ -682,6 +685,8 @@ static int options_from_journal(struct run_opts *o, const struct resume *rs, cha
 		o->sim.prm_noise = jnum(b, "prm_noise", o->sim.prm_noise);
 		o->sim.orm_noise = jnum(b, "orm_noise", o->sim.orm_noise);
 		o->sim.critic_recall = jnum(b, "critic_recall", o->sim.critic_recall);
+		o->sim.critic_false = jnum(b, "critic_false", o->sim.critic_false);
+		o->sim.orm_bias = jnum(b, "orm_bias", o->sim.orm_bias);
 	} else {
 		if (!o->srv.nurls) {
 			/* the servers it used, unless given anew */
@@ -818,7 +823,7 @@ static int run_resumable(struct run_opts *op, struct resume *resume)
 	} else if (o.problem) {
 		problem = xstrdup(o.problem);
 	} else {
-		sim_problem_generate(o.cfg.seed, o.difficulty, &sp);
+		sim_problem_generate_mix(o.cfg.seed, o.difficulty, o.sim.trap_scale, &sp);
 		problem = xstrdup(sp.text);
 		char a[40];
 		sim_format_number(sp.answer, a, sizeof a);

@@ -203,6 +203,11 @@ int servers_open(const struct server_opts *o, struct servers *sv, char *err, siz
 		cJSON_AddNumberToObject(bj, "prm_noise", o->sim->prm_noise);
 		cJSON_AddNumberToObject(bj, "orm_noise", o->sim->orm_noise);
 		cJSON_AddNumberToObject(bj, "critic_recall", o->sim->critic_recall);
+		/* written only when set, so that older traces read the same */
+		if (o->sim->critic_false != 0.05)
+			cJSON_AddNumberToObject(bj, "critic_false", o->sim->critic_false);
+		if (o->sim->orm_bias > 0)
+			cJSON_AddNumberToObject(bj, "orm_bias", o->sim->orm_bias);
 	} else {
 		oc.url = o->urls[0];
 		oc.urls = o->urls;

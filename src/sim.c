@@ -16,6 +16,8 @@ void sim_cfg_default(struct sim_cfg *c)
 	c->critic_recall = 0.8;
 	c->critic_false = 0.05;
 	c->fix_prob = 0.75;
+	c->orm_bias = 0;
+	c->trap_scale = 1;
 }
 
 /* ---- numbers and symbols ---- */
@@ -133,6 +135,11 @@ static void add_number(struct sim_problem *p, double v)
 
 void sim_problem_generate(uint64_t seed, int difficulty, struct sim_problem *p)
 {
+	sim_problem_generate_mix(seed, difficulty, 1, p);
+}
+
+void sim_problem_generate_mix(uint64_t seed, int difficulty, double trap_scale, struct sim_problem *p)
+{
 	struct rng r;
 	rng_seed(&r, hash_u64(0x5eed, seed));
 	memset(p, 0, sizeof *p);
@@ -154,7 +161,7 @@ void sim_problem_generate(uint64_t seed, int difficulty, struct sim_problem *p)
 	add_number(p, b);
 	p->steps[0] = (struct sim_plan_step){SIM_MUL, {-1, a}, {-1, b}, a * b};
 	double x = a * b;
-	int distractor_at = d >= 4 && rng_uniform(&r) < 0.3 + 0.05 * d ? rng_range(&r, 1, k - 1) : -1;
+	int distractor_at = d >= 4 && rng_uniform(&r) < (0.3 + 0.05 * d) * trap_scale ? rng_range(&r, 1, k - 1) : -1;
 	for (int i = 1; i < k; i++) {
 		if (i == distractor_at) {
 			/* an irrelevant number; the step after it is the trap */
@@ -735,6 +742,18 @@ static void gen_step(const struct sim_problem *p, const struct sim_cfg *c, const
 	g->newpos = j + 1;
 	double u = rng_uniform(r), v = rng_uniform(r);
 	int kind = forced < 0 ? 1 : 0; /* 0 correct, 1 slip, 2 operand, 3 skip */
+	/* Told that a right step is wrong, a refiner makes the plausible
+	 * change, and the same one each time: the tempting irrelevant number
+	 * where the step has one, else one fixed misreading of this step.
+	 * Random slips would scatter over many answers and never outvote
+	 * anything; real over-corrections agree. */
+	struct rng fixed = {0};
+	if (forced < 0)
+		rng_seed(&fixed, hash_u64(hash_str(0x0c0aec7, p->text), (uint64_t)j));
+	if (forced < 0 && p->has_distractor && j == p->trap) {
+		g->b = p->distractor;
+		kind = 0;
+	}
 	if (!forced) {
 		if (j == p->trap && p->has_distractor &&
 		    u < clampd((0.35 + 0.04 * p->difficulty) * (0.6 + 0.5 * temp) * c->error_scale, 0, 0.9)) {
@@ -759,7 +778,7 @@ static void gen_step(const struct sim_problem *p, const struct sim_cfg *c, const
 		g->b = 1;
 	g->c = apply_op(g->op, g->a, g->b);
 	if (kind == 1)
-		g->c = slip(g->c, r, p->unit[0] != '\0');
+		g->c = slip(g->c, forced < 0 ? &fixed : r, p->unit[0] != '\0');
 }
 
 static void add_arith(struct strbuf *sb, const struct sim_problem *p, const struct gen *g)
@@ -1163,6 +1182,19 @@ double sim_orm(const struct sim_problem *p, const struct sim_cfg *c, uint64_t se
 	struct sim_state st;
 	replay(p, steps, nsteps, &st, NULL);
 	double mean = !st.answered ? 0.1 : same(st.claim, p->answer) ? 0.78 : 0.3;
+	if (st.answered && c->orm_bias > 0) {
+		/* A real reward model is wrong about an answer, not about each
+		 * solution by itself: it believes some wrong answers and doubts
+		 * some right ones, whoever writes them.  That error does not
+		 * average away over many samples, and a search that selects by
+		 * the ORM (MAgICoRe's top-k) drifts towards the answers it
+		 * believes.  Seeded by the problem and the answer, not the run. */
+		char claim[40];
+		sim_format_number(st.claim, claim, sizeof claim);
+		struct rng b;
+		rng_seed(&b, hash_str(hash_str(0x0b1a5, p->text), claim));
+		mean += c->orm_bias * rng_normal(&b);
+	}
 	struct rng r;
 	rng_seed(&r, prefix_seed(seed, "orm", p, steps, nsteps));
 	return clampd(mean + c->orm_noise * rng_normal(&r), 0.01, 0.99);

@@ -48,7 +48,11 @@ struct sim_cfg {
 	double prm_noise;     /* sd of the PRM's noise (0.12) */
 	double orm_noise;     /* sd of the ORM's noise (0.12) */
 	double critic_recall; /* chance the critic finds the first error (0.8) */
-	double critic_false;  /* chance it flags a correct solution (0.05) */
+	double critic_false;  /* chance it flags a step of a correct solution (0.05) */
+	double orm_bias;      /* sd of the ORM's error per answer (0): every
+			       * solution reaching that answer shares it */
+	double trap_scale;    /* multiplies the share of generated problems
+			       * with a distractor (1) */
 	double fix_prob;      /* chance the refiner fixes a flagged step (0.75) */
 };
 
@@ -56,6 +60,9 @@ void sim_cfg_default(struct sim_cfg *c);
 
 /* A word problem from a seed; difficulty 1..10 (0: drawn from the seed). */
 void sim_problem_generate(uint64_t seed, int difficulty, struct sim_problem *p);
+/* The same with the distractor share scaled: 0 never, 1 as above
+ * (0.3 + 0.05 d at difficulty 4 and up), 2 twice as often. */
+void sim_problem_generate_mix(uint64_t seed, int difficulty, double trap_scale, struct sim_problem *p);
 /* Understands a problem text: one canopy's generator writes, or a bare
  * arithmetic question such as "What is (17+25)*3-8?".  -1 with a message
  * when it cannot. */

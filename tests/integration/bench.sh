@@ -73,4 +73,26 @@ ok $? "--unit skips the measuring"
 is "$?" 2 "--plot without --budgets is bad usage"
 "$CANOPY" bench --problems 3 --budget 100 --budgets 1,2 >/dev/null 2>"$TMP/e2"
 is "$?" 2 "--budget with --budgets is bad usage"
+# MAgICoRe's finding (README): with an ORM that is wrong about answers, as
+# real ones are, and few trap problems, refining only the hard problems
+# beats refining all of them at the same tokens; with an ORM whose errors
+# are per solution only, it does not.
+acc() { awk -v s="$2" '$1==s {print $2}' "$1"; }
+"$CANOPY" bench --problems 1000 --sim-trap-scale 0.33 --sim-orm-bias 0.3 \
+	--strategies magicore,magicore:refine=all:k=7 >"$TMP/mg.out" 2>&1
+sel=$(acc "$TMP/mg.out" magicore) all=$(acc "$TMP/mg.out" magicore:refine=all:k=7)
+awk -v a="$sel" -v b="$all" 'BEGIN {exit !(a >= b + 0.01)}'
+ok $? "--sim-orm-bias 0.3: selective refinement $sel beats refining everything $all"
+"$CANOPY" bench --problems 1000 --sim-trap-scale 0.33 \
+	--strategies magicore,magicore:refine=all:k=7 >"$TMP/mg0.out" 2>&1
+sel=$(acc "$TMP/mg0.out" magicore) all=$(acc "$TMP/mg0.out" magicore:refine=all:k=7)
+awk -v a="$sel" -v b="$all" 'BEGIN {exit !(b >= a)}'
+ok $? "without the bias refining everything is as good ($all against $sel)"
+"$CANOPY" run --sim-orm-bias 0.3 --sim-critic-false 0.2 \
+	--strategy magicore --trace "$TMP/mg.jsonl" >/dev/null 2>&1
+head -1 "$TMP/mg.jsonl" | grep -q '"critic_false":0.2' && head -1 "$TMP/mg.jsonl" | grep -q '"orm_bias":0.3'
+ok $? "the trace header records the critic's false alarms and the ORM bias"
+"$CANOPY" bench --problems 3 --sim-trap-scale 5 >/dev/null 2>"$TMP/e3"
+is "$?" 2 "--sim-trap-scale 5 is bad usage"
+contains "$TMP/e3" "--sim-trap-scale takes a number from 0 to 3, not '5'" "naming the range"
 done_testing

@@ -52,6 +52,163 @@ static double error_rate(int difficulty, double temp, int samples)
 	return (double)wrong / samples;
 }
 
+/* A right solution of p, newline-joined (the sim makes no mistakes). */
+static char *right_solution(const struct sim_problem *p, uint64_t seed)
+{
+	struct sim_cfg c;
+	sim_cfg_default(&c);
+	c.error_scale = 0;
+	struct rng r;
+	rng_seed(&r, seed);
+	return sim_solution(p, &c, NULL, 0, 0.8, &r);
+}
+
+/* The error models that make refining every problem hurt (MAgICoRe's
+ * finding): how many problems hold a trap, an ORM that is wrong about an
+ * answer rather than a solution, over-corrections that agree, a critic's
+ * false alarms. */
+static void test_realism(void)
+{
+	/* at difficulty 7 a trap is drawn with chance 0.3 + 0.05 * 7 = 0.65 */
+	int traps[3] = {0, 0, 0}, same = 1;
+	const double scales[3] = {0, 1, 0.5};
+	for (int k = 0; k < 3; k++) {
+		for (uint64_t i = 0; i < 600; i++) {
+			struct sim_problem p, q;
+			sim_problem_generate_mix(i, 7, scales[k], &p);
+			traps[k] += p.has_distractor;
+			if (k == 1) {
+				sim_problem_generate(i, 7, &q);
+				same &= !strcmp(p.text, q.text);
+			}
+		}
+	}
+	is_int(traps[0], 0, "--sim-trap-scale 0: no problem holds a trap");
+	is_num(traps[1] / 600.0, 0.65, 0.05, "scale 1: 65% at difficulty 7, as before");
+	ok(same, "and exactly the problems it always made");
+	is_num(traps[2] / 600.0, 0.325, 0.05, "scale 0.5: half as many");
+
+	struct sim_cfg c;
+	sim_cfg_default(&c);
+	c.orm_noise = 0;
+	c.orm_bias = 0.1;
+	double sum = 0, sum2 = 0, cross = 0, wsum = 0, wsum2 = 0;
+	int shared = 1, seedless = 1, n = 300;
+	for (int i = 0; i < n; i++) {
+		struct sim_problem p;
+		sim_problem_generate_mix((uint64_t)i, 5, 0, &p);
+		char *sol = right_solution(&p, (uint64_t)i);
+		const char *steps[40];
+		size_t k = split(sol, steps, 36);
+		double right = sim_orm(&p, &c, 1, steps, k);
+		seedless &= right == sim_orm(&p, &c, 99, steps, k);
+		/* the same wrong answer written two ways */
+		char wrong[64];
+		char num[40];
+		sim_format_number(p.answer + 1, num, sizeof num);
+		snprintf(wrong, sizeof wrong, "The answer is %s.", num);
+		steps[k - 1] = wrong;
+		double w1 = sim_orm(&p, &c, 1, steps, k);
+		steps[k - 1] = "Let me check the units once more.";
+		steps[k] = wrong;
+		double w2 = sim_orm(&p, &c, 7, steps, k + 1);
+		shared &= w1 == w2;
+		sum += right - 0.78;
+		sum2 += (right - 0.78) * (right - 0.78);
+		wsum += w1 - 0.3;
+		wsum2 += (w1 - 0.3) * (w1 - 0.3);
+		cross += (right - 0.78) * (w1 - 0.3);
+		free(sol);
+	}
+	is_num(sqrt(sum2 / n - (sum / n) * (sum / n)), 0.1, 0.015, "--sim-orm-bias 0.1: a right answer's ORM error has sd 0.1");
+	is_num(sqrt(wsum2 / n - (wsum / n) * (wsum / n)), 0.1, 0.015, "and a wrong answer's too");
+	ok(shared, "two different solutions reaching the same answer share it");
+	ok(seedless, "whatever the run's seed: it is the model's opinion of the answer");
+	double corr = (cross / n) / sqrt((sum2 / n) * (wsum2 / n));
+	ok(fabs(corr) < 0.2, "the errors about different answers are independent (correlation %.2f)", corr);
+
+	/* over-corrections: a right step 2 flagged wrong gets the same wrong
+	 * fix however often the refiner is asked */
+	sim_cfg_default(&c);
+	c.error_scale = 0;
+	struct sim_problem p;
+	uint64_t seed = 0;
+	do
+		sim_problem_generate_mix(++seed, 6, 0, &p);
+	while (p.nsteps < 4);
+	char *sol = right_solution(&p, 1);
+	const char *steps[40];
+	size_t k = split(sol, steps, 40);
+	const char *flag = "Step 1: fine\nCorrectness of the step: Correct\n"
+			   "Step 2: doubtful\nCorrectness of the step: Wrong\nExplanation: This looks doubtful.\n";
+	int overcorrected = 0, distinct = 0;
+	double first = NAN;
+	for (uint64_t i = 0; i < 60; i++) {
+		struct rng r;
+		rng_seed(&r, i);
+		char *ref = sim_refine(&p, &c, steps, k, flag, 0.8, &r);
+		const char *rs[40];
+		size_t rn = split(ref, rs, 40);
+		if (!sim_steps_correct(&p, rs, rn)) {
+			double v = claim_of(rs, rn);
+			if (!overcorrected++)
+				first = v;
+			else if (v != first)
+				distinct++;
+		}
+		free(ref);
+	}
+	ok(overcorrected >= 20 && overcorrected <= 50, "a refiner told a right step is wrong often breaks it (%d of 60)",
+	   overcorrected);
+	is_int(distinct, 0, "and every over-correction reaches the same wrong answer");
+	free(sol);
+
+	/* with a trap at the flagged step the over-correction takes the bait */
+	seed = 0;
+	do
+		sim_problem_generate(++seed, 8, &p);
+	while (!p.has_distractor);
+	sol = right_solution(&p, 2);
+	k = split(sol, steps, 40);
+	char trapflag[200];
+	snprintf(trapflag, sizeof trapflag, "Step %d: x\nCorrectness of the step: Wrong\nExplanation: doubtful\n",
+		 p.trap + 1);
+	char dnum[40];
+	sim_format_number(p.distractor, dnum, sizeof dnum);
+	int bait = 0, wrongs = 0;
+	for (uint64_t i = 0; i < 40; i++) {
+		struct rng r;
+		rng_seed(&r, i);
+		char *ref = sim_refine(&p, &c, steps, k, trapflag, 0.8, &r);
+		const char *rs[40];
+		size_t rn = split(ref, rs, 40);
+		if (!sim_steps_correct(&p, rs, rn)) {
+			wrongs++;
+			bait += rn > (size_t)p.trap && strstr(rs[p.trap], dnum) != NULL;
+		}
+		free(ref);
+	}
+	ok(wrongs > 0 && bait == wrongs, "over-correcting the trap step uses the irrelevant %s (%d of %d)", dnum, bait,
+	   wrongs);
+	free(sol);
+
+	/* a critic's false alarms on a right solution, as configured */
+	sim_cfg_default(&c);
+	c.critic_false = 0.3;
+	sol = right_solution(&p, 3);
+	k = split(sol, steps, 40);
+	int alarms = 0;
+	for (uint64_t i = 0; i < 600; i++) {
+		struct rng r;
+		rng_seed(&r, i);
+		char *crit = sim_critique(&p, &c, steps, k, &r);
+		alarms += strstr(crit, "Correctness of the final answer: Wrong") != NULL;
+		free(crit);
+	}
+	is_num(alarms / 600.0, 0.3, 0.05, "--sim-critic-false 0.3: a critic calls 30% of right solutions wrong");
+	free(sol);
+}
+
 int main(void)
 {
 	struct sim_cfg c;
@@ -228,5 +385,7 @@ int main(void)
 	is_str(nb, "2.5", "decimals print short");
 	sim_format_number(84, nb, sizeof nb);
 	is_str(nb, "84", "integers print whole");
+
+	test_realism();
 	return tap_done();
 }
