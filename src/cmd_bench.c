@@ -61,7 +61,8 @@ void usage_bench(FILE *f)
 		"                        (e.g. sc:n=16,beam,rebase:width=8; default sc,beam,rebase,mcts)\n"
 		"  --budget N            generated tokens per problem and strategy ('Nreq': requests)\n"
 		"  --max-inflight N      problems run at once, each on its own thread and\n"
-		"                        servers (default 1); a run's requests go one at a time\n"
+		"                        servers (default 1); a run's requests go out together,\n"
+		"                        one at a time under a budget (so that it stops within one)\n"
 		"  --csv FILE            also write one row per problem and strategy\n"
 		"  --out DIR             journal every run to DIR/PROBLEM.STRATEGY.jsonl\n"
 		"  --resume              with --out: keep the runs DIR has finished, resume the\n"
@@ -258,7 +259,11 @@ static void run_job(struct worker_ctx *w, struct job *j)
 		cfg.budget_tokens = (uint64_t)llround(b->budgets[j->budget] * b->unit);
 		cfg.budget_requests = 0;
 	}
-	cfg.max_inflight = 1; /* a budget stops within one request */
+	/* Under a budget requests go one at a time: it then stops within one
+	 * request, and what was sent before it ran out does not depend on
+	 * timing.  Without one, a run's requests (a beam level, N samples) go
+	 * out together, as canopy run sends them. */
+	cfg.max_inflight = cfg.budget_tokens || cfg.budget_requests ? 1 : 0;
 	cfg.backend = w->sv.actor;
 	cfg.scorer = w->sv.prm;
 	cfg.orm = w->sv.orm;

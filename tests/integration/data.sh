@@ -85,6 +85,24 @@ grep -q "^sc:n=1 *0.500 " "$TMP/b6.out"
 ok $? "the second and third (one right)"
 kill $SERVER 2>/dev/null
 
+# a run's requests (a beam level's samples, its step scores) go out
+# together; under a budget one at a time, so that it stops within one
+python3 "$SRCDIR/tests/fake_server.py" --port-file "$TMP/port2" --log "$TMP/slow.log" --lifetime 60 \
+	--latency-ms 150 &
+SERVER=$!
+for _ in $(seq 1 50); do [ -s "$TMP/port2" ] && break; sleep 0.1; done
+most() { python3 -c 'import json, sys; print(max(json.loads(l)["active"] for l in open(sys.argv[1])))' "$1"; }
+slow() { "$CANOPY" bench --dataset "$TMP/four.jsonl" --limit 1 --backend openai \
+	--url "http://127.0.0.1:$(cat "$TMP/port2")" --model ok --strategies beam:n=4:width=2:depth=2 "$@"; }
+slow >"$TMP/s1.out" 2>&1
+n=$(most "$TMP/slow.log")
+test "$n" -ge 2
+ok $? "bench sends a run's requests together ($n at once)"
+: >"$TMP/slow.log"
+slow --budget 100000 >"$TMP/s2.out" 2>&1
+is "$(most "$TMP/slow.log")" 1 "and one at a time under --budget"
+kill $SERVER 2>/dev/null
+
 D=${SHARED_DATA:-$SRCDIR/../shared/data}
 if [ -f "$D/math500_test.jsonl" ]; then
 	# every gold answer boxed, with ids, a third of them replaced by 42
