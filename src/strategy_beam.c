@@ -118,17 +118,11 @@ static void look_score_done(void *ctx, struct request *r)
 	enum agg_kind k = (enum agg_kind)params_get(search_params(b->s), P_AGG);
 	double a = agg_scores(k, r->scores, r->nscores);
 	set_agg(b, lk->node, a);
-	struct event ev;
-	event_init(&ev, EV_VERDICT);
-	ev.id = lk->node;
-	ev.reason = "lookahead";
 	char label[48];
 	snprintf(label, sizeof label, "rolled out %zu steps", lk->nowned);
-	ev.label = label;
 	static const char *const keys[] = {"score"};
-	ev.keys = keys;
-	ev.vals = &a;
-	ev.nvals = 1;
+	struct event ev;
+	event_verdict(&ev, lk->node, "lookahead", label, keys, &a, 1);
 	search_emit(b->s, &ev);
 }
 

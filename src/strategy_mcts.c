@@ -244,16 +244,10 @@ static void set_priors(struct mcts *m, int32_t node)
 	mcts_priors(lp, kids.n, pr);
 	if (unknown && kids.n && !m->said_uniform) {
 		/* say once why every prior is the same */
-		struct event ev;
-		event_init(&ev, EV_VERDICT);
-		ev.id = node;
-		ev.reason = "priors";
-		ev.label = "uniform: the backend gave no log-probabilities";
 		double vals[1] = {(double)kids.n};
 		static const char *const keys[] = {"children"};
-		ev.keys = keys;
-		ev.vals = vals;
-		ev.nvals = 1;
+		struct event ev;
+		event_verdict(&ev, node, "priors", "uniform: the backend gave no log-probabilities", keys, vals, 1);
 		search_emit(m->s, &ev);
 		m->said_uniform = 1;
 	}
@@ -355,16 +349,11 @@ static void conf_done(void *ctx, struct request *r)
 
 static void journal_confidence(struct mcts *m, int32_t id, int agree, int total)
 {
-	struct event ev;
-	event_init(&ev, EV_VERDICT);
-	ev.id = id;
-	ev.reason = "confidence";
-	ev.label = tree_node(T(m), id)->answer ? tree_node(T(m), id)->answer : "none";
+	const char *answer = tree_node(T(m), id)->answer;
 	static const char *const keys[] = {"confidence", "agree", "votes"};
 	double vals[3] = {total ? (double)agree / total : 0, agree, total};
-	ev.keys = keys;
-	ev.vals = vals;
-	ev.nvals = 3;
+	struct event ev;
+	event_verdict(&ev, id, "confidence", answer ? answer : "none", keys, vals, 3);
 	search_emit(m->s, &ev);
 }
 
@@ -639,16 +628,10 @@ static void discriminate(struct mcts *m)
 		int keep = rstar_disc_keep(d[i].agree, mode);
 		double rwd = nd->visits ? nd->value / nd->visits : 0;
 		score[i] = rwd * d[i].agree / 4.0;
-		struct event ev;
-		event_init(&ev, EV_VERDICT);
-		ev.id = cand.v[i];
-		ev.reason = "discriminator";
-		ev.label = keep ? "kept" : "dropped";
 		static const char *const keys[] = {"agree", "of", "cut_lines", "lines", "reward", "score"};
 		double vals[6] = {d[i].agree, 4, (double)cut[i], (double)nlines[i], rwd, score[i]};
-		ev.keys = keys;
-		ev.vals = vals;
-		ev.nvals = 6;
+		struct event ev;
+		event_verdict(&ev, cand.v[i], "discriminator", keep ? "kept" : "dropped", keys, vals, 6);
 		search_emit(s, &ev);
 		if (keep)
 			idlist_push(&kept, (int32_t)i);

@@ -370,16 +370,11 @@ static size_t refine_round(struct loop *l)
 		struct critique_summary cs;
 		const char *ctext = tree_node(t, crit[i].made)->text;
 		critique_parse(ctext, &cs);
-		struct event ev;
-		event_init(&ev, EV_VERDICT);
-		ev.id = crit[i].made;
-		ev.reason = l->kind == LK_MAGICORE ? "review" : "critique";
-		ev.label = cs.wrong || cs.final_wrong ? "wrong" : "correct";
 		static const char *const keys[] = {"steps", "wrong_steps", "first_wrong"};
 		double vals[3] = {cs.steps, cs.wrong, cs.first_wrong};
-		ev.keys = keys;
-		ev.vals = vals;
-		ev.nvals = 3;
+		struct event ev;
+		event_verdict(&ev, crit[i].made, l->kind == LK_MAGICORE ? "review" : "critique",
+			      cs.wrong || cs.final_wrong ? "wrong" : "correct", keys, vals, 3);
 		search_emit(s, &ev);
 		if (!cs.wrong && !cs.final_wrong) {
 			if (l->kind != LK_MAGICORE)
@@ -429,15 +424,10 @@ static size_t active_chains(const struct loop *l)
 
 static void journal_difficulty(struct loop *l, const struct magicore_verdict *v)
 {
-	struct event ev;
-	event_init(&ev, EV_VERDICT);
-	ev.reason = "difficulty";
-	ev.label = v->easy ? "easy" : "hard";
 	static const char *const keys[] = {"cond1_mean_z", "cond1", "c_orm", "c_prm", "cond2"};
 	double vals[5] = {v->mean_z, v->cond1, v->c_orm, v->c_prm, v->cond2};
-	ev.keys = keys;
-	ev.vals = vals;
-	ev.nvals = 5;
+	struct event ev;
+	event_verdict(&ev, NODE_NONE, "difficulty", v->easy ? "easy" : "hard", keys, vals, 5);
 	search_emit(l->s, &ev);
 }
 

@@ -147,10 +147,8 @@ static void judge_done(void *ctx, struct request *r)
 	/* an unreadable review does not throw an answer away */
 	v->judged[leaf_index(v, r->node)] = (signed char)(verdict != 0);
 	struct event ev;
-	event_init(&ev, EV_VERDICT);
-	ev.id = r->node;
-	ev.reason = "review";
-	ev.label = verdict < 0 ? "unreadable" : verdict ? "correct" : "wrong";
+	event_verdict(&ev, r->node, "review", verdict < 0 ? "unreadable" : verdict ? "correct" : "wrong", NULL,
+		      NULL, 0);
 	search_emit(s, &ev);
 	(void)review;
 }
