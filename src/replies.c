@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "linefile.h"
 #include "util.h"
 
 void replies_path(const char *trace, char *out, size_t len)
@@ -20,34 +21,13 @@ void replies_path(const char *trace, char *out, size_t len)
 /* ---- writing ---- */
 
 struct replies_writer {
-	int fd;
-	char *path;
-	struct strbuf line;
-	int failed;
-	char err[512];
+	struct linefile out;
 };
-
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
 
 static struct replies_writer *writer_new(int fd, const char *path)
 {
 	struct replies_writer *w = xcalloc(1, sizeof *w);
-	w->fd = fd;
-	w->path = xstrdup(path);
-	sb_init(&w->line);
+	linefile_init(&w->out, fd, path);
 	return w;
 }
 
@@ -59,11 +39,11 @@ struct replies_writer *replies_writer_create(const char *path, const char *creat
 		return NULL;
 	}
 	struct replies_writer *w = writer_new(fd, path);
-	sb_printf(&w->line, "{\"canopy_replies\":%d,\"created\":", REPLIES_VERSION);
-	sb_add_json_string(&w->line, created, strlen(created));
-	sb_adds(&w->line, "}\n");
-	if (write_all(fd, w->line.s, w->line.len)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	sb_printf(&w->out.line, "{\"canopy_replies\":%d,\"created\":", REPLIES_VERSION);
+	sb_add_json_string(&w->out.line, created, strlen(created));
+	sb_adds(&w->out.line, "}\n");
+	if (linefile_write(&w->out)) {
+		snprintf(err, errlen, "%s", linefile_error(&w->out));
 		replies_writer_close(w);
 		return NULL;
 	}
@@ -84,9 +64,9 @@ struct replies_writer *replies_writer_reopen(const char *path, uint64_t keep, ch
 
 int replies_writer_put(struct replies_writer *w, const struct request *r, uint64_t seq)
 {
-	if (w->failed)
+	if (w->out.failed)
 		return -1;
-	struct strbuf *b = &w->line;
+	struct strbuf *b = &w->out.line;
 	sb_reset(b);
 	static const char *const status[] = {"pending", "ok", "failed", "cancelled"};
 	sb_printf(b, "{\"seq\":%llu,\"kind\":\"%s\",\"node\":%d,\"status\":\"%s\"", (unsigned long long)seq,
@@ -132,26 +112,19 @@ int replies_writer_put(struct replies_writer *w, const struct request *r, uint64
 			sb_adds(b, ",\"fatal\":true");
 	}
 	sb_adds(b, "}\n");
-	if (write_all(w->fd, b->s, b->len)) {
-		snprintf(w->err, sizeof w->err, "%s: %s", w->path, strerror(errno));
-		w->failed = 1;
-		return -1;
-	}
-	return 0;
+	return linefile_write(&w->out);
 }
 
 const char *replies_writer_error(const struct replies_writer *w)
 {
-	return w->failed ? w->err : NULL;
+	return linefile_error(&w->out);
 }
 
 void replies_writer_close(struct replies_writer *w)
 {
 	if (!w)
 		return;
-	close(w->fd);
-	free(w->path);
-	sb_free(&w->line);
+	linefile_close(&w->out);
 	free(w);
 }
 

@@ -8,30 +8,12 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "linefile.h"
 #include "util.h"
 
 struct trace_writer {
-	int fd;
-	char *path;
-	struct strbuf line;
-	int failed;
-	char err[512];
+	struct linefile out;
 };
-
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
 
 static struct trace_writer *writer_open(const char *path, int flags, char *err,
 					size_t errlen)
@@ -50,9 +32,7 @@ static struct trace_writer *writer_open(const char *path, int flags, char *err,
 		return NULL;
 	}
 	struct trace_writer *w = xcalloc(1, sizeof *w);
-	w->fd = fd;
-	w->path = xstrdup(path);
-	sb_init(&w->line);
+	linefile_init(&w->out, fd, path);
 	return w;
 }
 
@@ -62,7 +42,7 @@ struct trace_writer *trace_writer_create(const char *path, const cJSON *header,
 	/* truncated only once it is ours: O_TRUNC would wipe a journal
 	 * another run is still writing */
 	struct trace_writer *w = writer_open(path, O_CREAT, err, errlen);
-	if (w && ftruncate(w->fd, 0)) {
+	if (w && ftruncate(w->out.fd, 0)) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		trace_writer_close(w);
 		return NULL;
@@ -70,11 +50,11 @@ struct trace_writer *trace_writer_create(const char *path, const cJSON *header,
 	if (!w)
 		return NULL;
 	char *h = cJSON_PrintUnformatted(header);
-	sb_adds(&w->line, h);
-	sb_addc(&w->line, '\n');
+	sb_adds(&w->out.line, h);
+	sb_addc(&w->out.line, '\n');
 	free(h);
-	if (write_all(w->fd, w->line.s, w->line.len)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (linefile_write(&w->out)) {
+		snprintf(err, errlen, "%s", linefile_error(&w->out));
 		trace_writer_close(w);
 		return NULL;
 	}
@@ -88,36 +68,29 @@ struct trace_writer *trace_writer_append(const char *path, char *err, size_t err
 
 int trace_writer_event(struct trace_writer *w, const struct event *ev)
 {
-	if (w->failed)
+	if (w->out.failed)
 		return -1;
-	sb_reset(&w->line);
-	event_format(&w->line, ev);
+	sb_reset(&w->out.line);
+	event_format(&w->out.line, ev);
 	/* one write per event: a SIGKILL can tear at most this line */
-	if (write_all(w->fd, w->line.s, w->line.len)) {
-		snprintf(w->err, sizeof w->err, "%s: %s", w->path, strerror(errno));
-		w->failed = 1;
-		return -1;
-	}
-	return 0;
+	return linefile_write(&w->out);
 }
 
 const char *trace_writer_error(const struct trace_writer *w)
 {
-	return w->failed ? w->err : NULL;
+	return linefile_error(&w->out);
 }
 
 const char *trace_writer_path(const struct trace_writer *w)
 {
-	return w->path;
+	return w->out.path;
 }
 
 void trace_writer_close(struct trace_writer *w)
 {
 	if (!w)
 		return;
-	close(w->fd);
-	free(w->path);
-	sb_free(&w->line);
+	linefile_close(&w->out);
 	free(w);
 }
 
