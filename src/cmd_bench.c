@@ -325,17 +325,6 @@ static void progress(size_t done, size_t total, double elapsed)
 	fflush(stderr);
 }
 
-static void csv_quoted(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; s && *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 struct bench_opts {
 	const char *budgets, *plot;
 	double unit;
@@ -789,16 +778,16 @@ int cmd_bench(int argc, char **argv)
 			c->requests += (double)j->requests;
 			c->seconds += j->seconds;
 			if (csv) {
-				csv_quoted(csv, p->id);
+				csv_field(csv, p->id);
 				fprintf(csv, ",%llu,%d,%d,", (unsigned long long)p->seed, p->difficulty, p->trap);
-				csv_quoted(csv, sp->label);
+				csv_field(csv, sp->label);
 				if (j->budget >= 0)
 					fprintf(csv, ",%g,", b.budgets[j->budget]);
 				else
 					fputs(",,", csv);
-				csv_quoted(csv, j->answer ? j->answer : "");
+				csv_field(csv, j->answer ? j->answer : "");
 				fputc(',', csv);
-				csv_quoted(csv, p->gold);
+				csv_field(csv, p->gold);
 				fprintf(csv, ",%d,%llu,%llu,%.4f\n", j->correct, (unsigned long long)j->tokens,
 					(unsigned long long)j->requests, j->seconds);
 			}

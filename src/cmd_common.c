@@ -105,6 +105,15 @@ void sim_options_help(FILE *f)
 		"                        tempting irrelevant number (default 1; 0 none)\n");
 }
 
+void csv_field(FILE *f, const char *s)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_add_csv_string(&sb, s ? s : "", s ? strlen(s) : 0);
+	fwrite(sb.s, 1, sb.len, f);
+	sb_free(&sb);
+}
+
 /* 95% Wilson score interval */
 void wilson_interval(unsigned k, unsigned n, double *lo, double *hi)
 {

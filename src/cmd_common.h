@@ -116,6 +116,8 @@ int parse_u64(const char *s, uint64_t *out);
  * the two, 0 or -1 when malformed. */
 int parse_budget(const char *s, uint64_t *tokens, uint64_t *requests);
 int parse_real(const char *s, double lo, double hi, double *out);
+/* Writes s (NULL: empty) as one quoted CSV field. */
+void csv_field(FILE *f, const char *s);
 /* The 95% Wilson score interval of k successes in n. */
 void wilson_interval(unsigned k, unsigned n, double *lo, double *hi);
 

@@ -123,17 +123,6 @@ static char *predicted_answer(const char *text)
 	return a ? a : xstrdup(text);
 }
 
-static void csv_field(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; s && *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 int cmd_grade(int argc, char **argv)
 {
 	static const struct option opts[] = {

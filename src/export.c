@@ -301,17 +301,6 @@ void export_doc_free(struct export_doc *d)
 
 /* ---- CSV: one row a node ---- */
 
-static void csv_text(struct strbuf *sb, const char *s, size_t n)
-{
-	sb_addc(sb, '"');
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '"')
-			sb_addc(sb, '"');
-		sb_addc(sb, s[i]);
-	}
-	sb_addc(sb, '"');
-}
-
 static void csv_num(struct strbuf *sb, double v)
 {
 	sb_addc(sb, ',');
@@ -332,7 +321,7 @@ static int write_csv(FILE *f, const struct export_input *in)
 		if (n->parent != NODE_NONE)
 			sb_printf(&sb, "%d", n->parent);
 		sb_printf(&sb, ",%u,%s,", n->depth, node_kind_name(n->kind));
-		csv_text(&sb, n->text, n->text_len);
+		sb_add_csv_string(&sb, n->text, n->text_len);
 		csv_num(&sb, n->prm);
 		csv_num(&sb, n->orm);
 		csv_num(&sb, n->prior);
@@ -340,7 +329,7 @@ static int write_csv(FILE *f, const struct export_input *in)
 		csv_num(&sb, n->visits ? n->value : NAN);
 		sb_addc(&sb, ',');
 		if (n->answer)
-			csv_text(&sb, n->answer, strlen(n->answer));
+			sb_add_csv_string(&sb, n->answer, strlen(n->answer));
 		sb_printf(&sb, ",%u,", n->tokens);
 		if (n->action)
 			sb_printf(&sb, "%d", n->action);

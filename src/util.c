@@ -160,6 +160,17 @@ int utf8_seq_len(const unsigned char *s, size_t avail)
 	return n;
 }
 
+void sb_add_csv_string(struct strbuf *sb, const char *s, size_t n)
+{
+	sb_addc(sb, '"');
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"')
+			sb_addc(sb, '"');
+		sb_addc(sb, s[i]);
+	}
+	sb_addc(sb, '"');
+}
+
 void sb_add_json_string(struct strbuf *sb, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";

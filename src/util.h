@@ -35,6 +35,8 @@ void sb_add_json_string(struct strbuf *sb, const char *s, size_t n);
 /* Appends a double the way JSON wants it: shortest round-tripping form,
  * never NaN or infinity (those become null). */
 void sb_add_json_number(struct strbuf *sb, double v);
+/* Appends s as one quoted CSV field (RFC 4180: quotes doubled). */
+void sb_add_csv_string(struct strbuf *sb, const char *s, size_t n);
 char *sb_steal(struct strbuf *sb);
 
 /* xoshiro256** seeded by splitmix64: fast, good, and identical on every

@@ -22,6 +22,9 @@ int main(void)
 	sb_add_json_string(&sb, "\xed\xa0\x80", 3);
 	is_str(sb.s, "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"", "an encoded surrogate is not valid UTF-8");
 	sb_reset(&sb);
+	sb_add_csv_string(&sb, "say \"7\", then\nstop", 18);
+	is_str(sb.s, "\"say \"\"7\"\", then\nstop\"", "a CSV field is quoted, its quotes doubled, commas and newlines kept");
+	sb_reset(&sb);
 	sb_add_json_number(&sb, 0.1);
 	sb_addc(&sb, ' ');
 	sb_add_json_number(&sb, 3);
