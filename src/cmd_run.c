@@ -381,20 +381,13 @@ static char *read_problem_file(const char *path, char *err, size_t errlen)
 	}
 	struct strbuf sb;
 	sb_init(&sb);
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-		sb_add(&sb, buf, n);
-		if (sb.len > (1 << 20)) {
-			snprintf(err, errlen, "%s: larger than 1 MiB; is it really a problem?", path);
-			break;
-		}
-	}
-	int bad = ferror(f);
+	int got = sb_add_file(&sb, f, 1 << 20);
 	if (f != stdin)
 		fclose(f);
-	if (bad || err[0]) {
-		if (!err[0])
+	if (got) {
+		if (got > 0)
+			snprintf(err, errlen, "%s: larger than 1 MiB; is it really a problem?", path);
+		else
 			snprintf(err, errlen, "%s: read error", path);
 		sb_free(&sb);
 		return NULL;

@@ -364,12 +364,9 @@ static void read_answer_json(const char *dir, long q, char **gold, char **model)
 		return;
 	struct strbuf sb;
 	sb_init(&sb);
-	char buf[4096];
-	size_t got;
-	while ((got = fread(buf, 1, sizeof buf, f)))
-		sb_add(&sb, buf, got);
+	sb_add_file(&sb, f, 0); /* the answers are optional: unreadable is absent */
 	fclose(f);
-	cJSON *j = sb.s ? cJSON_Parse(sb.s) : NULL;
+	cJSON *j = cJSON_Parse(sb.s);
 	sb_free(&sb);
 	*gold = imp_text(cJSON_GetObjectItemCaseSensitive(j, "gold_answer"));
 	*model = imp_text(cJSON_GetObjectItemCaseSensitive(j, "model_answer"));

@@ -354,12 +354,7 @@ static char *read_file(const char *path, int *missing, char *err, size_t errlen)
 	*missing = 0;
 	struct strbuf b;
 	sb_init(&b);
-	sb_adds(&b, "");
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		sb_add(&b, buf, n);
-	int bad = ferror(f) || memchr(b.s, '\0', b.len) != NULL;
+	int bad = sb_add_file(&b, f, 0) || memchr(b.s, '\0', b.len) != NULL;
 	fclose(f);
 	if (bad) {
 		snprintf(err, errlen, "%s: cannot be read as text", path);

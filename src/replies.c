@@ -255,12 +255,13 @@ int replies_load(const char *path, const char *created, struct replies *out, cha
 	}
 	struct strbuf all;
 	sb_init(&all);
-	sb_adds(&all, "");
-	char buf[65536];
-	size_t got;
-	while ((got = fread(buf, 1, sizeof buf, f)) > 0)
-		sb_add(&all, buf, got);
+	int unread = sb_add_file(&all, f, 0);
 	fclose(f);
+	if (unread) {
+		snprintf(err, errlen, "%s: read error", path);
+		sb_free(&all);
+		return -1;
+	}
 	size_t cap = 0, line = 0;
 	const char *p = all.s, *endp = all.s + all.len;
 	char why[300];

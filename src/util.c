@@ -160,6 +160,19 @@ int utf8_seq_len(const unsigned char *s, size_t avail)
 	return n;
 }
 
+int sb_add_file(struct strbuf *sb, FILE *f, size_t max)
+{
+	sb_adds(sb, "");
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+		sb_add(sb, buf, n);
+		if (max && sb->len > max)
+			return 1;
+	}
+	return ferror(f) ? -1 : 0;
+}
+
 void sb_add_csv_string(struct strbuf *sb, const char *s, size_t n)
 {
 	sb_addc(sb, '"');

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
@@ -35,6 +36,10 @@ void sb_add_json_string(struct strbuf *sb, const char *s, size_t n);
 /* Appends a double the way JSON wants it: shortest round-tripping form,
  * never NaN or infinity (those become null). */
 void sb_add_json_number(struct strbuf *sb, double v);
+/* Appends the rest of f; sb->s is a string afterwards even when f was
+ * empty.  0, -1 on a read error, 1 once more than max bytes are in sb
+ * (max 0: no limit). */
+int sb_add_file(struct strbuf *sb, FILE *f, size_t max);
 /* Appends s as one quoted CSV field (RFC 4180: quotes doubled). */
 void sb_add_csv_string(struct strbuf *sb, const char *s, size_t n);
 char *sb_steal(struct strbuf *sb);

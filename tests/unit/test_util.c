@@ -1,5 +1,6 @@
 /* util: strings, JSON encoding, the seeded generator. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "tap.h"
@@ -24,6 +25,20 @@ int main(void)
 	sb_reset(&sb);
 	sb_add_csv_string(&sb, "say \"7\", then\nstop", 18);
 	is_str(sb.s, "\"say \"\"7\"\", then\nstop\"", "a CSV field is quoted, its quotes doubled, commas and newlines kept");
+	sb_reset(&sb);
+	FILE *f = tmpfile();
+	ok(f && sb_add_file(&sb, f, 0) == 0 && sb.s && !strcmp(sb.s, ""), "an empty file reads as an empty string");
+	if (f) {
+		fputs("twelve bytes", f);
+		rewind(f);
+		sb_adds(&sb, ">");
+		int whole = sb_add_file(&sb, f, 0);
+		is_str(sb.s, ">twelve bytes", "a file is appended whole");
+		rewind(f);
+		sb_reset(&sb);
+		ok(whole == 0 && sb_add_file(&sb, f, 11) == 1, "more than max bytes says so");
+		fclose(f);
+	}
 	sb_reset(&sb);
 	sb_add_json_number(&sb, 0.1);
 	sb_addc(&sb, ' ');
