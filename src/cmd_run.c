@@ -705,36 +705,37 @@ static int options_from_journal(struct run_opts *o, const struct resume *rs, cha
 	return rec ? prompts_load_recorded(rec, origin, NULL, err, errlen) : 0;
 }
 
+/* The defaults, with st as the strategy, then the command line: 0 to go
+ * on, else what parse_options said (the options it kept are freed). */
+static int parse_run(int argc, char **argv, const struct strategy_ops *st, struct run_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	server_cli_init(&o->srv);
+	o->cfg.strategy = st;
+	o->cfg.seed = 1;
+	sim_cfg_default(&o->sim);
+	int r = parse_options(argc, argv, o);
+	if (r)
+		profile_free_argv(o->argv_keep, o->argc_keep);
+	return r;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o;
-	memset(&o, 0, sizeof o);
-	server_cli_init(&o.srv);
-	o.cfg.strategy = &strategy_sc;
-	o.cfg.seed = 1;
-	sim_cfg_default(&o.sim);
-	int r = parse_options(argc, argv, &o);
-	if (r) {
-		profile_free_argv(o.argv_keep, o.argc_keep);
+	int r = parse_run(argc, argv, &strategy_sc, &o);
+	if (r)
 		return r > 0 ? r : EXIT_OK;
-	}
 	return run(&o);
 }
 
 int cmd_ui(int argc, char **argv, int demo)
 {
 	struct run_opts o;
-	memset(&o, 0, sizeof o);
-	server_cli_init(&o.srv);
 	/* a beam search shows the most at a glance */
-	o.cfg.strategy = demo ? &strategy_beam : &strategy_sc;
-	o.cfg.seed = 1;
-	sim_cfg_default(&o.sim);
-	int r = parse_options(argc, argv, &o);
-	if (r) {
-		profile_free_argv(o.argv_keep, o.argc_keep);
+	int r = parse_run(argc, argv, demo ? &strategy_beam : &strategy_sc, &o);
+	if (r)
 		return r > 0 ? r : EXIT_OK;
-	}
 	o.ui = 1;
 	if (demo && !o.difficulty)
 		o.difficulty = 7; /* five steps: a tree worth watching */
