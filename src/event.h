@@ -133,4 +133,19 @@ int event_parse(const char *line, size_t len, struct event *ev,
  * exist.  Returns 0, or -1 with a message in err (tree unchanged). */
 int event_apply(struct tree *t, const struct event *ev, char *err, size_t errlen);
 
+/* An event that owns its strings and arrays (one block), to keep past the
+ * scratch it was decoded into: the UI's and export's latest vote, final
+ * answer and verdicts.  A zeroed hold is empty (held == 0). */
+struct event_hold {
+	struct event ev;
+	void *mem;
+	int held;
+};
+
+void event_hold_set(struct event_hold *h, const struct event *ev);
+void event_hold_clear(struct event_hold *h);
+/* A verdict's named number, NAN when the event has none of that name (an
+ * importer writes only what its tool recorded). */
+double event_value(const struct event *ev, const char *key);
+
 #endif

@@ -226,13 +226,10 @@ static int keep_lines(void *ctx, const struct event *ev, uint64_t line)
 {
 	struct export_doc *d = ctx;
 	(void)line;
-	if (ev->type == EV_VOTE) {
-		sb_reset(&d->vote);
-		event_format(&d->vote, ev);
-	} else if (ev->type == EV_VERDICT && ev->reason && !strcmp(ev->reason, "difficulty")) {
-		sb_reset(&d->difficulty);
-		event_format(&d->difficulty, ev);
-	} else if (ev->type == EV_FINAL) {
+	if (ev->type == EV_VOTE)
+		event_hold_set(&d->vote, ev);
+	else if (ev->type == EV_VERDICT && ev->reason && !strcmp(ev->reason, "difficulty"))
+		event_hold_set(&d->difficulty, ev); else if (ev->type == EV_FINAL) {
 		sb_reset(&d->reason);
 		sb_adds(&d->reason, ev->reason ? ev->reason : "");
 	}
@@ -243,8 +240,8 @@ int export_load(const char *path, struct export_doc *d, char *err, size_t errlen
 {
 	memset(d, 0, sizeof *d);
 	if (trace_load(path, &d->tr, keep_lines, d, err, errlen, warn, warnlen)) {
-		sb_free(&d->vote);
-		sb_free(&d->difficulty);
+		event_hold_clear(&d->vote);
+		event_hold_clear(&d->difficulty);
 		sb_free(&d->reason);
 		return -1;
 	}
@@ -270,8 +267,8 @@ int export_load(const char *path, struct export_doc *d, char *err, size_t errlen
 	in->final_reason = d->reason.s;
 	in->final_node = tr->final_node;
 	in->final_correct = tr->final_correct;
-	in->vote_line = d->vote.s;
-	in->difficulty_line = d->difficulty.s;
+	in->vote = d->vote.held ? &d->vote.ev : NULL;
+	in->difficulty = d->difficulty.held ? &d->difficulty.ev : NULL;
 	in->usage = tr->usage;
 	d->imported_from = export_imported_from(tr->header.json);
 	in->imported_from = d->imported_from;
@@ -291,8 +288,8 @@ char *export_imported_from(const cJSON *header)
 void export_doc_free(struct export_doc *d)
 {
 	trace_free(&d->tr);
-	sb_free(&d->vote);
-	sb_free(&d->difficulty);
+	event_hold_clear(&d->vote);
+	event_hold_clear(&d->difficulty);
 	sb_free(&d->reason);
 	sb_free(&d->params);
 	free(d->imported_from);
@@ -444,36 +441,27 @@ static int write_md(FILE *f, const struct export_input *in)
 		free(ids);
 	}
 	/* the vote */
-	cJSON *v = in->vote_line ? cJSON_Parse(in->vote_line) : NULL;
-	const cJSON *clusters = cJSON_GetObjectItemCaseSensitive(v, "clusters"), *c;
-	if (cJSON_GetArraySize(clusters) > 0) {
+	const struct event *v = in->vote;
+	if (v && v->nclusters) {
 		sb_adds(&sb, "## The vote\n\n| answer | votes | weight | nodes |\n|---|---|---|---|\n");
-		cJSON_ArrayForEach(c, clusters) {
-			const cJSON *a = cJSON_GetObjectItemCaseSensitive(c, "answer");
-			const cJSON *k = cJSON_GetObjectItemCaseSensitive(c, "count");
-			const cJSON *w = cJSON_GetObjectItemCaseSensitive(c, "weight");
+		for (size_t i = 0; i < v->nclusters; i++) {
+			const struct vote_cluster *c = &v->clusters[i];
 			sb_adds(&sb, "| ");
-			if (cJSON_IsString(a))
-				md_cell(&sb, a->valuestring, strlen(a->valuestring));
-			sb_printf(&sb, " | %d | %.3f | ", cJSON_IsNumber(k) ? (int)k->valuedouble : 0,
-				  cJSON_IsNumber(w) ? w->valuedouble : 0);
-			const cJSON *id;
-			int shown = 0;
-			cJSON_ArrayForEach(id, cJSON_GetObjectItemCaseSensitive(c, "nodes")) {
-				if (shown++ == 12) {
+			md_cell(&sb, c->answer, strlen(c->answer));
+			sb_printf(&sb, " | %u | %.3f | ", c->count, c->weight);
+			for (size_t j = 0; j < c->nnodes; j++) {
+				if (j == 12) {
 					sb_adds(&sb, "...");
 					break;
 				}
-				sb_printf(&sb, "#%d ", (int)id->valuedouble);
+				sb_printf(&sb, "#%d ", c->nodes[j]);
 			}
 			sb_adds(&sb, "|\n");
 		}
-		const cJSON *ch = cJSON_GetObjectItemCaseSensitive(v, "chosen");
-		if (cJSON_IsString(ch))
-			sb_printf(&sb, "\nChosen: **%s**.\n", ch->valuestring);
+		if (v->answer)
+			sb_printf(&sb, "\nChosen: **%s**.\n", v->answer);
 		sb_addc(&sb, '\n');
 	}
-	cJSON_Delete(v);
 	/* the rounds of critique and refinement */
 	int last_round = -1;
 	for (size_t i = 0; i < tree_count(t); i++)
@@ -505,17 +493,12 @@ static int write_md(FILE *f, const struct export_input *in)
 			sb_addc(&sb, '\n');
 		}
 	}
-	cJSON *dv = in->difficulty_line ? cJSON_Parse(in->difficulty_line) : NULL;
+	const struct event *dv = in->difficulty;
 	if (dv) {
-		const cJSON *label = cJSON_GetObjectItemCaseSensitive(dv, "label"), *vals, *x;
-		sb_printf(&sb, "## Difficulty\n\nMAgICoRe judged the problem **%s**:",
-			  cJSON_IsString(label) ? label->valuestring : "?");
-		vals = cJSON_GetObjectItemCaseSensitive(dv, "values");
-		cJSON_ArrayForEach(x, vals)
-			if (cJSON_IsNumber(x))
-				sb_printf(&sb, " %s %.3f;", x->string, x->valuedouble);
+		sb_printf(&sb, "## Difficulty\n\nMAgICoRe judged the problem **%s**:", dv->label ? dv->label : "?");
+		for (size_t i = 0; i < dv->nvals; i++)
+			sb_printf(&sb, " %s %.3f;", dv->keys[i], dv->vals[i]);
 		sb_adds(&sb, "\n\n");
-		cJSON_Delete(dv);
 	}
 	sb_adds(&sb, "---\nMade by canopy export.\n");
 	fwrite(sb.s, 1, sb.len, f);

@@ -20,8 +20,8 @@ struct export_input {
 	const char *final_answer, *final_reason;
 	int32_t final_node;
 	int final_correct;         /* -1 unknown */
-	const char *vote_line;     /* the last vote event as a journal line, or NULL */
-	const char *difficulty_line; /* MAgICoRe's verdict line, or NULL */
+	const struct event *vote;       /* the last vote, or NULL */
+	const struct event *difficulty; /* MAgICoRe's easy/hard verdict, or NULL */
 	struct usage usage;
 	const char *imported_from; /* the tool an imported trace came from, or NULL */
 };
@@ -30,7 +30,8 @@ struct export_input {
 struct export_doc {
 	struct export_input in;
 	struct trace tr;
-	struct strbuf vote, difficulty, reason, params;
+	struct event_hold vote, difficulty;
+	struct strbuf reason, params;
 	char *imported_from;
 };
 

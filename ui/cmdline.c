@@ -381,20 +381,17 @@ static void do_export(struct ui *u, const char *fmt, const char *file)
 	in.tree = u->m.tree;
 	in.final_node = NODE_NONE;
 	in.final_correct = -1;
-	in.vote_line = u->m.vote.len ? u->m.vote.s : NULL;
-	in.difficulty_line = u->m.difficulty.len ? u->m.difficulty.s : NULL;
+	in.vote = u->m.vote.held ? &u->m.vote.ev : NULL;
+	in.difficulty = u->m.difficulty.held ? &u->m.difficulty.ev : NULL;
 	in.usage = u->m.usage;
 	in.imported_from = u->m.imported_from;
-	struct event_scratch sc;
-	memset(&sc, 0, sizeof sc);
-	struct event fin;
-	char perr[200];
-	if (u->m.final.len && !event_parse(u->m.final.s, u->m.final.len, &fin, &sc, perr, sizeof perr)) {
+	if (u->m.final.held) {
+		const struct event *fin = &u->m.final.ev;
 		in.has_final = 1;
-		in.final_answer = fin.answer;
-		in.final_reason = fin.reason;
-		in.final_node = fin.id;
-		in.final_correct = fin.correct;
+		in.final_answer = fin->answer;
+		in.final_reason = fin->reason;
+		in.final_node = fin->id;
+		in.final_correct = fin->correct;
 	}
 	FILE *out = fopen(file, "w");
 	if (!out) {
@@ -402,7 +399,6 @@ static void do_export(struct ui *u, const char *fmt, const char *file)
 		return;
 	}
 	int rc = export_write(out, &in, (enum export_format)f);
-	event_scratch_free(&sc);
 	if (fclose(out) || rc)
 		ui_message(u, 1, "%s: write error", file);
 	else

@@ -69,12 +69,6 @@ void model_find_best(struct model *m)
 		consider(m, (int32_t)i);
 }
 
-static void copy_line(struct strbuf *sb, const struct event *ev)
-{
-	sb_reset(sb);
-	event_format(sb, ev);
-}
-
 static void header_facts(struct model *m, const struct trace_header *h)
 {
 	m->problem = xstrdup(h->problem);
@@ -130,14 +124,14 @@ static void summarise(struct model *m, const struct event *ev)
 {
 	switch (ev->type) {
 	case EV_VOTE:
-		copy_line(&m->vote, ev);
+		event_hold_set(&m->vote, ev);
 		break;
 	case EV_FINAL:
-		copy_line(&m->final, ev);
+		event_hold_set(&m->final, ev);
 		break;
 	case EV_VERDICT:
 		if (ev->reason && !strcmp(ev->reason, "difficulty"))
-			copy_line(&m->difficulty, ev);
+			event_hold_set(&m->difficulty, ev);
 		break;
 	case EV_USAGE:
 		m->usage = ev->usage;
@@ -201,9 +195,9 @@ static void resummarise(struct model *m)
 	size_t pos = replay_pos(r);
 	char err[256];
 	struct event ev;
-	sb_reset(&m->vote);
-	sb_reset(&m->final);
-	sb_reset(&m->difficulty);
+	event_hold_clear(&m->vote);
+	event_hold_clear(&m->final);
+	event_hold_clear(&m->difficulty);
 	memset(&m->usage, 0, sizeof m->usage);
 	m->unit[0] = '\0';
 	m->unit_n = 0;
@@ -265,9 +259,9 @@ void model_free(struct model *m)
 	free(m->imported_from);
 	free(m->folded);
 	free(m->born);
-	sb_free(&m->vote);
-	sb_free(&m->final);
-	sb_free(&m->difficulty);
+	event_hold_clear(&m->vote);
+	event_hold_clear(&m->final);
+	event_hold_clear(&m->difficulty);
 	event_scratch_free(&m->sc);
 	memset(m, 0, sizeof *m);
 }

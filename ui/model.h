@@ -32,7 +32,8 @@ struct model {
 	/* summaries */
 	int32_t best;
 	double best_score;
-	struct strbuf vote, final, difficulty; /* journal lines, "" when none */
+	/* the latest of each, typed; empty (held 0) when none yet */
+	struct event_hold vote, final, difficulty;
 	struct usage usage;
 	char unit[32];
 	uint64_t unit_n;

@@ -197,6 +197,32 @@ int ui_text(int y, int x, int w, const char *s, size_t len)
 	return cols;
 }
 
+int ui_text_width(const char *s, size_t len, int max)
+{
+	mbstate_t st;
+	memset(&st, 0, sizeof st);
+	size_t i = 0;
+	int cols = 0;
+	while (i < len && cols < max) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s + i, len - i, &st);
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			cols++;
+			i++;
+			memset(&st, 0, sizeof st);
+			continue;
+		}
+		int cw = wcwidth(wc);
+		if (cw < 0)
+			cw = 1;
+		if (cols + cw > max)
+			break;
+		cols += cw;
+		i += n;
+	}
+	return cols;
+}
+
 int ui_score_attr(double v)
 {
 	return theme_attr(v >= 0.7 ? TE_SCORE_HIGH : v >= 0.4 ? TE_SCORE_MID : TE_SCORE_LOW);
@@ -341,37 +367,46 @@ static void draw_title(struct ui *u)
 {
 	attrset(theme_attr(TE_TITLE));
 	mvhline(0, 0, ' ', u->cols);
-	char right[160] = "";
-	int rl = 0;
-	const char *fa = NULL;
+	/* on the right the gold and the final answer, decoded from the typed
+	 * final event and drawn as text (they come from the trace), each at
+	 * most 40 columns */
+	const char *gold = u->m.gold, *fa = NULL;
 	int correct = -1;
-	char fbuf[64];
-	if (u->m.final.len) {
-		const char *a = strstr(u->m.final.s, "\"answer\":\"");
-		if (a) {
-			a += 10;
-			size_t l = strcspn(a, "\"");
-			snprintf(fbuf, sizeof fbuf, "%.*s", (int)(l < 40 ? l : 40), a);
-			fa = fbuf;
-		}
-		if (strstr(u->m.final.s, "\"correct\":true"))
-			correct = 1;
-		else if (strstr(u->m.final.s, "\"correct\":false"))
-			correct = 0;
+	if (u->m.final.held) {
+		fa = u->m.final.ev.answer;
+		correct = u->m.final.ev.correct;
 	}
-	if (u->m.gold)
-		rl = snprintf(right, sizeof right, " gold %s", u->m.gold);
-	if (fa)
-		rl += snprintf(right + rl, sizeof right - (size_t)rl, " \xC2\xB7 answer %s %s ", fa,
-			       correct == 1 ? (u->utf8 ? "\xE2\x9C\x93" : "ok") : correct == 0 ? (u->utf8 ? "\xE2\x9C\x97" : "WRONG") : "");
+	const char *mark = correct == 1 ? (u->utf8 ? "\xE2\x9C\x93" : "ok")
+			 : correct == 0 ? (u->utf8 ? "\xE2\x9C\x97" : "WRONG") : NULL;
+	int gw = gold ? ui_text_width(gold, strlen(gold), 40) : 0;
+	int aw = fa ? ui_text_width(fa, strlen(fa), 40) : 0;
+	int mw = mark ? ui_text_width(mark, strlen(mark), 8) : 0;
+	int rw = (gold ? 6 + gw : 0) + (fa ? 10 + aw + (mark ? 1 + mw : 0) : 0);
+	if (rw)
+		rw++; /* a space at the end */
+	int right_fits = rw && rw < u->cols - 12;
 	mvaddstr(0, 1, "canopy \xC2\xB7");
 	int used = 10;
-	int avail = u->cols - used - rl - 2;
+	int avail = u->cols - used - (right_fits ? rw : 0) - 2;
 	if (avail > 0)
 		ui_text(0, used, avail, u->m.problem, strlen(u->m.problem));
-	if (rl && rl < u->cols - 12) {
+	if (right_fits) {
 		attrset(theme_attr(TE_TITLE) | A_BOLD);
-		mvaddstr(0, u->cols - rl - 1, right);
+		int x = u->cols - rw - 1;
+		if (gold) {
+			mvaddstr(0, x, " gold ");
+			x += 6;
+			x += ui_text(0, x, gw, gold, strlen(gold));
+		}
+		if (fa) {
+			mvaddstr(0, x, " \xC2\xB7 answer ");
+			x += 10;
+			x += ui_text(0, x, aw, fa, strlen(fa));
+			if (mark) {
+				mvaddstr(0, x, " ");
+				mvaddstr(0, x + 1, mark);
+			}
+		}
 	}
 	attrset(A_NORMAL);
 }

@@ -58,6 +58,8 @@ void ui_bar(struct ui *u, int y, int x, int width, double v);
 int ui_score_attr(double v);
 /* Writes at most w columns of s (UTF-8) at (y, x); returns columns used. */
 int ui_text(int y, int x, int w, const char *s, size_t len);
+/* The columns ui_text would fill with s, at most max. */
+int ui_text_width(const char *s, size_t len, int max);
 int ui_pending_prune(const struct ui *u, int32_t id);
 const char *ui_kind_label(const struct node *n);
 /* Sends a user's command to the live search (prunes held while paused

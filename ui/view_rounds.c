@@ -2,7 +2,6 @@
  * critique (or review) next to the refinement it led to, with the steps
  * that changed marked; MAgICoRe's easy/hard verdict and its numbers on
  * top. */
-#include <cjson/cJSON.h>
 #include <curses.h>
 #include <math.h>
 #include <string.h>
@@ -49,21 +48,34 @@ static void rounds_draw(struct ui *u, int y, int x, int h, int w)
 		clrtoeol();
 	}
 	int r = y;
-	if (u->m.difficulty.len) {
-		cJSON *v = cJSON_Parse(u->m.difficulty.s);
-		const cJSON *vals = cJSON_GetObjectItemCaseSensitive(v, "values");
-		const cJSON *label = cJSON_GetObjectItemCaseSensitive(v, "label");
-		double z = cJSON_GetObjectItemCaseSensitive(vals, "cond1_mean_z")->valuedouble;
-		double co = cJSON_GetObjectItemCaseSensitive(vals, "c_orm")->valuedouble;
-		double cp = cJSON_GetObjectItemCaseSensitive(vals, "c_prm")->valuedouble;
-		int easy = cJSON_IsString(label) && !strcmp(label->valuestring, "easy");
+	if (u->m.difficulty.held) {
+		/* an imported verdict carries only what its tool recorded: each
+		 * number is shown when it is there */
+		const struct event *v = &u->m.difficulty.ev;
+		double z = event_value(v, "cond1_mean_z");
+		double co = event_value(v, "c_orm"), cp = event_value(v, "c_prm");
+		int easy = v->label && !strcmp(v->label, "easy");
 		attrset(theme_attr(easy ? TE_CORRECT : TE_WRONG));
 		mvprintw(r++, x + 1, "MAgICoRe: %s", easy ? "easy (answered by weighted vote)" : "hard (refined)");
 		attrset(A_NORMAL);
-		mvprintw(r++, x + 3, "condition 1: mean normalised reward of the majority %+.3f (easy if >= 0)", z);
-		mvprintw(r++, x + 3, "condition 2: confidence ORM %.3f, PRM %.3f (easy if both >= 0.5)", co, cp);
+		if (!isnan(z))
+			mvprintw(r++, x + 3, "condition 1: mean normalised reward of the majority %+.3f (easy if >= 0)", z);
+		if (!isnan(co) && !isnan(cp))
+			mvprintw(r++, x + 3, "condition 2: confidence ORM %.3f, PRM %.3f (easy if both >= 0.5)", co, cp);
+		if (isnan(z) && (isnan(co) || isnan(cp))) {
+			/* what the verdict does hold, by name */
+			move(r++, x + 3);
+			addstr("the trace records");
+			for (size_t i = 0; i < v->nvals && getcurx(stdscr) < x + w - 24; i++) {
+				/* names come from the trace: drawn as text */
+				int cx = getcurx(stdscr) + 1;
+				cx += ui_text(r - 1, cx, 20, v->keys[i], strlen(v->keys[i]));
+				mvprintw(r - 1, cx, " %.3g;", v->vals[i]);
+			}
+			if (!v->nvals)
+				addstr(" no numbers for it");
+		}
 		r++;
-		cJSON_Delete(v);
 	}
 	int chains = 0, skip = u->scroll[VIEW_ROUNDS];
 	int half = (w - 4) / 2;

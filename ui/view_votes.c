@@ -1,6 +1,5 @@
 /* The votes view: the answer clusters of the latest vote as a bar chart,
  * by count and by summed weight, the chosen answer and the gold marked. */
-#include <cjson/cJSON.h>
 #include <curses.h>
 #include <math.h>
 #include <string.h>
@@ -15,45 +14,37 @@ static void votes_draw(struct ui *u, int y, int x, int h, int w)
 		move(y + r, x);
 		clrtoeol();
 	}
-	if (!u->m.vote.len) {
+	if (!u->m.vote.held) {
 		mvaddstr(y + 1, x + 2, "No vote yet: the strategy votes when it chooses its answer.");
 		return;
 	}
-	cJSON *v = cJSON_Parse(u->m.vote.s);
-	const cJSON *cl = cJSON_GetObjectItemCaseSensitive(v, "clusters");
-	const cJSON *chosen = cJSON_GetObjectItemCaseSensitive(v, "chosen");
-	int n = cJSON_GetArraySize(cl);
+	const struct event *v = &u->m.vote.ev;
 	double maxc = 0, maxw = 0, total = 0;
-	const cJSON *c;
-	cJSON_ArrayForEach(c, cl) {
-		double k = cJSON_GetObjectItemCaseSensitive(c, "count")->valuedouble;
-		double wt = cJSON_GetObjectItemCaseSensitive(c, "weight")->valuedouble;
-		maxc = fmax(maxc, k);
-		maxw = fmax(maxw, wt);
-		total += k;
+	for (size_t i = 0; i < v->nclusters; i++) {
+		maxc = fmax(maxc, v->clusters[i].count);
+		maxw = fmax(maxw, v->clusters[i].weight);
+		total += v->clusters[i].count;
 	}
 	attrset(A_BOLD);
-	mvprintw(y, x + 2, "%d answers from %.0f votes", n, total);
-	if (u->m.gold)
-		printw("   gold answer: %s", u->m.gold);
+	mvprintw(y, x + 2, "%zu answers from %.0f votes", v->nclusters, total);
+	if (u->m.gold) {
+		addstr("   gold answer: ");
+		int cx = getcurx(stdscr);
+		ui_text(y, cx, w - cx, u->m.gold, strlen(u->m.gold));
+	}
 	attrset(A_NORMAL);
 	int aw = 14, bw = (w - aw - 40) / 2;
 	if (bw < 6)
 		bw = 6;
 	mvprintw(y + 2, x + 2, "%-*s %-*s %-*s", aw, "answer", bw + 8, "count", bw + 8, "weight");
-	int r = y + 3, skip = u->scroll[VIEW_VOTES];
-	cJSON_ArrayForEach(c, cl) {
-		if (skip-- > 0)
-			continue;
-		if (r >= y + h)
-			break;
-		const char *a = cJSON_GetObjectItemCaseSensitive(c, "answer")->valuestring;
-		double k = cJSON_GetObjectItemCaseSensitive(c, "count")->valuedouble;
-		double wt = cJSON_GetObjectItemCaseSensitive(c, "weight")->valuedouble;
-		int is_chosen = cJSON_IsString(chosen) && !strcmp(chosen->valuestring, a);
-		int is_gold = u->m.gold && answer_equal(a, u->m.gold);
+	int r = y + 3;
+	for (size_t i = (size_t)u->scroll[VIEW_VOTES]; i < v->nclusters && r < y + h; i++) {
+		const struct vote_cluster *c = &v->clusters[i];
+		double k = c->count, wt = c->weight;
+		int is_chosen = v->answer && !strcmp(v->answer, c->answer);
+		int is_gold = u->m.gold && answer_equal(c->answer, u->m.gold);
 		attrset(is_chosen ? theme_attr(TE_FINAL) : (int)A_NORMAL);
-		ui_text(r, x + 2, aw, a, strlen(a));
+		ui_text(r, x + 2, aw, c->answer, strlen(c->answer));
 		attrset(A_NORMAL);
 		ui_bar(u, r, x + 3 + aw, bw, maxc > 0 ? k / maxc : 0);
 		mvprintw(r, x + 4 + aw + bw, "%-6.0f", k);
@@ -72,7 +63,6 @@ static void votes_draw(struct ui *u, int y, int x, int h, int w)
 		attrset(A_NORMAL);
 		r++;
 	}
-	cJSON_Delete(v);
 }
 
 static int votes_key(struct ui *u, int key)

@@ -48,12 +48,60 @@ static char *load_err(const char *body, char *warn, size_t warnlen)
 	return slash ? slash + 1 : err;
 }
 
+/* An event held past its scratch keeps every string and array: the UI
+ * keeps the latest vote, final and verdict this way, and a field the
+ * writer left out reads as absent. */
+static void test_hold(void)
+{
+	struct event_scratch sc;
+	memset(&sc, 0, sizeof sc);
+	struct event ev;
+	char err[256];
+	struct event_hold vote = {0}, verdict = {0}, fin = {0};
+	const char *vl = "{\"seq\":5,\"t\":1,\"ev\":\"vote\",\"chosen\":\"\\\\frac{1}{2}\","
+			 "\"clusters\":[{\"answer\":\"\\\\frac{1}{2}\",\"count\":3,\"weight\":2.5,\"nodes\":[4,7,9]},"
+			 "{\"answer\":\"say \\\"hi\\\" \\u00e9\",\"count\":1,\"weight\":0.5,\"nodes\":[2]}]}";
+	ok(!event_parse(vl, strlen(vl), &ev, &sc, err, sizeof err), "a vote line parses");
+	event_hold_set(&vote, &ev);
+	const char *dl = "{\"seq\":6,\"t\":1,\"ev\":\"verdict\",\"what\":\"difficulty\",\"label\":\"hard\","
+			 "\"values\":{\"cond1\":0,\"cond2\":1}}";
+	ok(!event_parse(dl, strlen(dl), &ev, &sc, err, sizeof err), "a verdict line parses");
+	event_hold_set(&verdict, &ev);
+	const char *fl = "{\"seq\":7,\"t\":1,\"ev\":\"final\",\"answer\":\"a\\\"b\",\"node\":4,\"correct\":false}";
+	ok(!event_parse(fl, strlen(fl), &ev, &sc, err, sizeof err), "a final line parses");
+	event_hold_set(&fin, &ev);
+	/* the scratch is reused and then freed: the holds must not care */
+	const char *other = "{\"seq\":8,\"t\":1,\"ev\":\"vote\",\"chosen\":\"zzzzzzzzzzzz\",\"clusters\":[]}";
+	event_parse(other, strlen(other), &ev, &sc, err, sizeof err);
+	event_scratch_free(&sc);
+	is_str(vote.ev.answer, "\\frac{1}{2}", "the held vote's chosen answer, decoded");
+	is_int(vote.ev.nclusters, 2, "both clusters held");
+	is_str(vote.ev.clusters[1].answer, "say \"hi\" \xc3\xa9", "a cluster answer with quotes and \\u00e9, decoded");
+	is_int(vote.ev.clusters[0].nnodes, 3, "a cluster's nodes held");
+	is_int(vote.ev.clusters[0].nodes[2], 9, "with their ids");
+	is_num(vote.ev.clusters[0].weight, 2.5, 0, "and its weight");
+	is_str(verdict.ev.label, "hard", "the held verdict's label");
+	is_num(event_value(&verdict.ev, "cond2"), 1, 0, "a number the verdict holds");
+	ok(isnan(event_value(&verdict.ev, "c_orm")), "a number it does not hold is NAN, not garbage");
+	is_str(fin.ev.answer, "a\"b", "the final answer with a quote, whole");
+	is_int(fin.ev.correct, 0, "and whether it was right");
+	ok(fin.ev.reason == NULL, "a reason the line leaves out stays absent");
+	/* a hold set again from its own event keeps it whole */
+	event_hold_set(&vote, &vote.ev);
+	is_str(vote.ev.clusters[0].answer, "\\frac{1}{2}", "a hold set from itself survives");
+	event_hold_clear(&vote);
+	event_hold_clear(&verdict);
+	event_hold_clear(&fin);
+	ok(!vote.held && !vote.mem, "a cleared hold is empty");
+}
+
 #define N0 "{\"seq\":1,\"t\":0,\"ev\":\"node\",\"id\":0,\"kind\":\"problem\",\"text\":\"What is 2+3?\"}\n"
 
 int main(void)
 {
 	if (!mkdtemp(dir))
 		return 1;
+	test_hold();
 
 	/* ---- round trip through the writer ---- */
 	cJSON *h = cJSON_Parse(header_line);
