@@ -273,8 +273,8 @@ static void run_job(struct worker_ctx *w, struct job *j)
 	cfg.no_orm = w->sv.no_orm;
 	cfg.trace_path = path[0] ? path : NULL;
 	cfg.resume = resuming ? &rs : NULL;
-	/* every run's header describes its servers: a copy for each */
-	cfg.backend_json = w->sv.json ? cJSON_Duplicate(w->sv.json, 1) : NULL;
+	/* every run's header describes its servers */
+	cfg.backend_hdr = &w->sv.hdr;
 	double r0 = util_now();
 	struct search *s = search_new(&cfg, err, sizeof err);
 	if (!s || search_run(s)) {

@@ -603,66 +603,49 @@ static const char *option_name(int code)
 	return "?";
 }
 
-static const char *jstr(const cJSON *o, const char *key)
+static void role_from(const struct header_role *h, struct server_role_opts *r)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static double jnum(const cJSON *o, const char *key, double dflt)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsNumber(v) ? v->valuedouble : dflt;
-}
-
-static void role_from(const cJSON *b, const char *key, struct server_role_opts *r)
-{
-	const cJSON *j = cJSON_GetObjectItemCaseSensitive(b, key);
-	if (!cJSON_IsObject(j))
+	if (!h->given)
 		return;
-	r->kind = jstr(j, "kind");
-	r->url = jstr(j, "url");
-	r->model = jstr(j, "model");
+	r->kind = h->kind;
+	r->url = h->url;
+	r->model = h->model;
 }
 
 /* The run's options as its journal's header recorded them: a resume goes
- * on with exactly the search that began. */
+ * on with exactly the search that began.  The header codec has checked
+ * every value against the command line's ranges already. */
 static int options_from_journal(struct run_opts *o, const struct resume *rs, char *err, size_t errlen)
 {
-	const cJSON *h = rs->header.json;
+	const struct trace_header *h = &rs->header;
+	const struct header_backend *b = &h->backend;
 	const char *path = rs->trace_path;
 	if (o->search_opt) {
 		snprintf(err, errlen, "--%s cannot be given with --resume: the search goes on as %s began it",
 			 option_name(o->search_opt), path);
 		return -1;
 	}
-	if (!(o->cfg.strategy = strategy_lookup(rs->header.strategy))) {
-		snprintf(err, errlen, "%s:1: unknown strategy \"%s\"", path, rs->header.strategy);
+	if (!(o->cfg.strategy = strategy_lookup(h->strategy))) {
+		snprintf(err, errlen, "%s:1: unknown strategy \"%s\"", path, h->strategy);
 		return -1;
 	}
-	const cJSON *st = cJSON_GetObjectItemCaseSensitive(h, "strategy");
 	for (const struct param_default *d = o->cfg.strategy->params; d->id != P_COUNT; d++) {
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(st, param_name(d->id));
-		char why[200];
-		if (cJSON_IsNumber(v)) {
-			o->cfg.params.v[d->id] = v->valuedouble;
-		} else if (!cJSON_IsString(v) || param_parse(d->id, v->valuestring, &o->cfg.params.v[d->id], why, sizeof why)) {
-			snprintf(err, errlen, "%s:1: strategy.%s is missing or wrong", path, param_name(d->id));
+		if (!h->params.set[d->id]) {
+			snprintf(err, errlen, "%s:1: strategy.%s is missing", path, param_name(d->id));
 			return -1;
 		}
+		o->cfg.params.v[d->id] = h->params.v[d->id];
 		o->cfg.params.set[d->id] = 1;
 	}
-	o->problem = rs->header.problem;
-	o->gold = rs->header.gold;
-	o->cfg.seed = rs->header.seed;
-	const cJSON *bud = cJSON_GetObjectItemCaseSensitive(h, "budget");
-	o->cfg.budget_tokens = (uint64_t)jnum(bud, "tokens", 0);
-	o->cfg.budget_requests = (uint64_t)jnum(bud, "requests", 0);
-	o->cfg.max_inflight = (int)jnum(h, "max_inflight", 0);
-	const cJSON *b = cJSON_GetObjectItemCaseSensitive(h, "backend");
-	const char *kind = jstr(b, "kind");
-	if (!kind || (strcmp(kind, "sim") && strcmp(kind, "openai") && strcmp(kind, "llamacpp") && strcmp(kind, "ollama"))) {
-		snprintf(err, errlen, "%s:1: backend.kind \"%s\" cannot be resumed", path, kind ? kind : "");
+	o->problem = h->problem;
+	o->gold = h->gold;
+	o->cfg.seed = h->seed;
+	o->cfg.budget_tokens = h->budget_tokens;
+	o->cfg.budget_requests = h->budget_requests;
+	o->cfg.max_inflight = h->max_inflight;
+	const char *kind = b->kind;
+	if (strcmp(kind, "sim") && strcmp(kind, "openai") && strcmp(kind, "llamacpp") && strcmp(kind, "ollama")) {
+		snprintf(err, errlen, "%s:1: backend.kind \"%s\" cannot be resumed", path, kind);
 		return -1;
 	}
 	o->srv.backend = kind;
@@ -671,38 +654,35 @@ static int options_from_journal(struct run_opts *o, const struct resume *rs, cha
 		return -1;
 	}
 	if (!strcmp(kind, "sim")) {
-		o->lat.per_request_ms = jnum(b, "latency_ms", 0);
-		o->lat.per_token_ms = jnum(b, "latency_ms_per_token", 0);
+		o->lat.per_request_ms = b->latency_ms;
+		o->lat.per_token_ms = b->latency_ms_per_token;
 		o->latency_given = 1;
-		o->sim.error_scale = jnum(b, "error_scale", o->sim.error_scale);
-		o->sim.prm_noise = jnum(b, "prm_noise", o->sim.prm_noise);
-		o->sim.orm_noise = jnum(b, "orm_noise", o->sim.orm_noise);
-		o->sim.critic_recall = jnum(b, "critic_recall", o->sim.critic_recall);
-		o->sim.critic_false = jnum(b, "critic_false", o->sim.critic_false);
-		o->sim.orm_bias = jnum(b, "orm_bias", o->sim.orm_bias);
+		if (b->has_sim) {
+			o->sim.error_scale = b->sim.error_scale;
+			o->sim.prm_noise = b->sim.prm_noise;
+			o->sim.orm_noise = b->sim.orm_noise;
+			o->sim.critic_recall = b->sim.critic_recall;
+			o->sim.critic_false = b->sim.critic_false;
+			o->sim.orm_bias = b->sim.orm_bias;
+		}
 	} else {
 		if (!o->srv.nurls) {
 			/* the servers it used, unless given anew */
-			const cJSON *u;
-			cJSON_ArrayForEach(u, cJSON_GetObjectItemCaseSensitive(b, "urls"))
-				if (cJSON_IsString(u) && o->srv.nurls < 16)
-					o->srv.urls[o->srv.nurls++] = u->valuestring;
-			if (!o->srv.nurls && jstr(b, "url"))
-				o->srv.urls[o->srv.nurls++] = jstr(b, "url");
+			for (int i = 0; i < b->nurls; i++)
+				o->srv.urls[o->srv.nurls++] = b->urls[i];
 		}
-		o->srv.model = jstr(b, "model");
-		o->srv.api = jstr(b, "api");
-		o->srv.stream = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "stream"));
+		o->srv.model = b->model;
+		o->srv.api = b->api;
+		o->srv.stream = b->stream;
 	}
-	role_from(b, "prm", &o->srv.prm);
-	role_from(b, "orm", &o->srv.orm);
-	role_from(b, "critic", &o->srv.critic);
-	role_from(b, "disc", &o->srv.disc);
+	role_from(&b->prm, &o->srv.prm);
+	role_from(&b->orm, &o->srv.orm);
+	role_from(&b->critic, &o->srv.critic);
+	role_from(&b->disc, &o->srv.disc);
 	/* the words it asked with, whatever the files say now */
-	const cJSON *rec = cJSON_GetObjectItemCaseSensitive(b, "prompts");
 	char origin[700];
 	snprintf(origin, sizeof origin, "%s:1", path);
-	return rec ? prompts_load_recorded(rec, origin, NULL, err, errlen) : 0;
+	return b->prompts ? prompts_load_recorded(b->prompts, origin, NULL, err, errlen) : 0;
 }
 
 /* The defaults, with st as the strategy, then the command line: 0 to go
@@ -865,8 +845,7 @@ static int run_resumable(struct run_opts *op, struct resume *resume)
 	o.cfg.disc = sv.disc;
 	o.cfg.no_scores = sv.no_prm;
 	o.cfg.no_orm = sv.no_orm;
-	o.cfg.backend_json = sv.json;
-	sv.json = NULL; /* the search owns it now */
+	o.cfg.backend_hdr = &sv.hdr;
 	o.cfg.trace_path = trace;
 	struct search *s = search_new(&o.cfg, err, sizeof err);
 	if (!s) {

@@ -247,15 +247,7 @@ int export_load(const char *path, struct export_doc *d, char *err, size_t errlen
 	}
 	const struct trace *tr = &d->tr;
 	/* the strategy's parameters as "name=value ..." */
-	const cJSON *st = cJSON_GetObjectItemCaseSensitive(tr->header.json, "strategy"), *it;
-	cJSON_ArrayForEach(it, st) {
-		if (!strcmp(it->string, "name"))
-			continue;
-		if (cJSON_IsNumber(it))
-			sb_printf(&d->params, "%s%s=%g", d->params.len ? " " : "", it->string, it->valuedouble);
-		else if (cJSON_IsString(it))
-			sb_printf(&d->params, "%s%s=%s", d->params.len ? " " : "", it->string, it->valuestring);
-	}
+	header_params_string(&tr->header, 0, &d->params);
 	struct export_input *in = &d->in;
 	in->problem = tr->header.problem;
 	in->gold = tr->header.gold;
@@ -270,19 +262,8 @@ int export_load(const char *path, struct export_doc *d, char *err, size_t errlen
 	in->vote = d->vote.held ? &d->vote.ev : NULL;
 	in->difficulty = d->difficulty.held ? &d->difficulty.ev : NULL;
 	in->usage = tr->usage;
-	d->imported_from = export_imported_from(tr->header.json);
-	in->imported_from = d->imported_from;
+	in->imported_from = header_imported_from(&tr->header);
 	return 0;
-}
-
-char *export_imported_from(const cJSON *header)
-{
-	const cJSON *b = cJSON_GetObjectItemCaseSensitive(header, "backend");
-	const cJSON *k = cJSON_GetObjectItemCaseSensitive(b, "kind");
-	const cJSON *f = cJSON_GetObjectItemCaseSensitive(b, "from");
-	if (!cJSON_IsString(k) || strcmp(k->valuestring, "import"))
-		return NULL;
-	return xstrdup(cJSON_IsString(f) ? f->valuestring : "another tool");
 }
 
 void export_doc_free(struct export_doc *d)
@@ -292,7 +273,6 @@ void export_doc_free(struct export_doc *d)
 	event_hold_clear(&d->difficulty);
 	sb_free(&d->reason);
 	sb_free(&d->params);
-	free(d->imported_from);
 	memset(d, 0, sizeof *d);
 }
 

@@ -32,7 +32,6 @@ struct export_doc {
 	struct trace tr;
 	struct event_hold vote, difficulty;
 	struct strbuf reason, params;
-	char *imported_from;
 };
 
 /* "json", "dot", "svg", "md" or "csv"; -1 when unknown. */
@@ -41,9 +40,6 @@ int export_format_parse(const char *s);
  * is a warning). */
 int export_load(const char *path, struct export_doc *doc, char *err, size_t errlen, char *warn, size_t warnlen);
 void export_doc_free(struct export_doc *doc);
-/* "rstar", "prm800k", ... for a trace canopy import made (newly
- * allocated), else NULL. */
-char *export_imported_from(const cJSON *header);
 /* Writes the export; -1 with errno set when writing failed. */
 int export_write(FILE *f, const struct export_input *in, enum export_format fmt);
 

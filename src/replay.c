@@ -275,7 +275,7 @@ void replay_free(struct replay *r)
 		return;
 	if (r->fd >= 0)
 		close(r->fd);
-	trace_header_free(&r->header);
+	header_free(&r->header);
 	tree_free(r->tree);
 	free(r->path);
 	free(r->offset);

@@ -186,18 +186,15 @@ int resume_open(const char *trace, struct resume *rs, char *err, size_t errlen, 
 	rs->finished = tr.has_final;
 	rs->final_answer = tr.final_answer ? xstrdup(tr.final_answer) : NULL;
 	trace_free(&tr);
-	if (rs->header.backend && !strcmp(rs->header.backend, "import")) {
-		const cJSON *b = cJSON_GetObjectItemCaseSensitive(rs->header.json, "backend");
-		const cJSON *from = cJSON_GetObjectItemCaseSensitive(b, "from");
+	if (header_imported_from(&rs->header)) {
 		snprintf(err, errlen, "%s: imported from %s, not a search canopy ran: there is nothing to resume", trace,
-			 cJSON_IsString(from) ? from->valuestring : "another tool");
+			 header_imported_from(&rs->header));
 		resume_free(rs);
 		return -1;
 	}
-	const cJSON *cr = cJSON_GetObjectItemCaseSensitive(rs->header.json, "created");
 	replies_path(trace, rs->replies_path, sizeof rs->replies_path);
 	char w2[600] = "";
-	if (replies_load(rs->replies_path, cJSON_IsString(cr) ? cr->valuestring : "", &rs->replies, err, errlen, w2,
+	if (replies_load(rs->replies_path, rs->header.created ? rs->header.created : "", &rs->replies, err, errlen, w2,
 			 sizeof w2)) {
 		if (access(rs->replies_path, F_OK))
 			snprintf(err, errlen,
@@ -226,7 +223,7 @@ int resume_open(const char *trace, struct resume *rs, char *err, size_t errlen, 
 void resume_free(struct resume *rs)
 {
 	free(rs->trace_path);
-	trace_header_free(&rs->header);
+	header_free(&rs->header);
 	free(rs->ev);
 	free(rs->final_answer);
 	replies_free(&rs->replies);

@@ -133,52 +133,34 @@ void search_emit(struct search *s, struct event *ev)
 	emit(s, ev);
 }
 
-static cJSON *make_header(struct search *s, cJSON *backend_json)
+/* The journal's header: this search, and the servers as the caller
+ * described them (or, without a description, the backend's name). */
+static void make_header(const struct search *s, const struct header_backend *backend, struct trace_header *h)
 {
-	cJSON *h = cJSON_CreateObject();
-	cJSON_AddNumberToObject(h, "canopy", TRACE_VERSION);
-	cJSON *p = cJSON_AddObjectToObject(h, "problem");
-	cJSON_AddStringToObject(p, "text", s->problem);
-	if (s->gold)
-		cJSON_AddStringToObject(p, "answer", s->gold);
-	else
-		cJSON_AddNullToObject(p, "answer");
-	cJSON *st = cJSON_AddObjectToObject(h, "strategy");
-	cJSON_AddStringToObject(st, "name", s->strategy->name);
-	for (const struct param_default *d = s->strategy->params; d->id != P_COUNT; d++) {
-		if (param_choices(d->id)) {
-			struct strbuf sb;
-			sb_init(&sb);
-			param_format(d->id, s->params.v[d->id], &sb);
-			cJSON_AddStringToObject(st, param_name(d->id), sb.s);
-			sb_free(&sb);
-		} else {
-			cJSON_AddNumberToObject(st, param_name(d->id), s->params.v[d->id]);
-		}
-	}
-	if (!backend_json) {
-		backend_json = cJSON_CreateObject();
-		cJSON_AddStringToObject(backend_json, "kind", s->backend->kind);
+	header_init(h);
+	h->problem = xstrdup(s->problem);
+	h->gold = s->gold ? xstrdup(s->gold) : NULL;
+	h->strategy = xstrdup(s->strategy->name);
+	for (const struct param_default *d = s->strategy->params; d->id != P_COUNT; d++)
+		header_set_param(h, d->id, s->params.v[d->id]);
+	if (backend) {
+		/* borrowed for the encoding only: see search_new */
+		h->backend = *backend;
+	} else {
+		h->backend.kind = xstrdup(s->backend->kind);
 		if (s->backend->url)
-			cJSON_AddStringToObject(backend_json, "url", s->backend->url);
+			h->backend.urls[h->backend.nurls++] = xstrdup(s->backend->url);
 		if (s->backend->model)
-			cJSON_AddStringToObject(backend_json, "model", s->backend->model);
+			h->backend.model = xstrdup(s->backend->model);
 	}
-	cJSON_AddItemToObject(h, "backend", backend_json);
-	cJSON_AddNumberToObject(h, "seed", (double)s->seed);
-	if (s->max_inflight)
-		/* with a token budget it decides how many requests go out */
-		cJSON_AddNumberToObject(h, "max_inflight", s->max_inflight);
-	cJSON *b = cJSON_AddObjectToObject(h, "budget");
-	if (s->budget_tokens)
-		cJSON_AddNumberToObject(b, "tokens", (double)s->budget_tokens);
-	if (s->budget_requests)
-		cJSON_AddNumberToObject(b, "requests", (double)s->budget_requests);
-	cJSON_AddStringToObject(h, "version", PACKAGE_VERSION);
+	h->seed = s->seed;
+	h->max_inflight = s->max_inflight;
+	h->budget_tokens = s->budget_tokens;
+	h->budget_requests = s->budget_requests;
+	h->canopy_version = xstrdup(PACKAGE_VERSION);
 	char when[32];
 	util_utc_stamp(when, sizeof when);
-	cJSON_AddStringToObject(h, "created", when);
-	return h;
+	h->created = xstrdup(when);
 }
 
 struct search *search_new(const struct search_config *cfg, char *err, size_t errlen)
@@ -212,7 +194,6 @@ struct search *search_new(const struct search_config *cfg, char *err, size_t err
 	if (cfg->resume) {
 		/* the header is the journal's already; time goes on from its
 		 * last event */
-		cJSON_Delete(cfg->backend_json);
 		s->resume = cfg->resume;
 		s->t0 -= s->resume->last_t;
 		s->catchup = 1;
@@ -224,21 +205,24 @@ struct search *search_new(const struct search_config *cfg, char *err, size_t err
 		s->state = SEARCH_READY;
 		return s;
 	}
-	cJSON *h = make_header(s, cfg->backend_json);
+	struct trace_header h;
+	make_header(s, cfg->backend_hdr, &h);
+	int failed = 0;
 	if (cfg->trace_path) {
-		s->journal = trace_writer_create(cfg->trace_path, h, err, errlen);
-		const cJSON *created = cJSON_GetObjectItemCaseSensitive(h, "created");
+		s->journal = trace_writer_create(cfg->trace_path, &h, err, errlen);
 		char rp[600];
 		replies_path(cfg->trace_path, rp, sizeof rp);
 		if (s->journal)
-			s->replies = replies_writer_create(rp, created->valuestring, err, errlen);
-		if (!s->journal || !s->replies) {
-			cJSON_Delete(h);
-			search_free(s);
-			return NULL;
-		}
+			s->replies = replies_writer_create(rp, h.created, err, errlen);
+		failed = !s->journal || !s->replies;
 	}
-	cJSON_Delete(h);
+	if (cfg->backend_hdr)
+		header_backend_init(&h.backend); /* the caller's */
+	header_free(&h);
+	if (failed) {
+		search_free(s);
+		return NULL;
+	}
 	s->state = SEARCH_READY;
 	return s;
 }

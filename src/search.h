@@ -31,7 +31,7 @@ struct search_config {
 	struct backend *disc;     /* rStar's discriminator; NULL: the actor */
 	int no_scores;            /* --prm none: PRM requests get no score */
 	int no_orm;               /* --orm none (with orm unset: follows no_scores) */
-	cJSON *backend_json;      /* header "backend" object; taken over */
+	const struct header_backend *backend_hdr; /* the header's servers; NULL: the backend's name */
 	const char *trace_path;   /* NULL: no journal (nor replies) */
 	struct resume *resume;    /* an interrupted run to catch up with (its
 				     trace_path); the caller's, kept until

@@ -44,15 +44,9 @@ static struct backend *own(struct servers *sv, struct backend *b)
 
 /* A role as the user gave it: its kind, and its own server or model when
  * it has one (else it is the actor's), so a resume can set it up again. */
-static void role_json(cJSON *parent, const char *name, const char *kind, const struct server_role_opts *r)
+static void role_hdr(struct header_role *h, const char *kind, const struct server_role_opts *r)
 {
-	cJSON *j = cJSON_AddObjectToObject(parent, name);
-	if (kind)
-		cJSON_AddStringToObject(j, "kind", kind);
-	if (r->url)
-		cJSON_AddStringToObject(j, "url", r->url);
-	if (r->model)
-		cJSON_AddStringToObject(j, "model", r->model);
+	header_role_set(h, kind, r->url, r->model);
 }
 
 /* A server of another role than the actor's: its own URL (or the
@@ -164,7 +158,7 @@ int servers_open(const struct server_opts *o, struct servers *sv, char *err, siz
 {
 	memset(sv, 0, sizeof *sv);
 	sv->owned = xcalloc(1, sizeof(struct owned));
-	sv->json = cJSON_CreateObject();
+	header_backend_init(&sv->hdr);
 	int sim_actor = !strcmp(o->backend, "sim");
 	const char *prm = o->prm.kind ? o->prm.kind : sim_actor ? "sim" : "judge";
 	const char *orm = o->orm.kind ? o->orm.kind : role_given(&o->orm) ? "judge" : NULL;
@@ -192,22 +186,15 @@ int servers_open(const struct server_opts *o, struct servers *sv, char *err, siz
 			return 2;
 	}
 	oc.api_key = sv->key;
-	cJSON *bj = sv->json;
+	struct header_backend *bh = &sv->hdr;
 	if (sim_actor) {
 		sv->actor = own(sv, backend_sim_new(o->sim, o->lat));
-		cJSON_AddStringToObject(bj, "kind", "sim");
-		cJSON_AddStringToObject(bj, "model", sv->actor->model);
-		cJSON_AddNumberToObject(bj, "latency_ms", o->lat->per_request_ms);
-		cJSON_AddNumberToObject(bj, "latency_ms_per_token", o->lat->per_token_ms);
-		cJSON_AddNumberToObject(bj, "error_scale", o->sim->error_scale);
-		cJSON_AddNumberToObject(bj, "prm_noise", o->sim->prm_noise);
-		cJSON_AddNumberToObject(bj, "orm_noise", o->sim->orm_noise);
-		cJSON_AddNumberToObject(bj, "critic_recall", o->sim->critic_recall);
-		/* written only when set, so that older traces read the same */
-		if (o->sim->critic_false != 0.05)
-			cJSON_AddNumberToObject(bj, "critic_false", o->sim->critic_false);
-		if (o->sim->orm_bias > 0)
-			cJSON_AddNumberToObject(bj, "orm_bias", o->sim->orm_bias);
+		bh->kind = xstrdup("sim");
+		bh->model = xstrdup(sv->actor->model);
+		bh->has_sim = 1;
+		bh->latency_ms = o->lat->per_request_ms;
+		bh->latency_ms_per_token = o->lat->per_token_ms;
+		bh->sim = *o->sim;
 	} else {
 		oc.url = o->urls[0];
 		oc.urls = o->urls;
@@ -224,28 +211,26 @@ int servers_open(const struct server_opts *o, struct servers *sv, char *err, siz
 		}
 		if (!(sv->actor = own(sv, backend_openai_new(&oc, err, errlen))))
 			return 2;
-		cJSON_AddStringToObject(bj, "kind", sv->actor->kind);
-		cJSON_AddStringToObject(bj, "url", sv->actor->url);
-		if (o->nurls > 1) {
-			cJSON *us = cJSON_AddArrayToObject(bj, "urls");
-			for (int i = 0; i < o->nurls; i++)
-				cJSON_AddItemToArray(us, cJSON_CreateString(o->urls[i]));
-		}
-		cJSON_AddStringToObject(bj, "model", sv->actor->model);
-		cJSON_AddStringToObject(bj, "api", oc.chat ? "chat" : "completions");
-		cJSON_AddBoolToObject(bj, "stream", oc.stream);
+		bh->kind = xstrdup(sv->actor->kind);
+		/* the first as the backend normalised it */
+		bh->urls[bh->nurls++] = xstrdup(sv->actor->url);
+		for (int i = 1; o->nurls > 1 && i < o->nurls && i < HEADER_MAX_URLS; i++)
+			bh->urls[bh->nurls++] = xstrdup(o->urls[i]);
+		bh->model = xstrdup(sv->actor->model);
+		bh->api = xstrdup(oc.chat ? "chat" : "completions");
+		bh->stream = oc.stream;
 	}
 	int rc = open_scorer(sv, "prm", prm, &o->prm, o, &oc, &sv->prm, err, errlen);
 	if (rc)
 		return rc;
 	sv->no_prm = !strcmp(prm, "none");
 	if (!sim_actor || strcmp(prm, "sim"))
-		role_json(bj, "prm", prm, &o->prm);
+		role_hdr(&bh->prm, prm, &o->prm);
 	if (orm) {
 		if ((rc = open_scorer(sv, "orm", orm, &o->orm, o, &oc, &sv->orm, err, errlen)))
 			return rc;
 		sv->no_orm = !strcmp(orm, "none");
-		role_json(bj, "orm", orm, &o->orm);
+		role_hdr(&bh->orm, orm, &o->orm);
 	} else {
 		sv->orm = sv->prm; /* outcome scores from the step scorer */
 		sv->no_orm = sv->no_prm;
@@ -253,14 +238,14 @@ int servers_open(const struct server_opts *o, struct servers *sv, char *err, siz
 	if ((rc = open_helper(sv, "critic", &o->critic, o, &oc, &sv->critic, err, errlen)))
 		return rc;
 	if (sv->critic != sv->actor)
-		role_json(bj, "critic", NULL, &o->critic);
+		role_hdr(&bh->critic, NULL, &o->critic);
 	if ((rc = open_helper(sv, "disc", &o->disc, o, &oc, &sv->disc, err, errlen)))
 		return rc;
 	if (sv->disc != sv->actor)
-		role_json(bj, "disc", NULL, &o->disc);
+		role_hdr(&bh->disc, NULL, &o->disc);
 	if (remote) {
 		/* the words the models were asked with, so a trace can be rerun */
-		cJSON_AddItemToObject(bj, "prompts", prompts_json());
+		bh->prompts = prompts_json();
 	}
 	if (!sv->prm)
 		sv->prm = sv->actor; /* none: never asked */
@@ -277,7 +262,7 @@ void servers_close(struct servers *sv)
 	if (o)
 		http_pool_free(o->pool); /* after every backend that used it */
 	free(o);
-	cJSON_Delete(sv->json);
+	header_backend_free(&sv->hdr);
 	if (sv->key) {
 		memset(sv->key, 0, strlen(sv->key));
 		free(sv->key);

@@ -10,6 +10,7 @@
 
 #include "backend.h"
 #include "backend_openai.h"
+#include "header.h"
 #include "sim.h"
 
 struct server_role_opts {
@@ -37,7 +38,7 @@ struct servers {
 	struct backend *actor, *prm, *orm, *critic, *disc;
 	int no_prm, no_orm; /* --prm none, --orm none: never asked */
 	int sim_reads;      /* the sim reads the problem: it must understand it */
-	cJSON *json;        /* the header's "backend" object (give it away: set NULL) */
+	struct header_backend hdr; /* how the trace header describes them */
 	char *key;
 	void *owned;        /* the backends to free */
 };

@@ -36,7 +36,7 @@ static struct trace_writer *writer_open(const char *path, int flags, char *err,
 	return w;
 }
 
-struct trace_writer *trace_writer_create(const char *path, const cJSON *header,
+struct trace_writer *trace_writer_create(const char *path, const struct trace_header *header,
 					 char *err, size_t errlen)
 {
 	/* truncated only once it is ours: O_TRUNC would wipe a journal
@@ -49,7 +49,9 @@ struct trace_writer *trace_writer_create(const char *path, const cJSON *header,
 	}
 	if (!w)
 		return NULL;
-	char *h = cJSON_PrintUnformatted(header);
+	cJSON *hj = header_encode(header);
+	char *h = cJSON_PrintUnformatted(hj);
+	cJSON_Delete(hj);
 	sb_adds(&w->out.line, h);
 	sb_addc(&w->out.line, '\n');
 	free(h);
@@ -92,102 +94,6 @@ void trace_writer_close(struct trace_writer *w)
 		return;
 	linefile_close(&w->out);
 	free(w);
-}
-
-/* ---- header ---- */
-
-void trace_header_free(struct trace_header *h)
-{
-	free(h->problem);
-	free(h->gold);
-	free(h->strategy);
-	free(h->backend);
-	free(h->url);
-	free(h->model);
-	cJSON_Delete(h->json);
-	memset(h, 0, sizeof *h);
-}
-
-static int obj_string(const cJSON *o, const char *key, int required, char **out,
-		      const char *where, char *err, size_t errlen)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	if (!v || cJSON_IsNull(v)) {
-		if (required) {
-			snprintf(err, errlen, "header: missing %s\"%s\"", where, key);
-			return -1;
-		}
-		return 0;
-	}
-	if (cJSON_IsNumber(v)) { /* a numeric gold answer is fine */
-		struct strbuf sb;
-		sb_init(&sb);
-		sb_add_json_number(&sb, v->valuedouble);
-		*out = sb_steal(&sb);
-		return 0;
-	}
-	if (!cJSON_IsString(v)) {
-		snprintf(err, errlen, "header: %s\"%s\" must be a string", where, key);
-		return -1;
-	}
-	*out = xstrdup(v->valuestring);
-	return 0;
-}
-
-int trace_header_parse(cJSON *json, struct trace_header *h, char *err, size_t errlen)
-{
-	memset(h, 0, sizeof *h);
-	if (!cJSON_IsObject(json)) {
-		snprintf(err, errlen, "header: not a JSON object");
-		return -1;
-	}
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(json, "canopy");
-	if (!cJSON_IsNumber(v)) {
-		snprintf(err, errlen, "header: missing \"canopy\" format version (not a canopy trace?)");
-		return -1;
-	}
-	if (v->valuedouble != TRACE_VERSION) {
-		snprintf(err, errlen, "unknown trace format version %g (this canopy reads version %d)",
-			 v->valuedouble, TRACE_VERSION);
-		return -1;
-	}
-	h->version = TRACE_VERSION;
-	const cJSON *p = cJSON_GetObjectItemCaseSensitive(json, "problem");
-	const cJSON *s = cJSON_GetObjectItemCaseSensitive(json, "strategy");
-	const cJSON *b = cJSON_GetObjectItemCaseSensitive(json, "backend");
-	const cJSON *seed = cJSON_GetObjectItemCaseSensitive(json, "seed");
-	if (!cJSON_IsObject(p)) {
-		snprintf(err, errlen, "header: missing \"problem\" object");
-		goto fail;
-	}
-	if (obj_string(p, "text", 1, &h->problem, "problem.", err, errlen) ||
-	    obj_string(p, "answer", 0, &h->gold, "problem.", err, errlen))
-		goto fail;
-	if (!cJSON_IsObject(s)) {
-		snprintf(err, errlen, "header: missing \"strategy\" object");
-		goto fail;
-	}
-	if (obj_string(s, "name", 1, &h->strategy, "strategy.", err, errlen))
-		goto fail;
-	if (!cJSON_IsObject(b)) {
-		snprintf(err, errlen, "header: missing \"backend\" object");
-		goto fail;
-	}
-	if (obj_string(b, "kind", 1, &h->backend, "backend.", err, errlen) ||
-	    obj_string(b, "url", 0, &h->url, "backend.", err, errlen) ||
-	    obj_string(b, "model", 0, &h->model, "backend.", err, errlen))
-		goto fail;
-	if (!cJSON_IsNumber(seed) || seed->valuedouble < 0 ||
-	    seed->valuedouble != floor(seed->valuedouble)) {
-		snprintf(err, errlen, "header: missing or bad \"seed\"");
-		goto fail;
-	}
-	h->seed = (uint64_t)seed->valuedouble;
-	h->json = json;
-	return 0;
-fail:
-	trace_header_free(h);
-	return -1;
 }
 
 /* ---- loading ---- */
@@ -291,10 +197,10 @@ struct trace_reader *trace_reader_open(const char *path, struct trace_header *h,
 						   : "torn header line (the run was killed while starting)");
 		goto fail;
 	}
-	if (trace_header_parse(hj, h, msg, sizeof msg)) {
-		cJSON_Delete(hj);
+	int bad = header_decode(hj, h, msg, sizeof msg);
+	cJSON_Delete(hj);
+	if (bad)
 		goto fail;
-	}
 	return r;
 fail:
 	reader_fail(r, err, errlen, msg);
@@ -433,7 +339,7 @@ int trace_load(const char *path, struct trace *tr, trace_event_fn fn, void *ctx,
 
 void trace_free(struct trace *tr)
 {
-	trace_header_free(&tr->header);
+	header_free(&tr->header);
 	tree_free(tr->tree);
 	free(tr->final_answer);
 	memset(tr, 0, sizeof *tr);

@@ -9,15 +9,14 @@
 #include <stdio.h>
 
 #include "event.h"
+#include "header.h"
 #include "tree.h"
-
-#define TRACE_VERSION 1
 
 struct trace_writer;
 
 /* Creates (truncates) path and writes the header line.  NULL with a
  * message in err on failure. */
-struct trace_writer *trace_writer_create(const char *path, const cJSON *header,
+struct trace_writer *trace_writer_create(const char *path, const struct trace_header *header,
 					 char *err, size_t errlen);
 /* Opens an existing journal for appending (resume). */
 struct trace_writer *trace_writer_append(const char *path, char *err, size_t errlen);
@@ -27,19 +26,6 @@ int trace_writer_event(struct trace_writer *w, const struct event *ev);
 const char *trace_writer_error(const struct trace_writer *w);
 const char *trace_writer_path(const struct trace_writer *w);
 void trace_writer_close(struct trace_writer *w);
-
-struct trace_header {
-	int version;
-	char *problem, *gold; /* gold answer, NULL when unknown */
-	char *strategy;
-	char *backend, *url, *model;
-	uint64_t seed;
-	cJSON *json; /* the whole header line, for everything else */
-};
-
-void trace_header_free(struct trace_header *h);
-/* Checks and extracts a parsed header line. */
-int trace_header_parse(cJSON *json, struct trace_header *h, char *err, size_t errlen);
 
 /* Called for each event after it was applied to the tree. */
 typedef int (*trace_event_fn)(void *ctx, const struct event *ev, uint64_t line);

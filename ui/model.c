@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cjson/cJSON.h"
 #include "export.h"
 #include "search.h"
 
@@ -74,28 +73,16 @@ static void header_facts(struct model *m, const struct trace_header *h)
 	m->problem = xstrdup(h->problem);
 	m->gold = h->gold ? xstrdup(h->gold) : NULL;
 	m->strategy = xstrdup(h->strategy);
-	m->backend = xstrdup(h->backend);
-	m->imported_from = export_imported_from(h->json);
+	m->backend = xstrdup(h->backend.kind);
+	const char *from = header_imported_from(h);
+	m->imported_from = from ? xstrdup(from) : NULL;
 	/* the strategy's parameters as "name=value ..." */
 	struct strbuf sb;
 	sb_init(&sb);
-	const cJSON *st = cJSON_GetObjectItemCaseSensitive(h->json, "strategy"), *it;
-	cJSON_ArrayForEach(it, st) {
-		/* the sampling settings are the same for every strategy */
-		if (!strcmp(it->string, "name") || !strcmp(it->string, "temperature") ||
-		    !strcmp(it->string, "top-p") || !strcmp(it->string, "max-tokens"))
-			continue;
-		if (cJSON_IsNumber(it))
-			sb_printf(&sb, "%s%s=%g", sb.len ? " " : "", it->string, it->valuedouble);
-		else if (cJSON_IsString(it))
-			sb_printf(&sb, "%s%s=%s", sb.len ? " " : "", it->string, it->valuestring);
-	}
+	header_params_string(h, 1, &sb);
 	m->params = sb_steal(&sb);
-	const cJSON *b = cJSON_GetObjectItemCaseSensitive(h->json, "budget");
-	const cJSON *bt = cJSON_GetObjectItemCaseSensitive(b, "tokens");
-	const cJSON *br = cJSON_GetObjectItemCaseSensitive(b, "requests");
-	m->budget_tokens = cJSON_IsNumber(bt) ? (uint64_t)bt->valuedouble : 0;
-	m->budget_requests = cJSON_IsNumber(br) ? (uint64_t)br->valuedouble : 0;
+	m->budget_tokens = h->budget_tokens;
+	m->budget_requests = h->budget_requests;
 }
 
 void model_init_live(struct model *m, struct search *s, struct worker *w, const char *journal,

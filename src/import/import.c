@@ -413,35 +413,29 @@ int imp_begin(struct imp *im, const char *problem, const char *gold, cJSON *stra
 		gold = im->o->gold;
 	free(im->gold);
 	im->gold = gold && *gold ? xstrdup(gold) : NULL;
-	cJSON *h = cJSON_CreateObject();
-	cJSON_AddNumberToObject(h, "canopy", TRACE_VERSION);
-	cJSON *p = cJSON_AddObjectToObject(h, "problem");
-	cJSON_AddStringToObject(p, "text", problem ? problem : "");
-	if (im->gold)
-		cJSON_AddStringToObject(p, "answer", im->gold);
-	else
-		cJSON_AddNullToObject(p, "answer");
-	cJSON_AddItemToObject(h, "strategy", strategy);
-	cJSON *b = cJSON_AddObjectToObject(h, "backend");
-	cJSON_AddStringToObject(b, "kind", "import");
-	cJSON_AddStringToObject(b, "from", im->format);
-	cJSON_AddStringToObject(b, "file", im->o->path);
-	if (im->o->index >= 0)
-		cJSON_AddNumberToObject(b, "index", (double)im->o->index);
-	while (backend_extra && backend_extra->child) {
-		cJSON *it = cJSON_DetachItemViaPointer(backend_extra, backend_extra->child);
-		cJSON_AddItemToObject(b, it->string, it);
-	}
-	cJSON_Delete(backend_extra);
-	cJSON_AddNumberToObject(h, "seed", 0);
-	cJSON_AddObjectToObject(h, "budget");
-	cJSON_AddStringToObject(h, "version", PACKAGE_VERSION);
+	struct trace_header h;
+	header_init(&h);
+	h.problem = xstrdup(problem ? problem : "");
+	h.gold = im->gold ? xstrdup(im->gold) : NULL;
+	/* the tool's names for its settings are its own, not canopy's
+	 * parameters: kept as they are */
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(strategy, "name");
+	h.strategy = xstrdup(cJSON_IsString(name) ? name->valuestring : im->format);
+	cJSON_DeleteItemFromObjectCaseSensitive(strategy, "name");
+	h.strategy_extra = strategy;
+	struct header_backend *b = &h.backend;
+	b->kind = xstrdup("import");
+	b->from = xstrdup(im->format);
+	b->file = xstrdup(im->o->path);
+	b->index = im->o->index >= 0 ? im->o->index : -1;
+	b->extra = backend_extra;
+	h.canopy_version = xstrdup(PACKAGE_VERSION);
 	char when[32];
 	util_utc_stamp(when, sizeof when);
-	cJSON_AddStringToObject(h, "created", when);
+	h.created = xstrdup(when);
 	char err[512];
-	im->w = trace_writer_create(im->tmp, h, err, sizeof err);
-	cJSON_Delete(h);
+	im->w = trace_writer_create(im->tmp, &h, err, sizeof err);
+	header_free(&h);
 	if (!im->w) {
 		/* about the output, not the input: name the file the user gave */
 		im->failed = 1;

@@ -21,11 +21,16 @@ int main(int argc, char **argv)
 	close(fd);
 	printf("canopy bench: journal (%ld nodes)\n", nodes);
 
-	cJSON *h = cJSON_Parse("{\"canopy\":1,\"problem\":{\"text\":\"bench\",\"answer\":\"1\"},"
-			       "\"strategy\":{\"name\":\"beam\"},\"backend\":{\"kind\":\"sim\"},\"seed\":1}");
+	struct trace_header h;
+	header_init(&h);
+	h.problem = xstrdup("bench");
+	h.gold = xstrdup("1");
+	h.strategy = xstrdup("beam");
+	h.backend.kind = xstrdup("sim");
+	h.seed = 1;
 	char err[512];
-	struct trace_writer *w = trace_writer_create(path, h, err, sizeof err);
-	cJSON_Delete(h);
+	struct trace_writer *w = trace_writer_create(path, &h, err, sizeof err);
+	header_free(&h);
 	if (!w) {
 		fprintf(stderr, "%s\n", err);
 		return 1;

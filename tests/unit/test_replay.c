@@ -21,7 +21,7 @@ static struct tree *build(const char *path, size_t pos)
 	for (size_t i = 0; i < pos && trace_reader_next(rd, &ev, err, sizeof err) > 0; i++)
 		event_apply(t, &ev, err, sizeof err);
 	trace_reader_close(rd);
-	trace_header_free(&h);
+	header_free(&h);
 	return t;
 }
 

@@ -104,11 +104,14 @@ int main(void)
 	test_hold();
 
 	/* ---- round trip through the writer ---- */
-	cJSON *h = cJSON_Parse(header_line);
+	cJSON *hj = cJSON_Parse(header_line);
 	char err[768], warn[512];
+	struct trace_header h;
+	ok(!header_decode(hj, &h, err, sizeof err), "the header decodes");
+	cJSON_Delete(hj);
 	char path[256];
 	snprintf(path, sizeof path, "%s/rt.jsonl", dir);
-	struct trace_writer *w = trace_writer_create(path, h, err, sizeof err);
+	struct trace_writer *w = trace_writer_create(path, &h, err, sizeof err);
 	ok(w != NULL, "the writer creates the journal");
 	struct tree *mine = tree_new();
 	struct event ev;
@@ -160,7 +163,7 @@ int main(void)
 	ev.answer = "5"; ev.id = 1; ev.correct = 1; ev.reason = "majority";
 	EMIT();
 	trace_writer_close(w);
-	cJSON_Delete(h);
+	header_free(&h);
 
 	struct trace tr;
 	ok(!trace_load(path, &tr, NULL, NULL, err, sizeof err, warn, sizeof warn), "the journal loads back");
