@@ -140,8 +140,8 @@ int server_option(int code, const char *arg, struct server_cli *c, char *err, si
 	double v;
 	switch (code) {
 	case OPT_SRV_BACKEND:
-		if (strcmp(arg, "sim") && strcmp(arg, "openai") && strcmp(arg, "llamacpp") && strcmp(arg, "ollama")) {
-			snprintf(err, errlen, "unknown backend (sim, openai, llamacpp or ollama): '%s'", arg);
+		if (strcmp(arg, "sim") && !dialect_lookup(arg)) {
+			snprintf(err, errlen, "unknown backend (sim, %s): '%s'", dialect_names(), arg);
 			return -1;
 		}
 		c->backend = arg;
@@ -210,7 +210,8 @@ int server_cli_check(const struct server_cli *c, char *err, size_t errlen)
 		snprintf(err, errlen, "--backend %s needs --url BASE", c->backend);
 		return -1;
 	}
-	if ((!strcmp(c->backend, "openai") || !strcmp(c->backend, "ollama")) && !c->model) {
+	const struct dialect *d = dialect_lookup(c->backend);
+	if (d && d->needs_model && !c->model) {
 		snprintf(err, errlen, "--backend %s needs --model NAME", c->backend);
 		return -1;
 	}

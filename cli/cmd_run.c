@@ -644,7 +644,7 @@ static int options_from_journal(struct run_opts *o, const struct resume *rs, cha
 	o->cfg.budget_requests = h->budget_requests;
 	o->cfg.max_inflight = h->max_inflight;
 	const char *kind = b->kind;
-	if (strcmp(kind, "sim") && strcmp(kind, "openai") && strcmp(kind, "llamacpp") && strcmp(kind, "ollama")) {
+	if (strcmp(kind, "sim") && !dialect_lookup(kind)) {
 		snprintf(err, errlen, "%s:1: backend.kind \"%s\" cannot be resumed", path, kind);
 		return -1;
 	}

@@ -66,8 +66,8 @@ static int role_cfg(const char *flag, const struct server_role_opts *r, const st
 		return -1;
 	}
 	if (sim_actor)
-		out->dialect = DIALECT_OPENAI;
-	if (!out->model && out->dialect != DIALECT_LLAMACPP) {
+		out->dialect = &dialect_openai;
+	if (!out->model && out->dialect->needs_model) {
 		snprintf(err, errlen, "%s needs --%s-model NAME (the server's model name)", flag, flag + 2);
 		return -1;
 	}
@@ -98,7 +98,7 @@ static int open_scorer(struct servers *sv, const char *which, const char *kind, 
 	if (role_cfg(flag, r, actor, sim_actor, &c, err, errlen))
 		return 2;
 	if (!strcmp(kind, "judge")) {
-		c.dialect = DIALECT_OPENAI;
+		c.dialect = &dialect_openai;
 		c.stream = 0;
 		*out = own(sv, backend_openai_new(&c, err, errlen));
 	} else if (!strcmp(kind, "vllm")) {
@@ -107,7 +107,7 @@ static int open_scorer(struct servers *sv, const char *which, const char *kind, 
 		/* a server given by URL speaks the OpenAI completions API;
 		 * the actor's own server its own dialect */
 		if (r->url)
-			c.dialect = DIALECT_OPENAI;
+			c.dialect = &dialect_openai;
 		*out = own(sv, backend_logprob_prm_new(&c, err, errlen));
 	}
 	if (!*out) {
@@ -133,10 +133,10 @@ static int open_helper(struct servers *sv, const char *which, const struct serve
 	struct openai_cfg c;
 	if (role_cfg(flag, r, actor, sim_actor, &c, err, errlen))
 		return 2;
-	if (c.dialect == DIALECT_LLAMACPP && r->url) {
-		if (llamacpp_health(r->url, &c.http, err, errlen))
+	if (r->url) {
+		if (server_health(c.dialect, r->url, &c.http, err, errlen))
 			return 1;
-		c.slots[0] = llamacpp_slots(r->url, &c.http);
+		c.slots[0] = server_slots(c.dialect, r->url, &c.http);
 	}
 	if (!(*out = own(sv, backend_openai_new(&c, err, errlen)))) {
 		char msg[400];
@@ -200,14 +200,17 @@ int servers_open(const struct server_opts *o, struct servers *sv, char *err, siz
 		oc.urls = o->urls;
 		oc.nurls = o->nurls;
 		oc.model = o->model;
-		oc.dialect = !strcmp(o->backend, "llamacpp") ? DIALECT_LLAMACPP
-			     : !strcmp(o->backend, "ollama") ? DIALECT_OLLAMA : DIALECT_OPENAI;
+		oc.dialect = dialect_lookup(o->backend);
+		if (!oc.dialect) {
+			snprintf(err, errlen, "unknown backend (sim, %s): '%s'", dialect_names(), o->backend);
+			return 2;
+		}
 		oc.chat = !o->api || !strcmp(o->api, "chat");
 		oc.stream = o->stream;
-		for (int i = 0; oc.dialect == DIALECT_LLAMACPP && i < o->nurls && i < 16; i++) {
-			if (llamacpp_health(o->urls[i], &oc.http, err, errlen))
+		for (int i = 0; i < o->nurls && i < 16; i++) {
+			if (server_health(oc.dialect, o->urls[i], &oc.http, err, errlen))
 				return 1; /* say so now, not after the first request fails */
-			oc.slots[i] = llamacpp_slots(o->urls[i], &oc.http);
+			oc.slots[i] = server_slots(oc.dialect, o->urls[i], &oc.http);
 		}
 		if (!(sv->actor = own(sv, backend_openai_new(&oc, err, errlen))))
 			return 2;

@@ -9,12 +9,11 @@
 #define CANOPY_BACKEND_OPENAI_H
 
 #include "backend.h"
+#include "dialect.h"
 #include "http.h"
 
-enum dialect { DIALECT_OPENAI, DIALECT_LLAMACPP, DIALECT_OLLAMA };
-
 struct openai_cfg {
-	enum dialect dialect; /* how the server is spoken to */
+	const struct dialect *dialect; /* how the server is spoken to */
 	const char *url;   /* base, e.g. http://127.0.0.1:8000 (without /v1) */
 	const char *const *urls; /* several bases, least loaded first (or NULL) */
 	int nurls;
@@ -32,11 +31,13 @@ struct openai_cfg {
 };
 
 struct backend *backend_openai_new(const struct openai_cfg *c, char *err, size_t errlen);
-/* llama.cpp's server checked for readiness (GET /health): 0, or -1 with a
+/* A server checked for readiness before the first request (the
+ * dialect's health route; 0 at once when it has none), or -1 with a
  * message (down, or still loading the model). */
-int llamacpp_health(const char *url, const struct http_opts *o, char *err, size_t errlen);
-/* Its slot count from GET /props (total_slots); 0 when it does not say. */
-int llamacpp_slots(const char *url, const struct http_opts *o);
+int server_health(const struct dialect *d, const char *url, const struct http_opts *o, char *err, size_t errlen);
+/* Its slot count from the dialect's props route (total_slots); 0 when it
+ * does not say or has none. */
+int server_slots(const struct dialect *d, const char *url, const struct http_opts *o);
 
 /* vLLM's /pooling route with a process reward model (Qwen2.5-Math-PRM
  * style: <extra_0> after each step; the score is p(right)). */

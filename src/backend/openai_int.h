@@ -1,0 +1,91 @@
+/* openai_int: what the OpenAI-compatible backend's files share (not
+ * for use outside src/backend): a call in flight, the backend, the
+ * prefix-score cache, and the functions each file gives the others.
+ * backend_openai.c builds and schedules calls; openai_reply.c reads what
+ * comes back, whole or streamed. */
+#ifndef CANOPY_OPENAI_INT_H
+#define CANOPY_OPENAI_INT_H
+
+#include <cjson/cJSON.h>
+#include <stdint.h>
+
+#include "backend_openai.h"
+#include "slots.h"
+#include "sse.h"
+#include "util.h"
+
+struct oa_backend;
+
+/* One HTTP exchange; a request with n samples is one call, or n calls
+ * when the server refuses n. */
+struct oa_call {
+	struct oa_backend *be;
+	struct request *r;
+	struct http_req h;
+	char *body;
+	char url[600];
+	const char *headers[3];
+	int base; /* which server */
+	int first_sample, nsamples;
+	int upto; /* a logprob score: the steps it covers (1..nsteps) */
+	int queued; /* waiting in canopy for a free slot */
+	int ncmpl;  /* llama.cpp: nsamples in one call (n_cmpl) */
+	uint64_t seq;
+	int slot; /* llama.cpp's id_slot, -1: the server's choice */
+	struct strbuf *texts; /* stream: text so far, by choice */
+	double *lp_sum;       /* stream: token log-probabilities so far, by choice */
+	int *lp_n;
+	struct sse sse;
+	uint32_t prompt_tokens, gen_tokens;
+	int have_usage;
+	char stream_error[1024];
+	int ended;              /* llama.cpp "stop": true, Ollama "done": true */
+	struct strbuf ndjson;   /* Ollama: a line not yet complete */
+	struct oa_call *next;
+};
+
+/* Scores of prefixes already asked: beam search and REBASE score each
+ * path again one step longer, and the steps before are the same text. */
+struct lp_cache {
+	uint64_t *keys; /* 0: empty */
+	double *vals;
+	size_t cap, n;
+};
+
+struct oa_backend {
+	struct backend base;
+	struct openai_cfg c;
+	char *url, *model, *key, *auth;
+	char *bases[16]; /* the servers, and how many requests each has out */
+	int load[16];
+	int cap[16];           /* its slots; 0: no limit known */
+	struct slots slots[16];
+	uint64_t seq;
+	int nbases;
+	int pooling; /* a vLLM PRM */
+	int logprob; /* a Math-Shepherd-style scorer read through logprobs */
+	struct lp_cache cache;
+	struct request **ready; /* answered from the cache, to report */
+	size_t nready, cap_ready;
+	int no_n;    /* the server refused n > 1 */
+	int no_ncmpl; /* llama.cpp: this build ignores or refuses n_cmpl */
+	struct http_pool *pool;
+	int own_pool; /* else shared by every server of the run (servers.c) */
+	struct oa_call *calls;
+};
+
+uint64_t oa_prefix_key(const struct request *r, size_t upto);
+void oa_cache_put(struct lp_cache *c, uint64_t k, double v);
+struct oa_call *oa_call_new(struct oa_backend *be, struct request *r, int first, int n);
+
+/* openai_reply.c */
+void oa_fail(struct request *r, int fatal, const char *fmt, const char *a, const char *b);
+/* The server's own message from an error body, whatever its shape. */
+void oa_server_message(const char *body, size_t len, char *out, size_t outlen);
+int oa_on_sse(void *ctx, const char *event, const char *data, size_t len);
+int oa_on_stream_data(void *ctx, const char *p, size_t n);
+void oa_on_stream_reset(void *ctx);
+int oa_parse_reply(struct oa_call *c);
+void oa_judge_scores(struct request *r, const char *text);
+
+#endif

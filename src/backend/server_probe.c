@@ -1,0 +1,132 @@
+/* server_probe: what canopy asks a server before the search starts (is
+ * it ready, how many slots), and the API key it sends: plain blocking
+ * calls, made once, before the worker runs. */
+#include <curl/curl.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cjson/cJSON.h>
+
+#include "backend_openai.h"
+#include "util.h"
+
+int api_key_load(const char *file, char **key, char *err, size_t errlen)
+{
+	*key = NULL;
+	if (file) {
+		struct stat st;
+		if (stat(file, &st)) {
+			snprintf(err, errlen, "%s: %s", file, strerror(errno));
+			return -1;
+		}
+		if (st.st_mode & 077) {
+			snprintf(err, errlen, "%s: refused: an API key file must be readable by its owner only (chmod 600 %s)",
+				 file, file);
+			return -1;
+		}
+		FILE *f = fopen(file, "r");
+		if (!f) {
+			snprintf(err, errlen, "%s: %s", file, strerror(errno));
+			return -1;
+		}
+		char buf[512] = "";
+		if (!fgets(buf, sizeof buf, f))
+			buf[0] = '\0';
+		fclose(f);
+		buf[strcspn(buf, "\r\n")] = '\0';
+		if (!buf[0]) {
+			snprintf(err, errlen, "%s: the file holds no key", file);
+			return -1;
+		}
+		*key = xstrdup(buf);
+		return 0;
+	}
+	const char *e = getenv("CANOPY_API_KEY");
+	if (!e || !*e)
+		e = getenv("OPENAI_API_KEY");
+	if (e && *e)
+		*key = xstrdup(e);
+	return 0;
+}
+
+static size_t keep_body(char *p, size_t s, size_t n, void *u)
+{
+	struct strbuf *b = u;
+	if (b->len < 65536)
+		sb_add(b, p, s * n);
+	return s * n;
+}
+
+/* One GET at start-up, before the worker runs: a plain blocking call. */
+static int get_once(const char *url, const char *path, const struct http_opts *o, long *status,
+		    struct strbuf *body, char *full, size_t fulllen, char *err, size_t errlen)
+{
+	size_t l = strlen(url);
+	snprintf(full, fulllen, "%.*s%s", (int)(l && url[l - 1] == '/' ? l - 1 : l), url, path);
+	CURL *e = curl_easy_init();
+	char eb[CURL_ERROR_SIZE] = "";
+	curl_easy_setopt(e, CURLOPT_URL, full);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, keep_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, body);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, eb);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)(o->connect_timeout * 1000));
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 10000L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, o->insecure ? 0L : 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, o->insecure ? 0L : 2L);
+	CURLcode rc = curl_easy_perform(e);
+	*status = 0;
+	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, status);
+	curl_easy_cleanup(e);
+	if (rc != CURLE_OK) {
+		snprintf(err, errlen, "%s: %s", full, eb[0] ? eb : curl_easy_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+int server_health(const struct dialect *d, const char *url, const struct http_opts *o, char *err, size_t errlen)
+{
+	if (!d->health)
+		return 0;
+	char full[600];
+	long status;
+	struct strbuf body;
+	sb_init(&body);
+	int rc = get_once(url, d->health, o, &status, &body, full, sizeof full, err, errlen);
+	sb_free(&body);
+	if (rc)
+		return -1;
+	if (status == 503) {
+		snprintf(err, errlen, "%s: the server is still loading its model (HTTP 503); try again when it is ready", full);
+		return -1;
+	}
+	if (status != 200) {
+		snprintf(err, errlen, "%s: HTTP %ld (is this a %s server? see --backend)", full, status, d->name);
+		return -1;
+	}
+	return 0;
+}
+
+int server_slots(const struct dialect *d, const char *url, const struct http_opts *o)
+{
+	if (!d->props)
+		return 0;
+	char full[600], err[300];
+	long status;
+	struct strbuf body;
+	sb_init(&body);
+	int slots = 0;
+	if (!get_once(url, d->props, o, &status, &body, full, sizeof full, err, sizeof err) && status == 200) {
+		cJSON *j = cJSON_ParseWithLength(body.s ? body.s : "", body.len);
+		const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "total_slots");
+		if (cJSON_IsNumber(t) && t->valuedouble >= 1 && t->valuedouble <= 4096)
+			slots = (int)t->valuedouble;
+		cJSON_Delete(j);
+	}
+	sb_free(&body);
+	return slots;
+}
