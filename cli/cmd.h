@@ -27,7 +27,11 @@ void usage_replay(FILE *f);
 void usage_prompts(FILE *f);
 void usage_grade(FILE *f);
 void usage_import(FILE *f);
-/* The key table, as canopy(1) lists it. */
+/* The key table, and the : commands, as canopy(1) lists them. */
 void print_keys(FILE *f);
+void print_ui_commands(FILE *f);
+/* The same as canopy(1)'s roff (man.c). */
+void man_keys(FILE *f);
+void man_ui_commands(FILE *f);
 
 #endif

@@ -26,28 +26,6 @@
 #include "trace.h"
 #include "util.h"
 
-enum {
-	OPT_PROBLEMS = 1000,
-	OPT_SEED,
-	OPT_DIFFICULTY,
-	OPT_TRAPS,
-	OPT_STRATEGIES,
-	OPT_BUDGET,
-	OPT_CSV,
-	OPT_MAX_INFLIGHT,
-	OPT_DATASET,
-	OPT_FORMAT,
-	OPT_LIMIT,
-	OPT_OFFSET,
-	OPT_SAMPLE,
-	OPT_OUT,
-	OPT_RESUME,
-	OPT_PROFILE,
-	OPT_BUDGETS,
-	OPT_UNIT,
-	OPT_PLOT,
-};
-
 void usage_bench(FILE *f)
 {
 	fprintf(f,
@@ -55,42 +33,9 @@ void usage_bench(FILE *f)
 		"\n"
 		"Runs each strategy on the same problems at the same budget and prints\n"
 		"accuracy (with a 95%% Wilson interval), mean generated tokens, mean requests\n"
-		"and wall time per strategy; a progress bar with ETA on a terminal.\n"
-		"\n"
-		"  --strategies LIST     comma-separated specs, NAME or NAME:PARAM=VALUE:...\n"
-		"                        (e.g. sc:n=16,beam,rebase:width=8; default sc,beam,rebase,mcts)\n"
-		"  --budget N            generated tokens per problem and strategy ('Nreq': requests)\n"
-		"  --max-inflight N      problems run at once, each on its own thread and\n"
-		"                        servers (default 1); a run's requests go out together,\n"
-		"                        one at a time under a budget (so that it stops within one)\n"
-		"  --csv FILE            also write one row per problem and strategy\n"
-		"  --out DIR             journal every run to DIR/PROBLEM.STRATEGY.jsonl\n"
-		"  --resume              with --out: keep the runs DIR has finished, resume the\n"
-		"                        ones it has started (canopy run --resume), run the rest\n"
-		"\n"
-		"Scaling curves:\n"
-		"  --budgets LIST        run each strategy at each budget, in units of one sampled\n"
-		"                        solution's generated tokens (e.g. 1,2,4,8,16,32), and draw\n"
-		"                        accuracy against generated tokens (log scale)\n"
-		"  --unit N              one unit is N tokens (default: measured, the mean of one\n"
-		"                        sample, sc:n=1, on these problems)\n"
-		"  --plot FILE.svg       also write the plot as an SVG file\n"
-		"\n"
-		"Generated problems (the sim's):\n"
-		"  --problems N          how many problems (default 20)\n"
-		"  --seed S              problem i is generated from seed S+i (default 1)\n"
-		"  --difficulty N        1-10 for every problem (default: drawn per problem)\n"
-		"  --traps               only problems with a tempting irrelevant number\n"
-		"\n"
-		"A data set (for a model server; the sim reads only its own problems):\n"
-		"  --dataset FILE        GSM8K, MATH-500, SVAMP or GSM-Hard JSON Lines\n"
-		"  --format F            gsm8k, math500, svamp or gsmhard (default: from the fields)\n"
-		"  --offset N, --limit N  the problems from N on, at most N of them\n"
-		"  --sample N            a random N of those, drawn by --seed (default 1)\n"
-		"\n"
-		"Backend (as canopy run):\n");
-	sim_options_help(f);
-	server_options_help(f);
+		"and wall time per strategy; a progress bar with ETA on a terminal.  The\n"
+		"problems are the sim's, generated, or a data set's.\n");
+	options_help(f, W_BENCH);
 	fprintf(f, "\nExit status: 0 done, 1 a run failed or a file could not be written, 2 bad usage.\n");
 }
 
@@ -346,52 +291,53 @@ static int bad(const char *fmt, const char *arg)
 	return EXIT_USAGE;
 }
 
+static int parse_argv(int argc, char **argv, struct bench_opts *o, const struct option *opts, const char *shorts);
+
 static int parse(int argc, char **argv, struct bench_opts *o)
 {
-	static const struct option opts[] = {
-		{"problems", required_argument, NULL, OPT_PROBLEMS},
-		{"seed", required_argument, NULL, OPT_SEED},
-		{"difficulty", required_argument, NULL, OPT_DIFFICULTY},
-		{"traps", no_argument, NULL, OPT_TRAPS},
-		{"strategies", required_argument, NULL, OPT_STRATEGIES},
-		{"budget", required_argument, NULL, OPT_BUDGET},
-		{"csv", required_argument, NULL, OPT_CSV},
-		{"max-inflight", required_argument, NULL, OPT_MAX_INFLIGHT},
-		{"dataset", required_argument, NULL, OPT_DATASET},
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"limit", required_argument, NULL, OPT_LIMIT},
-		{"offset", required_argument, NULL, OPT_OFFSET},
-		{"sample", required_argument, NULL, OPT_SAMPLE},
-		{"out", required_argument, NULL, OPT_OUT},
-		{"resume", no_argument, NULL, OPT_RESUME},
-		{"profile", required_argument, NULL, OPT_PROFILE},
-		{"budgets", required_argument, NULL, OPT_BUDGETS},
-		{"unit", required_argument, NULL, OPT_UNIT},
-		{"plot", required_argument, NULL, OPT_PLOT},
-		SIM_LONG_OPTIONS,
-		SERVER_LONG_OPTIONS,
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
+	char shorts[16];
+	struct option *opts = options_getopt(W_BENCH, shorts, sizeof shorts);
+	int rc = parse_argv(argc, argv, o, opts, shorts);
+	free(opts);
+	return rc;
+}
+
+static int parse_argv(int argc, char **argv, struct bench_opts *o, const struct option *opts, const char *shorts)
+{
 	char err[300];
 	double d;
 	int c;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_PROBLEMS:
-			if (parse_u64(optarg, &o->problems) || o->problems == 0 || o->problems > 1000000)
-				return bad("--problems takes a whole number from 1, not '%s'", optarg);
-			break;
 		case OPT_SEED:
-			if (parse_u64(optarg, &o->seed) || o->seed > (1ull << 52))
-				return bad("--seed takes a whole number from 0 to 2^52, not '%s'", optarg);
-			break;
 		case OPT_DIFFICULTY:
-			if (parse_real(optarg, 1, 10, &d) || d != floor(d))
-				return bad("--difficulty takes a whole number from 1 to 10, not '%s'", optarg);
-			o->difficulty = (int)d;
+		case OPT_MAX_INFLIGHT:
+		case OPT_LIMIT:
+		case OPT_OFFSET:
+		case OPT_SAMPLE:
+		case OPT_UNIT:
+			/* the range is the table's, as in canopy run */
+			if (options_number(c, W_BENCH, optarg, &d, err, sizeof err))
+				return bad("%s", err);
+			if (c == OPT_PROBLEMS)
+				o->problems = (uint64_t)d;
+			else if (c == OPT_SEED)
+				o->seed = (uint64_t)d;
+			else if (c == OPT_DIFFICULTY)
+				o->difficulty = (int)d;
+			else if (c == OPT_MAX_INFLIGHT)
+				o->max_inflight = (int)d;
+			else if (c == OPT_LIMIT)
+				o->limit = (uint64_t)d;
+			else if (c == OPT_OFFSET)
+				o->offset = (uint64_t)d;
+			else if (c == OPT_SAMPLE)
+				o->sample = (uint64_t)d;
+			else
+				o->unit = d;
 			break;
 		case OPT_TRAPS: o->traps = 1; break;
 		case OPT_STRATEGIES: o->list = optarg; break;
@@ -400,33 +346,15 @@ static int parse(int argc, char **argv, struct bench_opts *o)
 				return bad("--budget takes a token count (4000) or a request count (50req), not '%s'", optarg);
 			break;
 		case OPT_CSV: o->csv_path = optarg; break;
-		case OPT_MAX_INFLIGHT:
-			if (parse_real(optarg, 1, 1024, &d) || d != floor(d))
-				return bad("--max-inflight takes a whole number from 1 to 1024, not '%s'", optarg);
-			o->max_inflight = (int)d;
-			break;
 		case OPT_DATASET: o->dataset = optarg; break;
 		case OPT_FORMAT:
 			if (dataset_format_parse(optarg, &o->format))
 				return bad("--format takes gsm8k, math500, svamp or gsmhard, not '%s'", optarg);
 			break;
-		case OPT_LIMIT:
-		case OPT_OFFSET:
-		case OPT_SAMPLE: {
-			uint64_t v;
-			if (parse_u64(optarg, &v))
-				return bad("--limit, --offset and --sample take whole numbers, not '%s'", optarg);
-			*(c == OPT_LIMIT ? &o->limit : c == OPT_OFFSET ? &o->offset : &o->sample) = v;
-			break;
-		}
 		case OPT_OUT: o->out = optarg; break;
-		case OPT_RESUME: o->resume = 1; break;
+		case OPT_BENCH_RESUME: o->resume = 1; break;
 		case OPT_PROFILE: break; /* expanded before */
 		case OPT_BUDGETS: o->budgets = optarg; break;
-		case OPT_UNIT:
-			if (parse_real(optarg, 1, 1e9, &o->unit))
-				return bad("--unit takes a token count from 1, not '%s'", optarg);
-			break;
 		case OPT_PLOT: o->plot = optarg; break;
 		case 'h': usage_bench(stdout); return -1;
 		case ':': return bad("this option needs a value: '%s'", argv[optind - 1]);

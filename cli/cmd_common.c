@@ -48,61 +48,26 @@ int parse_real(const char *s, double lo, double hi, double *out)
 int sim_option(int code, const char *arg, struct sim_cfg *cfg, struct sim_latency *lat, char *err,
 	       size_t errlen)
 {
-	switch (code) {
-	case OPT_SIM_LATENCY:
+	double *dst = code == OPT_SIM_ERROR_SCALE    ? &cfg->error_scale
+		      : code == OPT_SIM_PRM_NOISE     ? &cfg->prm_noise
+		      : code == OPT_SIM_ORM_NOISE     ? &cfg->orm_noise
+		      : code == OPT_SIM_CRITIC_RECALL ? &cfg->critic_recall
+		      : code == OPT_SIM_CRITIC_FALSE  ? &cfg->critic_false
+		      : code == OPT_SIM_ORM_BIAS      ? &cfg->orm_bias
+		      : code == OPT_SIM_TRAP_SCALE    ? &cfg->trap_scale
+						      : NULL;
+	if (code == OPT_SIM_LATENCY) {
 		if (sim_latency_parse(arg, lat)) {
 			snprintf(err, errlen, "--sim-latency takes MS or MS,MS_PER_TOKEN (e.g. 200,2), not '%s'", arg);
 			return -1;
 		}
 		return 0;
-	case OPT_SIM_ERROR_SCALE:
-		if (parse_real(arg, 0, 10, &cfg->error_scale)) {
-			snprintf(err, errlen, "--sim-error-scale takes a number from 0 to 10, not '%s'", arg);
-			return -1;
-		}
-		return 0;
-	case OPT_SIM_PRM_NOISE:
-	case OPT_SIM_ORM_NOISE:
-	case OPT_SIM_CRITIC_RECALL:
-	case OPT_SIM_CRITIC_FALSE:
-	case OPT_SIM_ORM_BIAS: {
-		static const char *const names[] = {"--sim-prm-noise", "--sim-orm-noise", "--sim-critic-recall",
-						    "--sim-critic-false", "--sim-orm-bias"};
-		double *dst[] = {&cfg->prm_noise, &cfg->orm_noise, &cfg->critic_recall, &cfg->critic_false,
-				 &cfg->orm_bias};
-		int i = code - OPT_SIM_PRM_NOISE;
-		if (parse_real(arg, 0, 1, dst[i])) {
-			snprintf(err, errlen, "%s takes a number from 0 to 1, not '%s'", names[i], arg);
-			return -1;
-		}
-		return 0;
 	}
-	case OPT_SIM_TRAP_SCALE:
-		if (parse_real(arg, 0, 3, &cfg->trap_scale)) {
-			snprintf(err, errlen, "--sim-trap-scale takes a number from 0 to 3, not '%s'", arg);
-			return -1;
-		}
-		return 0;
-	default:
+	if (!dst) {
 		snprintf(err, errlen, "unknown sim option");
 		return -1;
 	}
-}
-
-void sim_options_help(FILE *f)
-{
-	fprintf(f,
-		"  --backend sim         the built-in simulated reasoner (default; offline)\n"
-		"  --sim-latency MS[,T]  each request takes MS milliseconds plus T per token\n"
-		"  --sim-error-scale X   multiply the sim's mistake rates (default 1)\n"
-		"  --sim-prm-noise X     sd of the simulated PRM's noise (default 0.12)\n"
-		"  --sim-orm-noise X     sd of the simulated ORM's noise (default 0.12)\n"
-		"  --sim-critic-recall X chance the simulated critic finds an error (default 0.8)\n"
-		"  --sim-critic-false X  chance it calls a step of a right solution wrong (default 0.05)\n"
-		"  --sim-orm-bias X      sd of the ORM's error per answer, shared by every solution\n"
-		"                        that reaches it (default 0: errors per solution only)\n"
-		"  --sim-trap-scale X    multiply the share of generated problems that hold a\n"
-		"                        tempting irrelevant number (default 1; 0 none)\n");
+	return options_number(code, W_SEARCH, arg, dst, err, errlen);
 }
 
 void csv_field(FILE *f, const char *s)
@@ -165,17 +130,11 @@ int server_option(int code, const char *arg, struct server_cli *c, char *err, si
 	case OPT_SRV_STREAM: c->stream = 1; return 0;
 	case OPT_SRV_TIMEOUT:
 	case OPT_SRV_STALL_TIMEOUT:
-		if (parse_real(arg, 0.1, 86400, code == OPT_SRV_TIMEOUT ? &c->timeout : &c->stall_timeout)) {
-			snprintf(err, errlen, "--%s takes seconds from 0.1, not '%s'",
-				 code == OPT_SRV_TIMEOUT ? "timeout" : "stall-timeout", arg);
-			return -1;
-		}
-		return 0;
+		return options_number(code, W_SEARCH, arg, code == OPT_SRV_TIMEOUT ? &c->timeout : &c->stall_timeout,
+				      err, errlen);
 	case OPT_SRV_RETRIES:
-		if (parse_real(arg, 0, 100, &v) || v != floor(v)) {
-			snprintf(err, errlen, "--retries takes a whole number from 0 to 100, not '%s'", arg);
+		if (options_number(code, W_SEARCH, arg, &v, err, errlen))
 			return -1;
-		}
 		c->retries = (int)v;
 		return 0;
 	case OPT_SRV_INSECURE: c->insecure = 1; return 0;
@@ -242,39 +201,3 @@ void server_cli_opts(const struct server_cli *c, const struct sim_cfg *sim, cons
 	out->lat = lat;
 }
 
-void server_options_help(FILE *f)
-{
-	fprintf(f,
-		"  --backend openai      an OpenAI-compatible server (vLLM, SGLang, llama.cpp's /v1,\n"
-		"                        LM Studio, OpenAI ...): with --url BASE and --model NAME\n"
-		"  --backend llamacpp    llama.cpp's native /completion (cache_prompt; /health is\n"
-		"                        checked first): with --url BASE\n"
-		"  --backend ollama      Ollama's /api/generate: with --url BASE and --model NAME\n"
-		"  --url BASE            the server, e.g. http://127.0.0.1:8000; give several to\n"
-		"                        spread requests over them, least loaded first\n"
-		"  --profile NAME        options from [profile NAME] in $XDG_CONFIG_HOME/canopy/config\n"
-		"  --model NAME          the model name the server knows\n"
-		"  --api chat|completions  which route (default chat)\n"
-		"  --stream              stream the replies (SSE)\n"
-		"  --timeout S           a request's time limit in seconds (default 120)\n"
-		"  --stall-timeout S     a stream silent this long is ended and retried (default 30)\n"
-		"  --retries N           retries of a failed connection, timeout, 408/409/429/5xx\n"
-		"                        (default 4; backoff with jitter, Retry-After honoured)\n"
-		"  --insecure            do NOT check TLS certificates\n"
-		"  --api-key-file FILE   the API key (mode 0600 only); else $CANOPY_API_KEY or\n"
-		"                        $OPENAI_API_KEY; never written anywhere\n"
-		"  --prm sim|judge|vllm|logprob|none  step scores: the sim, a model judging each\n"
-		"                        step (default for servers), a vLLM reward model on\n"
-		"                        /pooling, P(+) of a Math-Shepherd-style model read from\n"
-		"                        logprobs, or none\n"
-		"  --prm-url BASE, --prm-model NAME  the step scorer's server and model (default:\n"
-		"                        the actor's)\n"
-		"  --orm sim|judge|vllm|logprob|none  outcome scores, the same kinds (default: from\n"
-		"                        the step scorer); --orm-url BASE, --orm-model NAME\n"
-		"  --critic-url BASE, --critic-model NAME  who critiques, reviews and judges\n"
-		"                        (critique, magicore, filter; default: the actor)\n"
-		"  --disc-url BASE, --disc-model NAME  rStar's discriminator (default: the actor)\n"
-		"  --prompts DIR         prompt templates found in DIR win over those in\n"
-		"                        $XDG_CONFIG_HOME/canopy/prompts and the installed ones\n"
-		"                        (see 'canopy prompts')\n");
-}

@@ -9,6 +9,7 @@
 
 #include "answer.h"
 #include "cmd.h"
+#include "options.h"
 #include "cmd_common.h"
 #include "dataset.h"
 #include "util.h"
@@ -16,22 +17,14 @@
 void usage_grade(FILE *f)
 {
 	fprintf(f,
-		"usage: canopy grade --dataset FILE --predictions FILE [--format F] [--csv FILE] [-v]\n"
+		"usage: canopy grade --dataset FILE --predictions FILE [--format F]\n"
+		"                    [--csv FILE] [-v]\n"
 		"\n"
 		"Grades answers made elsewhere against a data set's gold answers, by the\n"
 		"rules canopy's runs use (boxed, \"####\" or \"The answer is\" extracted;\n"
-		"numbers, fractions, percentages and tuples compared as such).\n"
-		"\n"
-		"  --dataset FILE       GSM8K, MATH-500, SVAMP or GSM-Hard JSON Lines\n"
-		"  --format F           gsm8k, math500, svamp or gsmhard (default: from the fields)\n"
-		"  --predictions FILE   JSON Lines, one object a problem with the model's text in\n"
-		"                       \"prediction\", \"answer\", \"output\", \"response\", \"completion\"\n"
-		"                       or \"text\", matched by \"id\" (or \"unique_id\", \"idx\", \"ID\")\n"
-		"                       or else by position; or plain text, one answer a line\n"
-		"  --csv FILE           one row a problem: id, gold, predicted, correct\n"
-		"  -v, --verbose        list every problem graded wrong\n"
-		"\n"
-		"Exit status: 0 graded, 1 a file is unreadable or malformed, 2 bad usage.\n");
+		"numbers, fractions, percentages and tuples compared as such).\n");
+	options_help(f, W_GRADE);
+	fprintf(f, "\nExit status: 0 graded, 1 a file is unreadable or malformed, 2 bad usage.\n");
 }
 
 struct pred {
@@ -125,39 +118,40 @@ static char *predicted_answer(const char *text)
 
 int cmd_grade(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"dataset", required_argument, NULL, 'd'}, {"predictions", required_argument, NULL, 'p'},
-		{"format", required_argument, NULL, 'f'},  {"csv", required_argument, NULL, 'c'},
-		{"verbose", no_argument, NULL, 'v'},       {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
+	char shorts[16];
+	struct option *opts = options_getopt(W_GRADE, shorts, sizeof shorts);
 	const char *data = NULL, *preds = NULL, *csv = NULL;
 	enum ds_format fmt = DS_AUTO;
-	int verbose = 0, c;
+	int verbose = 0, c, bad = 0;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":vh", opts, NULL)) != -1) {
+	while (!bad && (c = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
 		switch (c) {
-		case 'd': data = optarg; break;
-		case 'p': preds = optarg; break;
-		case 'c': csv = optarg; break;
+		case OPT_DATASET: data = optarg; break;
+		case OPT_PREDICTIONS: preds = optarg; break;
+		case OPT_CSV: csv = optarg; break;
 		case 'v': verbose = 1; break;
-		case 'f':
+		case OPT_FORMAT:
 			if (dataset_format_parse(optarg, &fmt)) {
 				fprintf(stderr, "canopy grade: --format takes gsm8k, math500, svamp or gsmhard, not '%s'\n",
 					optarg);
-				return EXIT_USAGE;
+				bad = 1;
 			}
 			break;
-		case 'h': usage_grade(stdout); return EXIT_OK;
+		case 'h': usage_grade(stdout); free(opts); return EXIT_OK;
 		case ':':
 			fprintf(stderr, "canopy grade: this option needs a value: %s\n", argv[optind - 1]);
-			return EXIT_USAGE;
+			bad = 1;
+			break;
 		default:
 			fprintf(stderr, "canopy grade: unknown option: %s (try canopy grade --help)\n", argv[optind - 1]);
-			return EXIT_USAGE;
+			bad = 1;
+			break;
 		}
 	}
+	free(opts);
+	if (bad)
+		return EXIT_USAGE;
 	if (!data || !preds || optind < argc) {
 		fprintf(stderr, "canopy grade: give --dataset FILE and --predictions FILE (try canopy grade --help)\n");
 		return EXIT_USAGE;

@@ -1,93 +1,71 @@
 /* canopy import: another tool's output as a canopy trace, to replay,
  * check and export like canopy's own. */
-#include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "options.h"
 #include "import.h"
 
 void usage_import(FILE *f)
 {
 	fprintf(f,
-		"usage: canopy import --from FORMAT FILE [--index I] [--problem TEXT] [--gold ANSWER]\n"
-		"                     -o TRACE\n"
+		"usage: canopy import --from FORMAT FILE [--index I] [--problem TEXT]\n"
+		"                     [--gold ANSWER] -o TRACE\n"
 		"\n"
 		"Converts another tool's search or labelling output into a canopy trace, so\n"
 		"that canopy replays, checks and exports it like its own.  The trace is\n"
-		"written whole or not at all.\n"
-		"\n"
-		"  --from FORMAT      what FILE is:\n");
-	for (const struct import_format *const *fm = import_formats(); *fm; fm++)
-		fprintf(f, "                       %-17s %s\n", (*fm)->name, (*fm)->what);
-	fprintf(f,
-		"  --index I          which record, row or problem of FILE (from 0; default 0)\n"
-		"  --problem TEXT     the problem's text, for files that do not record it\n"
-		"                     (llm-reasoners), or to replace it\n"
-		"  --gold ANSWER      the gold answer, for files without one, or to replace it\n"
-		"  -o, --output TRACE where to write the trace\n"
-		"\n"
-		"Each format's fields, and what canopy makes of them, are in canopy(1) under\n"
-		"IMPORT FORMATS.\n"
-		"\n"
-		"Exit status: 0 imported, 1 FILE is unreadable or not that format, 2 bad usage.\n");
-}
-
-static int need(int i, int argc, const char *opt)
-{
-	if (i + 1 < argc)
-		return 0;
-	fprintf(stderr, "canopy import: %s needs a value\n", opt);
-	return 1;
+		"written whole or not at all.  Each format's fields, and what canopy makes\n"
+		"of them, are in canopy(1) under IMPORT FORMATS.\n");
+	options_help(f, W_IMPORT);
+	fprintf(f, "\nExit status: 0 imported, 1 FILE is unreadable or not that format, 2 bad usage.\n");
 }
 
 int cmd_import(int argc, char **argv)
 {
 	struct import_opts o = {NULL, -1, NULL, NULL};
 	const char *from = NULL, *out = NULL;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			usage_import(stdout);
-			return EXIT_OK;
-		} else if (!strcmp(a, "--from")) {
-			if (need(i, argc, a))
-				return EXIT_USAGE;
-			from = argv[++i];
-		} else if (!strcmp(a, "--index")) {
-			if (need(i, argc, a))
-				return EXIT_USAGE;
-			char *end;
-			errno = 0;
-			long v = strtol(argv[++i], &end, 10);
-			if (*end || end == argv[i] || v < 0 || errno) {
-				fprintf(stderr, "canopy import: --index %s: not a whole number from 0\n", argv[i]);
-				return EXIT_USAGE;
+	char shorts[16], err[1200];
+	struct option *opts = options_getopt(W_IMPORT, shorts, sizeof shorts);
+	int c, bad = 0;
+	double v;
+	optind = 1;
+	opterr = 0;
+	while (!bad && (c = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_FROM: from = optarg; break;
+		case OPT_PROBLEM: o.problem = optarg; break;
+		case OPT_GOLD: o.gold = optarg; break;
+		case 'o': out = optarg; break;
+		case OPT_INDEX:
+			if (options_number(c, W_IMPORT, optarg, &v, err, sizeof err)) {
+				fprintf(stderr, "canopy import: %s\n", err);
+				bad = 1;
 			}
-			o.index = v;
-		} else if (!strcmp(a, "--problem")) {
-			if (need(i, argc, a))
-				return EXIT_USAGE;
-			o.problem = argv[++i];
-		} else if (!strcmp(a, "--gold")) {
-			if (need(i, argc, a))
-				return EXIT_USAGE;
-			o.gold = argv[++i];
-		} else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-			if (need(i, argc, a))
-				return EXIT_USAGE;
-			out = argv[++i];
-		} else if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "canopy import: unknown option '%s' (try 'canopy import --help')\n", a);
-			return EXIT_USAGE;
-		} else if (o.path) {
-			fprintf(stderr, "canopy import: one FILE at a time ('%s' and '%s')\n", o.path, a);
-			return EXIT_USAGE;
-		} else {
-			o.path = a;
+			o.index = (long)v;
+			break;
+		case 'h': usage_import(stdout); free(opts); return EXIT_OK;
+		case ':':
+			fprintf(stderr, "canopy import: %s needs a value\n", argv[optind - 1]);
+			bad = 1;
+			break;
+		default:
+			fprintf(stderr, "canopy import: unknown option '%s' (try 'canopy import --help')\n", argv[optind - 1]);
+			bad = 1;
+			break;
 		}
 	}
+	free(opts);
+	if (bad)
+		return EXIT_USAGE;
+	if (optind + 1 < argc) {
+		fprintf(stderr, "canopy import: one FILE at a time ('%s' and '%s')\n", argv[optind], argv[optind + 1]);
+		return EXIT_USAGE;
+	}
+	if (optind < argc)
+		o.path = argv[optind];
 	const struct import_format *fmt = from ? import_format_lookup(from) : NULL;
 	if (!from || !fmt) {
 		if (from)
@@ -108,7 +86,6 @@ int cmd_import(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	struct import_result res;
-	char err[1200];
 	if (import_run(fmt, &o, out, &res, err, sizeof err)) {
 		fprintf(stderr, "canopy import: %s\n", err);
 		return EXIT_FAILED;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "options.h"
 #include "prompt.h"
 
 void usage_prompts(FILE *f)
@@ -17,9 +18,9 @@ void usage_prompts(FILE *f)
 		"installed one, e.g.\n"
 		"  mkdir -p ~/.config/canopy/prompts\n"
 		"  canopy prompts step > ~/.config/canopy/prompts/step.txt\n"
-		"The templates in use are copied into every trace's header.\n"
-		"\n"
-		"Exit status: 0 done, 1 a template is broken or missing, 2 bad usage.\n");
+		"The templates in use are copied into every trace's header.\n");
+	options_help(f, W_PROMPTS);
+	fprintf(f, "\nExit status: 0 done, 1 a template is broken or missing, 2 bad usage.\n");
 }
 
 int cmd_prompts(int argc, char **argv)

@@ -1,10 +1,12 @@
 /* canopy replay TRACE: the terminal UI on a saved trace. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cmd.h"
+#include "options.h"
 #include "keys.h"
 #include "ui.h"
 
@@ -16,11 +18,9 @@ void usage_replay(FILE *f)
 		"\n"
 		"Opens a saved trace in the terminal UI, at its end.  space plays it from\n"
 		"the start, + and - change the speed, [ and ] step one event, { and } one\n"
-		"unit of work, g and G go to the start and the end; ? lists every key.\n"
-		"\n"
-		"  --theme NAME   default, light, mono, high-contrast, forest, or your own\n"
-		"\n"
-		"Exit status: 0 done, 1 the trace is invalid, 2 bad usage.\n");
+		"unit of work, g and G go to the start and the end; ? lists every key.\n");
+	options_help(f, W_REPLAY);
+	fprintf(f, "\nExit status: 0 done, 1 the trace is invalid, 2 bad usage.\n");
 }
 
 void print_keys(FILE *f)
@@ -32,26 +32,26 @@ void print_keys(FILE *f)
 
 int cmd_replay(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"theme", required_argument, NULL, 't'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
+	char shorts[16];
+	struct option *opts = options_getopt(W_REPLAY, shorts, sizeof shorts);
 	struct ui_options o = {NULL, 0};
-	int c;
+	int c, rc = -1;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (c == 't') {
+	while (rc < 0 && (c = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
+		if (c == OPT_THEME) {
 			o.theme = optarg;
 		} else if (c == 'h') {
 			usage_replay(stdout);
-			return EXIT_OK;
+			rc = EXIT_OK;
 		} else {
 			fprintf(stderr, "canopy replay: unknown option '%s'\n", argv[optind - 1]);
-			return EXIT_USAGE;
+			rc = EXIT_USAGE;
 		}
 	}
+	free(opts);
+	if (rc >= 0)
+		return rc;
 	if (optind + 1 != argc) {
 		fprintf(stderr, "canopy replay: which trace? (canopy replay TRACE)\n");
 		return EXIT_USAGE;

@@ -26,101 +26,15 @@
 #include "sim.h"
 #include "util.h"
 
-enum {
-	OPT_STRATEGY = 1000,
-	OPT_PROBLEM,
-	OPT_PROBLEM_FILE,
-	OPT_ANSWER,
-	OPT_DIFFICULTY,
-	OPT_SEED,
-	OPT_BUDGET,
-	OPT_MAX_INFLIGHT,
-	OPT_TRACE,
-	OPT_UI,
-	OPT_PROFILE,
-	OPT_THEME,
-	OPT_PAUSED,
-	OPT_RESUME,
-	OPT_PARAM, /* OPT_PARAM + param id */
-};
-
-static const struct option fixed_options[] = {
-	{"strategy", required_argument, NULL, OPT_STRATEGY},
-	{"problem", required_argument, NULL, OPT_PROBLEM},
-	{"problem-file", required_argument, NULL, OPT_PROBLEM_FILE},
-	{"answer", required_argument, NULL, OPT_ANSWER},
-	{"difficulty", required_argument, NULL, OPT_DIFFICULTY},
-	{"seed", required_argument, NULL, OPT_SEED},
-	{"budget", required_argument, NULL, OPT_BUDGET},
-	{"max-inflight", required_argument, NULL, OPT_MAX_INFLIGHT},
-	{"trace", required_argument, NULL, OPT_TRACE},
-	SIM_LONG_OPTIONS,
-	SERVER_LONG_OPTIONS,
-	{"ui", no_argument, NULL, OPT_UI},
-	{"profile", required_argument, NULL, OPT_PROFILE},
-	{"theme", required_argument, NULL, OPT_THEME},
-	{"paused", no_argument, NULL, OPT_PAUSED},
-	{"resume", required_argument, NULL, OPT_RESUME},
-	{"show", no_argument, NULL, 'v'},
-	{"quiet", no_argument, NULL, 'q'},
-	{"help", no_argument, NULL, 'h'},
-};
-
 void usage_run(FILE *f)
 {
 	fprintf(f,
 		"usage: canopy run [OPTIONS]\n"
 		"\n"
 		"Runs one search headless. The search is journaled to a trace file as it\n"
-		"happens; progress goes to stderr and the final answer alone to stdout.\n"
-		"\n"
-		"Problem:\n"
-		"  --problem TEXT        the question (the sim backend reads its own word\n"
-		"                        problems and arithmetic such as \"What is (17+25)*3-8?\")\n"
-		"  --problem-file FILE   read the question from FILE ('-': stdin)\n"
-		"  --answer GOLD         the gold answer, to grade the result (never used to search)\n"
-		"  --difficulty N        1-10, for a generated problem (default: drawn from the seed)\n"
-		"  --seed N              seeds the problem, the sampling and the sim (default 1)\n"
-		"\n"
-		"Search:\n"
-		"  --strategy NAME       ");
-	for (size_t i = 0; strategy_list[i]; i++)
-		fprintf(f, "%s%s", i ? ", " : "", strategy_list[i]->name);
-	fprintf(f, " (default sc)\n");
-	for (size_t i = 0; strategy_list[i]; i++)
-		fprintf(f, "      %-18s %s\n", strategy_list[i]->name, strategy_list[i]->title);
-	for (int p = 0; p < P_COUNT; p++) {
-		char flag[64];
-		snprintf(flag, sizeof flag, "--%s %s", param_name((enum param_id)p),
-			 param_choices((enum param_id)p) ? param_choices((enum param_id)p) : "X");
-		fprintf(f, "  %-21s %s\n", flag, param_help((enum param_id)p));
-	}
-	fprintf(f,
-		"  --budget N            stop at N generated tokens; 'N' followed by 'req'\n"
-		"                        stops at N requests (checked before each request)\n"
-		"  --max-inflight N      at most N requests at once (default: no limit but each\n"
-		"                        llama.cpp server's slots)\n"
-		"\n"
-		"Backend:\n");
-	sim_options_help(f);
-	server_options_help(f);
-	fprintf(f,
-		"\n"
-		"Output:\n"
-		"  --trace FILE          journal to FILE (default: a new file under\n"
-		"                        $XDG_STATE_HOME/canopy/traces/, printed on stderr)\n"
-		"  --ui                  watch and steer the search in the terminal UI\n"
-		"  --theme NAME          the UI's colours: default, light, mono, high-contrast,\n"
-		"                        forest, or a file in $XDG_CONFIG_HOME/canopy/themes\n"
-		"  --paused              start the UI paused (space runs, s steps)\n"
-		"  --resume TRACE        go on with an interrupted run: re-execute what its\n"
-		"                        journal holds from TRACE.replies, asking nothing\n"
-		"                        finished again, then carry on and append (the server\n"
-		"                        may be given anew with --url, --api-key-file ...)\n"
-		"  -v, --show            print the search as it grows (nodes, scores, votes)\n"
-		"  -q, --quiet           print nothing but the answer\n"
-		"\n"
-		"Exit status: 0 done, 1 the run failed, 2 bad usage.\n");
+		"happens; progress goes to stderr and the final answer alone to stdout.\n");
+	options_help(f, W_RUN);
+	fprintf(f, "\nExit status: 0 done, 1 the run failed, 2 bad usage.\n");
 }
 
 struct run_opts {
@@ -429,22 +343,17 @@ static int parse_options(int argc, char **argv, struct run_opts *o)
 
 static int parse_argv(int argc, char **argv, struct run_opts *o)
 {
-	size_t nfixed = sizeof fixed_options / sizeof fixed_options[0];
-	struct option *longopts = xcalloc(nfixed + P_COUNT + 1, sizeof *longopts);
-	memcpy(longopts, fixed_options, sizeof fixed_options);
-	for (int p = 0; p < P_COUNT; p++)
-		longopts[nfixed + (size_t)p] = (struct option){param_name((enum param_id)p),
-							      required_argument, NULL, OPT_PARAM + p};
+	char shorts[32];
+	struct option *longopts = options_getopt(W_RUN, shorts, sizeof shorts);
 	int c, ret = -1;
 	char err[256];
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":vqh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shorts, longopts, NULL)) != -1) {
 		/* what decides the search itself; a resume takes it from its
 		 * journal, where only the server's address and key may change */
-		if (c >= OPT_SRV_BACKEND && c != OPT_SRV_URL && c != OPT_SRV_TIMEOUT && c != OPT_SRV_STALL_TIMEOUT &&
-		    c != OPT_SRV_RETRIES && c != OPT_SRV_INSECURE && c != OPT_SRV_KEY_FILE && c != OPT_THEME &&
-		    c != OPT_PAUSED && c != OPT_UI && c != OPT_RESUME && c != OPT_PROFILE && !o->search_opt)
+		const struct opt_entry *oe = options_find(c, W_RUN);
+		if (oe && !oe->resume_ok && !o->search_opt)
 			o->search_opt = c;
 		switch (c) {
 		case OPT_RESUME:
@@ -465,36 +374,28 @@ static int parse_argv(int argc, char **argv, struct run_opts *o)
 		case OPT_ANSWER:
 			o->gold = optarg;
 			break;
-		case OPT_DIFFICULTY: {
+		case OPT_DIFFICULTY:
+		case OPT_SEED:
+		case OPT_MAX_INFLIGHT: {
 			double d;
-			if (parse_real(optarg, 1, 10, &d) || d != floor(d)) {
-				ret = bad("--difficulty takes a whole number from 1 to 10, not", optarg);
+			if (options_number(c, W_RUN, optarg, &d, err, sizeof err)) {
+				ret = bad(err, NULL);
 				goto out;
 			}
-			o->difficulty = (int)d;
+			if (c == OPT_DIFFICULTY)
+				o->difficulty = (int)d;
+			else if (c == OPT_SEED)
+				o->cfg.seed = (uint64_t)d;
+			else
+				o->cfg.max_inflight = (int)d;
 			break;
 		}
-		case OPT_SEED:
-			if (parse_u64(optarg, &o->cfg.seed) || o->cfg.seed > (1ull << 53)) {
-				ret = bad("--seed takes a whole number from 0 to 2^53, not", optarg);
-				goto out;
-			}
-			break;
 		case OPT_BUDGET:
 			if (parse_budget(optarg, &o->cfg.budget_tokens, &o->cfg.budget_requests)) {
 				ret = bad("--budget takes a token count (4000) or a request count (50req), not", optarg);
 				goto out;
 			}
 			break;
-		case OPT_MAX_INFLIGHT: {
-			double v;
-			if (parse_real(optarg, 1, 100000, &v) || v != floor(v)) {
-				ret = bad("--max-inflight takes a whole number from 1, not", optarg);
-				goto out;
-			}
-			o->cfg.max_inflight = (int)v;
-			break;
-		}
 		case OPT_TRACE:
 			o->trace = optarg;
 			break;
@@ -595,12 +496,8 @@ static int run_resumable(struct run_opts *o, struct resume *resume);
 
 static const char *option_name(int code)
 {
-	if (code >= OPT_PARAM && code < OPT_PARAM + P_COUNT)
-		return param_name((enum param_id)(code - OPT_PARAM));
-	for (size_t i = 0; i < sizeof fixed_options / sizeof fixed_options[0]; i++)
-		if (fixed_options[i].val == code)
-			return fixed_options[i].name;
-	return "?";
+	const struct opt_entry *e = options_find(code, W_RUN);
+	return e ? e->name : "?";
 }
 
 static void role_from(const struct header_role *h, struct server_role_opts *r)

@@ -6,37 +6,10 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "options.h"
 #include "export.h"
 #include "strategy.h"
 #include "trace.h"
-
-void usage_main(FILE *f)
-{
-	fprintf(f,
-		"usage: canopy                      the terminal UI on a live demo search\n"
-		"       canopy [RUN OPTIONS]        the UI on that search (on a terminal)\n"
-		"       canopy TRACE                the UI replaying a saved trace\n"
-		"       canopy COMMAND [OPTIONS]\n"
-		"\n"
-		"Watch, steer and replay the test-time search of a reasoning model.\n"
-		"\n"
-		"Commands:\n"
-		"  replay    replay a trace in the terminal UI (canopy replay --help)\n"
-		"  run       run a search headless and journal it (canopy run --help)\n"
-		"  check     validate a trace and summarise it (canopy check --help)\n"
-		"  export    write a trace as JSON, DOT, SVG, a Markdown report or CSV (canopy export --help)\n"
-		"  bench     compare strategies on data sets, and draw scaling curves (canopy bench --help)\n"
-		"  prompts   list the prompt templates sent to model servers (canopy prompts --help)\n"
-		"  grade     grade answers made elsewhere against a data set (canopy grade --help)\n"
-		"  import    turn another tool's output into a trace: PRM800K, llm-reasoners, rStar,\n"
-		"            search-and-learn, MAgICoRe, MathCritique (canopy import --help)\n"
-		"\n"
-		"  canopy --help, canopy COMMAND --help, canopy --version\n"
-		"\n"
-		"Try:  canopy                  (then ? for the keys)\n"
-		"      canopy run --show --strategy beam --sim-latency 20\n"
-		"See canopy(1) and canopy-trace(5).\n");
-}
 
 void usage_check(FILE *f)
 {
@@ -46,11 +19,9 @@ void usage_check(FILE *f)
 		"Validates each trace (header, every event, seq without gaps, node ids that\n"
 		"exist) and prints a one-line summary: nodes, depth, events, final answer.\n"
 		"A problem is reported as FILE:LINE: what is wrong. A torn last line (a run\n"
-		"that was killed) is accepted with a warning.\n"
-		"\n"
-		"  -q, --quiet   print only problems\n"
-		"\n"
-		"Exit status: 0 all valid, 1 a trace is invalid, 2 bad usage.\n");
+		"that was killed) is accepted with a warning.\n");
+	options_help(f, W_CHECK);
+	fprintf(f, "\nExit status: 0 all valid, 1 a trace is invalid, 2 bad usage.\n");
 }
 
 void usage_export(FILE *f)
@@ -69,32 +40,32 @@ void usage_export(FILE *f)
 		"  md     a Markdown report for teaching: the problem, the path to the answer\n"
 		"         with its scores, the vote, the rounds of critique and refinement\n"
 		"  csv    one row a node: id, parent, depth, kind, text, scores, visits,\n"
-		"         answer, tokens, flags\n"
-		"\n"
-		"Exit status: 0 written, 1 the trace is invalid or writing failed, 2 bad usage.\n");
+		"         answer, tokens, flags\n");
+	options_help(f, W_EXPORT);
+	fprintf(f, "\nExit status: 0 written, 1 the trace is invalid or writing failed, 2 bad usage.\n");
 }
 
 int cmd_check(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
+	char shorts[16];
+	struct option *opts = options_getopt(W_CHECK, shorts, sizeof shorts);
 	int quiet = 0, c;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
 		if (c == 'q') {
 			quiet = 1;
 		} else if (c == 'h') {
 			usage_check(stdout);
+			free(opts);
 			return EXIT_OK;
 		} else {
 			fprintf(stderr, "canopy check: unknown option '%s'\n", argv[optind - 1]);
+			free(opts);
 			return EXIT_USAGE;
 		}
 	}
+	free(opts);
 	if (optind >= argc) {
 		fprintf(stderr, "canopy check: which trace? (canopy check TRACE)\n");
 		return EXIT_USAGE;
@@ -130,17 +101,13 @@ int cmd_check(int argc, char **argv)
 
 int cmd_export(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"format", required_argument, NULL, 'f'},
-		{"output", required_argument, NULL, 'o'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
+	char shorts[16];
+	struct option *opts = options_getopt(W_EXPORT, shorts, sizeof shorts);
 	const char *out = NULL, *format = NULL;
 	int c;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":f:o:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			format = optarg;
@@ -150,15 +117,19 @@ int cmd_export(int argc, char **argv)
 			break;
 		case 'h':
 			usage_export(stdout);
+			free(opts);
 			return EXIT_OK;
 		case ':':
 			fprintf(stderr, "canopy export: '%s' needs a value\n", argv[optind - 1]);
+			free(opts);
 			return EXIT_USAGE;
 		default:
 			fprintf(stderr, "canopy export: unknown option '%s'\n", argv[optind - 1]);
+			free(opts);
 			return EXIT_USAGE;
 		}
 	}
+	free(opts);
 	if (optind + 1 != argc) {
 		fprintf(stderr, "canopy export: give exactly one trace (canopy export TRACE --format json|dot|svg|md|csv)\n");
 		return EXIT_USAGE;

@@ -25,6 +25,12 @@ const char *param_name(enum param_id id)
 	return infos[id].name;
 }
 
+struct param_range param_range(enum param_id id)
+{
+	struct param_range r = {infos[id].lo, infos[id].hi, infos[id].type != PT_REAL};
+	return r;
+}
+
 const char *param_help(enum param_id id)
 {
 	return infos[id].help;

@@ -50,7 +50,13 @@ struct param_default {
 	double value;
 };
 
+struct param_range {
+	double lo, hi;
+	int whole; /* a whole number (PT_INT, PT_CHOICE's index) */
+};
+
 const char *param_name(enum param_id id);
+struct param_range param_range(enum param_id id);
 const char *param_help(enum param_id id);
 const char *param_choices(enum param_id id);
 int param_lookup(const char *name); /* -1 when unknown */

@@ -9,30 +9,10 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
-#include "export.h"
+#include "commands.h"
 #include "params.h"
 #include "theme.h"
 #include "ui.h"
-
-/* name and help, two by two; the help screen and completion use it */
-const char *const ui_command_help[] = {
-	"set PARAM VALUE", "change a parameter (width, c, tau, rounds, temperature ...)",
-	"expand NODE [K]", "K more children of NODE by the strategy's generator",
-	"prune NODE", "NODE's subtree leaves the search and the vote",
-	"focus NODE", "MCTS: the next selection goes through NODE",
-	"goto NODE", "select NODE",
-	"step", "one unit of work",
-	"pause, resume", "stop after this unit, or go on",
-	"save FILE", "copy the journal to FILE",
-	"export json|dot|svg|md|csv FILE", "write the tree as JSON, DOT, SVG, a Markdown report or CSV",
-	"theme NAME", "default, light, mono, high-contrast, forest, or your own",
-	"help", "this screen",
-	"quit", "leave canopy (the journal is already on disk)",
-	NULL, NULL,
-};
-
-static const char *const command_names[] = {"set", "expand", "prune", "focus", "goto", "step",
-					    "pause", "resume", "save", "export", "theme", "help", "quit", NULL};
 
 static struct ui *active_ui;
 static int active;
@@ -132,47 +112,72 @@ static void on_line(char *line)
 
 /* ---- completion ---- */
 
+/* The words Tab offers for the argument of kind what. */
+static const char *const theme_names[] = {"default", "light", "mono", "high-contrast", "forest", NULL};
+static const char *const export_names[] = {"json", "dot", "svg", "md", "csv", NULL};
+
+/* The commands, then each command's arguments as its table entry says. */
 static char *generator(const char *text, int state)
 {
 	static size_t i, j;
-	static int stage;
+	static enum ui_complete what;
+	static int word;
+	size_t len = strlen(text);
 	if (!state) {
 		i = j = 0;
-		stage = 0;
+		/* which word of the line is being completed */
+		const char *line = rl_line_buffer;
+		int start = rl_point - (int)len, inword = 0;
+		word = 0;
+		for (int k = 0; k < start && line[k]; k++) {
+			if (line[k] != ' ' && !inword)
+				inword = 1;
+			else if (line[k] == ' ' && inword) {
+				inword = 0;
+				word++;
+			}
+		}
+		what = UC_NONE;
+		if (word > 0) {
+			char name[32];
+			size_t n = strcspn(line, " ");
+			snprintf(name, sizeof name, "%.*s", (int)(n < 31 ? n : 31), line);
+			const struct ui_command *c = ui_command_lookup(name);
+			if (c && word <= 2)
+				what = c->complete[word - 1];
+		}
 	}
-	size_t len = strlen(text);
-	/* the first word is a command; after "set" a parameter; after
-	 * "theme" a theme; elsewhere node ids */
-	const char *line = rl_line_buffer;
-	int first = rl_point <= (int)len || !strchr(line, ' ') || (size_t)(strchr(line, ' ') - line) >= (size_t)rl_point;
-	if (first) {
-		while (command_names[i])
-			if (!strncmp(command_names[i++], text, len))
-				return strdup(command_names[i - 1]);
+	if (word == 0) {
+		/* the commands this mode can run */
+		while (ui_commands[i].name) {
+			const struct ui_command *c = &ui_commands[i++];
+			if ((!active_ui || (c->modes & active_ui->mode)) && !strncmp(c->name, text, len))
+				return strdup(c->name);
+		}
 		return NULL;
 	}
-	if (!strncmp(line, "set ", 4) && !strchr(line + 4, ' ')) {
+	switch (what) {
+	case UC_PARAM:
 		while (i < P_COUNT)
 			if (!strncmp(param_name((enum param_id)i++), text, len))
 				return strdup(param_name((enum param_id)(i - 1)));
 		return NULL;
-	}
-	if (!strncmp(line, "theme ", 6)) {
-		static const char *const themes[] = {"default", "light", "mono", "high-contrast", "forest", NULL};
-		while (themes[i])
-			if (!strncmp(themes[i++], text, len))
-				return strdup(themes[i - 1]);
+	case UC_THEME:
+	case UC_FORMAT: {
+		const char *const *names = what == UC_THEME ? theme_names : export_names;
+		while (names[i])
+			if (!strncmp(names[i++], text, len))
+				return strdup(names[i - 1]);
 		return NULL;
 	}
-	if (!strncmp(line, "export ", 7) && !strchr(line + 7, ' ')) {
-		static const char *const fmts[] = {"json", "dot", "svg", "md", "csv", NULL};
-		while (fmts[i])
-			if (!strncmp(fmts[i++], text, len))
-				return strdup(fmts[i - 1]);
+	case UC_FILE:
+		return rl_filename_completion_function(text, state);
+	case UC_NODE:
+		break;
+	case UC_NONE:
 		return NULL;
 	}
-	(void)stage;
-	/* node ids: the selected one first, then its children */
+	/* node ids: the selected one first, then the others in order */
 	if (active_ui) {
 		const struct tree *t = active_ui->m.tree;
 		char buf[24];
@@ -318,195 +323,3 @@ void cmdline_key(struct ui *u, int key)
 	}
 }
 
-/* ---- the commands ---- */
-
-static int parse_node(struct ui *u, const char *s, int32_t *out)
-{
-	if (!s) {
-		*out = u->sel;
-		return 0;
-	}
-	if (*s == '#')
-		s++;
-	char *e;
-	long v = strtol(s, &e, 10);
-	if (*s && !*e && v >= 0 && tree_node(u->m.tree, (int32_t)v)) {
-		*out = (int32_t)v;
-		return 0;
-	}
-	ui_message(u, 1, "no node '%s'", s);
-	return -1;
-}
-
-static int copy_file(const char *from, const char *to, char *err, size_t errlen)
-{
-	FILE *in = fopen(from, "rb");
-	if (!in) {
-		snprintf(err, errlen, "%s: %s", from, strerror(errno));
-		return -1;
-	}
-	FILE *out = fopen(to, "wb");
-	if (!out) {
-		snprintf(err, errlen, "%s: %s", to, strerror(errno));
-		fclose(in);
-		return -1;
-	}
-	char buf[65536];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-		fwrite(buf, 1, n, out);
-	int bad = ferror(in) | ferror(out);
-	fclose(in);
-	if (fclose(out) || bad) {
-		snprintf(err, errlen, "%s: write error", to);
-		return -1;
-	}
-	return 0;
-}
-
-static void do_export(struct ui *u, const char *fmt, const char *file)
-{
-	int f = fmt ? export_format_parse(fmt) : -1;
-	if (f < 0 || !file) {
-		ui_message(u, 1, "usage: export json|dot|svg|md|csv FILE");
-		return;
-	}
-	/* the views' tree and facts */
-	struct export_input in;
-	memset(&in, 0, sizeof in);
-	in.problem = u->m.problem;
-	in.gold = u->m.gold;
-	in.strategy = u->m.strategy;
-	in.params = u->m.params;
-	in.tree = u->m.tree;
-	in.final_node = NODE_NONE;
-	in.final_correct = -1;
-	in.vote = u->m.vote.held ? &u->m.vote.ev : NULL;
-	in.difficulty = u->m.difficulty.held ? &u->m.difficulty.ev : NULL;
-	in.usage = u->m.usage;
-	in.imported_from = u->m.imported_from;
-	if (u->m.final.held) {
-		const struct event *fin = &u->m.final.ev;
-		in.has_final = 1;
-		in.final_answer = fin->answer;
-		in.final_reason = fin->reason;
-		in.final_node = fin->id;
-		in.final_correct = fin->correct;
-	}
-	FILE *out = fopen(file, "w");
-	if (!out) {
-		ui_message(u, 1, "%s: %s", file, strerror(errno));
-		return;
-	}
-	int rc = export_write(out, &in, (enum export_format)f);
-	if (fclose(out) || rc)
-		ui_message(u, 1, "%s: write error", file);
-	else
-		ui_message(u, 0, "wrote %s (%zu nodes)", file, tree_count(u->m.tree));
-}
-
-void ui_run_command(struct ui *u, const char *line)
-{
-	char buf[512];
-	snprintf(buf, sizeof buf, "%s", line);
-	char *save = NULL;
-	char *cmd = strtok_r(buf, " \t", &save);
-	char *a1 = strtok_r(NULL, " \t", &save);
-	char *a2 = strtok_r(NULL, " \t", &save);
-	if (!cmd)
-		return;
-	int32_t id;
-	if (!strcmp(cmd, "search-next")) {
-		/* internal: after a / search */
-		size_t n = tree_count(u->m.tree);
-		for (size_t k = 1; k <= n; k++) {
-			int32_t c = (int32_t)((u->sel + (long)k) % (long)n);
-			const struct node *nd = tree_node(u->m.tree, c);
-			if (strcasestr(nd->text, u->search) || (nd->answer && strcasestr(nd->answer, u->search))) {
-				ui_select(u, c);
-				ui_message(u, 0, "/%s: #%d (n for the next)", u->search, c);
-				return;
-			}
-		}
-		ui_message(u, 1, "/%s: no node has that text", u->search);
-	} else if (!strcmp(cmd, "set")) {
-		int p = a1 ? param_lookup(a1) : -1;
-		double v;
-		char err[200];
-		if (p < 0 || !a2) {
-			ui_message(u, 1, "usage: set PARAM VALUE (Tab completes the parameter)");
-		} else if (param_parse((enum param_id)p, a2, &v, err, sizeof err)) {
-			ui_message(u, 1, "%s", err);
-		} else {
-			struct command c = {CMD_SET, 0, 0, (enum param_id)p, v, 1};
-			ui_live_command(u, &c);
-		}
-	} else if (!strcmp(cmd, "expand")) {
-		long k = a2 ? strtol(a2, NULL, 10) : 4;
-		if (!parse_node(u, a1, &id)) {
-			if (k < 1 || k > 1024) {
-				ui_message(u, 1, "expand takes 1 to 1024 children");
-				return;
-			}
-			struct command c = {CMD_EXPAND, id, (int)k, 0, 0, 1};
-			ui_live_command(u, &c);
-		}
-	} else if (!strcmp(cmd, "prune")) {
-		if (!parse_node(u, a1, &id)) {
-			struct command c = {CMD_PRUNE, id, 0, 0, 0, 1};
-			ui_live_command(u, &c);
-		}
-	} else if (!strcmp(cmd, "focus")) {
-		if (!parse_node(u, a1, &id)) {
-			struct command c = {CMD_FOCUS, id, 0, 0, 0, 1};
-			ui_live_command(u, &c);
-		}
-	} else if (!strcmp(cmd, "goto")) {
-		if (!parse_node(u, a1, &id))
-			ui_select(u, id);
-	} else if (!strcmp(cmd, "step") || !strcmp(cmd, "pause") || !strcmp(cmd, "resume") ||
-		   !strcmp(cmd, "run")) {
-		if (!u->m.live) {
-			ui_message(u, 1, "this is a replay: space plays it");
-			return;
-		}
-		if (!strcmp(cmd, "step"))
-			worker_step(u->m.worker);
-		else if (!strcmp(cmd, "pause"))
-			worker_pause(u->m.worker);
-		else
-			worker_resume(u->m.worker);
-	} else if (!strcmp(cmd, "save")) {
-		char err[700];
-		const char *from = u->m.live ? u->m.journal : NULL;
-		if (!a1) {
-			ui_message(u, 1, "usage: save FILE");
-		} else if (!from && !u->m.live) {
-			ui_message(u, 1, "a replay is a saved trace already; use your shell to copy it");
-		} else if (copy_file(from, a1, err, sizeof err)) {
-			ui_message(u, 1, "%s", err);
-		} else {
-			ui_message(u, 0, "saved the journal to %s", a1);
-		}
-	} else if (!strcmp(cmd, "export")) {
-		do_export(u, a1, a2);
-	} else if (!strcmp(cmd, "theme")) {
-		char err[300] = "";
-		if (!a1) {
-			ui_message(u, 0, "theme %s", theme_name());
-		} else if (theme_load(a1, NULL, err, sizeof err)) {
-			ui_message(u, 1, "%s", err);
-		} else {
-			ui_message(u, 0, "theme %s", a1);
-		}
-		clear();
-	} else if (!strcmp(cmd, "help")) {
-		u->back_view = u->view == VIEW_HELP ? u->back_view : u->view;
-		u->view = VIEW_HELP;
-	} else if (!strcmp(cmd, "quit") || !strcmp(cmd, "q")) {
-		u->quit = 1;
-	} else {
-		ui_message(u, 1, "no command '%s' (:help lists them)", cmd);
-	}
-	u->dirty = 1;
-}

@@ -3,6 +3,8 @@
 #ifndef CANOPY_CMDLINE_H
 #define CANOPY_CMDLINE_H
 
+#include "commands.h"
+
 struct ui;
 
 enum cmdline_kind { CMDLINE_COMMAND, CMDLINE_SEARCH, CMDLINE_EXPAND };
@@ -13,7 +15,5 @@ void cmdline_begin(struct ui *u, enum cmdline_kind kind, const char *prompt, con
 void cmdline_key(struct ui *u, int key);
 void cmdline_redraw(void);
 void cmdline_save_history(void);
-/* Runs one command line (":" already stripped); also used by tests. */
-void ui_run_command(struct ui *u, const char *line);
 
 #endif

@@ -2,11 +2,11 @@
 #include <curses.h>
 #include <string.h>
 
+#include "commands.h"
 #include "keys.h"
 #include "theme.h"
 #include "ui.h"
 
-extern const char *const ui_command_help[];
 
 static void help_draw(struct ui *u, int y, int x, int h, int w)
 {
@@ -38,13 +38,18 @@ static void help_draw(struct ui *u, int y, int x, int h, int w)
 				printw("%s", key_table[i].help);
 			}
 		} else {
-			for (size_t i = 0; ui_command_help[i]; i += 2, r++) {
-				if (r < y || r >= ybot)
-					continue;
-				attrset(theme_attr(TE_HELP_KEY));
-				mvprintw(r, x + 4, "%-26s", ui_command_help[i]);
-				attrset(A_NORMAL);
-				printw("%s", ui_command_help[i + 1]);
+			for (const struct ui_command *c = ui_commands; c->name; c++) {
+				if (!(c->modes & u->mode))
+					continue; /* what this mode cannot run is not offered */
+				if (r >= y && r < ybot) {
+					char shown[64];
+					snprintf(shown, sizeof shown, "%s%s%s", c->name, c->args ? " " : "", c->args ? c->args : "");
+					attrset(theme_attr(TE_HELP_KEY));
+					mvprintw(r, x + 4, "%-26s", shown);
+					attrset(A_NORMAL);
+					printw("%s", c->help);
+				}
+				r++;
 			}
 		}
 		r++;

@@ -111,5 +111,28 @@ shows "#0 problem" "a 300-character answer: the replay opens"
 T send-keys -t ui q
 if wait_for "EXIT=" 5 && grep -q "EXIT=0" "$TMP/screen"; then ok 0 "and quits cleanly"; else ok 1 "and quits cleanly"; fi
 
+# ---- the : command table ----
+cp "$SRCDIR/examples/beam-recovers.jsonl" "$TMP/b.jsonl"
+start 120 40 "'$CANOPY' replay '$TMP/b.jsonl'"
+wait_for "#0 problem"
+T send-keys -t ui : "step" Enter
+shows "step: only in a live search (in a replay ] steps one event" "a live-only command in a replay says why and what to do instead"
+T send-keys -t ui : "prune 3" Enter
+shows "prune: only in a live search" "so does prune"
+T send-keys -t ui : "help" Enter
+shows "goto NODE" "the help lists the commands a replay can run"
+capture
+if grep -qF "set PARAM VALUE" "$TMP/screen"; then ok 1 "and not the live-only ones"; else ok 0 "and not the live-only ones"; fi
+T send-keys -t ui q
+T send-keys -t ui : "export j" Tab
+shows ":export json" "Tab completes an export format"
+T send-keys -t ui C-u
+mkdir -p "$TMP/outdir"
+T send-keys -t ui "export md $TMP/outd" Tab
+shows ":export md $TMP/outdir/" "and then a file path"
+T send-keys -t ui "x.md" Enter
+shows "wrote $TMP/outdir/x.md" ":export writes where the completed path says"
+T send-keys -t ui q
+
 T kill-server 2>/dev/null
 done_testing

@@ -1,0 +1,75 @@
+/* man: canopy(1)'s generated lists, in roff, from the tables the program
+ * runs on: the keys, the ":" commands and the subcommands.  `make
+ * update-man` puts them between the marker comments of man/canopy.1, and
+ * the docs test fails when the page and the program disagree. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "commands.h"
+#include "keys.h"
+
+/* Text safe for roff: backslashes and minus signs escaped, and a line
+ * that would start with a control character guarded. */
+static void roff(FILE *f, const char *s)
+{
+	if (*s == '.' || *s == '\'')
+		fputs("\\&", f);
+	for (; *s; s++) {
+		if (*s == '\\')
+			fputs("\\e", f);
+		else if (*s == '-')
+			fputs("\\-", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+/* A help line as a sentence: its first letter capitalised. */
+static void sentence(FILE *f, const char *s)
+{
+	char first[2] = {(char)toupper((unsigned char)s[0]), 0};
+	if (!*s)
+		return;
+	roff(f, first);
+	roff(f, s + 1);
+}
+
+void man_keys(FILE *f)
+{
+	static const char *const modes[] = {"", " (live)", " (replay)", ""};
+	for (size_t i = 0; i < key_table_len; i++) {
+		fputs(".TP\n.B ", f);
+		roff(f, key_table[i].shown);
+		fputc('\n', f);
+		sentence(f, key_table[i].help);
+		fprintf(f, "%s\n", modes[key_table[i].modes]);
+	}
+}
+
+void man_ui_commands(FILE *f)
+{
+	static const char *const modes[] = {"", " (live)", " (replay)", ""};
+	for (const struct ui_command *c = ui_commands; c->name; c++) {
+		fputs(".TP\n", f);
+		if (c->args) {
+			fputs(".BI ", f);
+			roff(f, c->name);
+			fputs(" \" ", f);
+			roff(f, c->args);
+			fputs("\"\n", f);
+		} else {
+			fputs(".B ", f);
+			roff(f, c->name);
+			fputc('\n', f);
+		}
+		sentence(f, c->help);
+		if (c->alias) {
+			fputs(" (also ", f);
+			roff(f, c->alias);
+			fputc(')', f);
+		}
+		fprintf(f, "%s.\n", modes[c->modes]);
+	}
+}
