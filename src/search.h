@@ -14,6 +14,7 @@
 #include "resume.h"
 #include "strategy.h"
 #include "tree.h"
+#include "vote.h"
 
 struct search_config {
 	const struct strategy_ops *strategy;
@@ -127,20 +128,5 @@ void search_keep(struct search *s, int64_t level, const int32_t *ids, size_t n);
 void search_vote(struct search *s, const char *chosen, const struct vote_cluster *c, size_t n);
 void search_final(struct search *s, const char *answer, int32_t node, const char *reason);
 void search_fail(struct search *s, const char *msg);
-
-/* ---- for strategies: votes ---- */
-/* Groups the answers of the given terminal nodes into clusters by
- * equivalence, in order of first appearance; weight[i] is added to its
- * cluster's weight.  The caller frees with vote_free. */
-size_t vote_clusters(const struct tree *t, const int32_t *nodes, const double *weight, size_t n,
-		     struct vote_cluster **out);
-/* The same, also writing each input's cluster (SIZE_MAX: no answer) to
- * assign[i]. */
-size_t vote_clusters_assign(const struct tree *t, const int32_t *nodes, const double *weight,
-			    size_t n, struct vote_cluster **out, size_t *assign);
-void vote_free(struct vote_cluster *c, size_t n);
-/* The index of the cluster with the largest count (by_weight: weight);
- * ties go to the first. */
-size_t vote_winner(const struct vote_cluster *c, size_t n, int by_weight);
 
 #endif

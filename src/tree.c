@@ -264,3 +264,16 @@ size_t tree_memory(const struct tree *t)
 {
 	return t->npages * PAGE_SIZE * sizeof(struct node) + t->text_bytes;
 }
+
+int32_t tree_prev_sibling(const struct tree *t, int32_t id)
+{
+	const struct node *n = tree_node(t, id);
+	if (!n || n->parent == NODE_NONE)
+		return NODE_NONE;
+	int32_t c = tree_node(t, n->parent)->first_child;
+	if (c == id)
+		return NODE_NONE;
+	while (tree_node(t, c)->next_sibling != id)
+		c = tree_node(t, c)->next_sibling;
+	return c;
+}

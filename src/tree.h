@@ -94,4 +94,8 @@ int node_kind_parse(const char *s, size_t len); /* -1 when unknown */
  * problem, and not a critique or review, which quote the solution's. */
 int node_kind_states_answer(enum node_kind k);
 
+/* The sibling before id, NODE_NONE for a first child (a walk of the
+ * parent's children: siblings are a singly linked list). */
+int32_t tree_prev_sibling(const struct tree *t, int32_t id);
+
 #endif

@@ -51,6 +51,10 @@ int ui_run_replay(const char *path, const struct ui_options *o);
 int32_t ui_next_visible(const struct ui *u, int32_t id);
 int32_t ui_prev_visible(const struct ui *u, int32_t id);
 void ui_select(struct ui *u, int32_t id); /* unfolds ancestors, scrolls */
+void ui_scroll_to_selection(struct ui *u);
+/* The bars above and below every view (draw.c). */
+void ui_draw_title(struct ui *u);
+void ui_draw_status(struct ui *u);
 void ui_message(struct ui *u, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int ui_tree_height(const struct ui *u);
 /* Draws a score bar of width cells at (y, x); mono-safe (characters). */

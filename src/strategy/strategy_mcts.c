@@ -24,29 +24,11 @@
 #include "answer.h"
 #include "idlist.h"
 #include "search.h"
+#include "testing.h"
+#include "mcts_int.h"
 #include "util.h"
 
-int rstar_allowed(enum node_kind kind, int action);
-double mcts_uct(double q, unsigned n, unsigned n_parent, double c);
-int rstar_disc_keep(int agree, int mode);
-double mcts_puct(double q, unsigned n, unsigned n_parent, double prior, double c);
-void mcts_priors(const double *lp, size_t n, double *prior);
 
-struct mcts {
-	struct search *s;
-	int rstar;
-	int puct;
-	double *lp; /* puct: mean token log-probability by node id (NAN: unknown) */
-	int said_uniform;
-	unsigned char *expanded; /* by node id */
-	double *conf;            /* rstar: confidence by node id */
-	size_t cap;
-	int rollouts;
-	int32_t focus;
-	int discriminated;
-	struct rng rng;
-	struct idlist fresh;
-};
 
 static const struct param_default mcts_params[] = {
 	{P_ROLLOUTS, 10}, {P_C, 1.0}, {P_DEPTH, 5}, {P_WIDTH, 3}, {P_TEMPERATURE, 0.8},
@@ -155,7 +137,6 @@ static void *mcts_start(struct search *s) { return start(s, 0); }
 static void *rstar_start(struct search *s) { return start(s, 1); }
 static void *puct_start(struct search *s) { return start(s, 2); }
 
-static const struct tree *T(const struct mcts *m) { return search_tree(m->s); }
 
 static int live(const struct mcts *m, int32_t id)
 {
@@ -535,26 +516,7 @@ static void rollout(struct mcts *m)
 	idlist_free(&path);
 }
 
-/* ---- the discriminator (rStar) ---- */
-
-struct disc_ctx {
-	const char *answer;
-	int agree;
-};
-
-static void disc_done(void *ctx, struct request *r)
-{
-	struct disc_ctx *d = (struct disc_ctx *)ctx + r->tag;
-	if (r->status != REQ_OK)
-		return;
-	for (size_t i = 0; i < r->ntexts; i++) {
-		char *a = answer_extract(r->texts[i], strlen(r->texts[i]));
-		d->agree += a && d->answer && answer_equal(a, d->answer);
-		free(a);
-	}
-}
-
-static void collect_terminals(const struct mcts *m, struct idlist *out)
+void mcts_collect_terminals(const struct mcts *m, struct idlist *out)
 {
 	const struct tree *t = T(m);
 	for (size_t i = 1; i < tree_count(t); i++) {
@@ -564,129 +526,6 @@ static void collect_terminals(const struct mcts *m, struct idlist *out)
 	}
 }
 
-/* The lines of a trajectory, the problem left out. */
-static size_t trajectory_lines(const struct mcts *m, int32_t leaf, char ***out)
-{
-	const struct tree *t = T(m);
-	size_t len = tree_path(t, leaf, NULL, 0);
-	int32_t *ids = xcalloc(len, sizeof *ids);
-	tree_path(t, leaf, ids, len);
-	char **lines = NULL;
-	size_t n = 0;
-	for (size_t i = 1; i < len; i++) {
-		const char *s = tree_node(t, ids[i])->text;
-		while (*s) {
-			size_t l = strcspn(s, "\n");
-			if (l) {
-				lines = xrealloc(lines, (n + 1) * sizeof *lines);
-				lines[n++] = xstrndup(s, l);
-			}
-			s += l + (s[l] == '\n');
-		}
-	}
-	free(ids);
-	*out = lines;
-	return n;
-}
-
-static void discriminate(struct mcts *m)
-{
-	struct search *s = m->s;
-	int mode = (int)params_get(search_params(s), P_DISC_MODE);
-	struct idlist cand = {0};
-	collect_terminals(m, &cand);
-	size_t n = cand.n;
-	struct request *reqs = xcalloc(n ? n : 1, sizeof *reqs);
-	struct request **ptrs = xcalloc(n ? n : 1, sizeof *ptrs);
-	struct disc_ctx *d = xcalloc(n ? n : 1, sizeof *d);
-	char ***lines = xcalloc(n ? n : 1, sizeof *lines);
-	size_t *nlines = xcalloc(n ? n : 1, sizeof *nlines), *cut = xcalloc(n ? n : 1, sizeof *cut);
-	for (size_t i = 0; i < n; i++) {
-		nlines[i] = trajectory_lines(m, cand.v[i], &lines[i]);
-		double f = 0.2 + 0.3 * rng_uniform(&m->rng);
-		size_t k = (size_t)lround(f * (double)nlines[i]);
-		if (k >= nlines[i])
-			k = nlines[i] ? nlines[i] - 1 : 0;
-		cut[i] = k;
-		d[i].answer = tree_node(T(m), cand.v[i])->answer;
-		/* the discriminator completes the cut trajectory, four times */
-		search_request(s, &reqs[i], REQ_SOLUTION, 0);
-		free((void *)reqs[i].steps);
-		reqs[i].steps = (const char *const *)lines[i];
-		reqs[i].nsteps = k;
-		reqs[i].n = 4;
-		reqs[i].role = ROLE_DISC; /* --disc-url: another model checks */
-		reqs[i].tag = (int)i;
-		reqs[i].seed = hash_u64(reqs[i].seed, (uint64_t)cand.v[i]);
-		ptrs[i] = &reqs[i];
-	}
-	search_batch(s, ptrs, n, disc_done, d);
-	struct idlist kept = {0};
-	double *score = xcalloc(n ? n : 1, sizeof *score);
-	for (size_t i = 0; i < n; i++) {
-		const struct node *nd = tree_node(T(m), cand.v[i]);
-		int keep = rstar_disc_keep(d[i].agree, mode);
-		double rwd = nd->visits ? nd->value / nd->visits : 0;
-		score[i] = rwd * d[i].agree / 4.0;
-		static const char *const keys[] = {"agree", "of", "cut_lines", "lines", "reward", "score"};
-		double vals[6] = {d[i].agree, 4, (double)cut[i], (double)nlines[i], rwd, score[i]};
-		struct event ev;
-		event_verdict(&ev, cand.v[i], "discriminator", keep ? "kept" : "dropped", keys, vals, 6);
-		search_emit(s, &ev);
-		if (keep)
-			idlist_push(&kept, (int32_t)i);
-		reqs[i].steps = NULL;
-		search_request_free(&reqs[i]);
-		for (size_t j = 0; j < nlines[i]; j++)
-			free(lines[i][j]);
-		free(lines[i]);
-	}
-	/* the final choice: highest reward x agreement among the kept
-	 * (all candidates when none was kept) */
-	int fallback = kept.n == 0;
-	if (fallback)
-		for (size_t i = 0; i < n; i++)
-			idlist_push(&kept, (int32_t)i);
-	int32_t *ids = xcalloc(kept.n ? kept.n : 1, sizeof *ids);
-	double *w = xcalloc(kept.n ? kept.n : 1, sizeof *w);
-	size_t best = 0;
-	for (size_t i = 0; i < kept.n; i++) {
-		ids[i] = cand.v[kept.v[i]];
-		w[i] = score[kept.v[i]];
-		if (w[i] > w[best])
-			best = i;
-	}
-	struct vote_cluster *c;
-	size_t nc = vote_clusters(T(m), ids, w, kept.n, &c);
-	if (kept.n == 0) {
-		search_vote(s, NULL, c, 0);
-		search_final(s, NULL, NODE_NONE, "no rollout reached an answer");
-	} else {
-		char reason[200];
-		snprintf(reason, sizeof reason, "%s: reward x agreement %.3f (%zu of %zu kept, mode %s)",
-			 fallback ? "the discriminator kept none; best of all" : "best kept trajectory",
-			 w[best], fallback ? (size_t)0 : kept.n, n,
-			 (const char *[]){"loose", "mid", "strict"}[mode]);
-		const char *ans = tree_node(T(m), ids[best])->answer;
-		search_vote(s, ans, c, nc);
-		search_final(s, ans, ids[best], reason);
-	}
-	vote_free(c, nc);
-	free(ids);
-	free(w);
-	free(score);
-	idlist_free(&kept);
-	idlist_free(&cand);
-	free(reqs);
-	free(ptrs);
-	free(d);
-	free(lines);
-	free(nlines);
-	free(cut);
-	m->discriminated = 1;
-}
-
-/* Plain MCTS: follow the most visited children from the root. */
 static void mcts_choose(struct mcts *m)
 {
 	struct search *s = m->s;
@@ -709,7 +548,7 @@ static void mcts_choose(struct mcts *m)
 		cur = best;
 	}
 	struct idlist term = {0};
-	collect_terminals(m, &term);
+	mcts_collect_terminals(m, &term);
 	double *w = xcalloc(term.n ? term.n : 1, sizeof *w);
 	for (size_t i = 0; i < term.n; i++)
 		w[i] = tree_node(t, term.v[i])->visits;
@@ -755,7 +594,7 @@ static int mcts_step(void *st, struct search *s)
 	}
 	if (m->rstar && !m->discriminated) {
 		search_unit(s, "discriminate");
-		discriminate(m);
+		rstar_discriminate(m);
 	}
 	return 0;
 }
@@ -788,7 +627,7 @@ static void mcts_finish(void *st, struct search *s)
 	(void)s;
 	if (m->rstar) {
 		if (!m->discriminated)
-			discriminate(m);
+			rstar_discriminate(m);
 	} else {
 		mcts_choose(m);
 	}

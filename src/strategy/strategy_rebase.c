@@ -12,9 +12,9 @@
 
 #include "idlist.h"
 #include "search.h"
+#include "testing.h"
 #include "util.h"
 
-int rebase_allocate(const double *r, size_t n, int w_rem, double tau, int *out);
 
 struct rebase {
 	struct search *s;

@@ -16,6 +16,7 @@
 
 #include "idlist.h"
 #include "search.h"
+#include "testing.h"
 #include "util.h"
 
 enum vote_kind { VK_SC, VK_BON, VK_WBON, VK_FILTER };
@@ -32,7 +33,6 @@ struct vote_state {
 	struct search *s;
 };
 
-int vote_judge_parse(const char *text);
 
 /* [[correct]] or [[wrong]], whichever comes last; -1 when neither. */
 int vote_judge_parse(const char *text)

@@ -10,16 +10,10 @@
 #include "fake.h"
 #include "search.h"
 #include "tap.h"
+#include "testing.h"
 #include "util.h"
 
 /* the rule functions the strategies export for testing */
-int rebase_allocate(const double *r, size_t n, int w_rem, double tau, int *out);
-double mcts_uct(double q, unsigned n, unsigned n_parent, double c);
-double mcts_puct(double q, unsigned n, unsigned n_parent, double prior, double c);
-void mcts_priors(const double *lp, size_t n, double *prior);
-int rstar_allowed(enum node_kind kind, int action);
-int rstar_disc_keep(int agree, int mode);
-int vote_judge_parse(const char *text);
 struct magicore_verdict {
 	double mean_z, c_orm, c_prm;
 	int cond1, cond2, easy;

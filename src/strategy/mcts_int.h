@@ -1,0 +1,34 @@
+/* mcts_int: what the MCTS family's files share (strategy_mcts.c runs the
+ * search; rstar_disc.c is rStar's discriminator). */
+#ifndef CANOPY_MCTS_INT_H
+#define CANOPY_MCTS_INT_H
+
+#include "idlist.h"
+#include "search.h"
+#include "util.h"
+
+struct mcts {
+	struct search *s;
+	int rstar;
+	int puct;
+	double *lp; /* puct: mean token log-probability by node id (NAN: unknown) */
+	int said_uniform;
+	unsigned char *expanded; /* by node id */
+	double *conf;            /* rstar: confidence by node id */
+	size_t cap;
+	int rollouts;
+	int32_t focus;
+	int discriminated;
+	struct rng rng;
+	struct idlist fresh;
+};
+
+static inline const struct tree *T(const struct mcts *m) { return search_tree(m->s); }
+
+/* The nodes that state an answer, were visited and are not pruned, in id
+ * order: the candidates. */
+void mcts_collect_terminals(const struct mcts *m, struct idlist *out);
+/* rStar's mutual-consistency check of every candidate (one unit). */
+void rstar_discriminate(struct mcts *m);
+
+#endif

@@ -1,0 +1,31 @@
+/* testing: functions the engine uses inside one module, exposed only so
+ * that the unit tests can check their rules with numbers worked out by
+ * hand (tests/unit/test_strategies.c).  Declared once, here, so a test and
+ * the code it checks cannot disagree on a signature; nothing but the
+ * module that defines each and the tests includes this header. */
+#ifndef CANOPY_TESTING_H
+#define CANOPY_TESTING_H
+
+#include <stddef.h>
+
+#include "tree.h"
+
+/* REBASE's width allocation: n_i = ceil(W_rem e^{r_i/tau} / sum_{j>=i}
+ * e^{r_j/tau}), for a frontier sorted by r, highest first
+ * (strategy_rebase.c).  Returns the width left over. */
+int rebase_allocate(const double *r, size_t n, int w_rem, double tau, int *out);
+/* UCT: Q/N + c sqrt(ln N_parent / N); INFINITY unvisited (strategy_mcts.c). */
+double mcts_uct(double q, unsigned n, unsigned n_parent, double c);
+/* PUCT: Q/N + c P sqrt(N_parent) / (1 + N) (strategy_mcts.c). */
+double mcts_puct(double q, unsigned n, unsigned n_parent, double prior, double c);
+/* Priors from mean token log-probabilities: a softmax over siblings. */
+void mcts_priors(const double *lp, size_t n, double *prior);
+/* rStar's action table: may action follow a node of this kind? */
+int rstar_allowed(enum node_kind kind, int action);
+/* The discriminator: do agree of 4 completions keep a candidate? */
+int rstar_disc_keep(int agree, int mode);
+/* filter-vote: a review's [[correct]] (1) or [[wrong]] (0), whichever
+ * comes last; -1 when neither (strategy_vote.c). */
+int vote_judge_parse(const char *text);
+
+#endif

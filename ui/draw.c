@@ -1,0 +1,317 @@
+/* draw: what the views share for drawing (text cut to columns, score
+ * bars, messages, which rows are visible) and the title and status bars
+ * that frame every view. */
+#include <curses.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "answer.h"
+#include "cmdline.h"
+#include "theme.h"
+#include "ui.h"
+
+/* ---- helpers for the views ---- */
+
+void ui_message(struct ui *u, int error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(u->message, sizeof u->message, fmt, ap);
+	va_end(ap);
+	u->message_is_error = error;
+	u->dirty = 1;
+}
+
+int ui_text(int y, int x, int w, const char *s, size_t len)
+{
+	/* as many whole characters as fit in w columns */
+	mbstate_t st;
+	memset(&st, 0, sizeof st);
+	size_t i = 0;
+	int cols = 0;
+	move(y, x);
+	while (i < len && cols < w) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s + i, len - i, &st);
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			addch('?');
+			cols++;
+			i++;
+			memset(&st, 0, sizeof st);
+			continue;
+		}
+		int cw = wcwidth(wc);
+		if (cw < 0) {
+			/* a control character: show it as a space */
+			addch(' ');
+			cols++;
+			i += n;
+			continue;
+		}
+		if (cols + cw > w)
+			break;
+		addnstr(s + i, (int)n);
+		cols += cw;
+		i += n;
+	}
+	return cols;
+}
+
+int ui_text_width(const char *s, size_t len, int max)
+{
+	mbstate_t st;
+	memset(&st, 0, sizeof st);
+	size_t i = 0;
+	int cols = 0;
+	while (i < len && cols < max) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s + i, len - i, &st);
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			cols++;
+			i++;
+			memset(&st, 0, sizeof st);
+			continue;
+		}
+		int cw = wcwidth(wc);
+		if (cw < 0)
+			cw = 1;
+		if (cols + cw > max)
+			break;
+		cols += cw;
+		i += n;
+	}
+	return cols;
+}
+
+int ui_score_attr(double v)
+{
+	return theme_attr(v >= 0.7 ? TE_SCORE_HIGH : v >= 0.4 ? TE_SCORE_MID : TE_SCORE_LOW);
+}
+
+void ui_bar(struct ui *u, int y, int x, int width, double v)
+{
+	if (isnan(v))
+		return;
+	v = v < 0 ? 0 : v > 1 ? 1 : v;
+	int eighths = (int)lround(v * width * 8);
+	move(y, x);
+	int attr = ui_score_attr(v);
+	for (int i = 0; i < width; i++) {
+		int e = eighths - i * 8;
+		if (u->utf8) {
+			static const char *const blocks[] = {" ", "\xE2\x96\x8F", "\xE2\x96\x8E", "\xE2\x96\x8D",
+							     "\xE2\x96\x8C", "\xE2\x96\x8B", "\xE2\x96\x8A",
+							     "\xE2\x96\x89", "\xE2\x96\x88"};
+			attrset(e > 0 ? attr : theme_attr(TE_PRUNED));
+			addstr(e >= 8 ? blocks[8] : e > 0 ? blocks[e] : "\xC2\xB7");
+		} else {
+			attrset(e >= 4 ? attr : theme_attr(TE_PRUNED));
+			addch(e >= 4 ? '#' : '.');
+		}
+	}
+	attrset(A_NORMAL);
+}
+
+int ui_pending_prune(const struct ui *u, int32_t id)
+{
+	const struct tree *t = u->m.tree;
+	for (size_t i = 0; i < u->pending_prunes.n; i++)
+		for (int32_t c = id; c != NODE_NONE; c = tree_node(t, c)->parent)
+			if (c == u->pending_prunes.v[i])
+				return 1;
+	return 0;
+}
+
+int ui_tree_height(const struct ui *u)
+{
+	int h = u->rows - 3;
+	if (u->cols < 140 && h >= 30)
+		h -= h * 2 / 5;
+	return h > 1 ? h : 1;
+}
+
+int32_t ui_next_visible(const struct ui *u, int32_t id)
+{
+	const struct tree *t = u->m.tree;
+	const struct node *n = tree_node(t, id);
+	if (!n)
+		return NODE_NONE;
+	if (n->first_child != NODE_NONE && !model_is_folded(&u->m, id))
+		return n->first_child;
+	while (id != 0 && tree_node(t, id)->next_sibling == NODE_NONE)
+		id = tree_node(t, id)->parent;
+	return id == 0 ? NODE_NONE : tree_node(t, id)->next_sibling;
+}
+
+int32_t ui_prev_visible(const struct ui *u, int32_t id)
+{
+	const struct tree *t = u->m.tree;
+	if (id <= 0)
+		return NODE_NONE;
+	int32_t p = tree_prev_sibling(t, id);
+	if (p == NODE_NONE)
+		return tree_node(t, id)->parent;
+	while (tree_node(t, p)->last_child != NODE_NONE && !model_is_folded(&u->m, p))
+		p = tree_node(t, p)->last_child;
+	return p;
+}
+
+/* Keeps the selection on screen, moving the top as little as possible. */
+void ui_scroll_to_selection(struct ui *u)
+{
+	int h = ui_tree_height(u);
+	if (!tree_node(u->m.tree, u->top))
+		u->top = 0;
+	/* above the top? */
+	for (int32_t c = u->sel; c != NODE_NONE; c = tree_node(u->m.tree, c)->parent)
+		if (c == u->top)
+			goto below;
+	{
+		int32_t id = u->top;
+		int k = 0;
+		for (; id != NODE_NONE && id != u->sel && k < h; k++)
+			id = ui_prev_visible(u, id);
+		if (id == u->sel) {
+			u->top = u->sel;
+			return;
+		}
+	}
+below:;
+	int32_t id = u->top;
+	for (int r = 0; r < h && id != NODE_NONE; r++) {
+		if (id == u->sel)
+			return;
+		id = ui_next_visible(u, id);
+	}
+	/* put the selection on the last row */
+	int32_t top = u->sel;
+	for (int r = 1; r < h; r++) {
+		int32_t p = ui_prev_visible(u, top);
+		if (p == NODE_NONE)
+			break;
+		top = p;
+	}
+	u->top = top;
+}
+
+void ui_select(struct ui *u, int32_t id)
+{
+	if (!tree_node(u->m.tree, id)) {
+		if (!tree_node(u->m.tree, u->sel))
+			u->sel = u->top = 0;
+		return;
+	}
+	for (int32_t c = tree_node(u->m.tree, id)->parent; c != NODE_NONE; c = tree_node(u->m.tree, c)->parent)
+		model_set_folded(&u->m, c, 0);
+	u->sel = id;
+	ui_scroll_to_selection(u);
+	u->dirty = 1;
+}
+
+/* ---- bars ---- */
+
+void ui_draw_title(struct ui *u)
+{
+	attrset(theme_attr(TE_TITLE));
+	mvhline(0, 0, ' ', u->cols);
+	/* on the right the gold and the final answer, decoded from the typed
+	 * final event and drawn as text (they come from the trace), each at
+	 * most 40 columns */
+	const char *gold = u->m.gold, *fa = NULL;
+	int correct = -1;
+	if (u->m.final.held) {
+		fa = u->m.final.ev.answer;
+		correct = u->m.final.ev.correct;
+	}
+	const char *mark = correct == 1 ? (u->utf8 ? "\xE2\x9C\x93" : "ok")
+			 : correct == 0 ? (u->utf8 ? "\xE2\x9C\x97" : "WRONG") : NULL;
+	int gw = gold ? ui_text_width(gold, strlen(gold), 40) : 0;
+	int aw = fa ? ui_text_width(fa, strlen(fa), 40) : 0;
+	int mw = mark ? ui_text_width(mark, strlen(mark), 8) : 0;
+	int rw = (gold ? 6 + gw : 0) + (fa ? 10 + aw + (mark ? 1 + mw : 0) : 0);
+	if (rw)
+		rw++; /* a space at the end */
+	int right_fits = rw && rw < u->cols - 12;
+	mvaddstr(0, 1, "canopy \xC2\xB7");
+	int used = 10;
+	int avail = u->cols - used - (right_fits ? rw : 0) - 2;
+	if (avail > 0)
+		ui_text(0, used, avail, u->m.problem, strlen(u->m.problem));
+	if (right_fits) {
+		attrset(theme_attr(TE_TITLE) | A_BOLD);
+		int x = u->cols - rw - 1;
+		if (gold) {
+			mvaddstr(0, x, " gold ");
+			x += 6;
+			x += ui_text(0, x, gw, gold, strlen(gold));
+		}
+		if (fa) {
+			mvaddstr(0, x, " \xC2\xB7 answer ");
+			x += 10;
+			x += ui_text(0, x, aw, fa, strlen(fa));
+			if (mark) {
+				mvaddstr(0, x, " ");
+				mvaddstr(0, x + 1, mark);
+			}
+		}
+	}
+	attrset(A_NORMAL);
+}
+
+static const char *state_text(struct ui *u)
+{
+	if (!u->m.live)
+		return u->m.playing ? "playing" : "replay";
+	return worker_state_name(u->ws.state);
+}
+
+void ui_draw_status(struct ui *u)
+{
+	int y = u->rows - 2;
+	attrset(theme_attr(TE_STATUS));
+	mvhline(y, 0, ' ', u->cols);
+	char buf[512];
+	int n;
+	/* what changes first, the strategy's parameters last: a narrow
+	 * terminal cuts the end */
+	char budget[64] = "";
+	if (u->m.budget_tokens)
+		snprintf(budget, sizeof budget, "/%llu", (unsigned long long)u->m.budget_tokens);
+	char rbudget[64] = "";
+	if (u->m.budget_requests)
+		snprintf(rbudget, sizeof rbudget, "/%llu", (unsigned long long)u->m.budget_requests);
+	if (u->m.live) {
+		const struct usage *us = &u->ws.usage;
+		n = snprintf(buf, sizeof buf, " %s \xC2\xB7 %s %llu \xC2\xB7 %zu nodes \xC2\xB7 %llu%s tokens%s \xC2\xB7 %llu%s requests, %d in flight \xC2\xB7 %.1fs \xC2\xB7 %s %s",
+			     state_text(u), u->m.unit[0] ? u->m.unit : "unit", (unsigned long long)u->m.unit_n,
+			     tree_count(u->m.tree), (unsigned long long)us->gen_tokens, budget,
+			     us->estimated ? " (est.)" : "", (unsigned long long)us->requests, rbudget,
+			     u->ws.inflight, u->ws.elapsed, u->m.strategy, u->m.params);
+	} else {
+		size_t pos = replay_pos(u->m.replay), cnt = replay_count(u->m.replay);
+		n = snprintf(buf, sizeof buf, " %s %s %g ev/s \xC2\xB7 event %zu of %zu \xC2\xB7 t %.2fs \xC2\xB7 %s %llu \xC2\xB7 %zu nodes \xC2\xB7 %llu%s tokens \xC2\xB7 %s %s",
+			     state_text(u), u->m.playing ? (u->utf8 ? "\xE2\x96\xB6" : ">") : (u->utf8 ? "\xE2\x9D\x9A\xE2\x9D\x9A" : "||"),
+			     u->m.speed, pos, cnt, u->m.last_t, u->m.unit[0] ? u->m.unit : "unit",
+			     (unsigned long long)u->m.unit_n, tree_count(u->m.tree),
+			     (unsigned long long)u->m.usage.gen_tokens, budget, u->m.strategy, u->m.params);
+	}
+	(void)n;
+	ui_text(y, 0, u->cols, buf, strlen(buf));
+	attrset(A_NORMAL);
+	/* the message line */
+	move(u->rows - 1, 0);
+	clrtoeol();
+	if (!cmdline_active()) {
+		const char *msg = u->message[0] ? u->message
+				  : !u->hint_shown ? "? for help \xC2\xB7 space pauses \xC2\xB7 s steps \xC2\xB7 arrows move \xC2\xB7 q quits"
+				  : "";
+		attrset(theme_attr(u->message_is_error ? TE_ERROR : TE_MESSAGE));
+		ui_text(u->rows - 1, 0, u->cols - 1, msg, strlen(msg));
+		attrset(A_NORMAL);
+	}
+}
+
