@@ -1,13 +1,16 @@
+/* replay: a trace as a cursor.  Loading decodes every line once (the
+ * one decoder, through trace_reader) into an event store and applies it,
+ * recording how to undo it; seeking then applies stored events or undoes
+ * recorded ones, without reading the file or parsing again, and the tree
+ * borrows its texts from the store. */
 #include "replay.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "evstore.h"
 #include "util.h"
 
 /* What applying one event changed, to put it back. */
@@ -42,10 +45,9 @@ struct undo {
 struct replay {
 	struct trace_header header;
 	struct tree *tree;
-	int fd;
 	char *path;
 	size_t count, pos;
-	uint64_t *offset; /* of each event's line */
+	struct evstore store; /* every event, decoded */
 	double *t;
 	struct undo *undo;
 	int32_t *pool; /* ids a prune marked, or a keep newly kept */
@@ -58,7 +60,6 @@ struct replay {
 		size_t n;
 	} kinds[5]; /* vote, final, usage, unit, difficulty verdict */
 	struct event_scratch sc;
-	struct strbuf line;
 };
 
 static void pool_push(struct replay *r, int32_t id)
@@ -214,13 +215,14 @@ struct replay *replay_open(const char *path, char *err, size_t errlen, char *war
 	struct replay *r = xcalloc(1, sizeof *r);
 	if (warn && warnlen)
 		warn[0] = '\0';
-	r->fd = -1;
+	evstore_init(&r->store);
 	struct trace_reader *rd = trace_reader_open(path, &r->header, err, errlen);
 	if (!rd) {
 		free(r);
 		return NULL;
 	}
 	r->tree = tree_new();
+	tree_borrow_strings(r->tree, 1); /* the store holds the texts */
 	r->path = xstrdup(path);
 	size_t cap = 0;
 	struct event ev;
@@ -229,11 +231,14 @@ struct replay *replay_open(const char *path, char *err, size_t errlen, char *war
 	while ((rc = trace_reader_next(rd, &ev, err, errlen)) > 0) {
 		if (r->count == cap) {
 			cap = cap ? cap * 2 : 1024;
-			r->offset = xrealloc(r->offset, cap * sizeof *r->offset);
 			r->t = xrealloc(r->t, cap * sizeof *r->t);
 			r->undo = xrealloc(r->undo, cap * sizeof *r->undo);
 		}
-		if (apply_recording(r, &ev, &r->undo[r->count], msg, sizeof msg)) {
+		/* applied as stored, so that the tree points into the store */
+		evstore_add(&r->store, &ev);
+		struct event sev;
+		evstore_get(&r->store, r->count, &sev, &r->sc);
+		if (apply_recording(r, &sev, &r->undo[r->count], msg, sizeof msg)) {
 			trace_reader_error(rd, msg, err, errlen);
 			rc = -1;
 			break;
@@ -248,7 +253,6 @@ struct replay *replay_open(const char *path, char *err, size_t errlen, char *war
 			pl->v = xrealloc(pl->v, (pl->n + 1) * sizeof *pl->v);
 			pl->v[pl->n++] = r->count + 1;
 		}
-		r->offset[r->count] = trace_reader_offset(rd);
 		r->t[r->count] = ev.t;
 		r->count++;
 	}
@@ -260,12 +264,6 @@ struct replay *replay_open(const char *path, char *err, size_t errlen, char *war
 		return NULL;
 	}
 	r->pos = r->count;
-	r->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (r->fd < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		replay_free(r);
-		return NULL;
-	}
 	return r;
 }
 
@@ -273,12 +271,10 @@ void replay_free(struct replay *r)
 {
 	if (!r)
 		return;
-	if (r->fd >= 0)
-		close(r->fd);
 	header_free(&r->header);
 	tree_free(r->tree);
+	evstore_free(&r->store);
 	free(r->path);
-	free(r->offset);
 	free(r->t);
 	free(r->undo);
 	free(r->pool);
@@ -286,7 +282,6 @@ void replay_free(struct replay *r)
 	for (int k = 0; k < 5; k++)
 		free(r->kinds[k].v);
 	event_scratch_free(&r->sc);
-	sb_free(&r->line);
 	free(r);
 }
 
@@ -306,29 +301,7 @@ int replay_event(struct replay *r, size_t pos, struct event *ev, char *err, size
 		snprintf(err, errlen, "no event %zu", pos);
 		return -1;
 	}
-	/* read the line at its offset, however long it is */
-	sb_reset(&r->line);
-	uint64_t off = r->offset[pos - 1];
-	char buf[8192];
-	for (;;) {
-		ssize_t n = pread(r->fd, buf, sizeof buf, (off_t)off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			snprintf(err, errlen, "%s: %s", r->path, strerror(errno));
-			return -1;
-		}
-		char *nl = memchr(buf, '\n', (size_t)n);
-		sb_add(&r->line, buf, nl ? (size_t)(nl - buf) : (size_t)n);
-		if (nl || n == 0)
-			break;
-		off += (uint64_t)n;
-	}
-	char msg[256];
-	if (event_parse(r->line.s ? r->line.s : "", r->line.len, ev, &r->sc, msg, sizeof msg)) {
-		snprintf(err, errlen, "%s: event %zu changed on disk: %s", r->path, pos, msg);
-		return -1;
-	}
+	evstore_get(&r->store, pos - 1, ev, &r->sc);
 	return 0;
 }
 

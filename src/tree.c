@@ -24,6 +24,7 @@ struct tree {
 	int32_t final_leaf;
 	struct chunk *chunks;
 	size_t text_bytes;
+	int borrow; /* texts and answers are the caller's, kept alive by it */
 };
 
 static const char *const kind_names[] = {
@@ -134,7 +135,10 @@ int32_t tree_add(struct tree *t, int32_t parent, enum node_kind kind,
 	n->parent = parent;
 	n->first_child = n->last_child = n->next_sibling = NODE_NONE;
 	n->kind = (uint8_t)kind;
-	n->text = tree_strdup(t, text ? text : "", text ? len : 0);
+	if (t->borrow && text)
+		n->text = text; /* NUL-terminated at len, by the caller's promise */
+	else
+		n->text = tree_strdup(t, text ? text : "", text ? len : 0);
 	n->text_len = (uint32_t)(text ? len : 0);
 	n->prm = n->orm = n->uct = n->prior = n->q = NAN;
 	n->round = -1;
@@ -157,7 +161,7 @@ void tree_set_answer(struct tree *t, int32_t id, const char *answer)
 	struct node *n = tree_node(t, id);
 	if (!n)
 		return;
-	n->answer = answer ? tree_strdup(t, answer, strlen(answer)) : NULL;
+	n->answer = !answer ? NULL : t->borrow ? answer : tree_strdup(t, answer, strlen(answer));
 	if (answer)
 		n->flags |= NF_TERMINAL;
 }
@@ -276,4 +280,9 @@ int32_t tree_prev_sibling(const struct tree *t, int32_t id)
 	while (tree_node(t, c)->next_sibling != id)
 		c = tree_node(t, c)->next_sibling;
 	return c;
+}
+
+void tree_borrow_strings(struct tree *t, int on)
+{
+	t->borrow = on;
 }

@@ -98,4 +98,9 @@ int node_kind_states_answer(enum node_kind k);
  * parent's children: siblings are a singly linked list). */
 int32_t tree_prev_sibling(const struct tree *t, int32_t id);
 
+/* From now on tree_add and tree_set_answer keep the caller's strings
+ * (NUL-terminated, alive as long as the tree) instead of copying them:
+ * a replay's event store owns them, so passes over a trace copy nothing. */
+void tree_borrow_strings(struct tree *t, int on);
+
 #endif
