@@ -267,7 +267,7 @@ DECODER_HELPER int get_int(struct decoder *d, const char *k, int64_t lo, int64_t
 		snprintf(d->err, d->errlen, "field \"%s\" is not an integer in range", k);
 		return -1;
 	}
-	*out = (int64_t)f->num;
+	*out = util_i64(f->num);
 	return 1;
 }
 
@@ -344,7 +344,7 @@ static int parse_id_array(struct decoder *d, const cJSON *arr, const char *what,
 			snprintf(d->err, d->errlen, "%s holds something other than a node id", what);
 			return -1;
 		}
-		out[i++] = (int32_t)it->valuedouble;
+		out[i++] = util_i32(it->valuedouble);
 	}
 	return 0;
 }
@@ -409,7 +409,7 @@ static int parse_vote(struct decoder *d, struct event *ev, struct event_scratch 
 		struct vote_cluster *vc = &sc->clusters[i];
 		offs[i] = sc->cluster_text.len;
 		sb_add(&sc->cluster_text, a->valuestring, strlen(a->valuestring) + 1);
-		vc->count = cnt->valuedouble > UINT32_MAX ? UINT32_MAX : (uint32_t)cnt->valuedouble;
+		vc->count = cnt->valuedouble > UINT32_MAX ? UINT32_MAX : util_u32(cnt->valuedouble);
 		vc->weight = w->valuedouble;
 		vc->nodes = ids + used;
 		vc->nnodes = (size_t)cJSON_GetArraySize(nodes);

@@ -160,8 +160,8 @@ static int parse_reply(const cJSON *j, struct reply *p, char *why, size_t whylen
 		snprintf(why, whylen, "unknown request kind \"%.40s\"", kind->valuestring);
 		return -1;
 	}
-	p->seq = (uint64_t)seq->valuedouble;
-	p->node = (int32_t)node->valuedouble;
+	p->seq = util_u64(seq->valuedouble);
+	p->node = util_i32(node->valuedouble);
 	if (!strcmp(st->valuestring, "ok"))
 		p->status = REQ_OK;
 	else if (!strcmp(st->valuestring, "failed"))
@@ -189,7 +189,7 @@ static int parse_reply(const cJSON *j, struct reply *p, char *why, size_t whylen
 				return -1;
 			}
 			p->texts[i] = xstrdup(t->valuestring);
-			p->tokens[i] = (uint32_t)k->valuedouble;
+			p->tokens[i] = util_u32(k->valuedouble);
 			p->ntexts++;
 		}
 		const cJSON *lps = cJSON_GetObjectItemCaseSensitive(j, "lps");
@@ -221,8 +221,8 @@ static int parse_reply(const cJSON *j, struct reply *p, char *why, size_t whylen
 	}
 	const cJSON *gen = cJSON_GetObjectItemCaseSensitive(j, "gen");
 	const cJSON *prompt = cJSON_GetObjectItemCaseSensitive(j, "prompt");
-	p->gen_tokens = cJSON_IsNumber(gen) ? (uint32_t)gen->valuedouble : 0;
-	p->prompt_tokens = cJSON_IsNumber(prompt) ? (uint32_t)prompt->valuedouble : 0;
+	p->gen_tokens = cJSON_IsNumber(gen) ? util_u32(gen->valuedouble) : 0;
+	p->prompt_tokens = cJSON_IsNumber(prompt) ? util_u32(prompt->valuedouble) : 0;
 	p->estimated = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "estimated"));
 	p->fatal = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "fatal"));
 	const cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "error");

@@ -32,7 +32,7 @@ struct resume {
 	char *final_answer;
 	struct replies replies;
 	size_t next_reply;       /* the next one a request will be answered from */
-	char diverged[400];      /* why re-executing left the recorded path */
+	char diverged[1400];     /* why re-executing left the recorded path */
 	char replies_path[600];
 };
 

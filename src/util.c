@@ -349,3 +349,36 @@ double clampd(double v, double lo, double hi)
 {
 	return v < lo ? lo : v > hi ? hi : v;
 }
+
+uint32_t util_u32(double v)
+{
+	if (!(v > 0))
+		return 0; /* NAN too */
+	return v >= 4294967295.0 ? UINT32_MAX : (uint32_t)v;
+}
+
+int32_t util_i32(double v)
+{
+	if (isnan(v))
+		return 0;
+	if (v <= -2147483648.0)
+		return INT32_MIN;
+	return v >= 2147483647.0 ? INT32_MAX : (int32_t)v;
+}
+
+int64_t util_i64(double v)
+{
+	if (isnan(v))
+		return 0;
+	/* 2^63 is the first double past INT64_MAX */
+	if (v <= -9223372036854775808.0)
+		return INT64_MIN;
+	return v >= 9223372036854775808.0 ? INT64_MAX : (int64_t)v;
+}
+
+uint64_t util_u64(double v)
+{
+	if (!(v > 0))
+		return 0;
+	return v >= 18446744073709551616.0 ? UINT64_MAX : (uint64_t)v;
+}

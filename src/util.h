@@ -64,6 +64,13 @@ double util_now(void); /* monotonic seconds */
 /* The UTC time now as "2026-11-22T02:00:00Z" (a trace's "created"). */
 void util_utc_stamp(char *buf, size_t len);
 double clampd(double v, double lo, double hi);
+/* A number from outside (a reply, a file) as an integer: NAN and values
+ * below the type's range give 0 (util_u*) or its least, values above it
+ * its largest.  A plain cast of such a value is undefined behaviour. */
+uint32_t util_u32(double v);
+int32_t util_i32(double v);
+int64_t util_i64(double v);
+uint64_t util_u64(double v);
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
 int utf8_seq_len(const unsigned char *s, size_t avail);

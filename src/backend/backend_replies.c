@@ -11,6 +11,31 @@ static void mirror(struct backend_replies *b)
 	b->base.inflight = (int)b->nq + b->real->inflight;
 }
 
+/* Whether a journaled reply has the shape its request needs: a score a
+ * step for a PRM, one for an ORM, no more texts than samples asked. */
+static int reply_misfits(const struct reply *p, const struct request *r, char *why, size_t whylen)
+{
+	if (p->status != REQ_OK)
+		return 0;
+	size_t want_texts = r->n > 0 ? (size_t)r->n : 1;
+	if (r->kind == REQ_PRM && p->nscores != r->nsteps) {
+		snprintf(why, whylen, "holds %zu step scores for a request of %zu steps (is the file damaged?)",
+			 p->nscores, r->nsteps);
+		return 1;
+	}
+	if (r->kind == REQ_ORM && p->nscores != 1) {
+		snprintf(why, whylen, "holds %zu outcome scores where one was asked for (is the file damaged?)",
+			 p->nscores);
+		return 1;
+	}
+	if (r->kind != REQ_PRM && r->kind != REQ_ORM && p->ntexts > want_texts) {
+		snprintf(why, whylen, "holds %zu texts where %zu were asked for (is the file damaged?)", p->ntexts,
+			 want_texts);
+		return 1;
+	}
+	return 0;
+}
+
 static int rb_submit(struct backend *base, struct request *r)
 {
 	struct backend_replies *b = (struct backend_replies *)base;
@@ -21,6 +46,7 @@ static int rb_submit(struct backend *base, struct request *r)
 		return rc;
 	}
 	const struct reply *p = &rs->replies.v[rs->next_reply];
+	char why[200];
 	request_clear_results(r);
 	if (p->kind != r->kind || p->node != r->node) {
 		snprintf(b->diverged, sizeof b->diverged,
@@ -28,6 +54,15 @@ static int rb_submit(struct backend *base, struct request *r)
 			 "reply %zu answered a %s of node %d (other options, or another canopy version?)",
 			 req_kind_name(r->kind), r->node, rs->next_reply + 1, req_kind_name(p->kind), p->node);
 		r->order = 0;
+		if (!rs->diverged[0])
+			snprintf(rs->diverged, sizeof rs->diverged, "%s", b->diverged);
+	} else if (reply_misfits(p, r, why, sizeof why)) {
+		/* a damaged journal must not hand a strategy what it cannot
+		 * hold (beam's lookahead reads a score per step) */
+		snprintf(b->diverged, sizeof b->diverged, "cannot resume: %s: reply %zu %s", rs->replies_path,
+			 rs->next_reply + 1, why);
+		r->order = 0;
+		rs->next_reply++; /* read, if unusable */
 		if (!rs->diverged[0])
 			snprintf(rs->diverged, sizeof rs->diverged, "%s", b->diverged);
 	} else {
@@ -54,7 +89,8 @@ static int rb_poll(struct backend *base, double timeout)
 		if (r->order) {
 			reply_fill(&b->rs->replies.v[r->order - 1], r);
 		} else {
-			r->error = xstrdup(b->diverged);
+			/* the first divergence is the cause; later ones follow */
+			r->error = xstrdup(b->rs->diverged[0] ? b->rs->diverged : b->diverged);
 			r->status = REQ_FAILED;
 			r->fatal = 1;
 		}

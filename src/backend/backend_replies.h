@@ -16,7 +16,7 @@ struct backend_replies {
 	struct resume *rs;
 	struct request **q; /* answered from a reply at the next polls */
 	size_t nq, cap;
-	char diverged[400]; /* why the search left the recorded path */
+	char diverged[1400]; /* why the search left the recorded path */
 };
 
 /* Wraps real for one batch; nothing to free but backend_replies_done. */

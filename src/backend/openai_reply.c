@@ -66,8 +66,8 @@ static int native_chunk(struct oa_call *c, cJSON *j)
 		const cJSON *gt = cJSON_GetObjectItemCaseSensitive(j, d->gen_tokens_key);
 		const cJSON *pt = cJSON_GetObjectItemCaseSensitive(j, d->prompt_tokens_key);
 		if (cJSON_IsNumber(gt) && cJSON_IsNumber(pt)) {
-			c->gen_tokens = (uint32_t)gt->valuedouble;
-			c->prompt_tokens = (uint32_t)pt->valuedouble;
+			c->gen_tokens = util_u32(gt->valuedouble);
+			c->prompt_tokens = util_u32(pt->valuedouble);
 			c->have_usage = 1;
 		}
 	}
@@ -134,7 +134,7 @@ int oa_on_sse(void *ctx, const char *event, const char *data, size_t len)
 	const cJSON *ch;
 	cJSON_ArrayForEach(ch, cJSON_GetObjectItemCaseSensitive(j, "choices")) {
 		const cJSON *idx = cJSON_GetObjectItemCaseSensitive(ch, "index");
-		int i = cJSON_IsNumber(idx) ? (int)idx->valuedouble : 0;
+		int i = cJSON_IsNumber(idx) ? (int)util_i32(idx->valuedouble) : 0;
 		if (i < 0 || i >= c->nsamples)
 			continue;
 		const cJSON *d = cJSON_GetObjectItemCaseSensitive(ch, "delta");
@@ -149,8 +149,8 @@ int oa_on_sse(void *ctx, const char *event, const char *data, size_t len)
 		const cJSON *pt = cJSON_GetObjectItemCaseSensitive(u, "prompt_tokens");
 		const cJSON *ct = cJSON_GetObjectItemCaseSensitive(u, "completion_tokens");
 		if (cJSON_IsNumber(pt) && cJSON_IsNumber(ct)) {
-			c->prompt_tokens = (uint32_t)pt->valuedouble;
-			c->gen_tokens = (uint32_t)ct->valuedouble;
+			c->prompt_tokens = util_u32(pt->valuedouble);
+			c->gen_tokens = util_u32(ct->valuedouble);
 			c->have_usage = 1;
 		}
 	}
@@ -392,7 +392,7 @@ static int parse_ncmpl(struct oa_call *c, const cJSON *j)
 		int k = 0;
 		cJSON_ArrayForEach(e, j) {
 			const cJSON *ix = cJSON_GetObjectItemCaseSensitive(e, "index");
-			int at = cJSON_IsNumber(ix) ? (int)ix->valuedouble : k;
+			int at = cJSON_IsNumber(ix) ? (int)util_i32(ix->valuedouble) : k;
 			if (at < 0 || at >= n || items[at])
 				at = k;
 			items[at] = e;
@@ -410,9 +410,9 @@ static int parse_ncmpl(struct oa_call *c, const cJSON *j)
 		double ls = 0;
 		int ln = 0;
 		lp_of(items[i], &ls, &ln);
-		add_text_lp(r, t->valuestring, have ? (uint32_t)gt->valuedouble : sim_tokens(t->valuestring), ls, ln);
+		add_text_lp(r, t->valuestring, have ? util_u32(gt->valuedouble) : sim_tokens(t->valuestring), ls, ln);
 		if (have)
-			r->prompt_tokens += (uint32_t)pt->valuedouble;
+			r->prompt_tokens += util_u32(pt->valuedouble);
 		else
 			r->estimated = 1;
 		got++;
@@ -524,9 +524,9 @@ int oa_parse_reply(struct oa_call *c)
 		double ls = 0;
 		int ln = 0;
 		lp_of(j, &ls, &ln);
-		add_text_lp(r, t->valuestring, have ? (uint32_t)gt->valuedouble : sim_tokens(t->valuestring), ls, ln);
+		add_text_lp(r, t->valuestring, have ? util_u32(gt->valuedouble) : sim_tokens(t->valuestring), ls, ln);
 		if (have)
-			r->prompt_tokens += (uint32_t)pt->valuedouble;
+			r->prompt_tokens += util_u32(pt->valuedouble);
 		else
 			r->estimated = 1;
 		cJSON_Delete(j);
@@ -555,7 +555,7 @@ int oa_parse_reply(struct oa_call *c)
 		add_text_lp(r, text, have_usage ? (uint32_t)(ct->valuedouble / nc) : sim_tokens(text), ls, ln);
 	}
 	if (have_usage)
-		r->prompt_tokens += (uint32_t)pt->valuedouble;
+		r->prompt_tokens += util_u32(pt->valuedouble);
 	else
 		r->estimated = 1;
 	cJSON_Delete(j);

@@ -124,7 +124,7 @@ int server_slots(const struct dialect *d, const char *url, const struct http_opt
 		cJSON *j = cJSON_ParseWithLength(body.s ? body.s : "", body.len);
 		const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "total_slots");
 		if (cJSON_IsNumber(t) && t->valuedouble >= 1 && t->valuedouble <= 4096)
-			slots = (int)t->valuedouble;
+			slots = (int)util_i32(t->valuedouble);
 		cJSON_Delete(j);
 	}
 	sb_free(&body);

@@ -58,7 +58,7 @@ static long id_of(const cJSON *v)
 {
 	if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < MAX_ID &&
 	    v->valuedouble == floor(v->valuedouble))
-		return (long)v->valuedouble;
+		return (long)util_i64(v->valuedouble);
 	return cJSON_IsString(v) ? id_of_str(v->valuestring) : -1;
 }
 
@@ -332,7 +332,7 @@ static int convert(struct imp *im, const cJSON *rec, const struct import_opts *o
 				}
 				if (qv && (fresh || q != k.q[v] || nv)) {
 					if (nv && nv->valuedouble >= 1)
-						imp_stats(im, id, (uint32_t)nv->valuedouble, q * nv->valuedouble, NAN, NAN);
+						imp_stats(im, id, util_u32(nv->valuedouble), q * nv->valuedouble, NAN, NAN);
 					else
 						imp_stats(im, id, 0, 0, NAN, q);
 					k.q[v] = q;

@@ -81,6 +81,9 @@ static int convert(struct imp *im, const cJSON *rec, const struct import_opts *o
 		const char *text = c->valuestring;
 		struct step_span *sp;
 		size_t k = steps_split(text, strlen(text), &sp);
+		/* a PRM that scored none of the steps: they are kept, unscored */
+		if (cJSON_IsArray(sc) && ns == 0)
+			sc = NULL;
 		int one_node = sc && cJSON_IsArray(sc) && ns != k;
 		if (one_node) {
 			/* a PRM that cut the steps otherwise: keep the whole
@@ -96,7 +99,8 @@ static int convert(struct imp *im, const cJSON *rec, const struct import_opts *o
 			sp[0].n = 0;
 			k = 1;
 		}
-		uint32_t tok = tokens ? (uint32_t)cJSON_GetArrayItem(tokens, (int)j)->valuedouble : 0;
+		const cJSON *tk = tokens ? cJSON_GetArrayItem(tokens, (int)j) : NULL;
+		uint32_t tok = cJSON_IsNumber(tk) ? util_u32(tk->valuedouble) : 0;
 		size_t total = 0;
 		for (size_t i = 0; i < k; i++)
 			total += sp[i].n;

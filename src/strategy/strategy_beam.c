@@ -114,6 +114,8 @@ static void look_score_done(void *ctx, struct request *r)
 		return;
 	const struct node *n = tree_node(search_tree(b->s), lk->node);
 	size_t own = n->depth; /* the candidate's own step is steps[depth-1] */
+	if (own == 0 || own > r->nscores)
+		return; /* a scorer that scored fewer steps than it was shown */
 	search_score(b->s, lk->node, r->scores[own - 1], NAN);
 	enum agg_kind k = (enum agg_kind)params_get(search_params(b->s), P_AGG);
 	double a = agg_scores(k, r->scores, r->nscores);
