@@ -232,7 +232,8 @@ void dataset_free(struct dataset *ds)
 void dataset_select(struct dataset *ds, size_t offset, size_t limit, size_t sample, uint64_t seed)
 {
 	size_t from = offset < ds->n ? offset : ds->n;
-	size_t to = limit && from + limit < ds->n ? from + limit : ds->n;
+	/* limit may be anything: compared with what is left, never added */
+	size_t to = limit && limit < ds->n - from ? from + limit : ds->n;
 	for (size_t i = 0; i < from; i++)
 		item_free(&ds->v[i]);
 	for (size_t i = to; i < ds->n; i++)

@@ -447,7 +447,8 @@ static int parse_values(struct decoder *d, struct event *ev, struct event_scratc
 		sc->vals = xrealloc(sc->vals, n * sizeof *sc->vals);
 		sc->nvals_cap = n;
 	}
-	memset(sc->keys, 0, sc->nvals_cap * sizeof *sc->keys);
+	if (sc->nvals_cap) /* memset(NULL, 0, 0) is undefined */
+		memset(sc->keys, 0, sc->nvals_cap * sizeof *sc->keys);
 	const cJSON *it;
 	int r = 0;
 	cJSON_ArrayForEach(it, o) {

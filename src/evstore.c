@@ -74,7 +74,7 @@ struct packer {
 
 static void put(struct packer *k, const void *v, size_t len)
 {
-	if (k->n + len <= k->cap)
+	if (len && k->n + len <= k->cap) /* v may be NULL when len is 0 */
 		memcpy(k->p + k->n, v, len);
 	k->n += len;
 }

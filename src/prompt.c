@@ -364,6 +364,17 @@ static char *read_file(const char *path, int *missing, char *err, size_t errlen)
 	return sb_steal(&b);
 }
 
+/* What a template of this kind cannot do without, wherever it came from
+ * (a file, or a trace header that may have been edited). */
+static int check_complete(int id, const struct prompt_tmpl *t, const char *where, char *err, size_t errlen)
+{
+	if (id == PROMPT_PRM_LOGPROB && (!t->tag.n || !t->good.n || !t->bad.n)) {
+		snprintf(err, errlen, "%s: a logprob template needs [tag], [good] and [bad]", where);
+		return -1;
+	}
+	return 0;
+}
+
 /* One template as a trace header recorded it. */
 static int from_json(const cJSON *o, const char *origin, struct prompt_tmpl *t, char *err, size_t errlen)
 {
@@ -401,7 +412,7 @@ int prompts_load_recorded(const cJSON *recorded, const char *origin, const char 
 		const cJSON *o = cJSON_GetObjectItemCaseSensitive(recorded, names[id]);
 		char where[600];
 		snprintf(where, sizeof where, "%s (prompts.%s)", origin, names[id]);
-		if (o && from_json(o, where, &set[id], err, errlen)) {
+		if (o && (from_json(o, where, &set[id], err, errlen) || check_complete(id, &set[id], where, err, errlen))) {
 			for (int k = 0; k < PROMPT_COUNT; k++)
 				prompt_tmpl_free(&set[k]);
 			return -1;
@@ -460,10 +471,8 @@ static int load_files(const char *dir, char *err, size_t errlen)
 		free(text);
 		if (rc)
 			goto bad;
-		if (id == PROMPT_PRM_LOGPROB && (!set[id].tag.n || !set[id].good.n || !set[id].bad.n)) {
-			snprintf(err, errlen, "%s: a logprob template needs [tag], [good] and [bad]", path);
+		if (check_complete(id, &set[id], path, err, errlen))
 			goto bad;
-		}
 	}
 	set_loaded = 1;
 	return 0;

@@ -50,9 +50,10 @@ struct replies_writer *replies_writer_create(const char *path, const char *creat
 	return w;
 }
 
-struct replies_writer *replies_writer_reopen(const char *path, uint64_t keep, char *err, size_t errlen)
+struct replies_writer *replies_writer_reopen(int fd, const char *path, uint64_t keep, char *err, size_t errlen)
 {
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || ftruncate(fd, (off_t)keep) || lseek(fd, 0, SEEK_END) < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		if (fd >= 0)

@@ -54,8 +54,10 @@ void reply_fill(const struct reply *rep, struct request *r);
 struct replies_writer;
 /* A new file (truncated) with its header line. */
 struct replies_writer *replies_writer_create(const char *path, const char *created, char *err, size_t errlen);
-/* An existing file cut to keep bytes, then appended to (resume). */
-struct replies_writer *replies_writer_reopen(const char *path, uint64_t keep, char *err, size_t errlen);
+/* An existing file cut to keep bytes, then appended to (resume), through
+ * fd when it is given (>= 0: open for writing and locked by the caller;
+ * the writer's from now on), else opened here. */
+struct replies_writer *replies_writer_reopen(int fd, const char *path, uint64_t keep, char *err, size_t errlen);
 /* Writes r's results with one write(2).  0, or -1 once writing failed. */
 int replies_writer_put(struct replies_writer *w, const struct request *r, uint64_t seq);
 const char *replies_writer_error(const struct replies_writer *w);

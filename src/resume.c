@@ -149,16 +149,27 @@ static int on_event(void *ctx, const struct event *ev, uint64_t line)
 int resume_open(const char *trace, struct resume *rs, char *err, size_t errlen, char *warn, size_t warnlen)
 {
 	memset(rs, 0, sizeof *rs);
+	rs->trace_fd = rs->replies_fd = -1;
 	if (warn && warnlen)
 		warn[0] = '\0';
-	int fd = open(trace, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) && errno == EWOULDBLOCK) {
-		snprintf(err, errlen, "%s: another canopy is writing this journal (is the run still going?)", trace);
-		close(fd);
+	/* the lock before anything is read or cut: two resumes of one trace
+	 * must not both believe they may write it */
+	rs->trace_fd = open(trace, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (rs->trace_fd < 0) {
+		snprintf(err, errlen, "%s: %s", trace, strerror(errno));
 		return -1;
 	}
-	if (fd >= 0)
-		close(fd);
+	if (util_lock(rs->trace_fd, trace, "journal (is the run still going?)", err, errlen)) {
+		resume_free(rs);
+		return -1;
+	}
+	replies_path(trace, rs->replies_path, sizeof rs->replies_path);
+	rs->replies_fd = open(rs->replies_path, O_WRONLY | O_CLOEXEC);
+	if (rs->replies_fd >= 0 &&
+	    util_lock(rs->replies_fd, rs->replies_path, "replies journal", err, errlen)) {
+		resume_free(rs);
+		return -1;
+	}
 	struct collect c = {rs, 0, err, errlen};
 	struct trace tr;
 	char w1[600] = "", why[300] = "";
@@ -192,7 +203,6 @@ int resume_open(const char *trace, struct resume *rs, char *err, size_t errlen, 
 		resume_free(rs);
 		return -1;
 	}
-	replies_path(trace, rs->replies_path, sizeof rs->replies_path);
 	char w2[600] = "";
 	if (replies_load(rs->replies_path, rs->header.created ? rs->header.created : "", &rs->replies, err, errlen, w2,
 			 sizeof w2)) {
@@ -222,6 +232,12 @@ int resume_open(const char *trace, struct resume *rs, char *err, size_t errlen, 
 
 void resume_free(struct resume *rs)
 {
+	/* closing releases the locks (a zeroed struct holds no descriptor:
+	 * 0 is never one of ours) */
+	if (rs->trace_fd > 0)
+		close(rs->trace_fd);
+	if (rs->replies_fd > 0)
+		close(rs->replies_fd);
 	free(rs->trace_path);
 	header_free(&rs->header);
 	free(rs->ev);

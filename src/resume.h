@@ -34,10 +34,16 @@ struct resume {
 	size_t next_reply;       /* the next one a request will be answered from */
 	char diverged[1400];     /* why re-executing left the recorded path */
 	char replies_path[600];
+	/* the journal and its replies, open and locked from before they are
+	 * read until the run ends (-1 once a writer took them over): a second
+	 * resume is refused before it can cut either */
+	int trace_fd, replies_fd;
 };
 
-/* Reads TRACE and TRACE.replies.  Returns 0, or -1 with a one-line message
- * (FILE:LINE: what is wrong); warnings (torn last lines) go to warn. */
+/* Locks, then reads, TRACE and TRACE.replies.  Returns 0, or -1 with a
+ * one-line message (FILE:LINE: what is wrong; who holds a lock); warnings
+ * (torn last lines) go to warn.  The locks are held until resume_free, or
+ * until a writer adopts the descriptors. */
 int resume_open(const char *trace, struct resume *rs, char *err, size_t errlen, char *warn, size_t warnlen);
 void resume_free(struct resume *rs);
 

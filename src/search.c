@@ -63,8 +63,15 @@ static int go_live(struct search *s, uint64_t keep)
 {
 	char err[600];
 	s->catchup = 0;
-	if (resume_cut_trace(s->trace_path, keep + 1, err, sizeof err) ||
-	    !(s->journal = trace_writer_append(s->trace_path, err, sizeof err))) {
+	if (resume_cut_trace(s->trace_path, keep + 1, err, sizeof err)) {
+		search_fail(s, err);
+		return -1;
+	}
+	/* the resume has held the journal's lock since it read it */
+	if (s->resume->trace_fd >= 0) {
+		s->journal = trace_writer_adopt(s->resume->trace_fd, s->trace_path);
+		s->resume->trace_fd = -1;
+	} else if (!(s->journal = trace_writer_append(s->trace_path, err, sizeof err))) {
 		search_fail(s, err);
 		return -1;
 	}
@@ -583,7 +590,9 @@ static void record_reply(struct search *s, const struct request *r)
 		const struct replies *rp = &s->resume->replies;
 		uint64_t keep = rp->n ? rp->v[rp->n - 1].end : rp->header_end;
 		char err[600];
-		if (!(s->replies = replies_writer_reopen(s->resume->replies_path, keep, err, sizeof err))) {
+		int fd = s->resume->replies_fd;
+		s->resume->replies_fd = -1; /* the writer's now, locked */
+		if (!(s->replies = replies_writer_reopen(fd, s->resume->replies_path, keep, err, sizeof err))) {
 			search_fail(s, err);
 			return;
 		}

@@ -19,8 +19,14 @@ static void explain(struct strbuf *sb, const struct sim_problem *p, const struct
 	sim_format_number(si->ea, a, sizeof a);
 	sim_format_number(si->eb, b, sizeof b);
 	sim_format_number(si->ec, c, sizeof c);
+	/* the plan step the verdict is about; a step read from a damaged
+	 * journal may name none (or the first, for a skip) */
+	int has_plan = si->plan >= 0 && si->plan < p->nsteps;
+	int has_before = si->plan >= 1 && si->plan <= p->nsteps;
 	switch (si->v) {
 	case SV_SLIP:
+		if (!has_plan)
+			goto other;
 		sim_format_number(si->ar.c, w, sizeof w);
 		sb_printf(sb, "%s %s %s is %s, not %s.", a, sim_op_sym[p->steps[si->plan].op], b, c, w);
 		break;
@@ -32,10 +38,13 @@ static void explain(struct strbuf *sb, const struct sim_problem *p, const struct
 			sb_printf(sb, "It uses %s where it should use %s.", w, b);
 		break;
 	case SV_SKIP:
+		if (!has_before)
+			goto other;
 		sb_printf(sb, "It skips a step: %s %s %s = %s has to come first.", a,
 			  sim_op_sym[p->steps[si->plan - 1].op], b, c);
 		break;
 	default:
+	other:
 		sb_adds(sb, "It does not follow from the previous steps.");
 		break;
 	}

@@ -25,9 +25,7 @@ static struct trace_writer *writer_open(const char *path, int flags, char *err,
 	}
 	/* one writer a journal: a resume while the run still goes on would
 	 * interleave their lines */
-	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		snprintf(err, errlen, "%s: %s", path,
-			 errno == EWOULDBLOCK ? "another canopy is writing this journal" : strerror(errno));
+	if (util_lock(fd, path, "journal", err, errlen)) {
 		close(fd);
 		return NULL;
 	}
@@ -66,6 +64,13 @@ struct trace_writer *trace_writer_create(const char *path, const struct trace_he
 struct trace_writer *trace_writer_append(const char *path, char *err, size_t errlen)
 {
 	return writer_open(path, O_APPEND, err, errlen);
+}
+
+struct trace_writer *trace_writer_adopt(int fd, const char *path)
+{
+	struct trace_writer *w = xcalloc(1, sizeof *w);
+	linefile_init(&w->out, fd, path);
+	return w;
 }
 
 int trace_writer_event(struct trace_writer *w, const struct event *ev)

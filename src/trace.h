@@ -20,6 +20,9 @@ struct trace_writer *trace_writer_create(const char *path, const struct trace_he
 					 char *err, size_t errlen);
 /* Opens an existing journal for appending (resume). */
 struct trace_writer *trace_writer_append(const char *path, char *err, size_t errlen);
+/* Appends through fd, opened O_APPEND and locked by the caller (a resume
+ * holds its journal's lock from before it reads it); fd is the writer's. */
+struct trace_writer *trace_writer_adopt(int fd, const char *path);
 /* Writes one event line.  Returns 0, or -1 once writing failed (the first
  * failure's message stays in trace_writer_error). */
 int trace_writer_event(struct trace_writer *w, const struct event *ev);

@@ -1,5 +1,11 @@
 #include "util.h"
 
+#include <errno.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,7 +88,8 @@ void sb_reserve(struct strbuf *sb, size_t extra)
 void sb_add(struct strbuf *sb, const char *s, size_t n)
 {
 	sb_reserve(sb, n);
-	memcpy(sb->s + sb->len, s, n);
+	if (n) /* s may be NULL with nothing to copy; memcpy may not be told so */
+		memcpy(sb->s + sb->len, s, n);
 	sb->len += n;
 	sb->s[sb->len] = '\0';
 }
@@ -381,4 +388,45 @@ uint64_t util_u64(double v)
 	if (!(v > 0))
 		return 0;
 	return v >= 18446744073709551616.0 ? UINT64_MAX : (uint64_t)v;
+}
+
+/* The pid /proc/locks names as holding a flock on the file of fd, or 0. */
+static long lock_holder(int fd)
+{
+	struct stat st;
+	if (fstat(fd, &st))
+		return 0;
+	FILE *f = fopen("/proc/locks", "r");
+	if (!f)
+		return 0;
+	char line[256];
+	long pid = 0;
+	while (!pid && fgets(line, sizeof line, f)) {
+		/* "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF" */
+		long p;
+		unsigned maj, min;
+		unsigned long ino;
+		char kind[16];
+		if (sscanf(line, "%*d: %15s %*s %*s %ld %x:%x:%lu", kind, &p, &maj, &min, &ino) == 5 &&
+		    !strcmp(kind, "FLOCK") && ino == (unsigned long)st.st_ino && p != (long)getpid())
+			pid = p;
+	}
+	fclose(f);
+	return pid;
+}
+
+int util_lock(int fd, const char *path, const char *what, char *err, size_t errlen)
+{
+	if (!flock(fd, LOCK_EX | LOCK_NB))
+		return 0;
+	if (errno != EWOULDBLOCK) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	long pid = lock_holder(fd);
+	if (pid)
+		snprintf(err, errlen, "%s: another canopy (pid %ld) is writing this %s", path, pid, what);
+	else
+		snprintf(err, errlen, "%s: another canopy is writing this %s", path, what);
+	return -1;
 }

@@ -68,6 +68,10 @@ double clampd(double v, double lo, double hi);
  * below the type's range give 0 (util_u*) or its least, values above it
  * its largest.  A plain cast of such a value is undefined behaviour. */
 uint32_t util_u32(double v);
+/* Takes fd's exclusive flock without waiting.  0, or -1 with "PATH: held
+ * by another canopy (pid N)" (the pid from /proc/locks, when it says) or
+ * the system's reason in err. */
+int util_lock(int fd, const char *path, const char *what, char *err, size_t errlen);
 int32_t util_i32(double v);
 int64_t util_i64(double v);
 uint64_t util_u64(double v);

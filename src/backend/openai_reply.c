@@ -361,7 +361,7 @@ static int parse_logprob(struct oa_call *c, const cJSON *j)
 	if (pg + pb <= 0) {
 		char what[200];
 		snprintf(what, sizeof what, "neither '%.40s' nor '%.40s' is among the top tokens after the step tag",
-			 t->good.v[0], t->bad.v[0]);
+			 t->good.n ? t->good.v[0] : "", t->bad.n ? t->bad.v[0] : "");
 		oa_fail(r, 0, "%s: %s (is this a Math-Shepherd-style reward model? see 'canopy prompts prm-logprob')",
 		     c->url, what);
 		return -1;

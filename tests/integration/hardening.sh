@@ -52,4 +52,39 @@ is "$rc" 1 "the resume fails"
 contains "$TMP/out" "lr.jsonl.replies: reply" "naming the replies journal and the reply"
 contains "$TMP/out" "holds 1 step scores for a request of 3 steps" "and what is wrong with it"
 
+# ---- two resumes of one trace at once: one goes on, the other is refused
+# before it touches anything; the journal stays whole (6 tries: before the
+# locks were taken first, 9 of 10 tries left a seq gap)
+bad_tries=0 refused=0 finished=0
+for try in 1 2 3 4 5 6; do
+	rm -f "$TMP/race.jsonl" "$TMP/race.jsonl.replies"
+	# a run of about 2 s, killed a third of the way
+	"$CANOPY" run -q --strategy beam --n 8 --width 2 --difficulty 8 --seed "$try" --sim-latency 60 \
+		--trace "$TMP/race.jsonl" >/dev/null 2>&1 &
+	pid=$!
+	sleep 0.6
+	kill -9 $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	"$CANOPY" run -q --resume "$TMP/race.jsonl" >"$TMP/ra.out" 2>"$TMP/ra.err" &
+	a=$!
+	"$CANOPY" run -q --resume "$TMP/race.jsonl" >"$TMP/rb.out" 2>"$TMP/rb.err" &
+	b=$!
+	wait $a
+	ra=$?
+	wait $b
+	rb=$?
+	"$CANOPY" check -q "$TMP/race.jsonl" >"$TMP/rc.err" 2>&1 || bad_tries=$((bad_tries + 1))
+	for x in "$ra:$TMP/ra.err" "$rb:$TMP/rb.err"; do
+		case ${x%%:*} in
+		0) finished=$((finished + 1)) ;;
+		2) grep -qE "another canopy \(pid [0-9]+\) is writing this journal" "${x#*:}" && refused=$((refused + 1)) ;;
+		esac
+	done
+done
+is "$bad_tries" 0 "after each race the journal checks whole (no seq gap)"
+is "$finished" 6 "each time one resume finishes the run"
+is "$refused" 6 "and the other is refused, naming the pid that holds the journal"
+"$CANOPY" check "$TMP/race.jsonl" >"$TMP/out" 2>&1
+contains "$TMP/out" "answer" "the finished run chose its answer"
+
 done_testing

@@ -79,11 +79,11 @@ pid=$!
 for _ in $(seq 1 100); do [ -s "$TMP/live.jsonl.replies" ] && break; sleep 0.05; done
 "$CANOPY" run --resume "$TMP/live.jsonl" >/dev/null 2>"$TMP/r5.err"
 is "$?" 2 "a run still going cannot be resumed alongside"
-grep -q "live.jsonl: another canopy is writing this journal (is the run still going?)" "$TMP/r5.err"
-ok $? "saying another canopy is writing it"
+grep -qE "live.jsonl: another canopy \(pid $pid\) is writing this journal \(is the run still going\?\)" "$TMP/r5.err"
+ok $? "saying which canopy is writing it (its pid)"
 "$CANOPY" run -q --trace "$TMP/live.jsonl" >/dev/null 2>"$TMP/r6.err"
 is "$?" 1 "nor can a new run take its journal"
-grep -q "live.jsonl: another canopy is writing this journal" "$TMP/r6.err"
+grep -qE "live.jsonl: another canopy \(pid $pid\) is writing this journal" "$TMP/r6.err"
 ok $? "which it leaves alone"
 kill $pid 2>/dev/null
 wait $pid 2>/dev/null

@@ -209,8 +209,49 @@ static void test_realism(void)
 	free(sol);
 }
 
+/* Steps no sim wrote (a damaged replies journal, another model's text):
+ * every judge reads them without reading outside the plan.  Run under
+ * ASan in CI, where a read past an array is a failure. */
+static void garbage_steps(void)
+{
+	struct sim_problem p;
+	char err[200];
+	ok(!sim_problem_parse("What is (17+25)*3-8?", &p, err, sizeof err), "a problem to judge against");
+	struct sim_cfg c;
+	sim_cfg_default(&c);
+	c.critic_recall = 1;
+	struct rng r;
+	rng_seed(&r, 7);
+	static const char *const ops[] = {"+", "\xE2\x88\x92", "\xC3\x97", "\xC3\xB7", "*", "-"};
+	static const char *const heads[] = {"", "Step 1: ", "Re-answer: ", "Step 9: ", "The answer is "};
+	int survived = 1;
+	for (int trial = 0; trial < 3000; trial++) {
+		char buf[8][96];
+		const char *steps[8];
+		size_t n = 1 + rng_next(&r) % 8;
+		for (size_t i = 0; i < n; i++) {
+			unsigned a = (unsigned)(rng_next(&r) % 200), b = (unsigned)(rng_next(&r) % 200);
+			snprintf(buf[i], sizeof buf[i], "%s%u %s %u = %u.%s", heads[rng_next(&r) % 5], a,
+				 ops[rng_next(&r) % 6], b, (unsigned)(rng_next(&r) % 400),
+				 rng_next(&r) % 4 ? "" : " The answer is 118.");
+			steps[i] = buf[i];
+		}
+		double scores[8];
+		sim_prm(&p, &c, (uint64_t)trial, steps, n, scores);
+		char *k = sim_critique(&p, &c, steps, n, &r);
+		char *v = sim_review(&p, &c, steps, scores, n, &r);
+		char *f = sim_refine(&p, &c, steps, n, k, 0.7, &r);
+		survived &= k && v && f;
+		free(k);
+		free(v);
+		free(f);
+	}
+	ok(survived, "3000 step lists no sim wrote: critic, reviewer, refiner and PRM answer each");
+}
+
 int main(void)
 {
+	garbage_steps();
 	struct sim_cfg c;
 	sim_cfg_default(&c);
 	struct sim_problem p, q;
