@@ -21,6 +21,7 @@ path, headers seen, body) to --log.  The model name chooses a behaviour:
   fault:no-logprobs   a scoring request (logprobs asked) gets none back
   fault:no-ncmpl      llama.cpp's /completion ignores n_cmpl (an older build)
   fault:other-tokens  a scoring request's top tokens hold neither + nor -
+  fault:absurd        token counts of 1e300 and -1e300, choice indexes of 1e20
 A request for one token's logprobs after a " ки" step tag (a logprob PRM)
 gets P(+) = 0.9 after an odd number of tags and 0.7 after an even one.
 Streams (stream: true) also take:
@@ -178,6 +179,10 @@ class Handler(BaseHTTPRequestHandler):
         key, end = ("response", "done") if ollama else ("content", "stop")
         usage = ({"eval_count": 12, "prompt_eval_count": 50} if ollama
                  else {"tokens_predicted": 12, "tokens_evaluated": 50})
+        if fault == "absurd":
+            # numbers no integer holds: canopy must clamp, not cast
+            usage = ({"eval_count": 1e300, "prompt_eval_count": -1e300} if ollama
+                     else {"tokens_predicted": 1e300, "tokens_evaluated": -1e300})
         def with_lps(obj, i):
             # the generated tokens' log-probabilities, when asked for
             if not wants or fault == "no-logprobs":
@@ -190,7 +195,8 @@ class Handler(BaseHTTPRequestHandler):
             n = int(body.get("n_cmpl", 1) or 1)
             if not ollama and n > 1 and fault != "no-ncmpl":
                 # llama.cpp's n_cmpl: an array, one completion an index
-                return self.send_json(200, [with_lps(dict(obj, index=i), i) for i in range(n)])
+                return self.send_json(200, [with_lps(dict(obj, index=1e20 if fault == "absurd" else i), i)
+                                            for i in range(n)])
             return self.send_json(200, with_lps(obj, 0))
         self.send_response(200)
         self.send_header("Content-Type", "application/x-ndjson" if ollama else "text/event-stream")
@@ -261,6 +267,8 @@ class Handler(BaseHTTPRequestHandler):
         if fault == "bad-utf8":
             texts = [t + " \udcff" for t in texts]
         usage = {"prompt_tokens": 50, "completion_tokens": 12 * n, "total_tokens": 50 + 12 * n}
+        if fault == "absurd":
+            usage = {"prompt_tokens": 1e300, "completion_tokens": -1e300, "total_tokens": 1e300}
         if body.get("stream"):
             return self.stream(texts, chat, fault, model, body.get("logprobs"))
         if fault == "bad-json":
@@ -280,7 +288,8 @@ class Handler(BaseHTTPRequestHandler):
         if fault == "empty":
             return self.send_json(200, {"choices": [], "usage": usage})
         if chat:
-            choices = [{"index": i, "message": {"role": "assistant", "content": t}, "finish_reason": "stop"}
+            choices = [{"index": 1e20 if fault == "absurd" else i,
+                        "message": {"role": "assistant", "content": t}, "finish_reason": "stop"}
                        for i, t in enumerate(texts)]
         else:
             choices = [{"index": i, "text": t, "finish_reason": "stop"} for i, t in enumerate(texts)]

@@ -552,7 +552,7 @@ int oa_parse_reply(struct oa_call *c)
 		double ls = 0;
 		int ln = 0;
 		lp_of(ch, &ls, &ln);
-		add_text_lp(r, text, have_usage ? (uint32_t)(ct->valuedouble / nc) : sim_tokens(text), ls, ln);
+		add_text_lp(r, text, have_usage ? util_u32(ct->valuedouble / nc) : sim_tokens(text), ls, ln);
 	}
 	if (have_usage)
 		r->prompt_tokens += util_u32(pt->valuedouble);

@@ -113,7 +113,7 @@ static int parse_node_line(const char *s, struct rnode *n)
 	if (parse_num(&p, ": Q: ", &n->q) || parse_num(&p, "; N: ", &nn) || parse_num(&p, "; V: ", &n->v) ||
 	    parse_num(&p, "; UCT: ", &n->uct) || *p != ']')
 		return 0;
-	n->n = isnan(nn) ? 0 : (long)nn;
+	n->n = (long)util_i64(nn); /* a file's number: NAN or 1e300 alike */
 	p++;
 	if (n->chosen) {
 		if (*p != ']')

@@ -143,6 +143,10 @@ grep -q '\\ufffd\|\xef\xbf\xbd' "$TMP/utf8.jsonl" || grep -q "$(printf '\357\277
 ok $? "with the bad bytes replaced"
 run huge --model fault:huge --n 1
 is "$(st huge)" 0 "a 3 MiB reply is read"
+run absurd --model fault:absurd
+is "$(st absurd)" 0 "token counts of 1e300 and -1e300 and a choice index of 1e20 are survived (clamped, never cast)"
+"$CANOPY" check "$TMP/absurd.jsonl" >/dev/null
+ok $? "and the journal is valid"
 
 # ---- llama.cpp and Ollama, natively ----
 for be in llamacpp ollama; do
@@ -168,6 +172,9 @@ is "$(grep '"/completion"' "$TMP/server.log" | grep 'next step' | grep -vc n_cmp
 test "$(grep -c '"ev":"node","id":[0-9]*,"parent":0,' "$TMP/ncmpl.jsonl")" = 4
 ok $? "and all 4 come back as nodes"
 : >"$TMP/server.log"
+"$CANOPY" run --backend llamacpp --url "$URL" --model fault:absurd --problem "$Q" --answer 42 --n 4 \
+	--trace "$TMP/lca.jsonl" >"$TMP/lca.out" 2>"$TMP/lca.err"
+is "$?:$(cat "$TMP/lca.out")" "0:42" "llama.cpp: n_cmpl indexes of 1e20 and token counts of +-1e300 are survived"
 "$CANOPY" run --backend llamacpp --url "$URL" --model fault:no-ncmpl --problem "$Q" --answer 42 --strategy beam \
 	--n 4 --width 2 --trace "$TMP/noncmpl.jsonl" >"$TMP/noncmpl.out" 2>&1
 is "$?:$(tail -1 "$TMP/noncmpl.out" | sed 's/.*answer \([0-9]*\).*/\1/')" "0:42" "a build that ignores n_cmpl still gets every sample"
