@@ -410,12 +410,12 @@ static int make_problems(struct bench_opts *o, struct bench *b, int sim_reads)
 	}
 	struct dataset ds;
 	if (dataset_load(o->dataset, o->format, &ds, err, sizeof err)) {
-		fprintf(stderr, "canopy bench: %s\n", err);
+		say(stderr, "canopy bench: %s\n", err);
 		return EXIT_FAILED;
 	}
 	dataset_select(&ds, (size_t)o->offset, (size_t)o->limit, (size_t)o->sample, o->seed);
 	if (!ds.n) {
-		fprintf(stderr, "canopy bench: %s: no problems left after --offset/--limit\n", o->dataset);
+		say(stderr, "canopy bench: %s: no problems left after --offset/--limit\n", o->dataset);
 		dataset_free(&ds);
 		return EXIT_USAGE;
 	}
@@ -448,7 +448,7 @@ static void run_pool(struct bench *b, struct job *jobs, size_t njobs, struct wor
 	b->njobs = njobs;
 	b->next = b->finished = 0;
 	if (what && tty)
-		fprintf(stderr, "%s\n", what);
+		say(stderr, "%s\n", what);
 	pthread_mutex_init(&b->lock, NULL);
 	pthread_cond_init(&b->cond, NULL);
 	double t0 = util_now();
@@ -518,10 +518,10 @@ static int draw_curves(const struct bench *b, const void *cellsp, size_t nb, con
 	plot_text(stdout, &pl, 60, 15);
 	char err[700];
 	if (svg && plot_svg(svg, &pl, err, sizeof err)) {
-		fprintf(stderr, "canopy bench: %s\n", err);
+		say(stderr, "canopy bench: %s\n", err);
 		status = EXIT_FAILED;
 	} else if (svg) {
-		printf("(the plot is also in %s)\n", svg);
+		say(stdout, "(the plot is also in %s)\n", svg);
 	}
 	free(buf);
 	free(series);
@@ -543,7 +543,7 @@ int cmd_bench(int argc, char **argv)
 	int n;
 	char **v = profile_expand(argc, argv, &n, err, sizeof err);
 	if (!v) {
-		fprintf(stderr, "canopy bench: %s\n", err);
+		say(stderr, "canopy bench: %s\n", err);
 		return EXIT_USAGE;
 	}
 	int status = parse(n, v, &o);
@@ -562,7 +562,7 @@ int cmd_bench(int argc, char **argv)
 	for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
 		b.specs = xrealloc(b.specs, (b.nspecs + 1) * sizeof *b.specs);
 		if (parse_spec(item, &b.specs[b.nspecs], err, sizeof err)) {
-			fprintf(stderr, "canopy bench: %s\n", err);
+			say(stderr, "canopy bench: %s\n", err);
 			free(b.specs[b.nspecs].label);
 			status = EXIT_USAGE;
 			break;
@@ -584,7 +584,7 @@ int cmd_bench(int argc, char **argv)
 		for (char *t = strtok_r(list, ",", &sv); t; t = strtok_r(NULL, ",", &sv)) {
 			double u;
 			if (parse_real(t, 0.01, 1e6, &u)) {
-				fprintf(stderr, "canopy bench: --budgets takes numbers from 0.01, not '%s'\n", t);
+				say(stderr, "canopy bench: --budgets takes numbers from 0.01, not '%s'\n", t);
 				status = EXIT_USAGE;
 				break;
 			}
@@ -598,7 +598,7 @@ int cmd_bench(int argc, char **argv)
 		}
 	}
 	if (!status && o.out && mkdir(o.out, 0755) && errno != EEXIST) {
-		fprintf(stderr, "canopy bench: %s: %s\n", o.out, strerror(errno));
+		say(stderr, "canopy bench: %s: %s\n", o.out, strerror(errno));
 		status = EXIT_FAILED;
 	}
 	/* the calibration runs (one sample a problem) and the runs proper */
@@ -639,7 +639,7 @@ int cmd_bench(int argc, char **argv)
 	}
 	FILE *csv = NULL;
 	if (!status && o.csv_path && !(csv = fopen(o.csv_path, "w"))) {
-		fprintf(stderr, "canopy bench: %s: %s\n", o.csv_path, strerror(errno));
+		say(stderr, "canopy bench: %s: %s\n", o.csv_path, strerror(errno));
 		status = EXIT_FAILED;
 	}
 	/* every worker's servers, opened here, before any thread starts */
@@ -654,7 +654,7 @@ int cmd_bench(int argc, char **argv)
 		ws[i].b = &b;
 		int rc = servers_open(&so, &ws[i].sv, err, sizeof err);
 		if (rc) {
-			fprintf(stderr, "canopy bench: %s\n", err);
+			say(stderr, "canopy bench: %s\n", err);
 			servers_close(&ws[i].sv);
 			status = rc;
 		}
@@ -670,12 +670,12 @@ int cmd_bench(int argc, char **argv)
 				runs++;
 			}
 		if (!runs || tok <= 0) {
-			fprintf(stderr, "canopy bench: no sample came back to size a unit (%s); give --unit N\n",
+			say(stderr, "canopy bench: no sample came back to size a unit (%s); give --unit N\n",
 				ncal && cal[0].error ? cal[0].error : "every run failed");
 			status = EXIT_FAILED;
 		} else {
 			b.unit = tok / (double)runs;
-			printf("one unit = %.0f generated tokens (the mean of one sample, sc:n=1, on these problems)\n",
+			say(stdout, "one unit = %.0f generated tokens (the mean of one sample, sc:n=1, on these problems)\n",
 			       b.unit);
 		}
 	} else if (o.unit) {
@@ -695,7 +695,7 @@ int cmd_bench(int argc, char **argv)
 			const struct problem *p = &b.pr[j->problem];
 			reused += (size_t)j->reused;
 			if (j->failed) {
-				fprintf(stderr, "canopy bench: %s on problem %s failed: %s\n", sp->label, p->id, j->error);
+				say(stderr, "canopy bench: %s on problem %s failed: %s\n", sp->label, p->id, j->error);
 				status = EXIT_FAILED;
 				continue;
 			}
@@ -720,7 +720,7 @@ int cmd_bench(int argc, char **argv)
 					(unsigned long long)j->requests, j->seconds);
 			}
 		}
-		printf("%-24s %8s %15s %10s %9s %9s\n", "strategy", "accuracy", "95% interval", "tokens", "requests",
+		say(stdout, "%-24s %8s %15s %10s %9s %9s\n", "strategy", "accuracy", "95% interval", "tokens", "requests",
 		       "time");
 		for (size_t k = 0; k < b.nspecs; k++)
 			for (size_t q = 0; q < nb; q++) {
@@ -732,7 +732,7 @@ int cmd_bench(int argc, char **argv)
 					snprintf(label, sizeof label, "%s @%g", b.specs[k].label, b.budgets[q]);
 				else
 					snprintf(label, sizeof label, "%s", b.specs[k].label);
-				printf("%-24s %8.3f   [%.3f, %.3f] %10.0f %9.1f %8.3fs\n", label, c->correct / runs, lo, hi,
+				say(stdout, "%-24s %8.3f   [%.3f, %.3f] %10.0f %9.1f %8.3fs\n", label, c->correct / runs, lo, hi,
 				       c->tokens / runs, c->requests / runs, c->seconds);
 			}
 		char what[700];
@@ -743,17 +743,17 @@ int cmd_bench(int argc, char **argv)
 		else
 			snprintf(what, sizeof what, "%zu problems", b.nproblems);
 		if (b.nbudgets)
-			printf("(%s, budgets in units of %.0f generated tokens)\n", what, b.unit);
+			say(stdout, "(%s, budgets in units of %.0f generated tokens)\n", what, b.unit);
 		else
-			printf("(%s, budget %s)\n", what, o.budget_tokens || o.budget_requests ? "per run" : "none");
+			say(stdout, "(%s, budget %s)\n", what, o.budget_tokens || o.budget_requests ? "per run" : "none");
 		if (reused)
-			printf("(%zu runs were already finished in %s)\n", reused, o.out);
+			say(stdout, "(%zu runs were already finished in %s)\n", reused, o.out);
 		if (b.nbudgets)
 			status = draw_curves(&b, cells, nb, o.plot, status);
 		free(cells);
 	}
 	if (csv && fclose(csv) && !status) {
-		fprintf(stderr, "canopy bench: %s: %s\n", o.csv_path, strerror(errno));
+		say(stderr, "canopy bench: %s: %s\n", o.csv_path, strerror(errno));
 		status = EXIT_FAILED;
 	}
 	for (size_t i = 0; i < opened; i++)

@@ -1,6 +1,7 @@
 #include "cmd_common.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
@@ -68,6 +69,34 @@ int sim_option(int code, const char *arg, struct sim_cfg *cfg, struct sim_latenc
 		return -1;
 	}
 	return options_number(code, W_SEARCH, arg, dst, err, errlen);
+}
+
+void say(FILE *f, const char *fmt, ...)
+{
+	struct strbuf raw, safe;
+	sb_init(&raw);
+	sb_init(&safe);
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vprintf(&raw, fmt, ap);
+	va_end(ap);
+	size_t n = raw.len;
+	int nl = n && raw.s[n - 1] == '\n';
+	sb_add_visible(&safe, raw.s ? raw.s : "", n - (size_t)nl, 0);
+	if (nl)
+		sb_addc(&safe, '\n');
+	fwrite(safe.s ? safe.s : "", 1, safe.len, f);
+	sb_free(&raw);
+	sb_free(&safe);
+}
+
+void say_text(FILE *f, const char *s)
+{
+	struct strbuf safe;
+	sb_init(&safe);
+	sb_add_visible(&safe, s ? s : "", s ? strlen(s) : 0, 1);
+	fwrite(safe.s ? safe.s : "", 1, safe.len, f);
+	sb_free(&safe);
 }
 
 void csv_field(FILE *f, const char *s)

@@ -42,6 +42,12 @@ int parse_u64(const char *s, uint64_t *out);
  * the two, 0 or -1 when malformed. */
 int parse_budget(const char *s, uint64_t *tokens, uint64_t *requests);
 int parse_real(const char *s, double lo, double hi, double *out);
+/* printf, for a line that may carry text from outside (a server's error,
+ * a trace's or a model's text, a file name): the formatted line is
+ * written terminal-safe (sb_add_visible), on one line. */
+void say(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same for text that keeps its newlines (a step's text, --show). */
+void say_text(FILE *f, const char *s);
 /* Writes s (NULL: empty) as one quoted CSV field. */
 void csv_field(FILE *f, const char *s);
 /* The 95% Wilson score interval of k successes in n. */

@@ -133,18 +133,18 @@ int cmd_grade(int argc, char **argv)
 		case 'v': verbose = 1; break;
 		case OPT_FORMAT:
 			if (dataset_format_parse(optarg, &fmt)) {
-				fprintf(stderr, "canopy grade: --format takes gsm8k, math500, svamp or gsmhard, not '%s'\n",
+				say(stderr, "canopy grade: --format takes gsm8k, math500, svamp or gsmhard, not '%s'\n",
 					optarg);
 				bad = 1;
 			}
 			break;
 		case 'h': usage_grade(stdout); free(opts); return EXIT_OK;
 		case ':':
-			fprintf(stderr, "canopy grade: this option needs a value: %s\n", argv[optind - 1]);
+			say(stderr, "canopy grade: this option needs a value: %s\n", argv[optind - 1]);
 			bad = 1;
 			break;
 		default:
-			fprintf(stderr, "canopy grade: unknown option: %s (try canopy grade --help)\n", argv[optind - 1]);
+			say(stderr, "canopy grade: unknown option: %s (try canopy grade --help)\n", argv[optind - 1]);
 			bad = 1;
 			break;
 		}
@@ -159,13 +159,13 @@ int cmd_grade(int argc, char **argv)
 	char err[700];
 	struct dataset ds;
 	if (dataset_load(data, fmt, &ds, err, sizeof err)) {
-		fprintf(stderr, "canopy grade: %s\n", err);
+		say(stderr, "canopy grade: %s\n", err);
 		return EXIT_FAILED;
 	}
 	struct pred *p = NULL;
 	size_t np = 0;
 	if (load_predictions(preds, &p, &np, err, sizeof err)) {
-		fprintf(stderr, "canopy grade: %s\n", err);
+		say(stderr, "canopy grade: %s\n", err);
 		dataset_free(&ds);
 		return EXIT_FAILED;
 	}
@@ -182,13 +182,13 @@ int cmd_grade(int argc, char **argv)
 					break;
 				}
 			if (at == ds.n) {
-				fprintf(stderr, "canopy grade: %s:%zu: no problem \"%s\" in %s\n", preds, p[i].line, p[i].id,
+				say(stderr, "canopy grade: %s:%zu: no problem \"%s\" in %s\n", preds, p[i].line, p[i].id,
 					data);
 				status = EXIT_FAILED;
 				break;
 			}
 		} else if (at >= ds.n) {
-			fprintf(stderr, "canopy grade: %s:%zu: more answers than %s has problems (%zu)\n", preds,
+			say(stderr, "canopy grade: %s:%zu: more answers than %s has problems (%zu)\n", preds,
 				p[i].line, data, ds.n);
 			status = EXIT_FAILED;
 			break;
@@ -197,7 +197,7 @@ int cmd_grade(int argc, char **argv)
 	}
 	FILE *cf = NULL;
 	if (status == EXIT_OK && csv && !(cf = fopen(csv, "w"))) {
-		fprintf(stderr, "canopy grade: %s: %s\n", csv, strerror(errno));
+		say(stderr, "canopy grade: %s: %s\n", csv, strerror(errno));
 		status = EXIT_FAILED;
 	}
 	if (status == EXIT_OK) {
@@ -210,7 +210,7 @@ int cmd_grade(int argc, char **argv)
 			correct += ok;
 			answered += a != NULL;
 			if (verbose && !ok)
-				printf("%s: %s, gold %s\n", ds.v[i].id, a ? a : "no answer", ds.v[i].gold);
+				say(stdout, "%s: %s, gold %s\n", ds.v[i].id, a ? a : "no answer", ds.v[i].gold);
 			if (cf) {
 				csv_field(cf, ds.v[i].id);
 				fputc(',', cf);
@@ -223,10 +223,10 @@ int cmd_grade(int argc, char **argv)
 		}
 		double lo, hi;
 		wilson_interval(correct, (unsigned)ds.n, &lo, &hi);
-		printf("%s: %u of %zu correct, accuracy %.3f [%.3f, %.3f] (%zu answered)\n", data, correct, ds.n,
+		say(stdout, "%s: %u of %zu correct, accuracy %.3f [%.3f, %.3f] (%zu answered)\n", data, correct, ds.n,
 		       ds.n ? (double)correct / (double)ds.n : 0.0, lo, hi, (size_t)answered);
 		if (cf && fclose(cf)) {
-			fprintf(stderr, "canopy grade: %s: %s\n", csv, strerror(errno));
+			say(stderr, "canopy grade: %s: %s\n", csv, strerror(errno));
 			status = EXIT_FAILED;
 		}
 	} else if (cf) {

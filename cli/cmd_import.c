@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "cmd_common.h"
 #include "options.h"
 #include "import.h"
 
@@ -41,18 +42,18 @@ int cmd_import(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case OPT_INDEX:
 			if (options_number(c, W_IMPORT, optarg, &v, err, sizeof err)) {
-				fprintf(stderr, "canopy import: %s\n", err);
+				say(stderr, "canopy import: %s\n", err);
 				bad = 1;
 			}
 			o.index = (long)v;
 			break;
 		case 'h': usage_import(stdout); free(opts); return EXIT_OK;
 		case ':':
-			fprintf(stderr, "canopy import: %s needs a value\n", argv[optind - 1]);
+			say(stderr, "canopy import: %s needs a value\n", argv[optind - 1]);
 			bad = 1;
 			break;
 		default:
-			fprintf(stderr, "canopy import: unknown option '%s' (try 'canopy import --help')\n", argv[optind - 1]);
+			say(stderr, "canopy import: unknown option '%s' (try 'canopy import --help')\n", argv[optind - 1]);
 			bad = 1;
 			break;
 		}
@@ -61,7 +62,7 @@ int cmd_import(int argc, char **argv)
 	if (bad)
 		return EXIT_USAGE;
 	if (optind + 1 < argc) {
-		fprintf(stderr, "canopy import: one FILE at a time ('%s' and '%s')\n", argv[optind], argv[optind + 1]);
+		say(stderr, "canopy import: one FILE at a time ('%s' and '%s')\n", argv[optind], argv[optind + 1]);
 		return EXIT_USAGE;
 	}
 	if (optind < argc)
@@ -87,15 +88,15 @@ int cmd_import(int argc, char **argv)
 	}
 	struct import_result res;
 	if (import_run(fmt, &o, out, &res, err, sizeof err)) {
-		fprintf(stderr, "canopy import: %s\n", err);
+		say(stderr, "canopy import: %s\n", err);
 		return EXIT_FAILED;
 	}
 	if (res.warning[0])
-		fprintf(stderr, "canopy import: warning: %s\n", res.warning);
-	fprintf(stderr, "canopy import: %s: %zu nodes, %llu events; final answer %s%s%s%s\n", out, res.nodes,
+		say(stderr, "canopy import: warning: %s\n", res.warning);
+	say(stderr, "canopy import: %s: %zu nodes, %llu events; final answer %s%s%s%s\n", out, res.nodes,
 		(unsigned long long)res.events, res.final_answer ? res.final_answer : "(none)",
 		res.correct < 0 ? "" : " (", res.correct < 0 ? "" : res.correct ? "correct" : "wrong",
 		res.correct < 0 ? "" : ")");
-	fprintf(stderr, "  replay it with: canopy replay %s\n", out);
+	say(stderr, "  replay it with: canopy replay %s\n", out);
 	return EXIT_OK;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "cmd_common.h"
 #include "options.h"
 #include "prompt.h"
 
@@ -37,7 +38,7 @@ int cmd_prompts(int argc, char **argv)
 			}
 			dir = argv[i];
 		} else if (argv[i][0] == '-' || name) {
-			fprintf(stderr, "canopy prompts: unexpected argument '%s' (try 'canopy prompts --help')\n",
+			say(stderr, "canopy prompts: unexpected argument '%s' (try 'canopy prompts --help')\n",
 				argv[i]);
 			return EXIT_USAGE;
 		} else {
@@ -46,7 +47,7 @@ int cmd_prompts(int argc, char **argv)
 	}
 	char err[600];
 	if (prompts_load(dir, err, sizeof err)) {
-		fprintf(stderr, "canopy prompts: %s\n", err);
+		say(stderr, "canopy prompts: %s\n", err);
 		return EXIT_FAILED;
 	}
 	int status = EXIT_OK;
@@ -66,7 +67,7 @@ int cmd_prompts(int argc, char **argv)
 		}
 	} else {
 		for (int id = 0; id < PROMPT_COUNT; id++)
-			printf("%-14s %s\n", prompt_name((enum prompt_id)id), prompts_get((enum prompt_id)id)->path);
+			say(stdout, "%-14s %s\n", prompt_name((enum prompt_id)id), prompts_get((enum prompt_id)id)->path);
 	}
 	prompts_free();
 	return status;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cmd_common.h"
 #include "options.h"
 #include "keys.h"
 #include "ui.h"
@@ -27,7 +28,7 @@ void print_keys(FILE *f)
 {
 	static const char *const modes[] = {"", "live", "replay", ""};
 	for (size_t i = 0; i < key_table_len; i++)
-		fprintf(f, "%s\t%s\t%s\n", key_table[i].shown, modes[key_table[i].modes], key_table[i].help);
+		say(f, "%s\t%s\t%s\n", key_table[i].shown, modes[key_table[i].modes], key_table[i].help);
 }
 
 int cmd_replay(int argc, char **argv)
@@ -45,7 +46,7 @@ int cmd_replay(int argc, char **argv)
 			usage_replay(stdout);
 			rc = EXIT_OK;
 		} else {
-			fprintf(stderr, "canopy replay: unknown option '%s'\n", argv[optind - 1]);
+			say(stderr, "canopy replay: unknown option '%s'\n", argv[optind - 1]);
 			rc = EXIT_USAGE;
 		}
 	}

@@ -157,7 +157,7 @@ static char *read_problem_file(const char *path, char *err, size_t errlen)
 
 static int bad(const char *msg, const char *arg)
 {
-	fprintf(stderr, "canopy run: %s%s%s%s\n", msg, arg ? " '" : "", arg ? arg : "", arg ? "'" : "");
+	say(stderr, "canopy run: %s%s%s%s\n", msg, arg ? " '" : "", arg ? arg : "", arg ? "'" : "");
 	return EXIT_USAGE;
 }
 
@@ -171,7 +171,7 @@ static int parse_options(int argc, char **argv, struct run_opts *o)
 	int n;
 	char **v = profile_expand(argc, argv, &n, err, sizeof err);
 	if (!v) {
-		fprintf(stderr, "canopy run: %s\n", err);
+		say(stderr, "canopy run: %s\n", err);
 		return EXIT_USAGE;
 	}
 	/* the options point into v: it lives as long as the run */
@@ -475,30 +475,30 @@ static int run_inner(struct run_opts *op)
 	if (o.resume) {
 		char warn[1300];
 		if (resume_open(o.resume, &rs, err, sizeof err, warn, sizeof warn)) {
-			fprintf(stderr, "canopy run: %s\n", err);
+			say(stderr, "canopy run: %s\n", err);
 			return EXIT_USAGE;
 		}
 		if (warn[0] && !o.quiet)
-			fprintf(stderr, "canopy: %s\n", warn);
+			say(stderr, "canopy: %s\n", warn);
 		if (rs.finished) {
 			/* nothing left to do: say what it came to */
 			if (rs.final_answer)
-				printf("%s\n", rs.final_answer);
+				say(stdout, "%s\n", rs.final_answer);
 			if (!o.quiet)
-				fprintf(stderr, "canopy: %s is finished (it chose its answer); nothing to resume\n",
+				say(stderr, "canopy: %s is finished (it chose its answer); nothing to resume\n",
 					rs.trace_path);
 			resume_free(&rs);
 			return EXIT_OK;
 		}
 		if (options_from_journal(&o, &rs, err, sizeof err)) {
-			fprintf(stderr, "canopy run: %s\n", err);
+			say(stderr, "canopy run: %s\n", err);
 			prompts_free();
 			resume_free(&rs);
 			return EXIT_USAGE;
 		}
 		o.trace = rs.trace_path;
 		if (!o.quiet)
-			fprintf(stderr, "canopy: resuming %s: re-executing %zu events from %zu recorded replies\n",
+			say(stderr, "canopy: resuming %s: re-executing %zu events from %zu recorded replies\n",
 				rs.trace_path, rs.nev, rs.replies.n);
 	}
 	int status = run_resumable(&o, o.resume ? &rs : NULL);
@@ -526,7 +526,7 @@ static int run_resumable(struct run_opts *op, struct resume *resume)
 	int status = EXIT_FAILED;
 	if (o.problem_file) {
 		if (!(problem = read_problem_file(o.problem_file, err, sizeof err))) {
-			fprintf(stderr, "canopy run: %s\n", err);
+			say(stderr, "canopy run: %s\n", err);
 			free(gold);
 			return EXIT_USAGE;
 		}
@@ -545,7 +545,7 @@ static int run_resumable(struct run_opts *op, struct resume *resume)
 	if ((o.problem || o.problem_file) && servers_sim_reads(&so)) {
 		/* the sim must understand the question before we start */
 		if (sim_problem_parse(problem, &sp, err, sizeof err)) {
-			fprintf(stderr, "canopy run: %s\n", err);
+			say(stderr, "canopy run: %s\n", err);
 			free(problem);
 			free(gold);
 			return EXIT_USAGE;
@@ -562,14 +562,14 @@ static int run_resumable(struct run_opts *op, struct resume *resume)
 	struct servers sv;
 	int orc = servers_open(&so, &sv, err, sizeof err);
 	if (orc) {
-		fprintf(stderr, "canopy run: %s\n", err);
+		say(stderr, "canopy run: %s\n", err);
 		status = orc;
 		goto out;
 	}
 	if (o.trace) {
 		trace = xstrdup(o.trace);
 	} else if (!(trace = default_trace_path(o.cfg.strategy->name, o.cfg.seed, err, sizeof err))) {
-		fprintf(stderr, "canopy run: %s\n", err);
+		say(stderr, "canopy run: %s\n", err);
 		goto out;
 	}
 	o.cfg.problem = problem;
@@ -585,13 +585,13 @@ static int run_resumable(struct run_opts *op, struct resume *resume)
 	o.cfg.trace_path = trace;
 	struct search *s = search_new(&o.cfg, err, sizeof err);
 	if (!s) {
-		fprintf(stderr, "canopy run: %s\n", err);
+		say(stderr, "canopy run: %s\n", err);
 		goto out;
 	}
 	if (o.ui) {
 		struct worker *w = worker_start(s, o.paused, err, sizeof err);
 		if (!w) {
-			fprintf(stderr, "canopy: %s\n", err);
+			say(stderr, "canopy: %s\n", err);
 			search_free(s);
 			goto out;
 		}
@@ -611,31 +611,32 @@ static int run_resumable(struct run_opts *op, struct resume *resume)
 		goto out;
 	}
 	if (!o.quiet)
-		fprintf(stderr, "canopy: journal %s\n", trace);
+		say(stderr, "canopy: journal %s\n", trace);
 	struct printer pr = {.show = o.show, .quiet = o.quiet, .tty = isatty(2), .f = stderr};
 	search_set_listener(s, run_show_on_event, &pr);
 	int rc = search_run(s);
+	sb_free(&pr.line);
 	if (pr.tty && !o.show && !o.quiet)
 		fputc('\n', stderr);
 	if (rc) {
-		fprintf(stderr, "canopy run: %s (the journal %s holds everything up to here)\n",
+		say(stderr, "canopy run: %s (the journal %s holds everything up to here)\n",
 			search_error(s), trace);
 	} else if (!search_final_answer(s) && search_errors(s)) {
 		/* nothing came of it because the server kept failing */
-		fprintf(stderr, "canopy run: no answer: %llu requests failed, the last with: %s (the journal %s has them all)\n",
+		say(stderr, "canopy run: no answer: %llu requests failed, the last with: %s (the journal %s has them all)\n",
 			(unsigned long long)search_errors(s), search_last_error(s), trace);
 	} else {
 		const char *ans = search_final_answer(s);
 		if (ans)
-			printf("%s\n", ans);
+			say(stdout, "%s\n", ans);
 		if (search_errors(s))
 			/* an answer chosen with part of the evidence missing */
-			fprintf(stderr, "canopy run: warning: %llu requests failed, the last with: %s (see the journal's error events)\n",
+			say(stderr, "canopy run: warning: %llu requests failed, the last with: %s (see the journal's error events)\n",
 				(unsigned long long)search_errors(s), search_last_error(s));
 		if (!o.quiet) {
 			const struct usage *u = search_usage(s);
 			int c = search_final_correct(s);
-			fprintf(stderr, "canopy: answer %s%s \xC2\xB7 %zu nodes \xC2\xB7 %llu tokens \xC2\xB7 %llu requests \xC2\xB7 %.2f s\n",
+			say(stderr, "canopy: answer %s%s \xC2\xB7 %zu nodes \xC2\xB7 %llu tokens \xC2\xB7 %llu requests \xC2\xB7 %.2f s\n",
 				ans ? ans : "none", c == 1 ? " (correct)" : c == 0 ? " (wrong)" : "",
 				tree_count(search_tree(s)), (unsigned long long)u->gen_tokens,
 				(unsigned long long)u->requests, search_elapsed(s));

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "cmd_common.h"
 #include "options.h"
 #include "export.h"
 #include "strategy.h"
@@ -60,7 +61,7 @@ int cmd_check(int argc, char **argv)
 			free(opts);
 			return EXIT_OK;
 		} else {
-			fprintf(stderr, "canopy check: unknown option '%s'\n", argv[optind - 1]);
+			say(stderr, "canopy check: unknown option '%s'\n", argv[optind - 1]);
 			free(opts);
 			return EXIT_USAGE;
 		}
@@ -75,24 +76,28 @@ int cmd_check(int argc, char **argv)
 		struct trace tr;
 		char err[768], warn[512];
 		if (trace_load(argv[i], &tr, NULL, NULL, err, sizeof err, warn, sizeof warn)) {
-			fprintf(stderr, "%s\n", err);
+			say(stderr, "%s\n", err);
 			status = EXIT_FAILED;
 			continue;
 		}
 		if (warn[0])
-			fprintf(stderr, "%s\n", warn);
+			say(stderr, "%s\n", warn);
 		if (!quiet) {
-			printf("%s: ok \xC2\xB7 %s \xC2\xB7 %zu nodes \xC2\xB7 depth %d \xC2\xB7 %llu events",
-			       argv[i], tr.header.strategy, tree_count(tr.tree), tree_max_depth(tr.tree),
-			       (unsigned long long)tr.events);
+			/* the strategy's name and the answer come from the file */
+			struct strbuf line;
+			sb_init(&line);
+			sb_printf(&line, "%s: ok \xC2\xB7 %s \xC2\xB7 %zu nodes \xC2\xB7 depth %d \xC2\xB7 %llu events", argv[i],
+				  tr.header.strategy, tree_count(tr.tree), tree_max_depth(tr.tree),
+				  (unsigned long long)tr.events);
 			if (tr.has_final)
-				printf(" \xC2\xB7 answer %s%s", tr.final_answer ? tr.final_answer : "none",
-				       tr.final_correct == 1 ? " (correct)" : tr.final_correct == 0 ? " (wrong)" : "");
+				sb_printf(&line, " \xC2\xB7 answer %s%s", tr.final_answer ? tr.final_answer : "none",
+					  tr.final_correct == 1 ? " (correct)" : tr.final_correct == 0 ? " (wrong)" : "");
 			else
-				printf(" \xC2\xB7 unfinished");
+				sb_adds(&line, " \xC2\xB7 unfinished");
 			if (tr.errors)
-				printf(" \xC2\xB7 %llu errors", (unsigned long long)tr.errors);
-			printf("\n");
+				sb_printf(&line, " \xC2\xB7 %llu errors", (unsigned long long)tr.errors);
+			say(stdout, "%s\n", line.s);
+			sb_free(&line);
 		}
 		trace_free(&tr);
 	}
@@ -120,11 +125,11 @@ int cmd_export(int argc, char **argv)
 			free(opts);
 			return EXIT_OK;
 		case ':':
-			fprintf(stderr, "canopy export: '%s' needs a value\n", argv[optind - 1]);
+			say(stderr, "canopy export: '%s' needs a value\n", argv[optind - 1]);
 			free(opts);
 			return EXIT_USAGE;
 		default:
-			fprintf(stderr, "canopy export: unknown option '%s'\n", argv[optind - 1]);
+			say(stderr, "canopy export: unknown option '%s'\n", argv[optind - 1]);
 			free(opts);
 			return EXIT_USAGE;
 		}
@@ -140,26 +145,26 @@ int cmd_export(int argc, char **argv)
 	}
 	int fmt = export_format_parse(format);
 	if (fmt < 0) {
-		fprintf(stderr, "canopy export: unknown format '%s' (json, dot, svg, md or csv)\n", format);
+		say(stderr, "canopy export: unknown format '%s' (json, dot, svg, md or csv)\n", format);
 		return EXIT_USAGE;
 	}
 	struct export_doc doc;
 	char err[768], warn[512];
 	if (export_load(argv[optind], &doc, err, sizeof err, warn, sizeof warn)) {
-		fprintf(stderr, "%s\n", err);
+		say(stderr, "%s\n", err);
 		return EXIT_FAILED;
 	}
 	if (warn[0])
-		fprintf(stderr, "%s\n", warn);
+		say(stderr, "%s\n", warn);
 	FILE *f = out ? fopen(out, "w") : stdout;
 	if (!f) {
-		fprintf(stderr, "canopy export: %s: %s\n", out, strerror(errno));
+		say(stderr, "canopy export: %s: %s\n", out, strerror(errno));
 		export_doc_free(&doc);
 		return EXIT_FAILED;
 	}
 	int r = export_write(f, &doc.in, (enum export_format)fmt);
 	if (fflush(f) || r) {
-		fprintf(stderr, "canopy export: %s: %s\n", out ? out : "stdout", strerror(errno));
+		say(stderr, "canopy export: %s: %s\n", out ? out : "stdout", strerror(errno));
 		r = -1;
 	}
 	if (out)

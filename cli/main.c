@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cmd_common.h"
 #include "config.h"
 #include "options.h"
 
@@ -101,16 +102,16 @@ static int help(int argc, char **argv)
 			if (argc > 3 && strcmp(argv[3], e->name))
 				continue;
 			if (argc <= 3)
-				printf("%s:\n", e->name);
+				say(stdout, "%s:\n", e->name);
 			options_list(stdout, e->where);
 		}
 		if (argc > 3 && !cmd_lookup(argv[3])) {
-			fprintf(stderr, "canopy: no command '%s' (try 'canopy --help')\n", argv[3]);
+			say(stderr, "canopy: no command '%s' (try 'canopy --help')\n", argv[3]);
 			return EXIT_USAGE;
 		}
 		return EXIT_OK;
 	}
-	fprintf(stderr, "canopy: no command '%s' (try 'canopy --help')\n", what);
+	say(stderr, "canopy: no command '%s' (try 'canopy --help')\n", what);
 	return EXIT_USAGE;
 }
 
@@ -131,7 +132,7 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (!strcmp(c, "--version") || !strcmp(c, "-V")) {
-		printf("canopy %s\n", PACKAGE_VERSION);
+		say(stdout, "canopy %s\n", PACKAGE_VERSION);
 		return EXIT_OK;
 	}
 	const struct cmd_entry *e = cmd_lookup(c);
@@ -147,6 +148,6 @@ int main(int argc, char **argv)
 		/* a trace file: canopy TRACE [--theme NAME] is canopy replay */
 		return cmd_replay(argc, argv);
 	}
-	fprintf(stderr, "canopy: unknown command '%s' (try 'canopy --help')\n", c);
+	say(stderr, "canopy: unknown command '%s' (try 'canopy --help')\n", c);
 	return EXIT_USAGE;
 }

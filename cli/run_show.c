@@ -1,8 +1,11 @@
 /* run_show: canopy run's progress on stderr (see run_show.h). */
 #include "run_show.h"
 
+#include "cmd_common.h"
+
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
@@ -42,20 +45,24 @@ static void show_event(struct printer *p, const struct search *s, const struct e
 	flush_pruned(p);
 	switch (ev->type) {
 	case EV_UNIT:
-		fprintf(f, "\xE2\x94\x80\xE2\x94\x80 %s %lld \xE2\x94\x80\xE2\x94\x80\n", ev->reason,
+		say(f, "\xE2\x94\x80\xE2\x94\x80 %s %lld \xE2\x94\x80\xE2\x94\x80\n", ev->reason,
 			(long long)ev->n);
 		break;
 	case EV_NODE: {
 		if (ev->id == 0) {
-			fprintf(f, "problem: %.*s\n", (int)ev->text_len, ev->text);
+			say(f, "problem: %.*s\n", (int)ev->text_len, ev->text);
 			break;
 		}
 		const struct node *n = tree_node(t, ev->id);
 		int indent = (int)(n->depth > 12 ? 12 : n->depth);
-		fprintf(f, "%*s#%d \xE2\x86\x90 #%d  ", indent * 2, "", ev->id, ev->parent);
-		for (size_t i = 0; i < ev->text_len; i++)
-			fputc(ev->text[i] == '\n' ? ' ' : ev->text[i], f);
-		fputc('\n', f);
+		/* one line a node: its text's newlines as spaces, the rest
+		 * made safe by say() (it is the model's text) */
+		char *flat = xstrndup(ev->text, ev->text_len);
+		for (char *c = flat; *c; c++)
+			if (*c == '\n')
+				*c = ' ';
+		say(f, "%*s#%d \xE2\x86\x90 #%d  %s\n", indent * 2, "", ev->id, ev->parent, flat);
+		free(flat);
 		break;
 	}
 	case EV_SCORE:
@@ -65,9 +72,9 @@ static void show_event(struct printer *p, const struct search *s, const struct e
 			fputc('\n', f);
 		}
 		if (!isnan(ev->orm))
-			fprintf(f, "      #%d ORM %.2f\n", ev->id, ev->orm);
+			say(f, "      #%d ORM %.2f\n", ev->id, ev->orm);
 		if (!isnan(ev->prior))
-			fprintf(f, "      #%d prior %.2f\n", ev->id, ev->prior);
+			say(f, "      #%d prior %.2f\n", ev->id, ev->prior);
 		break;
 	case EV_KEEP:
 		fprintf(f, "   kept:");
@@ -76,17 +83,17 @@ static void show_event(struct printer *p, const struct search *s, const struct e
 		fputc('\n', f);
 		break;
 	case EV_PRUNE:
-		fprintf(f, "   pruned #%d by the user\n", ev->id);
+		say(f, "   pruned #%d by the user\n", ev->id);
 		break;
 	case EV_VOTE:
-		fprintf(f, "   votes:");
+		sb_reset(&p->line);
 		for (size_t i = 0; i < ev->nclusters; i++)
-			fprintf(f, "%s %s \xC3\x97%u (%.2f)", i ? "," : "", ev->clusters[i].answer,
-				ev->clusters[i].count, ev->clusters[i].weight);
-		fputc('\n', f);
+			sb_printf(&p->line, "%s %s \xC3\x97%u (%.2f)", i ? "," : "", ev->clusters[i].answer,
+				  ev->clusters[i].count, ev->clusters[i].weight);
+		say(f, "   votes:%s\n", p->line.s ? p->line.s : "");
 		break;
 	case EV_ERROR:
-		fprintf(f, "   error: %.*s\n", (int)ev->text_len, ev->text);
+		say(f, "   error: %.*s\n", (int)ev->text_len, ev->text);
 		break;
 	case EV_ALLOC:
 		fprintf(f, "   #%d gets %lld children", ev->id, (long long)ev->n);
@@ -96,33 +103,34 @@ static void show_event(struct printer *p, const struct search *s, const struct e
 		break;
 	case EV_SELECT:
 		if (isinf(ev->uct))
-			fprintf(f, "   select #%d (unvisited)\n", ev->id);
+			say(f, "   select #%d (unvisited)\n", ev->id);
 		else if (!isnan(ev->uct))
-			fprintf(f, "   select #%d (UCT %.3f)\n", ev->id, ev->uct);
+			say(f, "   select #%d (UCT %.3f)\n", ev->id, ev->uct);
 		else
-			fprintf(f, "   select #%d (focus)\n", ev->id);
+			say(f, "   select #%d (focus)\n", ev->id);
 		break;
 	case EV_STATS:
 		if (isnan(ev->uct))
-			fprintf(f, "      #%d N=%u Q=%.2f\n", ev->id, ev->visits, ev->value);
+			say(f, "      #%d N=%u Q=%.2f\n", ev->id, ev->visits, ev->value);
 		break;
 	case EV_VERDICT:
-		fprintf(f, "   %s", ev->reason);
+		sb_reset(&p->line);
+		sb_printf(&p->line, "   %s", ev->reason);
 		if (ev->id != NODE_NONE)
-			fprintf(f, " #%d", ev->id);
-		fprintf(f, ": %s", ev->label);
+			sb_printf(&p->line, " #%d", ev->id);
+		sb_printf(&p->line, ": %s", ev->label);
 		for (size_t i = 0; i < ev->nvals; i++)
-			fprintf(f, "%s%s %.3g", i ? ", " : " (", ev->keys[i], ev->vals[i]);
-		fputs(ev->nvals ? ")\n" : "\n", f);
+			sb_printf(&p->line, "%s%s %.3g", i ? ", " : " (", ev->keys[i], ev->vals[i]);
+		say(f, "%s%s\n", p->line.s, ev->nvals ? ")" : "");
 		break;
 	case EV_CMD:
-		fprintf(f, "   %s #%d by the %s\n", ev->text, ev->id, ev->by_user ? "user" : "search");
+		say(f, "   %s #%d by the %s\n", ev->text, ev->id, ev->by_user ? "user" : "search");
 		break;
 	case EV_SET:
-		fprintf(f, "   set %s %s by the %s\n", ev->param, ev->reason, ev->by_user ? "user" : "search");
+		say(f, "   set %s %s by the %s\n", ev->param, ev->reason, ev->by_user ? "user" : "search");
 		break;
 	case EV_FINAL:
-		fprintf(f, "final answer: %s%s (%s)\n", ev->answer ? ev->answer : "none",
+		say(f, "final answer: %s%s (%s)\n", ev->answer ? ev->answer : "none",
 			ev->correct == 1 ? ", correct" : ev->correct == 0 ? ", wrong" : "",
 			ev->reason ? ev->reason : "");
 		break;

@@ -14,6 +14,7 @@ struct printer {
 	size_t npruned, more_pruned;
 	double last_draw;
 	FILE *f;
+	struct strbuf line; /* a line being made (free with sb_free) */
 };
 
 /* A search listener (search_set_listener) with a struct printer. */

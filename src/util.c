@@ -430,3 +430,55 @@ int util_lock(int fd, const char *path, const char *what, char *err, size_t errl
 		snprintf(err, errlen, "%s: another canopy is writing this %s", path, what);
 	return -1;
 }
+
+/* The length of the UTF-8 sequence at s (at most n bytes) and its code
+ * point, or 0 when it is not one (overlong, surrogate, cut short). */
+static size_t utf8_at(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	size_t len = s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 && s[0] < 0xE0 ? 2 : 0;
+	if (!len || len > n)
+		return 0;
+	uint32_t v = s[0] & (0x7F >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		v = v << 6 | (s[i] & 0x3F);
+	}
+	static const uint32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
+	if (v < least[len] || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+void sb_add_visible(struct strbuf *sb, const char *s, size_t n, int keep_newlines)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < n) {
+		uint32_t cp;
+		size_t len = utf8_at(p + i, n - i, &cp);
+		if (!len) {
+			sb_printf(sb, "\\x%02X", p[i]);
+			i++;
+			continue;
+		}
+		if (cp == '\n')
+			sb_adds(sb, keep_newlines ? "\n" : "\\n");
+		else if (cp == '\t')
+			sb_addc(sb, '\t');
+		else if (cp < 0x20)
+			sb_printf(sb, "^%c", (char)(cp + 0x40));
+		else if (cp == 0x7F)
+			sb_adds(sb, "^?");
+		else if ((cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
+			sb_printf(sb, "<U+%04X>", (unsigned)cp);
+		else
+			sb_add(sb, s + i, len);
+		i += len;
+	}
+}

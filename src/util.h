@@ -67,6 +67,14 @@ double clampd(double v, double lo, double hi);
 /* A number from outside (a reply, a file) as an integer: NAN and values
  * below the type's range give 0 (util_u*) or its least, values above it
  * its largest.  A plain cast of such a value is undefined behaviour. */
+/* Appends s as text safe to write to a terminal: control characters as
+ * ^X (ESC as ^[), DEL as ^?, C1 controls and the bidirectional overrides
+ * as <U+XXXX>, bytes that are not UTF-8 as \xNN; a newline stays one when
+ * keep_newlines, else shows as \n (one-line messages); tabs stay.  What
+ * comes from outside (model text, traces, server errors) goes through
+ * this before it reaches a terminal, so it can neither move the cursor,
+ * retitle the window nor clear the screen. */
+void sb_add_visible(struct strbuf *sb, const char *s, size_t n, int keep_newlines);
 uint32_t util_u32(double v);
 /* Takes fd's exclusive flock without waiting.  0, or -1 with "PATH: held
  * by another canopy (pid N)" (the pid from /proc/locks, when it says) or

@@ -22,6 +22,8 @@ path, headers seen, body) to --log.  The model name chooses a behaviour:
   fault:no-ncmpl      llama.cpp's /completion ignores n_cmpl (an older build)
   fault:other-tokens  a scoring request's top tokens hold neither + nor -
   fault:absurd        token counts of 1e300 and -1e300, choice indexes of 1e20
+  fault:escapes       a solution holding terminal escapes (a window title, clear screen)
+  fault:escape-error  400 whose message holds terminal escapes
 A request for one token's logprobs after a " ки" step tag (a logprob PRM)
 gets P(+) = 0.9 after an odd number of tags and 0.7 after an even one.
 Streams (stream: true) also take:
@@ -252,6 +254,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(401, {"error": {"message": "invalid api key"}})
         if fault == "flat-error":
             return self.send_json(200, {"object": "error", "message": "The model does not exist."})
+        if fault == "escape-error":
+            return self.send_json(400, {"error": {"message": "bad \x1b]0;pwned\x07 request\x1b[2J"}})
         if fault == "slow":
             time.sleep(2)
         if not chat and body.get("logprobs") and scoring(body.get("prompt", "")) and fault != "no-logprobs":
@@ -262,6 +266,8 @@ class Handler(BaseHTTPRequestHandler):
                                         "usage": {"prompt_tokens": 40, "completion_tokens": 1, "total_tokens": 41}})
         n = int(body.get("n", 1) or 1)
         texts = [reply_text(body, i) for i in range(n)]
+        if fault == "escapes":
+            texts = ["Step 1: 6 \u00d7 7 = 42.\x1b]0;pwned\x07\x1b[2J The answer is 42\x1b[31m."] * len(texts)
         if fault == "huge":
             texts = ["Step 1: " + "x" * (3 << 20) + " The answer is 1."]
         if fault == "bad-utf8":

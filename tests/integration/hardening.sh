@@ -87,4 +87,54 @@ is "$refused" 6 "and the other is refused, naming the pid that holds the journal
 "$CANOPY" check "$TMP/race.jsonl" >"$TMP/out" 2>&1
 contains "$TMP/out" "answer" "the finished run chose its answer"
 
+# ---- untrusted text never reaches the terminal raw ----
+ESC=$(printf '\033')
+BEL=$(printf '\007')
+raw() { # raw FILE: does it hold an ESC or a BEL byte?
+	LC_ALL=C grep -q "[$ESC$BEL]" "$1"
+}
+clean() { # clean FILE DESCRIPTION
+	if raw "$1"; then
+		ok 1 "$2"
+		LC_ALL=C sed -n "/[$ESC$BEL]/{l;q}" "$1" | head -2 | sed 's/^/#   /'
+	else
+		ok 0 "$2"
+	fi
+}
+if command -v python3 >/dev/null; then
+	python3 "$SRCDIR/tests/fake_server.py" --port-file "$TMP/port" --lifetime 120 &
+	fs=$!
+	for _ in $(seq 1 50); do [ -s "$TMP/port" ] && break; sleep 0.1; done
+	URL="http://127.0.0.1:$(cat "$TMP/port")"
+	Q="What is 6 times 7?"
+	"$CANOPY" run --backend openai --url "$URL" --model fault:escapes --problem "$Q" --answer 42 \
+		--trace "$TMP/esc.jsonl" >"$TMP/esc.out" 2>"$TMP/esc.err"
+	survives $? "a reply full of terminal escapes is run"
+	clean "$TMP/esc.out" "run: the answer on stdout holds no raw ESC or BEL"
+	clean "$TMP/esc.err" "run: nor does its summary on stderr"
+	contains "$TMP/esc.out" "^[[31m" "the escape is shown visibly (^[)"
+	"$CANOPY" run --show --backend openai --url "$URL" --model fault:escapes --problem "$Q" \
+		--trace "$TMP/esc2.jsonl" >"$TMP/esc2.out" 2>"$TMP/esc2.err"
+	clean "$TMP/esc2.err" "run --show: the steps it prints hold no raw escape"
+	contains "$TMP/esc2.err" "^[]0;pwned^G^[[2J" "and show the window-title and clear-screen sequences visibly"
+	"$CANOPY" check "$TMP/esc.jsonl" >"$TMP/chk.out" 2>&1
+	clean "$TMP/chk.out" "check: the summary of such a trace holds no raw escape"
+	"$CANOPY" run --backend openai --url "$URL" --model fault:escape-error --problem "$Q" --retries 0 \
+		--trace "$TMP/ee.jsonl" >"$TMP/ee.out" 2>"$TMP/ee.err"
+	clean "$TMP/ee.err" "a server's error message with escapes is printed safe"
+	contains "$TMP/ee.err" "bad ^[]0;pwned^G request^[[2J" "and still says what the server said"
+	kill $fs 2>/dev/null
+else
+	for _ in 1 2 3 4 5 6 7 8 9; do skip "python3 is not installed"; done
+fi
+# grade -v prints predictions as they are graded
+printf '{"question": "q", "answer": "so #### 42"}\n' >"$TMP/ds.jsonl"
+printf '{"prediction": "The answer is 41\\u001b]0;pwned\\u0007\\u001b[2J"}\n' >"$TMP/pred.jsonl"
+"$CANOPY" grade --dataset "$TMP/ds.jsonl" --predictions "$TMP/pred.jsonl" -v >"$TMP/g.out" 2>&1
+clean "$TMP/g.out" "grade -v: a prediction with escapes is listed safe"
+# an error naming a file's content
+printf '{"canopy":1,"problem":{"text":"p\\u001b[2J"},"strategy":{"name":"sc\\u001b]0;x\\u0007"},"backend":{"kind":"sim"},"seed":1}\n{"seq":1,"t":0,"ev":"node","id":0,"kind":"problem","text":"p"}\n{"seq":2,"t":0,"ev":"final","answer":"42\\u001b[2J","node":0}\n' >"$TMP/et.jsonl"
+"$CANOPY" check "$TMP/et.jsonl" >"$TMP/et.out" 2>&1
+clean "$TMP/et.out" "check: a trace's strategy and answer with escapes are printed safe"
+
 done_testing

@@ -6,8 +6,33 @@
 #include "tap.h"
 #include "util.h"
 
+static void visible(void)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	const char *in = "a\x1b]0;t\x07" "b\x1b[2J\x7f\tc\nd\xc2\x9b\xe2\x80\xae\xff\xc3\x97\\";
+	sb_add_visible(&sb, in, strlen(in), 0);
+	is_str(sb.s, "a^[]0;t^Gb^[[2J^?\tc\\nd<U+009B><U+202E>\\xFF\xc3\x97\\", "control, C1, bidi and bad bytes shown, the rest kept");
+	sb_reset(&sb);
+	sb_add_visible(&sb, "x\ny", 3, 1);
+	is_str(sb.s, "x\ny", "a newline kept when asked");
+	sb_reset(&sb);
+	sb_add_visible(&sb, "\xe0\x80\xaf\xed\xa0\x80\xc3", 7, 0);
+	is_str(sb.s, "\\xE0\\x80\\xAF\\xED\\xA0\\x80\\xC3", "overlong, surrogate and cut-short sequences are bytes");
+	sb_reset(&sb);
+	sb_add_visible(&sb, "", 0, 0);
+	ok(sb.len == 0, "nothing stays nothing");
+	sb_free(&sb);
+	ok(util_u32(NAN) == 0 && util_u32(-3) == 0 && util_u32(1e300) == UINT32_MAX && util_u32(7.9) == 7,
+	   "util_u32 clamps NAN, negatives and huge values");
+	ok(util_i64(1e300) == INT64_MAX && util_i64(-1e300) == INT64_MIN && util_i64(9223372036854775807.0) == INT64_MAX,
+	   "util_i64 clamps at both ends, 2^63 included");
+	ok(util_i32(-1e10) == INT32_MIN && util_u64(1e30) == UINT64_MAX, "util_i32 and util_u64 likewise");
+}
+
 int main(void)
 {
+	visible();
 	struct strbuf sb;
 	sb_init(&sb);
 	sb_printf(&sb, "%d-%s", 42, "x");
