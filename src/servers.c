@@ -46,7 +46,11 @@ static struct backend *own(struct servers *sv, struct backend *b)
  * it has one (else it is the actor's), so a resume can set it up again. */
 static void role_hdr(struct header_role *h, const char *kind, const struct server_role_opts *r)
 {
-	header_role_set(h, kind, r->url, r->model);
+	/* a trace records where a role was served, never with what password */
+	char shown[600];
+	if (r->url)
+		url_redact(r->url, shown, sizeof shown);
+	header_role_set(h, kind, r->url ? shown : NULL, r->model);
 }
 
 /* A server of another role than the actor's: its own URL (or the
@@ -217,8 +221,11 @@ int servers_open(const struct server_opts *o, struct servers *sv, char *err, siz
 		bh->kind = xstrdup(sv->actor->kind);
 		/* the first as the backend normalised it */
 		bh->urls[bh->nurls++] = xstrdup(sv->actor->url);
-		for (int i = 1; o->nurls > 1 && i < o->nurls && i < HEADER_MAX_URLS; i++)
-			bh->urls[bh->nurls++] = xstrdup(o->urls[i]);
+		for (int i = 1; o->nurls > 1 && i < o->nurls && i < HEADER_MAX_URLS; i++) {
+			char shown[600];
+			url_redact(o->urls[i], shown, sizeof shown);
+			bh->urls[bh->nurls++] = xstrdup(shown);
+		}
 		bh->model = xstrdup(sv->actor->model);
 		bh->api = xstrdup(oc.chat ? "chat" : "completions");
 		bh->stream = oc.stream;

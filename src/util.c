@@ -482,3 +482,22 @@ void sb_add_visible(struct strbuf *sb, const char *s, size_t n, int keep_newline
 		i += len;
 	}
 }
+
+void url_redact(const char *url, char *out, size_t len)
+{
+	const char *scheme = url ? strstr(url, "://") : NULL;
+	if (!scheme) {
+		snprintf(out, len, "%s", url ? url : "");
+		return;
+	}
+	const char *host = scheme + 3;
+	size_t auth = strcspn(host, "/?#");
+	const char *at = NULL;
+	for (const char *p = host; p < host + auth; p++)
+		if (*p == '@')
+			at = p; /* the last: a password may hold '@' */
+	if (!at)
+		snprintf(out, len, "%s", url);
+	else
+		snprintf(out, len, "%.*s***%s", (int)(host - url), url, at);
+}

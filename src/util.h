@@ -75,6 +75,9 @@ double clampd(double v, double lo, double hi);
  * this before it reaches a terminal, so it can neither move the cursor,
  * retitle the window nor clear the screen. */
 void sb_add_visible(struct strbuf *sb, const char *s, size_t n, int keep_newlines);
+/* url with any credentials in it (user:password@) replaced by "***":
+ * what canopy writes (traces, replies, messages) where it sends url. */
+void url_redact(const char *url, char *out, size_t len);
 uint32_t util_u32(double v);
 /* Takes fd's exclusive flock without waiting.  0, or -1 with "PATH: held
  * by another canopy (pid N)" (the pid from /proc/locks, when it says) or

@@ -191,6 +191,8 @@ static int call_start(struct oa_backend *be, struct oa_call *c)
 			    : be->c.chat   ? be->c.dialect->route_chat
 					   : be->c.dialect->route_text;
 	snprintf(c->url, sizeof c->url, "%s%s", be->bases[pick], route);
+	snprintf(c->shown, sizeof c->shown, "%s%s", be->shown_bases[pick], route);
+	c->h.shown_url = c->shown;
 	c->body = be->logprob ? logprob_body(be, r, c->upto, c->slot)
 			      : make_body(be, r, c->nsamples, (int)r->sample_offset + c->first_sample, c->slot);
 	c->headers[0] = be->auth;
@@ -405,7 +407,7 @@ static int oa_poll(struct backend *b, double timeout)
 					continue;
 				}
 				char head[700];
-				snprintf(head, sizeof head, "%s: HTTP %ld", c->url, c->h.status);
+				snprintf(head, sizeof head, "%s: HTTP %ld", c->shown, c->h.status);
 				/* 4xx will not get better by asking again */
 				oa_fail(r, c->h.status < 500, msg[0] ? "%s: %s" : "%s%s", head, msg);
 			} else if (c->h.error[0]) {
@@ -477,8 +479,10 @@ static void oa_destroy(struct backend *b)
 		memset(be->key, 0, strlen(be->key));
 		free(be->key);
 	}
-	for (int i = 0; i < be->nbases; i++)
+	for (int i = 0; i < be->nbases; i++) {
 		free(be->bases[i]);
+		free(be->shown_bases[i]);
+	}
 	free(be->url);
 	free(be->model);
 	free(be);
@@ -497,7 +501,9 @@ enum oa_mode { OA_GENERATE, OA_POOLING, OA_LOGPROB };
 static struct backend *make(const struct openai_cfg *c, enum oa_mode mode, char *err, size_t errlen)
 {
 	if (!c->url || strncmp(c->url, "http", 4)) {
-		snprintf(err, errlen, "--url needs an http:// or https:// address, not '%s'", c->url ? c->url : "");
+		char shown[600];
+		url_redact(c->url, shown, sizeof shown);
+		snprintf(err, errlen, "--url needs an http:// or https:// address, not '%s'", shown);
 		return NULL;
 	}
 	const struct dialect *d = c->dialect ? c->dialect : &dialect_openai;
@@ -522,7 +528,11 @@ static struct backend *make(const struct openai_cfg *c, enum oa_mode mode, char 
 	be->logprob = mode == OA_LOGPROB;
 	if (mode != OA_GENERATE)
 		be->c.stream = 0; /* a score is one short reply */
-	be->url = xstrdup(c->url);
+	/* the backend's url is what traces and messages show: without
+	 * credentials; the bases below are what is sent */
+	char shown[600];
+	url_redact(c->url, shown, sizeof shown);
+	be->url = xstrdup(shown);
 	size_t l = strlen(be->url);
 	while (l && be->url[l - 1] == '/')
 		be->url[--l] = '\0';
@@ -541,6 +551,9 @@ static struct backend *make(const struct openai_cfg *c, enum oa_mode mode, char 
 		/* a llama.cpp server takes as many requests as it has slots */
 		be->cap[be->nbases] = c->slots[i] > 0 ? c->slots[i] : 0;
 		slots_init(&be->slots[be->nbases], be->cap[be->nbases]);
+		char sb[600];
+		url_redact(b, sb, sizeof sb);
+		be->shown_bases[be->nbases] = xstrdup(sb);
 		be->bases[be->nbases++] = b;
 	}
 	be->base.url = be->url;

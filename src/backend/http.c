@@ -226,7 +226,7 @@ static void finish(struct http_pool *p, struct http_req *r, CURLcode rc)
 			snprintf(stall, sizeof stall, "the server stopped sending (stalled for %.0f s)", r->stall_after);
 			why = stall;
 		}
-		snprintf(r->error, sizeof r->error, "%s: %s", r->url, why);
+		snprintf(r->error, sizeof r->error, "%s: %s", r->shown_url ? r->shown_url : r->url, why);
 		retry = r->stalled || retryable_code(rc);
 	} else {
 		retry = status == 408 || status == 409 || status == 429 || status >= 500;

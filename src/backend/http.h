@@ -26,6 +26,7 @@ struct http_pool;
 struct http_req {
 	/* the caller's */
 	const char *url;
+	const char *shown_url;      /* the url as messages show it (url_redact); NULL: url */
 	const char *body;           /* POST when set, else GET */
 	const char *const *headers; /* "Name: value" lines, NULL-terminated */
 	/* streaming: bytes as they arrive (return non-zero to abort), and a

@@ -24,6 +24,7 @@ struct oa_call {
 	struct http_req h;
 	char *body;
 	char url[600];
+	char shown[600]; /* url without its credentials, for every message */
 	const char *headers[3];
 	int base; /* which server */
 	int first_sample, nsamples;
@@ -57,6 +58,7 @@ struct oa_backend {
 	struct openai_cfg c;
 	char *url, *model, *key, *auth;
 	char *bases[16]; /* the servers, and how many requests each has out */
+	char *shown_bases[16]; /* the same without credentials (url_redact) */
 	int load[16];
 	int cap[16];           /* its slots; 0: no limit known */
 	struct slots slots[16];

@@ -53,7 +53,7 @@ static int native_chunk(struct oa_call *c, cJSON *j)
 	if (e) {
 		const cJSON *m = cJSON_IsObject(e) ? cJSON_GetObjectItemCaseSensitive(e, "message") : e;
 		snprintf(c->stream_error, sizeof c->stream_error, "%s: the server reported an error mid-stream: %.200s",
-			 c->url, cJSON_IsString(m) ? m->valuestring : "(no message)");
+			 c->shown, cJSON_IsString(m) ? m->valuestring : "(no message)");
 		return 1;
 	}
 	const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, d->text_key);
@@ -85,7 +85,7 @@ static int on_ndjson(struct oa_call *c, const char *p, size_t n)
 		if (l) {
 			cJSON *j = cJSON_ParseWithLength(start, l);
 			if (!j) {
-				snprintf(c->stream_error, sizeof c->stream_error, "%s: a streamed line is not JSON", c->url);
+				snprintf(c->stream_error, sizeof c->stream_error, "%s: a streamed line is not JSON", c->shown);
 				return 1;
 			}
 			int stop = native_chunk(c, j);
@@ -120,14 +120,14 @@ int oa_on_sse(void *ctx, const char *event, const char *data, size_t len)
 		return stop;
 	}
 	if (!j) {
-		snprintf(c->stream_error, sizeof c->stream_error, "%s: a stream event is not JSON", c->url);
+		snprintf(c->stream_error, sizeof c->stream_error, "%s: a stream event is not JSON", c->shown);
 		return 1;
 	}
 	const cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "error");
 	if (e) {
 		const cJSON *m = cJSON_IsObject(e) ? cJSON_GetObjectItemCaseSensitive(e, "message") : e;
 		snprintf(c->stream_error, sizeof c->stream_error, "%s: the server reported an error mid-stream: %.200s",
-			 c->url, cJSON_IsString(m) ? m->valuestring : "(no message)");
+			 c->shown, cJSON_IsString(m) ? m->valuestring : "(no message)");
 		cJSON_Delete(j);
 		return 1;
 	}
@@ -354,7 +354,7 @@ static int parse_logprob(struct oa_call *c, const cJSON *j)
 	int seen = top_tokens(j, t, &pg, &pb);
 	if (!seen) {
 		/* a server that never gives logprobs will not start to */
-		oa_fail(r, 1, "%s: the reply has no token log-probabilities (does this server return logprobs?)%s", c->url,
+		oa_fail(r, 1, "%s: the reply has no token log-probabilities (does this server return logprobs?)%s", c->shown,
 		     "");
 		return -1;
 	}
@@ -363,7 +363,7 @@ static int parse_logprob(struct oa_call *c, const cJSON *j)
 		snprintf(what, sizeof what, "neither '%.40s' nor '%.40s' is among the top tokens after the step tag",
 			 t->good.n ? t->good.v[0] : "", t->bad.n ? t->bad.v[0] : "");
 		oa_fail(r, 0, "%s: %s (is this a Math-Shepherd-style reward model? see 'canopy prompts prm-logprob')",
-		     c->url, what);
+		     c->shown, what);
 		return -1;
 	}
 	double score = pg / (pg + pb);
@@ -444,7 +444,7 @@ int oa_parse_reply(struct oa_call *c)
 		if (!complete_stream) {
 			oa_fail(r, 0, native ? "%s: the stream ended before the server said it was done (truncated)%s"
 					  : "%s: the stream ended without [DONE] (truncated)%s",
-			     c->url, "");
+			     c->shown, "");
 			return -1;
 		}
 		for (int i = 0; i < c->nsamples; i++) {
@@ -461,7 +461,7 @@ int oa_parse_reply(struct oa_call *c)
 	const char *body = c->h.response.s ? c->h.response.s : "";
 	cJSON *j = cJSON_ParseWithLength(body, c->h.response.len);
 	if (!j) {
-		oa_fail(r, 0, "%s: the reply is not JSON (%s)", c->url,
+		oa_fail(r, 0, "%s: the reply is not JSON (%s)", c->shown,
 		     c->h.response.len ? "garbled or cut short" : "empty");
 		return -1;
 	}
@@ -470,7 +470,7 @@ int oa_parse_reply(struct oa_call *c)
 	if (e || (cJSON_IsString(obj) && !strcmp(obj->valuestring, "error"))) {
 		char msg[400];
 		oa_server_message(body, c->h.response.len, msg, sizeof msg);
-		oa_fail(r, 1, "%s: the server says: %s", c->url, msg);
+		oa_fail(r, 1, "%s: the server says: %s", c->shown, msg);
 		cJSON_Delete(j);
 		return -1;
 	}
@@ -485,7 +485,7 @@ int oa_parse_reply(struct oa_call *c)
 		const cJSON *rows = cJSON_GetObjectItemCaseSensitive(d, "data");
 		int nr = cJSON_GetArraySize(rows);
 		if (!cJSON_IsArray(rows) || (size_t)nr < r->nsteps) {
-			oa_fail(r, 0, "%s: the reward model returned %s scores", c->url,
+			oa_fail(r, 0, "%s: the reward model returned %s scores", c->shown,
 			     cJSON_IsArray(rows) ? "too few" : "no");
 			cJSON_Delete(j);
 			return -1;
@@ -514,7 +514,7 @@ int oa_parse_reply(struct oa_call *c)
 		const struct dialect *d = be->c.dialect;
 		const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, d->text_key);
 		if (!cJSON_IsString(t)) {
-			oa_fail(r, 0, "%s: the reply has no %s", c->url, d->text_key);
+			oa_fail(r, 0, "%s: the reply has no %s", c->shown, d->text_key);
 			cJSON_Delete(j);
 			return -1;
 		}
@@ -535,7 +535,7 @@ int oa_parse_reply(struct oa_call *c)
 	const cJSON *choices = cJSON_GetObjectItemCaseSensitive(j, "choices");
 	int nc = cJSON_GetArraySize(choices);
 	if (!cJSON_IsArray(choices) || nc == 0) {
-		oa_fail(r, 0, "%s: the reply has no choices%s", c->url, "");
+		oa_fail(r, 0, "%s: the reply has no choices%s", c->shown, "");
 		cJSON_Delete(j);
 		return -1;
 	}

@@ -6,12 +6,35 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 
 #include <cjson/cJSON.h>
 
 #include "backend_openai.h"
 #include "util.h"
+
+/* A key goes into an HTTP header line: one with a control character in
+ * it (a CR or LF would start headers of its own) is refused. */
+static int key_ok(const char *key, const char *where, char *err, size_t errlen)
+{
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		if (*p < 0x20 || *p == 0x7f) {
+			snprintf(err, errlen,
+				 "%s: refused: the API key holds a control character (a line break would add HTTP "
+				 "headers); give the key alone",
+				 where);
+			return 0;
+		}
+	return 1;
+}
+
+/* Once a key is in memory, no core dump may carry it off: the process is
+ * made non-dumpable (which also keeps other users' debuggers out). */
+static void guard_key(void)
+{
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
 
 int api_key_load(const char *file, char **key, char *err, size_t errlen)
 {
@@ -36,19 +59,31 @@ int api_key_load(const char *file, char **key, char *err, size_t errlen)
 		if (!fgets(buf, sizeof buf, f))
 			buf[0] = '\0';
 		fclose(f);
+		/* the first line is the key; a CR of a Windows line end goes too */
 		buf[strcspn(buf, "\r\n")] = '\0';
 		if (!buf[0]) {
 			snprintf(err, errlen, "%s: the file holds no key", file);
 			return -1;
 		}
+		if (!key_ok(buf, file, err, errlen)) {
+			memset(buf, 0, sizeof buf);
+			return -1;
+		}
+		guard_key();
 		*key = xstrdup(buf);
+		memset(buf, 0, sizeof buf);
 		return 0;
 	}
-	const char *e = getenv("CANOPY_API_KEY");
+	const char *name = "CANOPY_API_KEY";
+	const char *e = getenv(name);
 	if (!e || !*e)
-		e = getenv("OPENAI_API_KEY");
-	if (e && *e)
+		e = getenv(name = "OPENAI_API_KEY");
+	if (e && *e) {
+		if (!key_ok(e, name, err, errlen))
+			return -1;
+		guard_key();
 		*key = xstrdup(e);
+	}
 	return 0;
 }
 
@@ -65,10 +100,13 @@ static int get_once(const char *url, const char *path, const struct http_opts *o
 		    struct strbuf *body, char *full, size_t fulllen, char *err, size_t errlen)
 {
 	size_t l = strlen(url);
-	snprintf(full, fulllen, "%.*s%s", (int)(l && url[l - 1] == '/' ? l - 1 : l), url, path);
+	/* full is what messages show; real is what is sent */
+	char real[600];
+	snprintf(real, sizeof real, "%.*s%s", (int)(l && url[l - 1] == '/' ? l - 1 : l), url, path);
+	url_redact(real, full, fulllen);
 	CURL *e = curl_easy_init();
 	char eb[CURL_ERROR_SIZE] = "";
-	curl_easy_setopt(e, CURLOPT_URL, full);
+	curl_easy_setopt(e, CURLOPT_URL, real);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, keep_body);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, body);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, eb);

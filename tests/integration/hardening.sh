@@ -123,9 +123,28 @@ if command -v python3 >/dev/null; then
 		--trace "$TMP/ee.jsonl" >"$TMP/ee.out" 2>"$TMP/ee.err"
 	clean "$TMP/ee.err" "a server's error message with escapes is printed safe"
 	contains "$TMP/ee.err" "bad ^[]0;pwned^G request^[[2J" "and still says what the server said"
+	# ---- secrets: a URL's password is sent, never written
+	AUTH="http://alice:s3cret-pw@127.0.0.1:$(cat "$TMP/port")"
+	"$CANOPY" run --backend openai --url "$AUTH" --model fault:500 --problem "$Q" --retries 0 --n 2 \
+		--trace "$TMP/pw.jsonl" >"$TMP/pw.out" 2>"$TMP/pw.err"
+	"$CANOPY" run --backend openai --url "$AUTH" --model fault:404 --problem "$Q" --prm-url "$AUTH" \
+		--prm vllm --prm-model m --trace "$TMP/pw2.jsonl" >>"$TMP/pw.out" 2>>"$TMP/pw.err"
+	"$CANOPY" run --backend llamacpp --url "http://bob:s3cret-pw@127.0.0.1:1" --problem "$Q" \
+		--trace "$TMP/pw3.jsonl" >>"$TMP/pw.out" 2>>"$TMP/pw.err"
+	grep -q '"ev":"error"' "$TMP/pw.jsonl"
+	ok $? "(the runs with a password in the URL made errors)"
+	leaks=$(cat "$TMP"/pw*.jsonl "$TMP"/pw*.jsonl.replies "$TMP/pw.out" "$TMP/pw.err" 2>/dev/null | grep -c "s3cret-pw")
+	is "$leaks" 0 "no trace, replies journal, error event or message holds the URL's password"
+	contains "$TMP/pw.jsonl" "http://***@127.0.0.1" "the header records the server, credentials masked"
+	contains "$TMP/pw.err" "http://***@127.0.0.1:1/health" "and messages name it the same way"
+	# ---- a key with a line break would add headers
+	CANOPY_API_KEY="$(printf 'sk-1\r\nX-Injected: yes')" "$CANOPY" run --backend openai --url "$URL" --model ok \
+		--problem "$Q" --trace "$TMP/k.jsonl" >"$TMP/k.out" 2>&1
+	is "$?" 2 "a key holding CR LF is refused (exit 2)"
+	contains "$TMP/k.out" "CANOPY_API_KEY: refused: the API key holds a control character" "saying why"
 	kill $fs 2>/dev/null
 else
-	for _ in 1 2 3 4 5 6 7 8 9; do skip "python3 is not installed"; done
+	for _ in $(seq 1 15); do skip "python3 is not installed"; done
 fi
 # grade -v prints predictions as they are graded
 printf '{"question": "q", "answer": "so #### 42"}\n' >"$TMP/ds.jsonl"
