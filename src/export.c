@@ -21,6 +21,11 @@ int export_format_parse(const char *s)
  * floats, whose long tails are noise). */
 static void num6(struct strbuf *sb, double v)
 {
+	if (!isfinite(v)) {
+		/* a trace may hold 1e999: JSON has no infinity */
+		sb_adds(sb, "null");
+		return;
+	}
 	char buf[32];
 	snprintf(buf, sizeof buf, "%.6g", v);
 	sb_adds(sb, buf);
@@ -137,22 +142,33 @@ done:
 	return ferror(f) ? -1 : 0;
 }
 
+/* At most max characters of s as a DOT string's inside: cut between
+ * characters, never inside one; control characters and bytes that are
+ * not UTF-8 left out (graphviz warns on them, and a terminal would run
+ * them); quotes and backslashes escaped. */
 static void dot_escape(struct strbuf *sb, const char *s, size_t n, size_t max)
 {
-	size_t shown = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+	const unsigned char *p = (const unsigned char *)s;
+	size_t shown = 0, i = 0;
+	while (i < n) {
+		uint32_t cp;
+		size_t len = util_utf8_next(p + i, n - i, &cp);
+		if (!len) {
+			i++;
+			continue;
+		}
 		if (shown >= max) {
 			sb_adds(sb, "...");
 			break;
 		}
-		if (c == '"' || c == '\\')
+		if (cp == '"' || cp == '\\')
 			sb_addc(sb, '\\');
-		if (c == '\n' || c == '\r' || c == '\t')
-			c = ' ';
-		sb_addc(sb, (char)c);
-		if ((c & 0xC0) != 0x80)
-			shown++;
+		if (cp == '\n' || cp == '\r' || cp == '\t')
+			sb_addc(sb, ' ');
+		else if (cp >= 0x20 && !(cp >= 0x7F && cp <= 0x9F))
+			sb_add(sb, s + i, len);
+		shown++;
+		i += len;
 	}
 }
 
@@ -330,6 +346,33 @@ static int write_csv(FILE *f, const struct export_input *in)
 /* ---- Markdown: a report for teaching ---- */
 
 /* Text for a table cell: one line, pipes escaped. */
+/* Text from the trace in Markdown: the characters HTML would take as
+ * markup are entities, so a node's "<script>" stays text. */
+static void md_text(struct strbuf *sb, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '<')
+			sb_adds(sb, "&lt;");
+		else if (s[i] == '>')
+			sb_adds(sb, "&gt;");
+		else if (s[i] == '&')
+			sb_adds(sb, "&amp;");
+		else if ((unsigned char)s[i] >= 0x20 || s[i] == '\n' || s[i] == '\t')
+			sb_addc(sb, s[i]);
+	}
+}
+
+/* md_text as a string, for the lines written with sb_printf (freed by
+ * the caller). */
+static char *md_esc(const char *s)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	if (s)
+		md_text(&sb, s, strlen(s));
+	return s ? sb_steal(&sb) : NULL;
+}
+
 static void md_cell(struct strbuf *sb, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -338,7 +381,7 @@ static void md_cell(struct strbuf *sb, const char *s, size_t n)
 		else if (s[i] == '\n')
 			sb_adds(sb, "<br>");
 		else if (s[i] != '\r')
-			sb_addc(sb, s[i]);
+			md_text(sb, s + i, 1);
 	}
 }
 
@@ -364,24 +407,29 @@ static int write_md(FILE *f, const struct export_input *in)
 	const struct tree *t = in->tree;
 	struct strbuf sb;
 	sb_init(&sb);
+	/* everything from the trace is text here, never markup */
+	char *strategy = md_esc(in->strategy), *problem = md_esc(in->problem), *params = md_esc(in->params);
+	char *gold = md_esc(in->gold), *final_answer = md_esc(in->final_answer);
+	char *final_reason = md_esc(in->final_reason), *from = md_esc(in->imported_from);
 	size_t plen = strlen(in->problem);
-	sb_printf(&sb, "# %s: %.*s%s\n\n", in->strategy, (int)(plen > 80 ? 80 : plen), in->problem,
-		  plen > 80 ? "..." : "");
+	sb_printf(&sb, "# %s: ", strategy);
+	md_text(&sb, in->problem, plen > 80 ? 80 : plen);
+	sb_printf(&sb, "%s\n\n", plen > 80 ? "..." : "");
 	sb_adds(&sb, "**Problem.** ");
-	sb_adds(&sb, in->problem);
+	sb_adds(&sb, problem);
 	sb_adds(&sb, "\n\n");
-	sb_printf(&sb, "- **Strategy:** %s%s%s%s\n", in->strategy, in->params && *in->params ? " (" : "",
-		  in->params && *in->params ? in->params : "", in->params && *in->params ? ")" : "");
-	if (in->gold)
-		sb_printf(&sb, "- **Gold answer:** %s\n", in->gold);
+	sb_printf(&sb, "- **Strategy:** %s%s%s%s\n", strategy, params && *params ? " (" : "",
+		  params && *params ? params : "", params && *params ? ")" : "");
+	if (gold)
+		sb_printf(&sb, "- **Gold answer:** %s\n", gold);
 	if (in->has_final) {
-		sb_printf(&sb, "- **Final answer:** %s%s", in->final_answer ? in->final_answer : "none",
+		sb_printf(&sb, "- **Final answer:** %s%s", final_answer ? final_answer : "none",
 			  in->final_correct == 1 ? " (correct)" : in->final_correct == 0 ? " (wrong)" : "");
 		if (in->final_node >= 0)
 			sb_printf(&sb, " at node #%d", in->final_node);
 		sb_addc(&sb, '\n');
-		if (in->final_reason && *in->final_reason)
-			sb_printf(&sb, "- **Why:** %s\n", in->final_reason);
+		if (final_reason && *final_reason)
+			sb_printf(&sb, "- **Why:** %s\n", final_reason);
 	} else {
 		sb_adds(&sb, "- **Final answer:** not chosen (the search did not finish)\n");
 	}
@@ -389,7 +437,7 @@ static int write_md(FILE *f, const struct export_input *in)
 	if (in->imported_from)
 		/* nothing was spent here, and the source does not say */
 		sb_printf(&sb, "- **Source:** imported from %s output, which records no token or request counts\n\n",
-			  in->imported_from);
+			  from);
 	else
 		sb_printf(&sb,
 			  "- **Spent:** %llu generated tokens, %llu prompt tokens, %llu requests (%llu to scorers)%s\n\n",
@@ -438,8 +486,11 @@ static int write_md(FILE *f, const struct export_input *in)
 			}
 			sb_adds(&sb, "|\n");
 		}
-		if (v->answer)
-			sb_printf(&sb, "\nChosen: **%s**.\n", v->answer);
+		if (v->answer) {
+			sb_adds(&sb, "\nChosen: **");
+			md_text(&sb, v->answer, strlen(v->answer));
+			sb_adds(&sb, "**.\n");
+		}
 		sb_addc(&sb, '\n');
 	}
 	/* the rounds of critique and refinement */
@@ -463,24 +514,39 @@ static int write_md(FILE *f, const struct export_input *in)
 				const char *nl = memchr(p, '\n', (size_t)(e - p));
 				size_t l = nl ? (size_t)(nl - p) : (size_t)(e - p);
 				sb_adds(&sb, "> ");
-				sb_add(&sb, p, l);
+				md_text(&sb, p, l);
 				sb_adds(&sb, "\n");
 				p += l + (nl ? 1 : 0);
 			}
-			if (n->answer)
-				sb_printf(&sb, "\nIts answer: %s%s\n", n->answer,
+			if (n->answer) {
+				sb_adds(&sb, "\nIts answer: ");
+				md_text(&sb, n->answer, strlen(n->answer));
+				sb_printf(&sb, "%s\n",
 					  in->gold ? (answer_equal(n->answer, in->gold) ? " (right)" : " (wrong)") : "");
+			}
 			sb_addc(&sb, '\n');
 		}
 	}
 	const struct event *dv = in->difficulty;
 	if (dv) {
-		sb_printf(&sb, "## Difficulty\n\nMAgICoRe judged the problem **%s**:", dv->label ? dv->label : "?");
-		for (size_t i = 0; i < dv->nvals; i++)
-			sb_printf(&sb, " %s %.3f;", dv->keys[i], dv->vals[i]);
+		sb_adds(&sb, "## Difficulty\n\nMAgICoRe judged the problem **");
+		md_text(&sb, dv->label ? dv->label : "?", strlen(dv->label ? dv->label : "?"));
+		sb_adds(&sb, "**:");
+		for (size_t i = 0; i < dv->nvals; i++) {
+			sb_addc(&sb, ' ');
+			md_text(&sb, dv->keys[i], strlen(dv->keys[i]));
+			sb_printf(&sb, " %.3f;", dv->vals[i]);
+		}
 		sb_adds(&sb, "\n\n");
 	}
 	sb_adds(&sb, "---\nMade by canopy export.\n");
+	free(strategy);
+	free(problem);
+	free(params);
+	free(gold);
+	free(final_answer);
+	free(final_reason);
+	free(from);
 	fwrite(sb.s, 1, sb.len, f);
 	sb_free(&sb);
 	return ferror(f) ? -1 : 0;

@@ -17,23 +17,37 @@
 /* XML text of at most max characters (UTF-8 aware), "..." when cut. */
 static void xml_text(struct strbuf *sb, const char *s, size_t n, size_t max)
 {
-	size_t shown = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if ((c & 0xC0) != 0x80 && shown++ == max) {
+	/* XML 1.0 allows tab, newline, CR, U+0020-U+D7FF, U+E000-U+FFFD and
+	 * the planes above: everything else is left out (a byte that is
+	 * not UTF-8 becomes U+FFFD), so xmllint takes the file whatever the
+	 * text; C1 controls go too */
+	const unsigned char *p = (const unsigned char *)s;
+	size_t shown = 0, i = 0;
+	while (i < n) {
+		uint32_t cp;
+		size_t len = util_utf8_next(p + i, n - i, &cp);
+		if (shown++ == max) {
 			sb_adds(sb, "...");
 			return;
 		}
-		switch (c) {
+		if (!len) {
+			sb_adds(sb, "\xEF\xBF\xBD");
+			i++;
+			continue;
+		}
+		switch (cp) {
 		case '<': sb_adds(sb, "&lt;"); break;
 		case '>': sb_adds(sb, "&gt;"); break;
 		case '&': sb_adds(sb, "&amp;"); break;
 		case '"': sb_adds(sb, "&quot;"); break;
 		case '\n': case '\r': case '\t': sb_addc(sb, ' '); break;
 		default:
-			if (c >= 0x20) /* no control characters in XML */
-				sb_addc(sb, (char)c);
+			if (cp >= 0x20 && !(cp >= 0x7F && cp <= 0x9F) && cp != 0xFFFE && cp != 0xFFFF)
+				sb_add(sb, s + i, len);
+			else
+				shown--;
 		}
+		i += len;
 	}
 }
 

@@ -180,9 +180,26 @@ int sb_add_file(struct strbuf *sb, FILE *f, size_t max)
 	return ferror(f) ? -1 : 0;
 }
 
+/* Whether s is a plain number ("-4", "+1.5e3"): harmless in a spreadsheet. */
+static int plain_number(const char *s, size_t n)
+{
+	char buf[64];
+	if (!n || n >= sizeof buf)
+		return 0;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	char *end;
+	strtod(buf, &end);
+	return *end == '\0' && end != buf;
+}
+
 void sb_add_csv_string(struct strbuf *sb, const char *s, size_t n)
 {
 	sb_addc(sb, '"');
+	/* a cell a spreadsheet would run as a formula gets a quote first
+	 * (OWASP's CSV injection rule), unless it is only a number */
+	if (n && strchr("=+-@\t\r", s[0]) && !plain_number(s, n))
+		sb_addc(sb, '\'');
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '"')
 			sb_addc(sb, '"');
@@ -433,7 +450,7 @@ int util_lock(int fd, const char *path, const char *what, char *err, size_t errl
 
 /* The length of the UTF-8 sequence at s (at most n bytes) and its code
  * point, or 0 when it is not one (overlong, surrogate, cut short). */
-static size_t utf8_at(const unsigned char *s, size_t n, uint32_t *cp)
+size_t util_utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
 {
 	if (s[0] < 0x80) {
 		*cp = s[0];
@@ -461,7 +478,7 @@ void sb_add_visible(struct strbuf *sb, const char *s, size_t n, int keep_newline
 	size_t i = 0;
 	while (i < n) {
 		uint32_t cp;
-		size_t len = utf8_at(p + i, n - i, &cp);
+		size_t len = util_utf8_next(p + i, n - i, &cp);
 		if (!len) {
 			sb_printf(sb, "\\x%02X", p[i]);
 			i++;

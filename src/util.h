@@ -75,6 +75,9 @@ double clampd(double v, double lo, double hi);
  * this before it reaches a terminal, so it can neither move the cursor,
  * retitle the window nor clear the screen. */
 void sb_add_visible(struct strbuf *sb, const char *s, size_t n, int keep_newlines);
+/* The UTF-8 sequence at s (at most n bytes): its length and code point,
+ * or 0 when it is not one (overlong, a surrogate, cut short, stray). */
+size_t util_utf8_next(const unsigned char *s, size_t n, uint32_t *cp);
 /* url with any credentials in it (user:password@) replaced by "***":
  * what canopy writes (traces, replies, messages) where it sends url. */
 void url_redact(const char *url, char *out, size_t len);

@@ -156,4 +156,57 @@ printf '{"canopy":1,"problem":{"text":"p\\u001b[2J"},"strategy":{"name":"sc\\u00
 "$CANOPY" check "$TMP/et.jsonl" >"$TMP/et.out" 2>&1
 clean "$TMP/et.out" "check: a trace's strategy and answer with escapes are printed safe"
 
+# ---- exports are valid for their formats whatever the node text ----
+if command -v python3 >/dev/null; then
+	python3 - "$TMP/evil.jsonl" <<'PY'
+import json, sys
+out = open(sys.argv[1], "wb")
+def line(o):
+    out.write(json.dumps(o, ensure_ascii=False).encode("utf-8", "surrogatepass") + b"\n")
+line({"canopy": 1, "problem": {"text": "<script>alert(1)</script> \u00e9" * 10, "answer": "=1+1"},
+      "strategy": {"name": "sc", "n": 2}, "backend": {"kind": "sim"}, "seed": 1})
+line({"seq": 1, "t": 0, "ev": "node", "id": 0, "kind": "problem", "text": "p"})
+texts = ["Step 1: <script>x</script> & \x1b[2J\x07 \ufffe\uffff \u0085",
+         "=HYPERLINK(\"http://x\")",
+         "\u00e9" * 300]
+for i, t in enumerate(texts):
+    line({"seq": 2 + 2 * i, "t": 0, "ev": "node", "id": i + 1, "parent": 0, "kind": "step", "text": t})
+    line({"seq": 3 + 2 * i, "t": 0, "ev": "answer", "id": i + 1, "answer": ["-1+cmd|' /C calc'!A0", "@SUM(1)", "<b>7</b>"][i]})
+out.write(b'{"seq":8,"t":0,"ev":"score","id":1,"prm":1e999}\n')
+line({"seq": 9, "t": 0, "ev": "final", "answer": "<b>7</b>", "node": 3})
+PY
+	"$CANOPY" check "$TMP/evil.jsonl" >"$TMP/out" 2>&1
+	ok $? "(a trace of hostile texts loads)"
+	for fmt in json dot svg md csv; do
+		"$CANOPY" export "$TMP/evil.jsonl" --format $fmt -o "$TMP/evil.$fmt" 2>"$TMP/out"
+		ok $? "export --format $fmt of it succeeds"
+	done
+	python3 -c 'import json,sys; json.load(open(sys.argv[1]), parse_constant=lambda c: (_ for _ in ()).throw(ValueError(c)))' \
+		"$TMP/evil.json" 2>"$TMP/out"
+	ok $? "json: strict JSON (1e999 written as null, not inf)"
+	python3 -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' "$TMP/evil.svg" 2>"$TMP/out"
+	ok $? "svg: well-formed XML (no U+FFFE, U+FFFF, control characters or bad bytes)"
+	python3 -c 'import sys; open(sys.argv[1], "rb").read().decode("utf-8")' "$TMP/evil.dot" 2>"$TMP/out"
+	ok $? "dot: valid UTF-8 (labels cut between characters)"
+	clean "$TMP/evil.dot" "dot: no ESC or BEL"
+	if grep -q "<script>\|<b>" "$TMP/evil.md"; then ok 1 "md: no raw HTML"; else ok 0 "md: no raw HTML"; fi
+	contains "$TMP/evil.md" "&lt;script&gt;" "md: the markup shown as text"
+	python3 - "$TMP/evil.csv" <<'PY' >"$TMP/out" 2>&1
+import csv, sys
+bad = []
+for row in csv.reader(open(sys.argv[1], encoding="utf-8")):
+    for cell in row:
+        if cell[:1] in ("=", "+", "-", "@"):
+            try:
+                float(cell)
+            except ValueError:
+                bad.append(cell)
+if bad:
+    print("formula cells:", bad[:3]); sys.exit(1)
+PY
+	ok $? "csv: no cell a spreadsheet would run as a formula"
+else
+	for _ in $(seq 1 13); do skip "python3 is not installed"; done
+fi
+
 done_testing
