@@ -1,5 +1,6 @@
 #include "jscan.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,14 +79,39 @@ static int scan_string(struct scanner *sc, int *escaped)
 			case 'n': case 'r': case 't':
 				sc->p++;
 				break;
-			case 'u':
+			case 'u': {
+				const char *esc = sc->p - 1; /* where errors point: the backslash */
 				if (sc->end - sc->p < 5)
 					return fail(sc, "truncated \\u escape");
-				for (int i = 1; i <= 4; i++)
+				unsigned cp = 0;
+				for (int i = 1; i <= 4; i++) {
 					if (hexval(sc->p[i]) < 0)
 						return fail(sc, "bad \\u escape");
+					cp = cp << 4 | (unsigned)hexval(sc->p[i]);
+				}
 				sc->p += 5;
+				/* a surrogate must come as a pair: a lone one is no
+				 * character (canopy never writes one, and cJSON, which
+				 * reads parts of a line, refuses it) */
+				if (cp >= 0xDC00 && cp <= 0xDFFF) {
+					sc->p = esc;
+					return fail(sc, "lone surrogate in a \\u escape");
+				}
+				if (cp >= 0xD800 && cp <= 0xDBFF) {
+					unsigned lo = 0;
+					int ok = sc->end - sc->p >= 6 && sc->p[0] == '\\' && sc->p[1] == 'u';
+					for (int i = 2; ok && i <= 5; i++) {
+						ok = hexval(sc->p[i]) >= 0;
+						lo = lo << 4 | (unsigned)(ok ? hexval(sc->p[i]) : 0);
+					}
+					if (!ok || lo < 0xDC00 || lo > 0xDFFF) {
+						sc->p = esc;
+						return fail(sc, "lone surrogate in a \\u escape");
+					}
+					sc->p += 6;
+				}
 				break;
+			}
 			default:
 				return fail(sc, "bad escape in a string");
 			}
@@ -163,13 +189,17 @@ static int scan_number(struct scanner *sc, double *out)
 		while (sc->p < sc->end && *sc->p >= '0' && *sc->p <= '9')
 			sc->p++;
 	}
-	if (out) {
-		if (slow || digits > 15 || frac > 15) {
-			*out = slow_number(start, (size_t)(sc->p - start));
-		} else {
-			double v = (double)mant / pow10[frac];
-			*out = neg ? -v : v;
-		}
+	if (slow || digits > 15 || frac > 15) {
+		/* a number no double holds (1e999) is refused wherever it is:
+		 * written back it would be null, so it would not round-trip */
+		double v = slow_number(start, (size_t)(sc->p - start));
+		if (!isfinite(v))
+			return fail(sc, "number out of range");
+		if (out)
+			*out = v;
+	} else if (out) {
+		double v = (double)mant / pow10[frac];
+		*out = neg ? -v : v;
 	}
 	return 0;
 }

@@ -156,6 +156,18 @@ printf '{"canopy":1,"problem":{"text":"p\\u001b[2J"},"strategy":{"name":"sc\\u00
 "$CANOPY" check "$TMP/et.jsonl" >"$TMP/et.out" 2>&1
 clean "$TMP/et.out" "check: a trace's strategy and answer with escapes are printed safe"
 
+# ---- numbers and escapes a journal cannot round-trip are refused at load
+head -2 "$TMP/b.jsonl" >"$TMP/inf.jsonl"
+echo '{"seq":2,"t":0,"ev":"score","id":0,"prm":1e999}' >>"$TMP/inf.jsonl"
+"$CANOPY" check "$TMP/inf.jsonl" >"$TMP/out" 2>&1
+is "$?" 1 "a score of 1e999 makes the trace invalid"
+contains "$TMP/out" "inf.jsonl:3: bad JSON at column" "naming the line"
+contains "$TMP/out" "number out of range" "and why"
+head -2 "$TMP/b.jsonl" >"$TMP/sur.jsonl"
+echo '{"seq":2,"t":0,"ev":"answer","id":0,"answer":"x\ud800y"}' >>"$TMP/sur.jsonl"
+"$CANOPY" check "$TMP/sur.jsonl" >"$TMP/out" 2>&1
+contains "$TMP/out" "sur.jsonl:3: bad JSON at column 48: lone surrogate in a \u escape" "a lone surrogate is refused with its line and column"
+
 # ---- exports are valid for their formats whatever the node text ----
 if command -v python3 >/dev/null; then
 	python3 - "$TMP/evil.jsonl" <<'PY'
@@ -172,7 +184,7 @@ texts = ["Step 1: <script>x</script> & \x1b[2J\x07 \ufffe\uffff \u0085",
 for i, t in enumerate(texts):
     line({"seq": 2 + 2 * i, "t": 0, "ev": "node", "id": i + 1, "parent": 0, "kind": "step", "text": t})
     line({"seq": 3 + 2 * i, "t": 0, "ev": "answer", "id": i + 1, "answer": ["-1+cmd|' /C calc'!A0", "@SUM(1)", "<b>7</b>"][i]})
-out.write(b'{"seq":8,"t":0,"ev":"score","id":1,"prm":1e999}\n')
+line({"seq": 8, "t": 0, "ev": "score", "id": 1, "prm": 0.5})
 line({"seq": 9, "t": 0, "ev": "final", "answer": "<b>7</b>", "node": 3})
 PY
 	"$CANOPY" check "$TMP/evil.jsonl" >"$TMP/out" 2>&1
@@ -183,7 +195,7 @@ PY
 	done
 	python3 -c 'import json,sys; json.load(open(sys.argv[1]), parse_constant=lambda c: (_ for _ in ()).throw(ValueError(c)))' \
 		"$TMP/evil.json" 2>"$TMP/out"
-	ok $? "json: strict JSON (1e999 written as null, not inf)"
+	ok $? "json: strict JSON"
 	python3 -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' "$TMP/evil.svg" 2>"$TMP/out"
 	ok $? "svg: well-formed XML (no U+FFFE, U+FFFF, control characters or bad bytes)"
 	python3 -c 'import sys; open(sys.argv[1], "rb").read().decode("utf-8")' "$TMP/evil.dot" 2>"$TMP/out"
