@@ -186,6 +186,11 @@ int server_option(int code, const char *arg, struct server_cli *c, char *err, si
 	case OPT_SRV_DISC_URL: c->disc.url = arg; return 0;
 	case OPT_SRV_DISC_MODEL: c->disc.model = arg; return 0;
 	case OPT_SRV_PROMPTS: c->prompts = arg; return 0;
+	case OPT_SRV_MAX_REPLY:
+		if (options_number(code, W_SEARCH, arg, &v, err, errlen))
+			return -1;
+		c->max_reply_bytes = (size_t)v;
+		return 0;
 	default:
 		snprintf(err, errlen, "unknown server option");
 		return -1;
@@ -222,6 +227,7 @@ void server_cli_opts(const struct server_cli *c, const struct sim_cfg *sim, cons
 	out->timeout = c->timeout;
 	out->stall_timeout = c->stall_timeout;
 	out->retries = c->retries;
+	out->max_reply_bytes = c->max_reply_bytes;
 	out->prm = c->prm;
 	out->orm = c->orm;
 	out->critic = c->critic;

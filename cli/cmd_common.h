@@ -20,6 +20,7 @@ struct server_cli {
 	int stream, insecure;
 	double timeout, stall_timeout; /* 0: default */
 	int retries;                   /* -1: default */
+	size_t max_reply_bytes;        /* 0: default */
 	struct server_role_opts prm, orm, critic, disc;
 };
 

@@ -187,6 +187,10 @@ const struct opt_entry opt_table[] = {
 		 "backoff with jitter, Retry-After honoured)"},
 	{.code = OPT_SRV_INSECURE, .name = "insecure", .where = W_SEARCH, .section = "Backend", SWITCH, .resume_ok = 1,
 	 .help = "do NOT check TLS certificates"},
+	{.code = OPT_SRV_MAX_REPLY, .name = "max-reply-bytes", .arg = "N", .where = W_SEARCH, .section = "Backend",
+	 INT(1024, 1e10), .resume_ok = 1,
+	 .help = "a reply larger than N bytes, whole or streamed, is cut off and that request fails "
+		 "(default 8388608: 8 MiB)"},
 	{.code = OPT_SRV_KEY_FILE, .name = "api-key-file", .arg = "FILE", .where = W_SEARCH, .section = "Backend",
 	 TEXT, .resume_ok = 1,
 	 .help = "the API key (mode 0600 only); else $CANOPY_API_KEY or $OPENAI_API_KEY; "

@@ -302,7 +302,12 @@ int answer_number(const char *s, double *out)
 
 int answer_numbers_equal(double x, double y)
 {
-	return fabs(x - y) <= 1e-6 * fmax(1.0, fabs(y));
+	/* symmetric, and an infinity (a number too large to read, 5e21220000)
+	 * equals nothing: with the tolerance scaled by y alone, y = inf made
+	 * every x equal to it and not the other way round */
+	if (!isfinite(x) || !isfinite(y))
+		return 0;
+	return fabs(x - y) <= 1e-6 * fmax(1.0, fmax(fabs(x), fabs(y)));
 }
 
 /* Splits "(a,b,c)" or "[a,b)" into elements at top-level commas. */

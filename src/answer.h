@@ -17,7 +17,7 @@ int answer_number(const char *norm, double *out);
 int answer_equal(const char *a, const char *b);
 /* The same for answers already normalised (to compare many at once). */
 int answer_equal_normalized(const char *na, const char *nb);
-/* |x - y| <= 1e-6 * max(1, |y|) */
+/* |x - y| <= 1e-6 * max(1, |x|, |y|), both finite */
 int answer_numbers_equal(double x, double y);
 
 #endif

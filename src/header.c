@@ -244,14 +244,22 @@ static int dec_num(struct dec *d, const cJSON *o, const char *key, double lo, do
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 	if (!v || cJSON_IsNull(v))
 		return 0;
-	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < lo || v->valuedouble > hi ||
-	    (whole && v->valuedouble != floor(v->valuedouble))) {
+	/* header_encode writes whole numbers as raw JSON (exactly): a header
+	 * decoded straight from its encoding, unprinted, holds those */
+	double num = v->valuedouble;
+	int is_num = cJSON_IsNumber(v);
+	if (cJSON_IsRaw(v) && v->valuestring) {
+		char *end;
+		num = strtod(v->valuestring, &end);
+		is_num = end != v->valuestring && !*end;
+	}
+	if (!is_num || !isfinite(num) || num < lo || num > hi || (whole && num != floor(num))) {
 		char fmt[160];
 		snprintf(fmt, sizeof fmt, "header: \"%%s\" must be %s from %g to %g", whole ? "a whole number" : "a number",
 			 lo, hi);
 		return fail(d, fmt, where, key);
 	}
-	*out = v->valuedouble;
+	*out = num;
 	return 0;
 }
 

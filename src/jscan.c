@@ -340,6 +340,14 @@ int jscan_object(const char *s, size_t len, struct jobject *o, char *err,
 		if (scan_string(&sc, &esc))
 			goto out;
 		size_t klen = (size_t)(sc.p - 1 - k);
+		/* a key twice is ambiguous (canopy never writes one; readers
+		 * differ on which wins): refused */
+		for (size_t i = 0; i < o->n; i++)
+			if (o->f[i].keylen == klen && !memcmp(o->f[i].key, k, klen)) {
+				sc.p = k - 1;
+				fail(&sc, "a key appears twice");
+				goto out;
+			}
 		skip_ws(&sc);
 		if (sc.p >= sc.end || *sc.p != ':') {
 			fail(&sc, "expected ':'");
@@ -425,6 +433,7 @@ void jstring_decode(const char *raw, size_t rawlen, struct strbuf *out)
 	/* raw was validated by the scanner */
 	const char *p = raw + 1, *end = raw + rawlen - 1;
 	sb_reserve(out, rawlen);
+	out->s[out->len] = '\0'; /* "" adds nothing, and must still be a string */
 	while (p < end) {
 		const char *q = p;
 		while (q < end && *q != '\\')

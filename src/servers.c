@@ -175,6 +175,8 @@ int servers_open(const struct server_opts *o, struct servers *sv, char *err, siz
 		oc.http.timeout = o->timeout;
 	if (o->stall_timeout > 0)
 		oc.http.stall_timeout = o->stall_timeout;
+	if (o->max_reply_bytes)
+		oc.http.max_reply_bytes = o->max_reply_bytes;
 	if (o->retries >= 0)
 		oc.http.retries = o->retries;
 	oc.http.insecure = o->insecure;

@@ -27,6 +27,7 @@ struct server_opts {
 	double timeout; /* 0: default */
 	double stall_timeout; /* 0: default */
 	int retries;    /* -1: default */
+	size_t max_reply_bytes; /* 0: default */
 	struct server_role_opts prm, orm, critic, disc;
 	const struct sim_cfg *sim;
 	const struct sim_latency *lat;

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "linefile.h"
+
+#define TRACE_MAX_LINE ((size_t)256 << 20)
 #include "util.h"
 
 struct trace_writer {
@@ -138,6 +140,12 @@ static int next_line(struct line_reader *lr, const char **line, size_t *len, int
 			lr->start = 0;
 		}
 		if (lr->end == lr->cap) {
+			/* no line canopy writes comes near: a node's text is
+			 * bounded by --max-reply-bytes */
+			if (lr->cap >= TRACE_MAX_LINE) {
+				errno = EFBIG;
+				return -2;
+			}
 			lr->cap *= 2;
 			lr->buf = xrealloc(lr->buf, lr->cap);
 		}
@@ -188,7 +196,7 @@ struct trace_reader *trace_reader_open(const char *path, struct trace_header *h,
 	r->line = 1;
 	int rc = next_line(&r->lr, &line, &len, &complete);
 	if (rc < 0) {
-		snprintf(msg, sizeof msg, "%s", strerror(errno));
+		snprintf(msg, sizeof msg, "%s", rc == -2 ? "a line longer than 256 MiB" : strerror(errno));
 		goto fail;
 	}
 	if (rc == 0) {
@@ -223,7 +231,9 @@ int trace_reader_next(struct trace_reader *r, struct event *ev, char *err, size_
 		return 0;
 	int rc = next_line(&r->lr, &line, &len, &complete);
 	if (rc < 0) {
-		snprintf(msg, sizeof msg, "%s", strerror(errno));
+		if (rc == -2)
+			r->line++; /* the line that is too long */
+		snprintf(msg, sizeof msg, "%s", rc == -2 ? "a line longer than 256 MiB" : strerror(errno));
 		reader_fail(r, err, errlen, msg);
 		return -1;
 	}

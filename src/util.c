@@ -259,7 +259,8 @@ void sb_add_json_number(struct strbuf *sb, double v)
 		sb_adds(sb, "null");
 		return;
 	}
-	if (v == (double)(int64_t)v && fabs(v) < 1e15) {
+	/* the range first: casting a double past int64_t is undefined */
+	if (fabs(v) < 1e15 && v == (double)(int64_t)v) {
 		sb_printf(sb, "%lld", (long long)v);
 		return;
 	}

@@ -23,6 +23,7 @@ path, headers seen, body) to --log.  The model name chooses a behaviour:
   fault:other-tokens  a scoring request's top tokens hold neither + nor -
   fault:absurd        token counts of 1e300 and -1e300, choice indexes of 1e20
   fault:escapes       a solution holding terminal escapes (a window title, clear screen)
+  fault:many-choices  5000 choices whatever n was asked
   fault:escape-error  400 whose message holds terminal escapes
 A request for one token's logprobs after a " ки" step tag (a logprob PRM)
 gets P(+) = 0.9 after an odd number of tags and 0.7 after an even one.
@@ -266,6 +267,8 @@ class Handler(BaseHTTPRequestHandler):
                                         "usage": {"prompt_tokens": 40, "completion_tokens": 1, "total_tokens": 41}})
         n = int(body.get("n", 1) or 1)
         texts = [reply_text(body, i) for i in range(n)]
+        if fault == "many-choices":
+            texts = texts[:1] * 5000
         if fault == "escapes":
             texts = ["Step 1: 6 \u00d7 7 = 42.\x1b]0;pwned\x07\x1b[2J The answer is 42\x1b[31m."] * len(texts)
         if fault == "huge":

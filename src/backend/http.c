@@ -24,6 +24,7 @@ void http_opts_default(struct http_opts *o)
 	o->retries = 4;
 	o->insecure = 0;
 	o->backoff_base = 0.5;
+	o->max_reply_bytes = 8u << 20;
 }
 
 struct http_pool *http_pool_new(const struct http_opts *o)
@@ -68,15 +69,18 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
 	long status = 0;
 	r->last_data = util_now();
 	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+	r->received += n;
+	if (r->max_bytes && r->received > r->max_bytes) {
+		/* a reply no search needs: stop reading before memory, the trace
+		 * and the replies journal fill with it */
+		snprintf(r->cut, sizeof r->cut, "the reply is larger than --max-reply-bytes (%zu bytes)", r->max_bytes);
+		return 0;
+	}
 	/* error bodies are read whole, for the server's message */
 	if (r->on_data && status >= 200 && status < 300) {
 		if (r->response.len < 65536)
 			sb_add(&r->response, ptr, n < 65536 ? n : 65536);
 		return r->on_data(r->ctx, ptr, n) ? 0 : n;
-	}
-	if (r->response.len + n > (64u << 20)) {
-		snprintf(r->errbuf, sizeof r->errbuf, "the response is larger than 64 MiB");
-		return 0;
 	}
 	sb_add(&r->response, ptr, n);
 	return n;
@@ -122,6 +126,9 @@ static void add(struct http_pool *p, struct http_req *r)
 	CURL *e = curl_easy_init();
 	r->easy = e;
 	r->errbuf[0] = '\0';
+	r->received = 0;
+	r->cut[0] = '\0';
+	r->max_bytes = p->o.max_reply_bytes;
 	r->retry_after = -1;
 	r->status = 0;
 	r->transport = 0;
@@ -220,7 +227,7 @@ static void finish(struct http_pool *p, struct http_req *r, CURLcode rc)
 	int retry;
 	if (rc != CURLE_OK) {
 		r->transport = 1;
-		const char *why = r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc);
+		const char *why = r->cut[0] ? r->cut : r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc);
 		char stall[96];
 		if (r->stalled) {
 			snprintf(stall, sizeof stall, "the server stopped sending (stalled for %.0f s)", r->stall_after);

@@ -17,6 +17,7 @@ struct http_opts {
 	int retries;            /* after the first try (4) */
 	int insecure;           /* do not check TLS certificates */
 	double backoff_base;    /* seconds (0.5); tests make it small */
+	size_t max_reply_bytes; /* a reply (streamed or whole) larger is cut off and fails (8 MiB) */
 };
 
 void http_opts_default(struct http_opts *o);
@@ -51,6 +52,8 @@ struct http_req {
 	double last_data;   /* when a byte last came */
 	double stall_after; /* a stream silent this long is ended; 0: never */
 	int stalled;
+	size_t received, max_bytes; /* this attempt's body so far; its bound */
+	char cut[128];              /* why canopy stopped reading (curl's own error buffer is overwritten) */
 	char errbuf[256];
 };
 

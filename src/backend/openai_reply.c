@@ -539,6 +539,15 @@ int oa_parse_reply(struct oa_call *c)
 		cJSON_Delete(j);
 		return -1;
 	}
+	if (nc > c->nsamples) {
+		/* a server that ignores n is not to be believed about the rest */
+		char what[96];
+		snprintf(what, sizeof what, "%d choices where %d %s asked for", nc, c->nsamples,
+			 c->nsamples == 1 ? "was" : "were");
+		oa_fail(r, 0, "%s: the reply holds %s", c->shown, what);
+		cJSON_Delete(j);
+		return -1;
+	}
 	const cJSON *u = cJSON_GetObjectItemCaseSensitive(j, "usage");
 	const cJSON *pt = cJSON_GetObjectItemCaseSensitive(u, "prompt_tokens");
 	const cJSON *ct = cJSON_GetObjectItemCaseSensitive(u, "completion_tokens");

@@ -143,6 +143,18 @@ grep -q '\\ufffd\|\xef\xbf\xbd' "$TMP/utf8.jsonl" || grep -q "$(printf '\357\277
 ok $? "with the bad bytes replaced"
 run huge --model fault:huge --n 1
 is "$(st huge)" 0 "a 3 MiB reply is read"
+run big --model fault:huge --n 1 --max-reply-bytes 1000000 --retries 0
+grep -q 'the reply is larger than --max-reply-bytes (1000000 bytes)' "$TMP/big.jsonl"
+ok $? "a reply past --max-reply-bytes fails, saying so"
+run bigs --model fault:huge --n 1 --stream --max-reply-bytes 1000000 --retries 0
+grep -q 'the reply is larger than --max-reply-bytes' "$TMP/bigs.jsonl"
+ok $? "so does a streamed one"
+size=$(wc -c <"$TMP/bigs.jsonl")
+test "$size" -lt 200000
+ok $? "and the trace does not take it in ($size bytes)"
+run many --model fault:many-choices --n 2 --retries 0
+grep -qE 'the reply holds 5000 choices where [12] w(as|ere) asked for' "$TMP/many.jsonl"
+ok $? "a reply of 5000 choices for n=2 fails, saying so"
 run absurd --model fault:absurd
 is "$(st absurd)" 0 "token counts of 1e300 and -1e300 and a choice index of 1e20 are survived (clamped, never cast)"
 "$CANOPY" check "$TMP/absurd.jsonl" >/dev/null
