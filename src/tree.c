@@ -135,6 +135,8 @@ int32_t tree_add(struct tree *t, int32_t parent, enum node_kind kind,
 	n->parent = parent;
 	n->first_child = n->last_child = n->next_sibling = NODE_NONE;
 	n->kind = (uint8_t)kind;
+	if (p && (p->flags & NF_PRUNED))
+		n->flags |= NF_PRUNED; /* out of the search with its parent */
 	if (t->borrow && text)
 		n->text = text; /* NUL-terminated at len, by the caller's promise */
 	else
@@ -174,14 +176,15 @@ size_t tree_prune(struct tree *t, int32_t id)
 size_t tree_prune_collect(struct tree *t, int32_t id, int32_t **marked, size_t *nm, size_t *cap)
 {
 	struct node *n = tree_node(t, id);
-	if (!n)
-		return 0;
+	if (!n || (n->flags & NF_PRUNED))
+		return 0; /* pruned already, and so is all below it (tree_add) */
 	/* iterative preorder walk: subtrees can be deeper than the C stack */
 	size_t count = 0;
 	int32_t cur = id;
 	for (;;) {
 		struct node *c = tree_node(t, cur);
-		if (!(c->flags & NF_PRUNED)) {
+		int before = (c->flags & NF_PRUNED) != 0;
+		if (!before) {
 			c->flags |= NF_PRUNED;
 			if (marked) {
 				if (*nm == *cap) {
@@ -192,7 +195,9 @@ size_t tree_prune_collect(struct tree *t, int32_t id, int32_t **marked, size_t *
 			}
 			count++;
 		}
-		if (c->first_child != NODE_NONE) {
+		/* a subtree pruned before is pruned throughout: not walked again
+		 * (the root of this walk was checked above) */
+		if (c->first_child != NODE_NONE && !before) {
 			cur = c->first_child;
 			continue;
 		}
@@ -237,11 +242,24 @@ int32_t tree_final_leaf(const struct tree *t)
 
 void tree_mark_final(struct tree *t, int32_t id)
 {
-	for (int32_t c = t->final_leaf; c != NODE_NONE; c = tree_node(t, c)->parent)
-		tree_node(t, c)->flags &= (uint16_t)~NF_FINAL;
-	t->final_leaf = tree_node(t, id) ? id : NODE_NONE;
-	for (int32_t c = t->final_leaf; c != NODE_NONE; c = tree_node(t, c)->parent)
-		tree_node(t, c)->flags |= NF_FINAL;
+	int32_t to = tree_node(t, id) ? id : NODE_NONE, from = t->final_leaf;
+	if (to == from)
+		return; /* a trace may say it ten thousand times */
+	/* only the two paths below their common ancestor change: walk both
+	 * up to it, clearing the old side and marking the new */
+	int32_t a = from, b = to;
+	while (a != b) {
+		int da = a == NODE_NONE ? -1 : (int)tree_node(t, a)->depth;
+		int db = b == NODE_NONE ? -1 : (int)tree_node(t, b)->depth;
+		if (da >= db) {
+			tree_node(t, a)->flags &= (uint16_t)~NF_FINAL;
+			a = tree_node(t, a)->parent;
+		} else {
+			tree_node(t, b)->flags |= NF_FINAL;
+			b = tree_node(t, b)->parent;
+		}
+	}
+	t->final_leaf = to;
 }
 
 size_t tree_path(const struct tree *t, int32_t id, int32_t *out, size_t max)
