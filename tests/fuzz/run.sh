@@ -18,17 +18,17 @@ if ! command -v "$CC" >/dev/null; then
 fi
 mkdir -p "$OUT"
 flags="-g -O1 -fsanitize=fuzzer,address,undefined,float-cast-overflow -fno-sanitize-recover=all -D_GNU_SOURCE -std=c11"
-inc="-I$SRC/src -I$SRC/src/strategy -I$SRC/src/backend -I$SRC/src/import -I$SRC/cli -I$SRC/tests/fuzz -I$OUT"
+inc="-I$SRC/src -I$SRC/src/strategy -I$SRC/src/backend -I$SRC/src/import -I$SRC/cli -I$SRC/ui -I$SRC/tests/fuzz -I$OUT"
 # the config.h a build would make, for PACKAGE_VERSION
 printf '#define PACKAGE_VERSION "fuzz"\n' >"$OUT/config.h"
 srcs=$(cd "$SRC" && ls src/*.c src/*/*.c | grep -v '^src/main.c$')
-if [ ! -x "$OUT/fuzz" ] || [ -n "$(cd "$SRC" && find src cli tests/fuzz -name '*.[ch]' -newer "$OUT/fuzz" | head -1)" ]; then
+if [ ! -x "$OUT/fuzz" ] || [ -n "$(cd "$SRC" && find src cli ui tests/fuzz -name '*.[ch]' -newer "$OUT/fuzz" | head -1)" ]; then
 	echo "# building the fuzzers with $CC"
 	# shellcheck disable=SC2086
 	(cd "$SRC" && $CC $flags $inc $(pkg-config --cflags libcjson libcurl) \
 		-DCANOPY_SRC_PROMPTDIR="\"$SRC/src/prompts\"" \
-		$srcs cli/profile.c tests/fuzz/targets.c tests/fuzz/fuzz.c \
-		-o "$OUT/fuzz" $(pkg-config --libs libcjson libcurl) -lm -pthread) || { echo "not ok 1 - the fuzzers build"; exit 1; }
+		$(pkg-config --cflags ncursesw) $srcs cli/profile.c ui/theme.c tests/fuzz/targets.c tests/fuzz/fuzz.c \
+		-o "$OUT/fuzz" $(pkg-config --libs libcjson libcurl ncursesw) -lm -pthread) || { echo "not ok 1 - the fuzzers build"; exit 1; }
 fi
 targets=${FUZZ_TARGETS:-$(sed -n 's/^	{"\([a-z]*\)", ".*/\1/p' "$SRC/tests/fuzz/targets.c")}
 n=0

@@ -28,6 +28,7 @@
 #include "replies.h"
 #include "sse.h"
 #include "steps.h"
+#include "theme.h"
 #include "trace.h"
 
 #define CHECK(cond)                                                                                         \
@@ -373,6 +374,18 @@ static int t_profile(const uint8_t *d, size_t n)
 	return 0;
 }
 
+static int t_theme(const uint8_t *d, size_t n)
+{
+	/* no terminal: has_colors() says no, and the file is still read
+	 * line by line (a name holding '/' is a path) */
+	struct memfile m;
+	memfile_open(&m, d, n);
+	char err[600];
+	theme_load(m.path, NULL, err, sizeof err);
+	memfile_close(&m);
+	return 0;
+}
+
 /* ---- model text ---- */
 
 static int t_answer(const uint8_t *d, size_t n)
@@ -419,6 +432,7 @@ const struct fuzz_target fuzz_targets[] = {
 	{"dataset", "a data set file (GSM8K, MATH-500, SVAMP, GSM-Hard)", t_dataset},
 	{"prompt", "a prompt template file", t_prompt},
 	{"profile", "the config file's profiles", t_profile},
+	{"theme", "a theme file", t_theme},
 	{"answer", "answer extraction, normalisation and equivalence", t_answer},
 	{"steps", "step splitting and critique reading", t_steps},
 	{NULL, NULL, NULL},

@@ -19,6 +19,14 @@ is "$rc" 0 "and the row imports"
 "$CANOPY" check "$TMP/sal.trace" >"$TMP/out" 2>&1
 contains "$TMP/out" "3 nodes" "its steps are kept (unscored), and a token count of 1e30 is taken as the most a node holds"
 
+# ---- bench --offset 1 --limit 2^64-1: from + limit wrapped (a double free)
+printf '{"question": "q1", "answer": "so #### 1"}\n{"question": "q2", "answer": "so #### 2"}\n' >"$TMP/two.jsonl"
+"$CANOPY" bench --dataset "$TMP/two.jsonl" --offset 1 --limit 18446744073709551615 >"$TMP/out" 2>&1
+rc=$?
+survives $rc "bench --limit 2^64-1 does not crash"
+is "$rc" 2 "it is refused as out of range"
+contains "$TMP/out" "--limit takes a whole number from 0 to" "saying which range"
+
 # ---- --resume reads the header's numbers as the command line would
 "$CANOPY" run --strategy beam --n 4 --width 2 --seed 3 --trace "$TMP/b.jsonl" -q >/dev/null 2>&1
 head -1 "$TMP/b.jsonl" >"$TMP/h"
