@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "answer.h"
+#include "backend_sim.h"
 #include "critique.h"
 #include "dataset.h"
 #include "event.h"
@@ -26,6 +27,8 @@
 #include "profile.h"
 #include "prompt.h"
 #include "replies.h"
+#include "resume.h"
+#include "search.h"
 #include "sse.h"
 #include "steps.h"
 #include "theme.h"
@@ -198,6 +201,84 @@ static int t_replies(const uint8_t *d, size_t n)
 	if (!replies_load(m.path, NULL, &r, err, sizeof err, warn, sizeof warn))
 		replies_free(&r);
 	memfile_close(&m);
+	return 0;
+}
+
+/* A trace and its replies journal (the input cut at its first NUL),
+ * resumed as canopy run --resume would on the sim: the header's numbers,
+ * the replies' shapes and the events re-executed against the journal
+ * are where a damaged journal once crashed a search. */
+static int t_resume(const uint8_t *d, size_t n)
+{
+	const uint8_t *z = memchr(d, 0, n);
+	if (!z)
+		return 0;
+	char dir[64], trace[96], rp[128];
+	snprintf(dir, sizeof dir, "/tmp/canopy-fuzz-resume-%d", (int)getpid());
+	mkdir(dir, 0700);
+	snprintf(trace, sizeof trace, "%s/t.jsonl", dir);
+	snprintf(rp, sizeof rp, "%s.replies", trace);
+	FILE *f = fopen(trace, "wb"), *g = fopen(rp, "wb");
+	if (!f || !g)
+		abort();
+	fwrite(d, 1, (size_t)(z - d), f);
+	fwrite(z + 1, 1, n - (size_t)(z - d) - 1, g);
+	fclose(f);
+	fclose(g);
+	struct resume rs;
+	char err[1500], warn[1400];
+	if (resume_open(trace, &rs, err, sizeof err, warn, sizeof warn)) {
+		if (getenv("FUZZ_DEBUG"))
+			fprintf(stderr, "resume: %s\n", err);
+		unlink(trace);
+		unlink(rp);
+		rmdir(dir);
+		return 0;
+	}
+	const struct trace_header *h = &rs.header;
+	const struct strategy_ops *st = strategy_lookup(h->strategy);
+	struct sim_problem sp;
+	/* a search the sim can run, and small enough for a fuzzer */
+	int small = st && h->backend.kind && !strcmp(h->backend.kind, "sim") && !rs.finished &&
+		    !sim_problem_parse(h->problem, &sp, err, sizeof err);
+	static const struct {
+		enum param_id id;
+		double max;
+	} caps[] = {{P_N, 16},	   {P_WIDTH, 8}, {P_DEPTH, 64},	  {P_ROLLOUTS, 24}, {P_K, 8},
+		    {P_PARALLEL, 4}, {P_ROUNDS, 3}, {P_VOTES, 8},  {P_LOOKAHEAD, 3}};
+	for (size_t i = 0; small && st && i < sizeof caps / sizeof caps[0]; i++)
+		small = !h->params.set[caps[i].id] || h->params.v[caps[i].id] <= caps[i].max;
+	for (const struct param_default *p = st ? st->params : NULL; small && p && p->id != P_COUNT; p++)
+		small = h->params.set[p->id];
+	if (getenv("FUZZ_DEBUG"))
+		fprintf(stderr, "resume: %s a search\n", small ? "runs" : "does not run");
+	if (small) {
+		struct sim_latency lat = {0, 0};
+		struct backend *be = backend_sim_new(&h->backend.sim, &lat);
+		struct search_config cfg;
+		memset(&cfg, 0, sizeof cfg);
+		cfg.strategy = st;
+		cfg.params = h->params;
+		cfg.problem = h->problem;
+		cfg.gold = h->gold;
+		cfg.seed = h->seed;
+		cfg.budget_tokens = h->budget_tokens;
+		cfg.budget_requests = h->budget_requests;
+		cfg.max_inflight = h->max_inflight;
+		cfg.backend = be;
+		cfg.trace_path = rs.trace_path;
+		cfg.resume = &rs;
+		struct search *se = search_new(&cfg, err, sizeof err);
+		if (se) {
+			search_run(se);
+			search_free(se);
+		}
+		backend_free(be);
+	}
+	resume_free(&rs);
+	unlink(trace);
+	unlink(rp);
+	rmdir(dir);
 	return 0;
 }
 
@@ -426,6 +507,7 @@ const struct fuzz_target fuzz_targets[] = {
 	{"header", "a trace header: decode, encode, decode again", t_header},
 	{"trace", "a whole journal through the loader", t_trace},
 	{"replies", "a replies journal", t_replies},
+	{"resume", "a trace and its replies resumed on the sim", t_resume},
 	{"sse", "server-sent events, fed in two pieces", t_sse},
 	{"reply", "a server's reply in each dialect and mode, whole or streamed", t_reply},
 	{"import", "another tool's file, by each importer", t_import},

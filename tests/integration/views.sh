@@ -54,8 +54,15 @@ imp mathcritique mathcritique "$D/mathcritique.jsonl"
 imp reasoners llm-reasoners "$D/reasoners-treelog.json" --problem "Janet's ducks lay 16 eggs per day."
 imp sal search-and-learn "$D/search-and-learn.jsonl"
 imp rstar rstar "$D/rstar"
+names="magicore mathcritique reasoners sal rstar"
+if [ -f "${SHARED_DATA:-}/prm800k-phase2-test-example.json" ]; then
+	imp prm800k prm800k "$SHARED_DATA/prm800k-phase2-test-example.json"
+	names="$names prm800k"
+else
+	skip "../shared/data has no PRM800K sample"
+fi
 
-for name in magicore mathcritique reasoners sal rstar; do
+for name in $names; do
 	start 120 36 "'$CANOPY' replay '$TMP/$name.jsonl'"
 	wait_for "#0 problem"
 	for view in v r t; do

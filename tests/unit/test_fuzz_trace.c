@@ -159,6 +159,9 @@ int main(int argc, char **argv)
 	free(orig);
 	unlink(src);
 	unlink(dst);
+	char rp[300];
+	snprintf(rp, sizeof rp, "%s.replies", src); /* the run that wrote src made it */
+	unlink(rp);
 	rmdir(dir);
 	return tap_done();
 }
