@@ -429,29 +429,29 @@ static int t_prompt(const uint8_t *d, size_t n)
 
 static int t_profile(const uint8_t *d, size_t n)
 {
-	static char dir[64];
-	if (!dir[0]) {
-		snprintf(dir, sizeof dir, "/tmp/canopy-fuzz-profile-%d", (int)getpid());
-		char sub[96];
-		snprintf(sub, sizeof sub, "%s/canopy", dir);
-		mkdir(dir, 0700);
-		mkdir(sub, 0700);
-		setenv("XDG_CONFIG_HOME", dir, 1);
-	}
-	char path[128];
-	snprintf(path, sizeof path, "%s/canopy/config", dir);
+	char dir[64], sub[96], path[128];
+	snprintf(dir, sizeof dir, "/tmp/canopy-fuzz-profile-%d", (int)getpid());
+	snprintf(sub, sizeof sub, "%s/canopy", dir);
+	snprintf(path, sizeof path, "%s/config", sub);
+	mkdir(dir, 0700);
+	mkdir(sub, 0700);
+	setenv("XDG_CONFIG_HOME", dir, 1);
 	FILE *f = fopen(path, "wb");
-	if (!f)
-		return 0;
-	fwrite(d, 1, n, f);
-	fclose(f);
-	char a0[] = "canopy", a1[] = "run", a2[] = "--profile", a3[] = "x", a4[] = "--seed", a5[] = "2";
-	char *argv[] = {a0, a1, a2, a3, a4, a5, NULL};
-	int out;
-	char err[512];
-	char **v = profile_expand(6, argv, &out, err, sizeof err);
-	if (v)
-		profile_free_argv(v, out);
+	if (f) {
+		fwrite(d, 1, n, f);
+		fclose(f);
+		char a0[] = "canopy", a1[] = "run", a2[] = "--profile", a3[] = "x", a4[] = "--seed", a5[] = "2";
+		char *argv[] = {a0, a1, a2, a3, a4, a5, NULL};
+		int out;
+		char err[512];
+		char **v = profile_expand(6, argv, &out, err, sizeof err);
+		if (v)
+			profile_free_argv(v, out);
+	}
+	unlink(path);
+	rmdir(sub);
+	rmdir(dir);
+	unsetenv("XDG_CONFIG_HOME");
 	return 0;
 }
 
