@@ -114,6 +114,7 @@ struct bench {
 	struct job *jobs;
 	size_t njobs, next, finished;
 	uint64_t budget_tokens, budget_requests;
+	int max_inflight; /* a run's requests at once (0: see run_job) */
 	double *budgets; /* --budgets, in units */
 	size_t nbudgets;
 	double unit;     /* tokens a unit */
@@ -204,11 +205,12 @@ static void run_job(struct worker_ctx *w, struct job *j)
 		cfg.budget_tokens = (uint64_t)llround(b->budgets[j->budget] * b->unit);
 		cfg.budget_requests = 0;
 	}
-	/* Under a budget requests go one at a time: it then stops within one
-	 * request, and what was sent before it ran out does not depend on
-	 * timing.  Without one, a run's requests (a beam level, N samples) go
-	 * out together, as canopy run sends them. */
-	cfg.max_inflight = cfg.budget_tokens || cfg.budget_requests ? 1 : 0;
+	/* --max-inflight, as canopy run takes it.  Unset, under a budget
+	 * requests go one at a time: it then stops within one request, and
+	 * what was sent before it ran out does not depend on timing; without
+	 * one, a run's requests (a beam level, N samples) go out together, as
+	 * canopy run sends them. */
+	cfg.max_inflight = b->max_inflight ? b->max_inflight : cfg.budget_tokens || cfg.budget_requests ? 1 : 0;
 	cfg.backend = w->sv.actor;
 	cfg.scorer = w->sv.prm;
 	cfg.orm = w->sv.orm;
@@ -275,7 +277,7 @@ struct bench_opts {
 	double unit;
 	uint64_t problems, seed, budget_tokens, budget_requests;
 	uint64_t limit, offset, sample;
-	int difficulty, traps, max_inflight, resume;
+	int difficulty, traps, max_inflight, jobs, resume;
 	const char *list, *csv_path, *dataset, *out;
 	enum ds_format format;
 	struct sim_cfg simc;
@@ -315,6 +317,7 @@ static int parse_argv(int argc, char **argv, struct bench_opts *o, const struct 
 		case OPT_SEED:
 		case OPT_DIFFICULTY:
 		case OPT_MAX_INFLIGHT:
+		case OPT_JOBS:
 		case OPT_LIMIT:
 		case OPT_OFFSET:
 		case OPT_SAMPLE:
@@ -330,6 +333,8 @@ static int parse_argv(int argc, char **argv, struct bench_opts *o, const struct 
 				o->difficulty = (int)d;
 			else if (c == OPT_MAX_INFLIGHT)
 				o->max_inflight = (int)d;
+			else if (c == OPT_JOBS)
+				o->jobs = (int)d;
 			else if (c == OPT_LIMIT)
 				o->limit = (uint64_t)d;
 			else if (c == OPT_OFFSET)
@@ -534,7 +539,7 @@ int cmd_bench(int argc, char **argv)
 	memset(&o, 0, sizeof o);
 	o.problems = 20;
 	o.seed = 1;
-	o.max_inflight = 1;
+	o.jobs = 1;
 	o.list = "sc,beam,rebase,mcts";
 	o.format = DS_AUTO;
 	sim_cfg_default(&o.simc);
@@ -554,6 +559,7 @@ int cmd_bench(int argc, char **argv)
 	struct bench b;
 	memset(&b, 0, sizeof b);
 	b.budget_tokens = o.budget_tokens;
+	b.max_inflight = o.max_inflight;
 	b.budget_requests = o.budget_requests;
 	b.out = o.out;
 	b.resume = o.resume;
@@ -644,7 +650,7 @@ int cmd_bench(int argc, char **argv)
 	}
 	/* every worker's servers, opened here, before any thread starts */
 	size_t most = ncal > nmain ? ncal : nmain;
-	size_t nworkers = (size_t)o.max_inflight < most ? (size_t)o.max_inflight : most;
+	size_t nworkers = (size_t)o.jobs < most ? (size_t)o.jobs : most;
 	struct worker_ctx *ws = xcalloc(nworkers ? nworkers : 1, sizeof *ws);
 	size_t opened = 0;
 	if (!status && o.srv.insecure)

@@ -128,8 +128,10 @@ const struct opt_entry opt_table[] = {
 	{.code = OPT_MAX_INFLIGHT, .name = "max-inflight", .arg = "N", .where = W_SEARCH, .section = "Search",
 	 INT(1, 1024),
 	 .help = "at most N requests at once (default: no limit but each llama.cpp server's slots)",
-	 .alt_where = W_BENCH, .alt_help = "problems run at once, each on its own thread and servers (default 1); a "
-					   "run's requests go out together, one at a time under a budget"},
+	 .alt_where = W_BENCH, .alt_help = "at most N requests of a run at once, as in canopy run (default: no "
+					   "limit, but one at a time under a budget, so that it stops within one)"},
+	{.code = OPT_JOBS, .name = "jobs", .arg = "N", .where = W_BENCH, .section = "Search", INT(1, 1024),
+	 .help = "problems run at once, each on its own thread and servers (default 1)"},
 
 	/* ---- scaling curves ---- */
 	{.code = OPT_BUDGETS, .name = "budgets", .arg = "LIST", .where = W_BENCH, .section = "Scaling curves", TEXT,

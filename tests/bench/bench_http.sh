@@ -65,11 +65,11 @@ row "of which start-up (a run with nothing to ask)" "$start" "s"
 row "CPU for the search itself, share of the wall" "$(echo "$cpu $start $wall" | awk '{v = $1 - $2; if (v < 0) v = 0; printf "%.1f", 100 * v / $3}')" "%" "(target < 2%)"
 
 # canopy bench across problems: 16 generated problems, sc:n=4 and a small
-# beam, against the same server; wall time as --max-inflight grows (each
+# beam, against the same server; wall time as --jobs grows (each
 # run's own requests go out together whatever N is).
 echo "canopy bench: 16 problems, sc:n=4 + beam:n=4:width=2:depth=6, same server"
 for m in 1 4 8; do
 	timed "$TMP/bench$m" "$CANOPY" bench --problems 16 --backend openai --url "$URL" --model ok \
-		--api completions --strategies sc:n=4,beam:n=4:width=2:depth=6 --max-inflight "$m"
-	row "--max-inflight $m: wall" "$(awk '{print $1}' "$TMP/bench$m")" "s"
+		--api completions --strategies sc:n=4,beam:n=4:width=2:depth=6 --jobs "$m"
+	row "--jobs $m: wall" "$(awk '{print $1}' "$TMP/bench$m")" "s"
 done

@@ -42,7 +42,7 @@ cat >"$TMP/four.jsonl" <<'DATA'
 {"problem": "What is 84 halved?", "answer": "\\frac{84}{2}", "unique_id": "test/a/4.json"}
 DATA
 bench() { "$CANOPY" bench --dataset "$TMP/four.jsonl" --backend openai --url "$URL" --model ok \
-	--strategies sc:n=2 --max-inflight 2 --out "$TMP/runs" "$@"; }
+	--strategies sc:n=2 --jobs 2 --out "$TMP/runs" "$@"; }
 bench --csv "$TMP/b.csv" >"$TMP/b.out" 2>"$TMP/b.err"
 is "$?" 0 "bench --dataset against a server exits 0"
 grep -q "^sc:n=2 *0.750 " "$TMP/b.out"
@@ -101,6 +101,9 @@ ok $? "bench sends a run's requests together ($n at once)"
 : >"$TMP/slow.log"
 slow --budget 100000 >"$TMP/s2.out" 2>&1
 is "$(most "$TMP/slow.log")" 1 "and one at a time under --budget"
+: >"$TMP/slow.log"
+slow --max-inflight 2 >"$TMP/s3.out" 2>&1
+is "$(most "$TMP/slow.log")" 2 "--max-inflight 2 holds a run to 2 requests at once, as in canopy run"
 kill $SERVER 2>/dev/null
 
 D=${SHARED_DATA:-$SRCDIR/../shared/data}
