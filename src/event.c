@@ -32,6 +32,11 @@ const char *event_type_doc(enum ev_type t)
 	return (unsigned)t < EV_COUNT ? type_docs[t] : "?";
 }
 
+int event_type_needs_node(enum ev_type t)
+{
+	return t == EV_SCORE || t == EV_STATS || t == EV_PRUNE || t == EV_ANSWER || t == EV_ALLOC || t == EV_SELECT;
+}
+
 int event_type_parse(const char *s, size_t len)
 {
 	for (int i = 0; i < EV_COUNT; i++)
@@ -162,15 +167,6 @@ int event_apply(struct tree *t, const struct event *ev, char *err, size_t errlen
 		n->round = (int16_t)ev->round;
 		return 0;
 	}
-	case EV_SCORE:
-	case EV_STATS:
-	case EV_PRUNE:
-	case EV_ANSWER:
-	case EV_ALLOC:
-	case EV_SELECT:
-		if (!(n = tree_node(t, ev->id)))
-			return no_node(err, errlen, what, ev->id);
-		break;
 	case EV_FINAL:
 		if (ev->id != NODE_NONE && !tree_node(t, ev->id))
 			return no_node(err, errlen, what, ev->id);
@@ -196,7 +192,11 @@ int event_apply(struct tree *t, const struct event *ev, char *err, size_t errlen
 					return no_node(err, errlen, what, ev->clusters[i].nodes[j]);
 		return 0;
 	default:
-		return 0;
+		if (!event_type_needs_node(ev->type))
+			return 0;
+		if (!(n = tree_node(t, ev->id)))
+			return no_node(err, errlen, what, ev->id);
+		break;
 	}
 	switch (ev->type) {
 	case EV_SCORE:

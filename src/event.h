@@ -99,6 +99,9 @@ void event_verdict(struct event *ev, int32_t id, const char *what, const char *l
 /* correct is judged against gold, when there is one. */
 void event_final(struct event *ev, const char *answer, int32_t node, const char *reason, const char *gold);
 const char *event_type_name(enum ev_type t);
+/* Whether an event of type t must name a node ("id"): score, stats,
+ * prune, answer, alloc, select. */
+int event_type_needs_node(enum ev_type t);
 const char *event_type_doc(enum ev_type t);
 int event_type_parse(const char *s, size_t len);
 

@@ -530,17 +530,12 @@ int event_parse(const char *line, size_t len, struct event *ev,
 		ev->text_len = sc->text.len;
 		return 0;
 	}
-	case EV_SCORE:
-	case EV_STATS:
-	case EV_PRUNE:
-	case EV_ANSWER:
-	case EV_ALLOC:
-	case EV_SELECT:
+	default:
+		if (!event_type_needs_node(ev->type))
+			break;
 		if (get_int(&d, "id", 0, INT32_MAX, 1, &v) < 0)
 			return -1;
 		ev->id = (int32_t)v;
-		break;
-	default:
 		break;
 	}
 	switch (ev->type) {

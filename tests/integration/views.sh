@@ -9,38 +9,8 @@ if ! command -v tmux >/dev/null; then
 	done_testing
 	exit
 fi
-export LC_ALL=C.UTF-8
-SOCK="$TMP/tmux.sock"
-T() { tmux -S "$SOCK" -f /dev/null "$@"; }
+. "$SRCDIR/tests/integration/tmux.sh"
 capture() { T capture-pane -p -t ui >"$TMP/screen" 2>/dev/null; }
-wait_for() { # wait_for TEXT [SECONDS]
-	for _ in $(seq 1 $((${2:-5} * 10))); do
-		capture
-		grep -qF -- "$1" "$TMP/screen" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-start() { # start COLS ROWS COMMAND
-	T kill-server 2>/dev/null
-	for _ in $(seq 1 50); do
-		T has-session -t ui 2>/dev/null || break
-		sleep 0.1
-	done
-	for _ in $(seq 1 20); do
-		T new-session -d -s ui -x "$1" -y "$2" "cd '$TMP' && $3; echo EXIT=\$?; sleep 30" 2>/dev/null
-		sleep 0.2
-		T has-session -t ui 2>/dev/null && break
-	done
-}
-shows() { # shows TEXT DESCRIPTION
-	if wait_for "$1"; then
-		ok 0 "$2"
-	else
-		ok 1 "$2"
-		sed 's/^/#   | /' "$TMP/screen" | head -30
-	fi
-}
 
 D="$SRCDIR/tests/data/import"
 imp() { # imp NAME FORMAT FILE [OPTIONS...]
