@@ -695,8 +695,9 @@ int32_t search_add_node(struct search *s, int32_t parent, enum node_kind kind,
 	return search_add_node_ex(s, parent, kind, text, len, tokens, 0, -1);
 }
 
-int32_t search_add_node_ex(struct search *s, int32_t parent, enum node_kind kind,
-			   const char *text, size_t len, uint32_t tokens, int action, int round)
+/* A node, and the answer a is taken to state (NULL: none). */
+static int32_t add_node_answer(struct search *s, int32_t parent, enum node_kind kind, const char *text,
+			       size_t len, uint32_t tokens, int action, int round, const char *a)
 {
 	struct event ev;
 	int32_t id = (int32_t)tree_count(s->tree);
@@ -704,12 +705,19 @@ int32_t search_add_node_ex(struct search *s, int32_t parent, enum node_kind kind
 	emit(s, &ev);
 	if (tree_count(s->tree) != (size_t)id + 1)
 		return NODE_NONE;
-	char *a = node_kind_states_answer(kind) ? answer_extract(text, len) : NULL;
 	if (a) {
 		event_answer(&ev, id, a);
 		emit(s, &ev);
-		free(a);
 	}
+	return id;
+}
+
+int32_t search_add_node_ex(struct search *s, int32_t parent, enum node_kind kind,
+			   const char *text, size_t len, uint32_t tokens, int action, int round)
+{
+	char *a = node_kind_states_answer(kind) ? answer_extract(text, len) : NULL;
+	int32_t id = add_node_answer(s, parent, kind, text, len, tokens, action, round, a);
+	free(a);
 	return id;
 }
 
@@ -729,7 +737,13 @@ int32_t search_add_steps(struct search *s, int32_t parent, const char *text, uin
 		if (t > left)
 			t = left;
 		left -= t;
-		id = search_add_node(s, id, NODE_STEP, sp[i].p, sp[i].n, t);
+		/* the answer a solution states is read from all of it, as canopy
+		 * grade reads it: a MATH solution often boxes its answer and goes
+		 * on (an [asy] figure, a remark).  It belongs to the last step,
+		 * where the solution ends; earlier steps state none of their own. */
+		char *a = i + 1 == n ? answer_extract(text, strlen(text)) : NULL;
+		id = add_node_answer(s, id, NODE_STEP, sp[i].p, sp[i].n, t, 0, -1, a);
+		free(a);
 	}
 	free(sp);
 	return id;

@@ -72,6 +72,15 @@ static char *wbon_gen(const struct request *r, unsigned i)
 	return strdup(sol[i % 3]);
 }
 
+/* A MATH-style solution: the answer boxed, then a figure and a remark. */
+static char *boxed_gen(const struct request *r, unsigned i)
+{
+	(void)r;
+	(void)i;
+	return strdup("Step 1: Six sevens make $6 \\times 7 = 42$, so the answer is $\\boxed{42}$.\n\n"
+		      "[asy]\ndraw((0,0)--(1,1));\n[/asy]\n\nThat is all there is to it.");
+}
+
 static double wbon_prm(const struct request *r, size_t i)
 {
 	const char *t = r->steps[i];
@@ -189,6 +198,37 @@ int main(void)
 		char what[80];
 		snprintf(what, sizeof what, "wbon --agg %s chooses %s", aggs[agg], want[agg]);
 		is_str(search_final_answer(s), want[agg], what);
+		search_free(s);
+	}
+	backend_free(fb);
+
+	/* ---- an answer stated before the solution ends (a boxed answer, then
+	 * an [asy] figure): read from the whole solution, as canopy grade
+	 * reads it, and held by the solution's last step */
+	struct fake_script bs = {boxed_gen, NULL, NULL};
+	fb = fake_backend_new(&bs);
+	{
+		struct search_config cfg = {0};
+		cfg.strategy = &strategy_sc;
+		cfg.problem = "scripted";
+		cfg.backend = fb;
+		cfg.params.v[P_N] = 3;
+		cfg.params.set[P_N] = 1;
+		char err[128];
+		struct search *s = search_new(&cfg, err, sizeof err);
+		search_run(s);
+		is_str(search_final_answer(s), "42", "sc: a solution that boxes 42 and then draws a figure answers 42");
+		const struct tree *t = search_tree(s);
+		int leaf_holds = 0, inner_holds = 0;
+		for (size_t k = 1; k < tree_count(t); k++) {
+			const struct node *nd = tree_node(t, (int32_t)k);
+			if (nd->answer && nd->first_child == NODE_NONE)
+				leaf_holds++;
+			else if (nd->answer)
+				inner_holds++;
+		}
+		is_int(leaf_holds, 3, "each solution's last step holds the answer");
+		is_int(inner_holds, 0, "and no step before it");
 		search_free(s);
 	}
 	backend_free(fb);
