@@ -530,24 +530,15 @@ static struct backend *make(const struct openai_cfg *c, enum oa_mode mode, char 
 		be->c.stream = 0; /* a score is one short reply */
 	/* the backend's url is what traces and messages show: without
 	 * credentials; the bases below are what is sent */
-	char shown[600];
-	url_redact(c->url, shown, sizeof shown);
+	char base[600], shown[600];
+	server_base_url(c->url, base, sizeof base);
+	url_redact(base, shown, sizeof shown);
 	be->url = xstrdup(shown);
-	size_t l = strlen(be->url);
-	while (l && be->url[l - 1] == '/')
-		be->url[--l] = '\0';
-	/* a base given with /v1 is fine too */
-	if (l >= 3 && !strcmp(be->url + l - 3, "/v1"))
-		be->url[l - 3] = '\0';
 	be->model = xstrdup(c->model ? c->model : "default");
 	int nb = c->nurls > 0 ? c->nurls : 1;
 	for (int i = 0; i < nb && i < 16; i++) {
-		char *b = xstrdup(c->nurls > 0 ? c->urls[i] : c->url);
-		size_t bl = strlen(b);
-		while (bl && b[bl - 1] == '/')
-			b[--bl] = '\0';
-		if (bl >= 3 && !strcmp(b + bl - 3, "/v1"))
-			b[bl - 3] = '\0';
+		server_base_url(c->nurls > 0 ? c->urls[i] : c->url, base, sizeof base);
+		char *b = xstrdup(base);
 		/* a llama.cpp server takes as many requests as it has slots */
 		be->cap[be->nbases] = c->slots[i] > 0 ? c->slots[i] : 0;
 		slots_init(&be->slots[be->nbases], be->cap[be->nbases]);

@@ -31,6 +31,10 @@ struct openai_cfg {
 };
 
 struct backend *backend_openai_new(const struct openai_cfg *c, char *err, size_t errlen);
+/* The server's base from a URL as a user gives it: without trailing
+ * slashes or a trailing /v1 (README: a URL may be given with or without
+ * it), so every route, the probes' too, is appended to the same base. */
+void server_base_url(const char *url, char *out, size_t len);
 /* A server checked for readiness before the first request (the
  * dialect's health route; 0 at once when it has none), or -1 with a
  * message (down, or still loading the model). */

@@ -87,6 +87,18 @@ int api_key_load(const char *file, char **key, char *err, size_t errlen)
 	return 0;
 }
 
+void server_base_url(const char *url, char *out, size_t len)
+{
+	snprintf(out, len, "%s", url ? url : "");
+	size_t l = strlen(out);
+	while (l && out[l - 1] == '/')
+		out[--l] = '\0';
+	if (l >= 3 && !strcmp(out + l - 3, "/v1"))
+		out[l -= 3] = '\0';
+	while (l && out[l - 1] == '/')
+		out[--l] = '\0';
+}
+
 static size_t keep_body(char *p, size_t s, size_t n, void *u)
 {
 	struct strbuf *b = u;
@@ -99,10 +111,10 @@ static size_t keep_body(char *p, size_t s, size_t n, void *u)
 static int get_once(const char *url, const char *path, const struct http_opts *o, long *status,
 		    struct strbuf *body, char *full, size_t fulllen, char *err, size_t errlen)
 {
-	size_t l = strlen(url);
 	/* full is what messages show; real is what is sent */
-	char real[600];
-	snprintf(real, sizeof real, "%.*s%s", (int)(l && url[l - 1] == '/' ? l - 1 : l), url, path);
+	char real[700], base[600];
+	server_base_url(url, base, sizeof base);
+	snprintf(real, sizeof real, "%s%s", base, path);
 	url_redact(real, full, fulllen);
 	CURL *e = curl_easy_init();
 	char eb[CURL_ERROR_SIZE] = "";

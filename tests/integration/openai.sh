@@ -184,6 +184,9 @@ is "$(grep '"/completion"' "$TMP/server.log" | grep 'next step' | grep -vc n_cmp
 test "$(grep -c '"ev":"node","id":[0-9]*,"parent":0,' "$TMP/ncmpl.jsonl")" = 4
 ok $? "and all 4 come back as nodes"
 : >"$TMP/server.log"
+"$CANOPY" run --backend llamacpp --url "$URL/v1/" --model ok --problem "$Q" --answer 42 --n 1 \
+	--trace "$TMP/lcv1.jsonl" >"$TMP/lcv1.out" 2>"$TMP/lcv1.err"
+is "$?:$(cat "$TMP/lcv1.out")" "0:42" "llama.cpp: a --url given with /v1/ is the same server (its health probe too)"
 "$CANOPY" run --backend llamacpp --url "$URL" --model fault:absurd --problem "$Q" --answer 42 --n 4 \
 	--trace "$TMP/lca.jsonl" >"$TMP/lca.out" 2>"$TMP/lca.err"
 is "$?:$(cat "$TMP/lca.out")" "0:42" "llama.cpp: n_cmpl indexes of 1e20 and token counts of +-1e300 are survived"
