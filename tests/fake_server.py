@@ -24,6 +24,8 @@ path, headers seen, body) to --log.  The model name chooses a behaviour:
   fault:absurd        token counts of 1e300 and -1e300, choice indexes of 1e20
   fault:escapes       a solution holding terminal escapes (a window title, clear screen)
   fault:many-choices  5000 choices whatever n was asked
+  fault:n-500         n > 1 refused as llama.cpp's /v1 refuses it: HTTP 500
+                      "Only one completion choice is allowed"
   fault:escape-error  400 whose message holds terminal escapes
 A request for one token's logprobs after a " ки" step tag (a logprob PRM)
 gets P(+) = 0.9 after an odd number of tags and 0.7 after an even one.
@@ -255,6 +257,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(401, {"error": {"message": "invalid api key"}})
         if fault == "flat-error":
             return self.send_json(200, {"object": "error", "message": "The model does not exist."})
+        if fault == "n-500" and int(body.get("n", 1) or 1) > 1:
+            return self.send_json(500, {"error": {"code": 500, "type": "server_error",
+                                                  "message": "Only one completion choice is allowed"}})
         if fault == "escape-error":
             return self.send_json(400, {"error": {"message": "bad \x1b]0;pwned\x07 request\x1b[2J"}})
         if fault == "slow":

@@ -193,6 +193,8 @@ static int call_start(struct oa_backend *be, struct oa_call *c)
 	snprintf(c->url, sizeof c->url, "%s%s", be->bases[pick], route);
 	snprintf(c->shown, sizeof c->shown, "%s%s", be->shown_bases[pick], route);
 	c->h.shown_url = c->shown;
+	if (c->nsamples > 1)
+		c->h.final_bodies = be->c.dialect->n_refusals;
 	c->body = be->logprob ? logprob_body(be, r, c->upto, c->slot)
 			      : make_body(be, r, c->nsamples, (int)r->sample_offset + c->first_sample, c->slot);
 	c->headers[0] = be->auth;
@@ -398,6 +400,10 @@ static int oa_poll(struct backend *b, double timeout)
 				int refused_n = c->h.status == 400 && c->nsamples > 1 && strstr(msg, "n") &&
 						(strstr(msg, " n ") || strstr(msg, "'n'") || strstr(msg, "\"n\"") ||
 						 strstr(msg, "choice"));
+				/* the dialect's own words, whatever the status */
+				for (const char *const *f = be->c.dialect->n_refusals; !refused_n && c->nsamples > 1 && f && *f;
+				     f++)
+					refused_n = strstr(msg, *f) != NULL;
 				if (refused_n) {
 					/* the server takes one sample a request: ask n times */
 					be->no_n = 1;

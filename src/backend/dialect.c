@@ -55,6 +55,11 @@ static void openai_score(cJSON *b, int slot)
 	cJSON_AddNumberToObject(b, "logprobs", 5); /* OpenAI's limit on completions */
 }
 
+static const char *const openai_n_refusals[] = {
+	"Only one completion choice is allowed", /* llama.cpp's /v1 (HTTP 500) */
+	NULL,
+};
+
 const struct dialect dialect_openai = {
 	.name = "openai",
 	.doc = "an OpenAI-compatible server (vLLM, SGLang, llama.cpp's /v1, OpenAI): chat or completions",
@@ -64,6 +69,7 @@ const struct dialect dialect_openai = {
 	.route_text = "/v1/completions",
 	.route_score = "/v1/completions",
 	.stream = DS_SSE_CHOICES,
+	.n_refusals = openai_n_refusals,
 	.generate = openai_generate,
 	.score = openai_score,
 };

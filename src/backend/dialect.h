@@ -42,6 +42,9 @@ struct dialect {
 	const char *route_chat, *route_text; /* generation */
 	const char *route_score;             /* a logprob score */
 	enum dialect_stream stream;
+	/* what a server says when it refuses n > 1, whatever its status
+	 * (llama.cpp's /v1 answers 500): then each sample is asked alone */
+	const char *const *n_refusals;
 	/* a native reply's, and a streamed object's, fields */
 	const char *text_key, *done_key, *gen_tokens_key, *prompt_tokens_key;
 	/* adds the dialect's fields to a generation body and to a logprob

@@ -237,8 +237,11 @@ static void finish(struct http_pool *p, struct http_req *r, CURLcode rc)
 		retry = r->stalled || retryable_code(rc);
 	} else {
 		retry = status == 408 || status == 409 || status == 429 || status >= 500;
+		for (const char *const *f = r->final_bodies; retry && status >= 500 && f && *f; f++)
+			if (r->response.s && strstr(r->response.s, *f))
+				retry = 0; /* the server said what it will not do: asking again will not help */
 		if (status < 200 || status >= 300)
-			snprintf(r->error, sizeof r->error, "%s: HTTP %ld", r->url, status);
+			snprintf(r->error, sizeof r->error, "%s: HTTP %ld", r->shown_url ? r->shown_url : r->url, status);
 	}
 	if (retry && r->attempts <= p->o.retries) {
 		double wait;

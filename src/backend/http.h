@@ -28,6 +28,8 @@ struct http_req {
 	/* the caller's */
 	const char *url;
 	const char *shown_url;      /* the url as messages show it (url_redact); NULL: url */
+	const char *const *final_bodies; /* a 5xx whose body holds one of these is an answer,
+					    not a failure to retry (NULL-terminated, or NULL) */
 	const char *body;           /* POST when set, else GET */
 	const char *const *headers; /* "Name: value" lines, NULL-terminated */
 	/* streaming: bytes as they arrive (return non-zero to abort), and a

@@ -155,6 +155,13 @@ ok $? "and the trace does not take it in ($size bytes)"
 run many --model fault:many-choices --n 2 --retries 0
 grep -qE 'the reply holds 5000 choices where [12] w(as|ere) asked for' "$TMP/many.jsonl"
 ok $? "a reply of 5000 choices for n=2 fails, saying so"
+t0=$(date +%s)
+run n500 --model fault:n-500 --strategy beam --n 4 --width 2
+t1=$(date +%s)
+is "$(st n500):$(cat "$TMP/n500.out")" "0:42" "llama.cpp's /v1 refusing n>1 with HTTP 500: the samples are asked one a call"
+test $((t1 - t0)) -le 3
+ok $? "at once, not after retrying the 500 ($((t1 - t0)) s)"
+is "$(grep '"model": "fault:n-500"' "$TMP/server.log" | grep -c '"n": [2-9]')" 1 "n>1 is asked once, then never again of that server"
 run absurd --model fault:absurd
 is "$(st absurd)" 0 "token counts of 1e300 and -1e300 and a choice index of 1e20 are survived (clamped, never cast)"
 "$CANOPY" check "$TMP/absurd.jsonl" >/dev/null
