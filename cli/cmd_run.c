@@ -607,6 +607,12 @@ static int run_resumable(struct run_opts *op, struct resume *resume)
 		status = ui_run_live(s, w, trace, problem, gold, o.cfg.strategy->name,
 				     params.s ? params.s : "", sv.actor->kind, &uo);
 		sb_free(&params);
+		if (status == EXIT_OK && search_state(s) == SEARCH_FAILED) {
+			/* quitting a failed run is no success: say why, now that the
+			 * terminal is the shell's again */
+			say(stderr, "canopy: %s (the journal %s holds everything up to here)\n", search_error(s), trace);
+			status = EXIT_FAILED;
+		}
 		search_free(s);
 		goto out;
 	}

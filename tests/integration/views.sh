@@ -111,5 +111,17 @@ T send-keys -t ui "x.md" Enter
 shows "wrote $TMP/outdir/x.md" ":export writes where the completed path says"
 T send-keys -t ui q
 
+# ---- a live run that fails: quitting it is no success ----
+start 100 30 "'$CANOPY' --backend openai --url http://127.0.0.1:1 --model m --problem 'What is 2+3?' --retries 0 --trace '$TMP/dead.jsonl' 2>'$TMP/dead.err'"
+wait_for "failed" 10
+T send-keys -t ui q
+if wait_for "EXIT=" 5 && grep -q "EXIT=1" "$TMP/screen"; then
+	ok 0 "q after the live search failed exits 1"
+else
+	ok 1 "q after the live search failed exits 1"
+	sed 's/^/#   | /' "$TMP/screen" | head -20
+fi
+contains "$TMP/dead.err" "127.0.0.1:1" "and says why on the shell's terminal"
+
 T kill-server 2>/dev/null
 done_testing
