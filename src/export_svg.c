@@ -25,7 +25,7 @@ static void xml_text(struct strbuf *sb, const char *s, size_t n, size_t max)
 	size_t shown = 0, i = 0;
 	while (i < n) {
 		uint32_t cp;
-		size_t len = util_utf8_next(p + i, n - i, &cp);
+		size_t len = (size_t)utf8_decode(p + i, n - i, &cp);
 		if (shown++ == max) {
 			sb_adds(sb, "...");
 			return;

@@ -134,13 +134,15 @@ char *sb_steal(struct strbuf *sb)
 	return s;
 }
 
-int utf8_seq_len(const unsigned char *s, size_t avail)
+int utf8_decode(const unsigned char *s, size_t avail, uint32_t *out)
 {
 	unsigned char c = s[0];
 	int n;
 	uint32_t cp;
-	if (c < 0x80)
+	if (c < 0x80) {
+		*out = c;
 		return 1;
+	}
 	if (c >= 0xC2 && c <= 0xDF) {
 		n = 2;
 		cp = c & 0x1F;
@@ -164,7 +166,14 @@ int utf8_seq_len(const unsigned char *s, size_t avail)
 	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
 	    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
 		return 0;
+	*out = cp;
 	return n;
+}
+
+int utf8_seq_len(const unsigned char *s, size_t avail)
+{
+	uint32_t cp;
+	return utf8_decode(s, avail, &cp);
 }
 
 int sb_add_file(struct strbuf *sb, FILE *f, size_t max)
@@ -449,37 +458,13 @@ int util_lock(int fd, const char *path, const char *what, char *err, size_t errl
 	return -1;
 }
 
-/* The length of the UTF-8 sequence at s (at most n bytes) and its code
- * point, or 0 when it is not one (overlong, surrogate, cut short). */
-size_t util_utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	size_t len = s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 && s[0] < 0xE0 ? 2 : 0;
-	if (!len || len > n)
-		return 0;
-	uint32_t v = s[0] & (0x7F >> len);
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		v = v << 6 | (s[i] & 0x3F);
-	}
-	static const uint32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
-	if (v < least[len] || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-		return 0;
-	*cp = v;
-	return len;
-}
-
 void sb_add_visible(struct strbuf *sb, const char *s, size_t n, int keep_newlines)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 	while (i < n) {
 		uint32_t cp;
-		size_t len = util_utf8_next(p + i, n - i, &cp);
+		size_t len = (size_t)utf8_decode(p + i, n - i, &cp);
 		if (!len) {
 			sb_printf(sb, "\\x%02X", p[i]);
 			i++;

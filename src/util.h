@@ -75,9 +75,6 @@ double clampd(double v, double lo, double hi);
  * this before it reaches a terminal, so it can neither move the cursor,
  * retitle the window nor clear the screen. */
 void sb_add_visible(struct strbuf *sb, const char *s, size_t n, int keep_newlines);
-/* The UTF-8 sequence at s (at most n bytes): its length and code point,
- * or 0 when it is not one (overlong, a surrogate, cut short, stray). */
-size_t util_utf8_next(const unsigned char *s, size_t n, uint32_t *cp);
 /* url with any credentials in it (user:password@) replaced by "***":
  * what canopy writes (traces, replies, messages) where it sends url. */
 void url_redact(const char *url, char *out, size_t len);
@@ -90,7 +87,10 @@ int32_t util_i32(double v);
 int64_t util_i64(double v);
 uint64_t util_u64(double v);
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid
+ * (overlong, a surrogate, past U+10FFFF, cut short, a stray byte). */
 int utf8_seq_len(const unsigned char *s, size_t avail);
+/* The same, and its code point in *cp. */
+int utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp);
 
 #endif

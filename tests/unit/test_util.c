@@ -20,6 +20,9 @@ static void visible(void)
 	sb_add_visible(&sb, "\xe0\x80\xaf\xed\xa0\x80\xc3", 7, 0);
 	is_str(sb.s, "\\xE0\\x80\\xAF\\xED\\xA0\\x80\\xC3", "overlong, surrogate and cut-short sequences are bytes");
 	sb_reset(&sb);
+	sb_add_visible(&sb, "\xf5\x80\x80\xff", 4, 0);
+	is_str(sb.s, "\\xF5\\x80\\x80\\xFF", "no lead byte past F4 starts a character");
+	sb_reset(&sb);
 	sb_add_visible(&sb, "", 0, 0);
 	ok(sb.len == 0, "nothing stays nothing");
 	sb_free(&sb);
