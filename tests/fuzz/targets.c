@@ -347,33 +347,19 @@ static int t_reply(const uint8_t *d, size_t n)
 		r.scores = calloc(2, sizeof *r.scores);
 	}
 	struct oa_call *call = oa_call_new(be, &r, mode == 2 ? 1 : 0, mode ? 1 : r.n);
-	call->queued = 1; /* never sent: call_free must not release a slot */
-	if (be->c.stream && !be->pooling && !be->logprob) {
+	/* never sent (queued): the backend frees it, and the calls its reply
+	 * made (n_cmpl's rest), without releasing a slot; what this target
+	 * set up itself, the stream parser and the body, it frees */
+	int streamed = be->c.stream && !be->pooling && !be->logprob;
+	if (streamed) {
 		sse_init(&call->sse, oa_on_sse, call);
 		oa_on_stream_data(call, (const char *)d, n);
-		call->queued = 0;
-		call->h.status = 200;
 	}
 	sb_add(&call->h.response, (const char *)d, n);
 	oa_parse_reply(call);
-	if (!call->queued) {
+	if (streamed)
 		sse_free(&call->sse);
-		call->queued = 1;
-	}
-	/* the calls the reply made (n_cmpl's rest) go with the backend */
-	while (be->calls) {
-		struct oa_call *x = be->calls;
-		be->calls = x->next;
-		sb_free(&x->h.response);
-		for (int i = 0; i < x->nsamples; i++)
-			sb_free(&x->texts[i]);
-		sb_free(&x->ndjson);
-		free(x->texts);
-		free(x->lp_sum);
-		free(x->lp_n);
-		free(x->body);
-		free(x);
-	}
+	sb_free(&call->h.response);
 	request_clear_results(&r);
 	backend_free(b);
 	return 0;
