@@ -386,8 +386,7 @@ void evstore_get(const struct evstore *s, size_t i, struct event *ev, struct eve
 	}
 	if (m & F_VALS) {
 		size_t n = (size_t)get_varint(&r);
-		/* the names point into the store: the scratch holds only the
-		 * array of pointers (its own names are freed first) */
+		/* the scratch's names of the last verdict go first */
 		for (size_t k = 0; k < sc->nvals_cap; k++) {
 			free(sc->keys[k]);
 			sc->keys[k] = NULL;
@@ -398,16 +397,12 @@ void evstore_get(const struct evstore *s, size_t i, struct event *ev, struct eve
 			memset(sc->keys + sc->nvals_cap, 0, (n - sc->nvals_cap) * sizeof *sc->keys);
 			sc->nvals_cap = n;
 		}
-		const char **names = xmalloc((n ? n : 1) * sizeof *names);
-		for (size_t k = 0; k < n; k++)
-			names[k] = get_str(&r, NULL);
-		for (size_t k = 0; k < n; k++)
-			sc->vals[k] = get_f64(&r);
-		/* keys must stay owned by the scratch (event_scratch_free frees
+		/* keys stay owned by the scratch (event_scratch_free frees
 		 * them): copies of the few names a verdict has */
 		for (size_t k = 0; k < n; k++)
-			sc->keys[k] = xstrdup(names[k]);
-		free(names);
+			sc->keys[k] = xstrdup(get_str(&r, NULL));
+		for (size_t k = 0; k < n; k++)
+			sc->vals[k] = get_f64(&r);
 		ev->keys = (const char *const *)sc->keys;
 		ev->vals = sc->vals;
 		ev->nvals = n;

@@ -40,6 +40,19 @@ static int hexval(char c)
 	return -1;
 }
 
+/* The four hex digits at p as a number, or -1 when one is not a digit. */
+static int hex4(const char *p)
+{
+	int v = 0;
+	for (int i = 0; i < 4; i++) {
+		int h = hexval(p[i]);
+		if (h < 0)
+			return -1;
+		v = v << 4 | h;
+	}
+	return v;
+}
+
 /* 1 for bytes that stand for themselves inside a string: printable ASCII
  * but the quote and the backslash.  The common case costs one load. */
 static const unsigned char plain_byte[256] = {
@@ -83,12 +96,9 @@ static int scan_string(struct scanner *sc, int *escaped)
 				const char *esc = sc->p - 1; /* where errors point: the backslash */
 				if (sc->end - sc->p < 5)
 					return fail(sc, "truncated \\u escape");
-				unsigned cp = 0;
-				for (int i = 1; i <= 4; i++) {
-					if (hexval(sc->p[i]) < 0)
-						return fail(sc, "bad \\u escape");
-					cp = cp << 4 | (unsigned)hexval(sc->p[i]);
-				}
+				int cp = hex4(sc->p + 1);
+				if (cp < 0)
+					return fail(sc, "bad \\u escape");
 				sc->p += 5;
 				/* a surrogate must come as a pair: a lone one is no
 				 * character (canopy never writes one, and cJSON, which
@@ -98,13 +108,10 @@ static int scan_string(struct scanner *sc, int *escaped)
 					return fail(sc, "lone surrogate in a \\u escape");
 				}
 				if (cp >= 0xD800 && cp <= 0xDBFF) {
-					unsigned lo = 0;
-					int ok = sc->end - sc->p >= 6 && sc->p[0] == '\\' && sc->p[1] == 'u';
-					for (int i = 2; ok && i <= 5; i++) {
-						ok = hexval(sc->p[i]) >= 0;
-						lo = lo << 4 | (unsigned)(ok ? hexval(sc->p[i]) : 0);
-					}
-					if (!ok || lo < 0xDC00 || lo > 0xDFFF) {
+					int lo = -1;
+					if (sc->end - sc->p >= 6 && sc->p[0] == '\\' && sc->p[1] == 'u')
+						lo = hex4(sc->p + 2);
+					if (lo < 0xDC00 || lo > 0xDFFF) {
 						sc->p = esc;
 						return fail(sc, "lone surrogate in a \\u escape");
 					}
@@ -422,12 +429,6 @@ static void add_utf8(struct strbuf *out, unsigned cp)
 	}
 }
 
-static unsigned hex4(const char *p)
-{
-	return (unsigned)(hexval(p[0]) << 12 | hexval(p[1]) << 8 |
-			  hexval(p[2]) << 4 | hexval(p[3]));
-}
-
 void jstring_decode(const char *raw, size_t rawlen, struct strbuf *out)
 {
 	/* raw was validated by the scanner */
@@ -450,11 +451,11 @@ void jstring_decode(const char *raw, size_t rawlen, struct strbuf *out)
 		case 'r': sb_addc(out, '\r'); break;
 		case 't': sb_addc(out, '\t'); break;
 		case 'u': {
-			unsigned cp = hex4(p);
+			unsigned cp = (unsigned)hex4(p); /* validated by the scanner */
 			p += 4;
 			if (cp >= 0xD800 && cp <= 0xDBFF && end - p >= 6 &&
 			    p[0] == '\\' && p[1] == 'u') {
-				unsigned lo = hex4(p + 2);
+				unsigned lo = (unsigned)hex4(p + 2);
 				if (lo >= 0xDC00 && lo <= 0xDFFF) {
 					cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
 					p += 6;

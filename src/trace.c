@@ -31,9 +31,7 @@ static struct trace_writer *writer_open(const char *path, int flags, char *err,
 		close(fd);
 		return NULL;
 	}
-	struct trace_writer *w = xcalloc(1, sizeof *w);
-	linefile_init(&w->out, fd, path);
-	return w;
+	return trace_writer_adopt(fd, path);
 }
 
 struct trace_writer *trace_writer_create(const char *path, const struct trace_header *header,
