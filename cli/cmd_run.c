@@ -597,12 +597,12 @@ static int run_resumable(struct run_opts *op, struct resume *resume)
 		}
 		struct strbuf params;
 		sb_init(&params);
-		for (const struct param_default *d = o.cfg.strategy->params; d->id != P_COUNT; d++) {
-			if (d->id == P_TEMPERATURE || d->id == P_TOP_P || d->id == P_MAX_TOKENS)
-				continue;
-			sb_printf(&params, "%s%s=", params.len ? " " : "", param_name(d->id));
-			param_format(d->id, search_params(s)->v[d->id], &params);
-		}
+		/* as a replay of its journal will show them (header_params_string) */
+		enum param_id ids[P_COUNT];
+		size_t nids = 0;
+		for (const struct param_default *d = o.cfg.strategy->params; d->id != P_COUNT; d++)
+			ids[nids++] = d->id;
+		params_describe(search_params(s), ids, nids, 1, &params);
 		struct ui_options uo = {o.theme, o.paused};
 		status = ui_run_live(s, w, trace, problem, gold, o.cfg.strategy->name,
 				     params.s ? params.s : "", sv.actor->kind, &uo);

@@ -458,17 +458,7 @@ fail:
 
 void header_params_string(const struct trace_header *h, int brief, struct strbuf *sb)
 {
-	for (int i = 0; i < h->nparams; i++) {
-		enum param_id id = h->order[i];
-		/* the sampling settings are the same for every strategy */
-		if (brief && (id == P_TEMPERATURE || id == P_TOP_P || id == P_MAX_TOKENS))
-			continue;
-		sb_printf(sb, "%s%s=", sb->len ? " " : "", param_name(id));
-		if (param_choices(id))
-			param_format(id, h->params.v[id], sb);
-		else
-			sb_printf(sb, "%g", h->params.v[id]);
-	}
+	params_describe(&h->params, h->order, (size_t)h->nparams, brief, sb);
 	const cJSON *it;
 	cJSON_ArrayForEach(it, h->strategy_extra) {
 		if (cJSON_IsNumber(it))

@@ -105,6 +105,17 @@ void param_format(enum param_id id, double v, struct strbuf *sb)
 	}
 }
 
+void params_describe(const struct params *p, const enum param_id *ids, size_t n, int brief, struct strbuf *sb)
+{
+	for (size_t i = 0; i < n; i++) {
+		enum param_id id = ids[i];
+		if (brief && (id == P_TEMPERATURE || id == P_TOP_P || id == P_MAX_TOKENS))
+			continue;
+		sb_printf(sb, "%s%s=", sb->len ? " " : "", param_name(id));
+		param_format(id, p->v[id], sb);
+	}
+}
+
 double params_get(const struct params *p, enum param_id id)
 {
 	return p->v[id];

@@ -64,6 +64,10 @@ int param_lookup(const char *name); /* -1 when unknown */
 int param_parse(enum param_id id, const char *s, double *out, char *err, size_t errlen);
 void param_format(enum param_id id, double v, struct strbuf *sb);
 double params_get(const struct params *p, enum param_id id);
+/* "name=value ..." of the parameters ids[0..n) as the journal writes
+ * them; brief leaves out the sampling settings every strategy shares
+ * (temperature, top-p, max-tokens).  Appended to sb. */
+void params_describe(const struct params *p, const enum param_id *ids, size_t n, int brief, struct strbuf *sb);
 /* Fills in the defaults for what the user did not give. */
 void params_apply_defaults(struct params *p, const struct param_default *d);
 
