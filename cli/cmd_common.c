@@ -90,15 +90,6 @@ void say(FILE *f, const char *fmt, ...)
 	sb_free(&safe);
 }
 
-void say_text(FILE *f, const char *s)
-{
-	struct strbuf safe;
-	sb_init(&safe);
-	sb_add_visible(&safe, s ? s : "", s ? strlen(s) : 0, 1);
-	fwrite(safe.s ? safe.s : "", 1, safe.len, f);
-	sb_free(&safe);
-}
-
 void csv_field(FILE *f, const char *s)
 {
 	struct strbuf sb;

@@ -47,8 +47,6 @@ int parse_real(const char *s, double lo, double hi, double *out);
  * a trace's or a model's text, a file name): the formatted line is
  * written terminal-safe (sb_add_visible), on one line. */
 void say(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* The same for text that keeps its newlines (a step's text, --show). */
-void say_text(FILE *f, const char *s);
 /* Writes s (NULL: empty) as one quoted CSV field. */
 void csv_field(FILE *f, const char *s);
 /* The 95% Wilson score interval of k successes in n. */

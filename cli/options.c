@@ -266,22 +266,6 @@ const struct opt_entry opt_table[] = {
 	{.code = 0},
 };
 
-static const struct {
-	unsigned where;
-	const char *name;
-} where_names[] = {
-	{W_RUN, "run"},	      {W_BENCH, "bench"},   {W_CHECK, "check"},   {W_EXPORT, "export"},
-	{W_GRADE, "grade"},   {W_IMPORT, "import"}, {W_REPLAY, "replay"}, {W_PROMPTS, "prompts"},
-};
-
-const char *options_where_name(unsigned where)
-{
-	for (size_t i = 0; i < sizeof where_names / sizeof where_names[0]; i++)
-		if (where_names[i].where == where)
-			return where_names[i].name;
-	return "?";
-}
-
 /* The search parameters, as entries of their own: run takes each as a flag. */
 static struct opt_entry param_entry(enum param_id id)
 {

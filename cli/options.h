@@ -136,7 +136,5 @@ int options_number(int code, unsigned where, const char *arg, double *out, char 
 void options_list(FILE *f, unsigned where);
 /* A "more" line: NAME in a narrow column, then TEXT wrapped under it. */
 void options_more_line(FILE *f, const char *name, const char *text);
-/* The subcommand names as the table and canopy help options know them. */
-const char *options_where_name(unsigned where);
 
 #endif

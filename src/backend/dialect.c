@@ -199,8 +199,3 @@ const char *dialect_names(void)
 	return buf;
 }
 
-void dialect_print_help(FILE *f, const char *indent)
-{
-	for (const struct dialect *const *d = dialect_list; *d; d++)
-		fprintf(f, "%s%-10s %s\n", indent, (*d)->name, (*d)->doc);
-}

@@ -7,7 +7,6 @@
 #define CANOPY_DIALECT_H
 
 #include <cjson/cJSON.h>
-#include <stdio.h>
 
 #include "backend.h"
 
@@ -61,7 +60,5 @@ extern const struct dialect *const dialect_list[];
 const struct dialect *dialect_lookup(const char *name);
 /* "openai, llamacpp or ollama", for messages. */
 const char *dialect_names(void);
-/* The man page's and --help's lines, one a dialect. */
-void dialect_print_help(FILE *f, const char *indent);
 
 #endif
