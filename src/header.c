@@ -279,10 +279,8 @@ static int dec_role(struct dec *d, const cJSON *b, const char *name, struct head
 
 static int dec_backend(struct dec *d, const cJSON *j, struct header_backend *b)
 {
-	static const char *const known[] = {"kind", "model", "url", "urls", "api", "stream", "latency_ms",
-					    "latency_ms_per_token", "error_scale", "prm_noise", "orm_noise",
-					    "critic_recall", "critic_false", "orm_bias", "prm", "orm", "critic",
-					    "disc", "prompts", "from", "file", "index"};
+	/* an import's own fields; whatever else it holds is its tool's */
+	static const char *const known[] = {"kind", "model", "from", "file", "index"};
 	const char *w = "backend.";
 	if (dec_str(d, j, "kind", 1, &b->kind, w) || dec_str(d, j, "model", 0, &b->model, w))
 		return -1;
