@@ -307,6 +307,14 @@ static void get_align(struct reader *r, size_t a)
 		r->p++;
 }
 
+double evstore_time(const struct evstore *s, size_t i)
+{
+	/* the type, the mask, seq, then t: see the record's layout above */
+	struct reader r = {s->at[i], s->at[i] + 1 + sizeof(uint32_t)};
+	get_varint(&r);
+	return get_f64(&r);
+}
+
 void evstore_get(const struct evstore *s, size_t i, struct event *ev, struct event_scratch *sc)
 {
 	struct reader r = {s->at[i], s->at[i]};

@@ -28,5 +28,7 @@ size_t evstore_count(const struct evstore *s);
 /* Unpacks event i into ev: its strings and arrays point into the store;
  * clusters and verdict names into sc (valid until sc's next use). */
 void evstore_get(const struct evstore *s, size_t i, struct event *ev, struct event_scratch *sc);
+/* Event i's t alone (the status line's clock), without unpacking it. */
+double evstore_time(const struct evstore *s, size_t i);
 
 #endif

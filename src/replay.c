@@ -48,7 +48,6 @@ struct replay {
 	char *path;
 	size_t count, pos;
 	struct evstore store; /* every event, decoded */
-	double *t;
 	struct undo *undo;
 	int32_t *pool; /* ids a prune marked, or a keep newly kept */
 	size_t npool, pool_cap;
@@ -231,7 +230,6 @@ struct replay *replay_open(const char *path, char *err, size_t errlen, char *war
 	while ((rc = trace_reader_next(rd, &ev, err, errlen)) > 0) {
 		if (r->count == cap) {
 			cap = cap ? cap * 2 : 1024;
-			r->t = xrealloc(r->t, cap * sizeof *r->t);
 			r->undo = xrealloc(r->undo, cap * sizeof *r->undo);
 		}
 		/* applied as stored, so that the tree points into the store */
@@ -253,7 +251,6 @@ struct replay *replay_open(const char *path, char *err, size_t errlen, char *war
 			pl->v = xrealloc(pl->v, (pl->n + 1) * sizeof *pl->v);
 			pl->v[pl->n++] = r->count + 1;
 		}
-		r->t[r->count] = ev.t;
 		r->count++;
 	}
 	if (rc == 0 && warn && trace_reader_warning(rd))
@@ -275,7 +272,6 @@ void replay_free(struct replay *r)
 	tree_free(r->tree);
 	evstore_free(&r->store);
 	free(r->path);
-	free(r->t);
 	free(r->undo);
 	free(r->pool);
 	free(r->units);
@@ -292,7 +288,7 @@ size_t replay_pos(const struct replay *r) { return r->pos; }
 
 double replay_time(const struct replay *r, size_t pos)
 {
-	return pos >= 1 && pos <= r->count ? r->t[pos - 1] : 0;
+	return pos >= 1 && pos <= r->count ? evstore_time(&r->store, pos - 1) : 0;
 }
 
 int replay_event(struct replay *r, size_t pos, struct event *ev, char *err, size_t errlen)
