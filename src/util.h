@@ -40,8 +40,17 @@ void sb_add_json_number(struct strbuf *sb, double v);
  * empty.  0, -1 on a read error, 1 once more than max bytes are in sb
  * (max 0: no limit). */
 int sb_add_file(struct strbuf *sb, FILE *f, size_t max);
-/* Appends s as one quoted CSV field (RFC 4180: quotes doubled). */
+/* Appends s as one quoted CSV field (RFC 4180: quotes doubled; a cell a
+ * spreadsheet would take for a formula gets a leading '). */
 void sb_add_csv_string(struct strbuf *sb, const char *s, size_t n);
+/* Appends s as text safe to write to a terminal: control characters as
+ * ^X (ESC as ^[), DEL as ^?, C1 controls and the bidirectional overrides
+ * as <U+XXXX>, bytes that are not UTF-8 as \xNN; a newline stays one when
+ * keep_newlines, else shows as \n (one-line messages); tabs stay.  What
+ * comes from outside (model text, traces, server errors) goes through
+ * this before it reaches a terminal, so it can neither move the cursor,
+ * retitle the window nor clear the screen. */
+void sb_add_visible(struct strbuf *sb, const char *s, size_t n, int keep_newlines);
 char *sb_steal(struct strbuf *sb);
 
 /* xoshiro256** seeded by splitmix64: fast, good, and identical on every
@@ -67,25 +76,17 @@ double clampd(double v, double lo, double hi);
 /* A number from outside (a reply, a file) as an integer: NAN and values
  * below the type's range give 0 (util_u*) or its least, values above it
  * its largest.  A plain cast of such a value is undefined behaviour. */
-/* Appends s as text safe to write to a terminal: control characters as
- * ^X (ESC as ^[), DEL as ^?, C1 controls and the bidirectional overrides
- * as <U+XXXX>, bytes that are not UTF-8 as \xNN; a newline stays one when
- * keep_newlines, else shows as \n (one-line messages); tabs stay.  What
- * comes from outside (model text, traces, server errors) goes through
- * this before it reaches a terminal, so it can neither move the cursor,
- * retitle the window nor clear the screen. */
-void sb_add_visible(struct strbuf *sb, const char *s, size_t n, int keep_newlines);
-/* url with any credentials in it (user:password@) replaced by "***":
- * what canopy writes (traces, replies, messages) where it sends url. */
-void url_redact(const char *url, char *out, size_t len);
 uint32_t util_u32(double v);
-/* Takes fd's exclusive flock without waiting.  0, or -1 with "PATH: held
- * by another canopy (pid N)" (the pid from /proc/locks, when it says) or
- * the system's reason in err. */
-int util_lock(int fd, const char *path, const char *what, char *err, size_t errlen);
 int32_t util_i32(double v);
 int64_t util_i64(double v);
 uint64_t util_u64(double v);
+/* Takes fd's exclusive flock without waiting.  0, or -1 with "PATH:
+ * another canopy (pid N) is writing this WHAT" (the pid from /proc/locks,
+ * when it says) or the system's reason in err. */
+int util_lock(int fd, const char *path, const char *what, char *err, size_t errlen);
+/* url with any credentials in it (user:password@) replaced by "***":
+ * what canopy writes (traces, replies, messages) where it sends url. */
+void url_redact(const char *url, char *out, size_t len);
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid
  * (overlong, a surrogate, past U+10FFFF, cut short, a stray byte). */
