@@ -28,8 +28,6 @@
 #include "mcts_int.h"
 #include "util.h"
 
-
-
 static const struct param_default mcts_params[] = {
 	{P_ROLLOUTS, 10}, {P_C, 1.0}, {P_DEPTH, 5}, {P_WIDTH, 3}, {P_TEMPERATURE, 0.8},
 	{P_TOP_P, 0.95}, {P_MAX_TOKENS, 512}, {P_AGG, AGG_LAST}, {P_COUNT, 0},
@@ -136,7 +134,6 @@ static void *start(struct search *s, int rstar)
 static void *mcts_start(struct search *s) { return start(s, 0); }
 static void *rstar_start(struct search *s) { return start(s, 1); }
 static void *puct_start(struct search *s) { return start(s, 2); }
-
 
 static int live(const struct mcts *m, int32_t id)
 {
@@ -526,6 +523,7 @@ void mcts_collect_terminals(const struct mcts *m, struct idlist *out)
 	}
 }
 
+/* Plain MCTS: follow the most visited children from the root. */
 static void mcts_choose(struct mcts *m)
 {
 	struct search *s = m->s;
