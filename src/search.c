@@ -67,14 +67,10 @@ static int go_live(struct search *s, uint64_t keep)
 		search_fail(s, err);
 		return -1;
 	}
-	/* the resume has held the journal's lock since it read it */
-	if (s->resume->trace_fd >= 0) {
-		s->journal = trace_writer_adopt(s->resume->trace_fd, s->trace_path);
-		s->resume->trace_fd = -1;
-	} else if (!(s->journal = trace_writer_append(s->trace_path, err, sizeof err))) {
-		search_fail(s, err);
-		return -1;
-	}
+	/* the resume has held the journal's lock since it read it
+	 * (resume_open) */
+	s->journal = trace_writer_adopt(s->resume->trace_fd, s->trace_path);
+	s->resume->trace_fd = -1;
 	return 0;
 }
 

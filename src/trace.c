@@ -5,48 +5,38 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include "linefile.h"
+#include "util.h"
 
 #define TRACE_MAX_LINE ((size_t)256 << 20)
-#include "util.h"
 
 struct trace_writer {
 	struct linefile out;
 };
 
-static struct trace_writer *writer_open(const char *path, int flags, char *err,
-					size_t errlen)
+struct trace_writer *trace_writer_create(const char *path, const struct trace_header *header,
+					 char *err, size_t errlen)
 {
-	int fd = open(path, flags | O_WRONLY | O_CLOEXEC, 0644);
+	int fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	/* one writer a journal: a resume while the run still goes on would
-	 * interleave their lines */
+	/* one writer a journal: a second run on it would interleave their
+	 * lines.  Truncated only once it is ours: O_TRUNC would wipe a
+	 * journal another run is still writing */
 	if (util_lock(fd, path, "journal", err, errlen)) {
 		close(fd);
 		return NULL;
 	}
-	return trace_writer_adopt(fd, path);
-}
-
-struct trace_writer *trace_writer_create(const char *path, const struct trace_header *header,
-					 char *err, size_t errlen)
-{
-	/* truncated only once it is ours: O_TRUNC would wipe a journal
-	 * another run is still writing */
-	struct trace_writer *w = writer_open(path, O_CREAT, err, errlen);
-	if (w && ftruncate(w->out.fd, 0)) {
+	struct trace_writer *w = trace_writer_adopt(fd, path);
+	if (ftruncate(fd, 0)) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		trace_writer_close(w);
 		return NULL;
 	}
-	if (!w)
-		return NULL;
 	cJSON *hj = header_encode(header);
 	char *h = cJSON_PrintUnformatted(hj);
 	cJSON_Delete(hj);
@@ -59,11 +49,6 @@ struct trace_writer *trace_writer_create(const char *path, const struct trace_he
 		return NULL;
 	}
 	return w;
-}
-
-struct trace_writer *trace_writer_append(const char *path, char *err, size_t errlen)
-{
-	return writer_open(path, O_APPEND, err, errlen);
 }
 
 struct trace_writer *trace_writer_adopt(int fd, const char *path)
@@ -164,8 +149,6 @@ struct trace_reader {
 	struct line_reader lr;
 	struct event_scratch sc;
 	uint64_t line, events;
-	uint64_t offset;  /* of the line just read */
-	uint64_t consumed; /* bytes before the next line */
 	double last_t;
 	int torn;
 	char warn[512];
@@ -174,6 +157,12 @@ struct trace_reader {
 static void reader_fail(struct trace_reader *r, char *err, size_t errlen, const char *msg)
 {
 	snprintf(err, errlen, "%s:%llu: %s", r->path, (unsigned long long)r->line, msg);
+}
+
+/* What next_line's failure rc means. */
+static const char *read_error(int rc)
+{
+	return rc == -2 ? "a line longer than 256 MiB" : strerror(errno);
 }
 
 struct trace_reader *trace_reader_open(const char *path, struct trace_header *h, char *err,
@@ -194,14 +183,13 @@ struct trace_reader *trace_reader_open(const char *path, struct trace_header *h,
 	r->line = 1;
 	int rc = next_line(&r->lr, &line, &len, &complete);
 	if (rc < 0) {
-		snprintf(msg, sizeof msg, "%s", rc == -2 ? "a line longer than 256 MiB" : strerror(errno));
+		snprintf(msg, sizeof msg, "%s", read_error(rc));
 		goto fail;
 	}
 	if (rc == 0) {
 		snprintf(msg, sizeof msg, "empty file (no trace header)");
 		goto fail;
 	}
-	r->consumed = len + (size_t)complete;
 	cJSON *hj = cJSON_ParseWithLength(line, len);
 	if (!hj) {
 		snprintf(msg, sizeof msg, complete ? "header is not valid JSON"
@@ -231,15 +219,13 @@ int trace_reader_next(struct trace_reader *r, struct event *ev, char *err, size_
 	if (rc < 0) {
 		if (rc == -2)
 			r->line++; /* the line that is too long */
-		snprintf(msg, sizeof msg, "%s", rc == -2 ? "a line longer than 256 MiB" : strerror(errno));
+		snprintf(msg, sizeof msg, "%s", read_error(rc));
 		reader_fail(r, err, errlen, msg);
 		return -1;
 	}
 	if (rc == 0)
 		return 0;
 	r->line++;
-	r->offset = r->consumed;
-	r->consumed += len + (size_t)complete;
 	if (event_parse(line, len, ev, &r->sc, msg, sizeof msg)) {
 		if (!complete) {
 			/* an interrupted writer leaves at most this */
@@ -269,7 +255,6 @@ int trace_reader_next(struct trace_reader *r, struct event *ev, char *err, size_
 }
 
 uint64_t trace_reader_line(const struct trace_reader *r) { return r->line; }
-uint64_t trace_reader_offset(const struct trace_reader *r) { return r->offset; }
 const char *trace_reader_warning(const struct trace_reader *r) { return r->torn ? r->warn : NULL; }
 
 /* Reports a problem with the event just read as FILE:LINE: msg. */

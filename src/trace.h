@@ -18,8 +18,6 @@ struct trace_writer;
  * message in err on failure. */
 struct trace_writer *trace_writer_create(const char *path, const struct trace_header *header,
 					 char *err, size_t errlen);
-/* Opens an existing journal for appending (resume). */
-struct trace_writer *trace_writer_append(const char *path, char *err, size_t errlen);
 /* Appends through fd, opened O_APPEND and locked by the caller (a resume
  * holds its journal's lock from before it reads it); fd is the writer's. */
 struct trace_writer *trace_writer_adopt(int fd, const char *path);
@@ -57,7 +55,6 @@ struct trace_reader *trace_reader_open(const char *path, struct trace_header *h,
  * line is dropped, see trace_reader_warning); -1: "FILE:LINE: what" in err. */
 int trace_reader_next(struct trace_reader *r, struct event *ev, char *err, size_t errlen);
 uint64_t trace_reader_line(const struct trace_reader *r);
-uint64_t trace_reader_offset(const struct trace_reader *r); /* of the last event's line */
 const char *trace_reader_warning(const struct trace_reader *r);
 void trace_reader_error(const struct trace_reader *r, const char *msg, char *err, size_t errlen);
 void trace_reader_close(struct trace_reader *r);
