@@ -8,6 +8,7 @@
 
 #include "dialect.h"
 #include "import.h"
+#include "sim.h"
 #include "strategy.h"
 #include "util.h"
 
@@ -150,7 +151,7 @@ const struct opt_entry opt_table[] = {
 	{.code = OPT_SIM_LATENCY, .name = "sim-latency", .arg = "MS[,T]", .where = W_SEARCH, .section = "Backend", TEXT,
 	 .help = "each sim request takes MS milliseconds plus T per token"},
 	{.code = OPT_SIM_ERROR_SCALE, .name = "sim-error-scale", .arg = "X", .where = W_SEARCH, .section = "Backend",
-	 REAL(0, 10), .help = "multiply the sim's mistake rates (default 1)"},
+	 REAL(0, SIM_ERROR_SCALE_MAX), .help = "multiply the sim's mistake rates (default 1)"},
 	{.code = OPT_SIM_PRM_NOISE, .name = "sim-prm-noise", .arg = "X", .where = W_SEARCH, .section = "Backend",
 	 REAL(0, 1), .help = "sd of the simulated PRM's noise (default 0.12)"},
 	{.code = OPT_SIM_ORM_NOISE, .name = "sim-orm-noise", .arg = "X", .where = W_SEARCH, .section = "Backend",

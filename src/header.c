@@ -330,11 +330,11 @@ static int dec_backend(struct dec *d, const cJSON *j, struct header_backend *b)
 	if (stream && !cJSON_IsBool(stream))
 		return fail(d, "header: \"%s\" must be true or false", w, "stream");
 	b->stream = cJSON_IsTrue(stream);
-	/* the ranges of --sim-latency and the --sim-* options */
+	/* the --sim-* options' ranges; a latency up to 1e7 ms (2.8 hours) */
 	b->has_sim = cJSON_GetObjectItemCaseSensitive(j, "error_scale") != NULL;
 	if (dec_num(d, j, "latency_ms", 0, 1e7, 0, &b->latency_ms, w) ||
 	    dec_num(d, j, "latency_ms_per_token", 0, 1e7, 0, &b->latency_ms_per_token, w) ||
-	    dec_num(d, j, "error_scale", 0, 10, 0, &b->sim.error_scale, w) ||
+	    dec_num(d, j, "error_scale", 0, SIM_ERROR_SCALE_MAX, 0, &b->sim.error_scale, w) ||
 	    dec_num(d, j, "prm_noise", 0, 1, 0, &b->sim.prm_noise, w) ||
 	    dec_num(d, j, "orm_noise", 0, 1, 0, &b->sim.orm_noise, w) ||
 	    dec_num(d, j, "critic_recall", 0, 1, 0, &b->sim.critic_recall, w) ||

@@ -42,7 +42,10 @@ struct sim_problem {
 	int trap;          /* plan step where the distractor tempts, or -1 */
 };
 
-/* How good the simulated models are. */
+/* How good the simulated models are.  The noises and chances are in
+ * [0, 1]; error_scale up to SIM_ERROR_SCALE_MAX (the --sim-* options' and
+ * a trace header's bound). */
+#define SIM_ERROR_SCALE_MAX 10.0
 struct sim_cfg {
 	double error_scale;   /* multiplies every mistake probability (1) */
 	double prm_noise;     /* sd of the PRM's noise (0.12) */
