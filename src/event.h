@@ -128,6 +128,11 @@ struct event_scratch {
 };
 
 void event_scratch_free(struct event_scratch *sc);
+/* Room in the scratch for n clusters; for n verdict values (the last
+ * verdict's names freed): what a decoder fills, the JSON one or the event
+ * store's. */
+struct vote_cluster *event_scratch_clusters(struct event_scratch *sc, size_t n);
+void event_scratch_values(struct event_scratch *sc, size_t n);
 /* Decodes one JSON line.  Returns 0, or -1 with a message in err. */
 int event_parse(const char *line, size_t len, struct event *ev,
 		struct event_scratch *sc, char *err, size_t errlen);

@@ -333,6 +333,29 @@ static int32_t *scratch_ids(struct event_scratch *sc, size_t n)
 	return sc->ids;
 }
 
+struct vote_cluster *event_scratch_clusters(struct event_scratch *sc, size_t n)
+{
+	if (n > sc->clusters_cap) {
+		sc->clusters_cap = n * 2;
+		sc->clusters = xrealloc(sc->clusters, sc->clusters_cap * sizeof *sc->clusters);
+	}
+	return sc->clusters;
+}
+
+void event_scratch_values(struct event_scratch *sc, size_t n)
+{
+	for (size_t k = 0; k < sc->nvals_cap; k++) {
+		free(sc->keys[k]);
+		sc->keys[k] = NULL;
+	}
+	if (n > sc->nvals_cap) {
+		sc->keys = xrealloc(sc->keys, n * sizeof *sc->keys);
+		sc->vals = xrealloc(sc->vals, n * sizeof *sc->vals);
+		memset(sc->keys + sc->nvals_cap, 0, (n - sc->nvals_cap) * sizeof *sc->keys);
+		sc->nvals_cap = n;
+	}
+}
+
 static int parse_id_array(struct decoder *d, const cJSON *arr, const char *what,
 			  int32_t *out)
 {
@@ -385,10 +408,7 @@ static int parse_vote(struct decoder *d, struct event *ev, struct event_scratch 
 		if (cJSON_IsArray(nodes))
 			total += (size_t)cJSON_GetArraySize(nodes);
 	}
-	if (n > sc->clusters_cap) {
-		sc->clusters_cap = n * 2;
-		sc->clusters = xrealloc(sc->clusters, sc->clusters_cap * sizeof *sc->clusters);
-	}
+	event_scratch_clusters(sc, n);
 	int32_t *ids = scratch_ids(sc, total);
 	size_t *offs = xcalloc(n ? n : 1, sizeof *offs);
 	sb_reset(&sc->cluster_text);
@@ -409,7 +429,7 @@ static int parse_vote(struct decoder *d, struct event *ev, struct event_scratch 
 		struct vote_cluster *vc = &sc->clusters[i];
 		offs[i] = sc->cluster_text.len;
 		sb_add(&sc->cluster_text, a->valuestring, strlen(a->valuestring) + 1);
-		vc->count = cnt->valuedouble > UINT32_MAX ? UINT32_MAX : util_u32(cnt->valuedouble);
+		vc->count = util_u32(cnt->valuedouble);
 		vc->weight = w->valuedouble;
 		vc->nodes = ids + used;
 		vc->nnodes = (size_t)cJSON_GetArraySize(nodes);
@@ -440,15 +460,7 @@ static int parse_values(struct decoder *d, struct event *ev, struct event_scratc
 		return -1;
 	}
 	size_t n = (size_t)cJSON_GetArraySize(o), i = 0;
-	for (size_t k = 0; k < sc->nvals_cap; k++)
-		free(sc->keys[k]);
-	if (n > sc->nvals_cap) {
-		sc->keys = xrealloc(sc->keys, n * sizeof *sc->keys);
-		sc->vals = xrealloc(sc->vals, n * sizeof *sc->vals);
-		sc->nvals_cap = n;
-	}
-	if (sc->nvals_cap) /* memset(NULL, 0, 0) is undefined */
-		memset(sc->keys, 0, sc->nvals_cap * sizeof *sc->keys);
+	event_scratch_values(sc, n);
 	const cJSON *it;
 	int r = 0;
 	cJSON_ArrayForEach(it, o) {

@@ -375,12 +375,9 @@ void evstore_get(const struct evstore *s, size_t i, struct event *ev, struct eve
 	}
 	if (m & F_CLUSTERS) {
 		size_t n = (size_t)get_varint(&r);
-		if (n > sc->clusters_cap) {
-			sc->clusters_cap = n * 2;
-			sc->clusters = xrealloc(sc->clusters, sc->clusters_cap * sizeof *sc->clusters);
-		}
+		struct vote_cluster *cl = event_scratch_clusters(sc, n);
 		for (size_t k = 0; k < n; k++) {
-			struct vote_cluster *c = &sc->clusters[k];
+			struct vote_cluster *c = &cl[k];
 			c->answer = get_str(&r, NULL);
 			c->count = (uint32_t)get_varint(&r);
 			c->weight = get_f64(&r);
@@ -389,22 +386,12 @@ void evstore_get(const struct evstore *s, size_t i, struct event *ev, struct eve
 			c->nodes = (const int32_t *)(const void *)r.p;
 			r.p += c->nnodes * sizeof(int32_t);
 		}
-		ev->clusters = sc->clusters;
+		ev->clusters = cl;
 		ev->nclusters = n;
 	}
 	if (m & F_VALS) {
 		size_t n = (size_t)get_varint(&r);
-		/* the scratch's names of the last verdict go first */
-		for (size_t k = 0; k < sc->nvals_cap; k++) {
-			free(sc->keys[k]);
-			sc->keys[k] = NULL;
-		}
-		if (n > sc->nvals_cap) {
-			sc->keys = xrealloc(sc->keys, n * sizeof *sc->keys);
-			sc->vals = xrealloc(sc->vals, n * sizeof *sc->vals);
-			memset(sc->keys + sc->nvals_cap, 0, (n - sc->nvals_cap) * sizeof *sc->keys);
-			sc->nvals_cap = n;
-		}
+		event_scratch_values(sc, n);
 		/* keys stay owned by the scratch (event_scratch_free frees
 		 * them): copies of the few names a verdict has */
 		for (size_t k = 0; k < n; k++)
