@@ -88,10 +88,7 @@ static void on_line(char *line)
 	case CMDLINE_SEARCH:
 		if (*line) {
 			snprintf(u->search, sizeof u->search, "%s", line);
-			/* the first match from here */
-			char cmd[300];
-			snprintf(cmd, sizeof cmd, "search-next");
-			ui_run_command(u, cmd);
+			ui_search_step(u, 1, " (n for the next)"); /* the first match from here */
 		}
 		break;
 	case CMDLINE_EXPAND: {

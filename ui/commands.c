@@ -260,22 +260,6 @@ const struct ui_command *ui_command_lookup(const char *name)
 	return NULL;
 }
 
-/* The / search's next match after the selection. */
-static void search_next(struct ui *u)
-{
-	size_t n = tree_count(u->m.tree);
-	for (size_t k = 1; k <= n; k++) {
-		int32_t c = (int32_t)((u->sel + (long)k) % (long)n);
-		const struct node *nd = tree_node(u->m.tree, c);
-		if (strcasestr(nd->text, u->search) || (nd->answer && strcasestr(nd->answer, u->search))) {
-			ui_select(u, c);
-			ui_message(u, 0, "/%s: #%d (n for the next)", u->search, c);
-			return;
-		}
-	}
-	ui_message(u, 1, "/%s: no node has that text", u->search);
-}
-
 void ui_run_command(struct ui *u, const char *line)
 {
 	char buf[512];
@@ -287,11 +271,6 @@ void ui_run_command(struct ui *u, const char *line)
 	if (!cmd)
 		return;
 	u->dirty = 1;
-	if (!strcmp(cmd, "search-next")) {
-		/* internal: after a / search */
-		search_next(u);
-		return;
-	}
 	const struct ui_command *c = ui_command_lookup(cmd);
 	if (!c) {
 		ui_message(u, 1, "no command '%s' (:help lists them)", cmd);

@@ -221,7 +221,7 @@ static int32_t last_visible(const struct ui *u)
 	return id;
 }
 
-static void search_step_dir(struct ui *u, int dir)
+void ui_search_step(struct ui *u, int dir, const char *hint)
 {
 	if (!u->search[0]) {
 		ui_message(u, 1, "no search yet: / and some text");
@@ -233,7 +233,7 @@ static void search_step_dir(struct ui *u, int dir)
 		const struct node *nd = tree_node(u->m.tree, id);
 		if (strcasestr(nd->text, u->search) || (nd->answer && strcasestr(nd->answer, u->search))) {
 			ui_select(u, id);
-			ui_message(u, 0, "/%s: #%d", u->search, id);
+			ui_message(u, 0, "/%s: #%d%s", u->search, id, hint);
 			return;
 		}
 	}
@@ -357,8 +357,8 @@ static void do_action(struct ui *u, enum action a)
 		break;
 	}
 	case A_SEARCH: cmdline_begin(u, CMDLINE_SEARCH, "/", ""); break;
-	case A_SEARCH_NEXT: search_step_dir(u, 1); break;
-	case A_SEARCH_PREV: search_step_dir(u, -1); break;
+	case A_SEARCH_NEXT: ui_search_step(u, 1, ""); break;
+	case A_SEARCH_PREV: ui_search_step(u, -1, ""); break;
 	case A_VIEW_TREE: set_view(u, VIEW_TREE); break;
 	case A_VIEW_VOTES: set_view(u, VIEW_VOTES); break;
 	case A_VIEW_ROUNDS: set_view(u, VIEW_ROUNDS); break;

@@ -52,6 +52,9 @@ int32_t ui_next_visible(const struct ui *u, int32_t id);
 int32_t ui_prev_visible(const struct ui *u, int32_t id);
 void ui_select(struct ui *u, int32_t id); /* unfolds ancestors, scrolls */
 void ui_scroll_to_selection(struct ui *u);
+/* Selects the next node (dir -1: the one before) whose text or answer
+ * holds the / search, wrapping round; hint ends the message. */
+void ui_search_step(struct ui *u, int dir, const char *hint);
 /* The bars above and below every view (draw.c). */
 void ui_draw_title(struct ui *u);
 void ui_draw_status(struct ui *u);
