@@ -154,8 +154,7 @@ static int convert(struct imp *im, const cJSON *rec, const struct import_opts *o
 }
 
 const struct import_format import_prm800k = {
-	"prm800k",
-	"PRM800K labelled steps (JSON or JSON Lines; --index picks the record)",
-	convert,
-	NULL,
+	.name = "prm800k",
+	.what = "PRM800K labelled steps (JSON or JSON Lines; --index picks the record)",
+	.record = convert,
 };

@@ -386,8 +386,7 @@ static int convert(struct imp *im, const cJSON *rec, const struct import_opts *o
 }
 
 const struct import_format import_reasoners = {
-	"llm-reasoners",
-	"llm-reasoners TreeLog JSON: one snapshot of the MCTS tree an iteration",
-	convert,
-	NULL,
+	.name = "llm-reasoners",
+	.what = "llm-reasoners TreeLog JSON: one snapshot of the MCTS tree an iteration",
+	.record = convert,
 };

@@ -225,10 +225,9 @@ static int convert_magicore(struct imp *im, const cJSON *rec, const struct impor
 }
 
 const struct import_format import_magicore = {
-	"magicore",
-	"MAgICoRe refined_K.json: k solutions and their rounds of refinement (--index: the problem)",
-	convert_magicore,
-	NULL,
+	.name = "magicore",
+	.what = "MAgICoRe refined_K.json: k solutions and their rounds of refinement (--index: the problem)",
+	.record = convert_magicore,
 };
 
 /* ---- mathcritique ---- */
@@ -413,8 +412,7 @@ static int convert_mathcritique(struct imp *im, const struct import_opts *o)
 }
 
 const struct import_format import_mathcritique = {
-	"mathcritique",
-	"MathCritique results: responses, critiques and refinements (--index: the problem)",
-	NULL,
-	convert_mathcritique,
+	.name = "mathcritique",
+	.what = "MathCritique results: responses, critiques and refinements (--index: the problem)",
+	.file = convert_mathcritique,
 };

@@ -555,8 +555,7 @@ static int convert(struct imp *im, const struct import_opts *o)
 }
 
 const struct import_format import_rstar = {
-	"rstar",
-	"rStar --save_tree dumps: a directory of \"Question N - Rollout I.tree\" (--index: N) or one file",
-	NULL,
-	convert,
+	.name = "rstar",
+	.what = "rStar --save_tree dumps: a directory of \"Question N - Rollout I.tree\" (--index: N) or one file",
+	.file = convert,
 };

@@ -163,8 +163,7 @@ static int convert(struct imp *im, const cJSON *rec, const struct import_opts *o
 }
 
 const struct import_format import_sal = {
-	"search-and-learn",
-	"search-and-learn result rows: completions with per-step scores (JSON Lines; --index: the row)",
-	convert,
-	NULL,
+	.name = "search-and-learn",
+	.what = "search-and-learn result rows: completions with per-step scores (JSON Lines; --index: the row)",
+	.record = convert,
 };
