@@ -393,14 +393,10 @@ static int options_from_journal(struct run_opts *o, const struct resume *rs, cha
 		o->lat.per_request_ms = b->latency_ms;
 		o->lat.per_token_ms = b->latency_ms_per_token;
 		o->latency_given = 1;
-		if (b->has_sim) {
-			o->sim.error_scale = b->sim.error_scale;
-			o->sim.prm_noise = b->sim.prm_noise;
-			o->sim.orm_noise = b->sim.orm_noise;
-			o->sim.critic_recall = b->sim.critic_recall;
-			o->sim.critic_false = b->sim.critic_false;
-			o->sim.orm_bias = b->sim.orm_bias;
-		}
+		/* what the header does not record (the trap share, which only
+		 * shaped the problem it holds) is the default, as here */
+		if (b->has_sim)
+			o->sim = b->sim;
 	} else {
 		if (!o->srv.nurls) {
 			/* the servers it used, unless given anew */
