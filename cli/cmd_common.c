@@ -132,8 +132,8 @@ int server_option(int code, const char *arg, struct server_cli *c, char *err, si
 		c->backend = arg;
 		return 0;
 	case OPT_SRV_URL:
-		if (c->nurls == 16) {
-			snprintf(err, errlen, "at most 16 --url values");
+		if (c->nurls == BACKEND_MAX_URLS) {
+			snprintf(err, errlen, "at most %d --url values", BACKEND_MAX_URLS);
 			return -1;
 		}
 		/* several servers: requests go to the least loaded */

@@ -14,7 +14,7 @@
 /* What those options say. */
 struct server_cli {
 	const char *backend; /* sim (default), openai, llamacpp, ollama */
-	const char *urls[16];
+	const char *urls[BACKEND_MAX_URLS];
 	int nurls;
 	const char *model, *api, *key_file, *prompts;
 	int stream, insecure;

@@ -7,12 +7,11 @@
 #include <string.h>
 
 #include "dialect.h"
+#include "header.h"
 #include "import.h"
 #include "sim.h"
 #include "strategy.h"
 #include "util.h"
-
-#define MAX_SEED 9007199254740992.0 /* 2^53: a seed a JSON number holds exactly */
 
 #define HELP_COL 24 /* where the help text starts */
 #define HELP_WIDTH 80
@@ -90,7 +89,7 @@ const struct opt_entry opt_table[] = {
 	 .help = "how many generated problems (default 20)"},
 	{.code = OPT_DIFFICULTY, .name = "difficulty", .arg = "N", .where = W_SEARCH, .section = "Problem", INT(1, 10),
 	 .resume_ok = 0, .help = "1-10, for generated problems (default: drawn from the seed)"},
-	{.code = OPT_SEED, .name = "seed", .arg = "N", .where = W_SEARCH, .section = "Problem", INT(0, MAX_SEED),
+	{.code = OPT_SEED, .name = "seed", .arg = "N", .where = W_SEARCH, .section = "Problem", INT(0, TRACE_MAX_EXACT),
 	 .help = "seeds the problem, the sampling and the sim (default 1)",
 	 .alt_where = W_BENCH, .alt_help = "problem i is generated from seed N+i, and --sample draws by it (default 1)"},
 	{.code = OPT_TRAPS, .name = "traps", .where = W_BENCH, .section = "Problem", SWITCH,
@@ -381,7 +380,7 @@ void options_help(FILE *f, unsigned where)
 
 static void range_text(char *buf, size_t len, double v)
 {
-	if (v == MAX_SEED)
+	if (v == TRACE_MAX_EXACT)
 		snprintf(buf, len, "2^53");
 	else
 		snprintf(buf, len, "%.15g", v);

@@ -8,8 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_EXACT 9007199254740992.0 /* 2^53: above it a JSON number is not a whole count */
-
 void header_backend_init(struct header_backend *b)
 {
 	memset(b, 0, sizeof *b);
@@ -287,7 +285,7 @@ static int dec_backend(struct dec *d, const cJSON *j, struct header_backend *b)
 	if (!strcmp(b->kind, "import")) {
 		double index = -1;
 		if (dec_str(d, j, "from", 0, &b->from, w) || dec_str(d, j, "file", 0, &b->file, w) ||
-		    dec_num(d, j, "index", 0, MAX_EXACT, 1, &index, w))
+		    dec_num(d, j, "index", 0, TRACE_MAX_EXACT, 1, &index, w))
 			return -1;
 		b->index = (int64_t)index;
 		/* whatever else the importer recorded */
@@ -314,9 +312,11 @@ static int dec_backend(struct dec *d, const cJSON *j, struct header_backend *b)
 	}
 	const cJSON *u;
 	cJSON_ArrayForEach(u, us) {
-		if (!cJSON_IsString(u) || b->nurls == HEADER_MAX_URLS) {
+		if (!cJSON_IsString(u) || b->nurls == BACKEND_MAX_URLS) {
+			char fmt[64];
+			snprintf(fmt, sizeof fmt, "header: \"%%s\" must be a list of at most %d URLs", BACKEND_MAX_URLS);
 			free(url);
-			return fail(d, "header: \"%s\" must be a list of at most 16 URLs", w, "urls");
+			return fail(d, fmt, w, "urls");
 		}
 		b->urls[b->nurls++] = xstrdup(u->valuestring);
 	}
@@ -427,7 +427,7 @@ int header_decode(const cJSON *json, struct trace_header *h, char *err, size_t e
 	}
 	if (dec_strategy(&d, s, !strcmp(h->backend.kind, "import"), h))
 		goto fail;
-	if (dec_num(&d, json, "seed", 0, MAX_EXACT, 1, &seed, "") || seed < 0) {
+	if (dec_num(&d, json, "seed", 0, TRACE_MAX_EXACT, 1, &seed, "") || seed < 0) {
 		snprintf(err, errlen, "header: missing or bad \"seed\" (a whole number from 0 to 2^53)");
 		goto fail;
 	}
@@ -439,8 +439,8 @@ int header_decode(const cJSON *json, struct trace_header *h, char *err, size_t e
 		snprintf(err, errlen, "header: \"budget\" must be an object");
 		goto fail;
 	}
-	if (dec_num(&d, bud, "tokens", 0, MAX_EXACT, 1, &tokens, "budget.") ||
-	    dec_num(&d, bud, "requests", 0, MAX_EXACT, 1, &requests, "budget."))
+	if (dec_num(&d, bud, "tokens", 0, TRACE_MAX_EXACT, 1, &tokens, "budget.") ||
+	    dec_num(&d, bud, "requests", 0, TRACE_MAX_EXACT, 1, &requests, "budget."))
 		goto fail;
 	h->budget_tokens = (uint64_t)tokens;
 	h->budget_requests = (uint64_t)requests;

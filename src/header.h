@@ -10,12 +10,15 @@
 #include <cjson/cJSON.h>
 #include <stdint.h>
 
+#include "backend.h"
 #include "params.h"
 #include "sim.h"
 #include "util.h"
 
 #define TRACE_VERSION 1
-#define HEADER_MAX_URLS 16
+/* 2^53: past it a JSON number (a double) holds no whole count exactly,
+ * so a header's seed, budgets and index stay at or below it. */
+#define TRACE_MAX_EXACT 9007199254740992.0
 
 /* A role played by a server or scorer of its own (--prm, --critic-url ...). */
 struct header_role {
@@ -27,7 +30,7 @@ struct header_backend {
 	char *kind;  /* sim, openai, llamacpp, ollama, import */
 	char *model;
 	/* a model server */
-	char *urls[HEADER_MAX_URLS]; /* the first is "url" */
+	char *urls[BACKEND_MAX_URLS]; /* the first is "url" */
 	int nurls;
 	char *api; /* chat, completions */
 	int stream;

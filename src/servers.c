@@ -213,7 +213,7 @@ int servers_open(const struct server_opts *o, struct servers *sv, char *err, siz
 		}
 		oc.chat = !o->api || !strcmp(o->api, "chat");
 		oc.stream = o->stream;
-		for (int i = 0; i < o->nurls && i < 16; i++) {
+		for (int i = 0; i < o->nurls && i < BACKEND_MAX_URLS; i++) {
 			if (server_health(oc.dialect, o->urls[i], &oc.http, err, errlen))
 				return 1; /* say so now, not after the first request fails */
 			oc.slots[i] = server_slots(oc.dialect, o->urls[i], &oc.http);
@@ -223,7 +223,7 @@ int servers_open(const struct server_opts *o, struct servers *sv, char *err, siz
 		bh->kind = xstrdup(sv->actor->kind);
 		/* the first as the backend normalised it */
 		bh->urls[bh->nurls++] = xstrdup(sv->actor->url);
-		for (int i = 1; o->nurls > 1 && i < o->nurls && i < HEADER_MAX_URLS; i++) {
+		for (int i = 1; o->nurls > 1 && i < o->nurls && i < BACKEND_MAX_URLS; i++) {
 			char shown[600];
 			url_redact(o->urls[i], shown, sizeof shown);
 			bh->urls[bh->nurls++] = xstrdup(shown);

@@ -7,6 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The model servers one backend spreads its requests over (--url given
+ * again). */
+#define BACKEND_MAX_URLS 16
+
 /* What a request asks for.  Generation kinds return texts; scoring kinds
  * return scores.  X(id, name) */
 #define REQ_KINDS(X)                      \

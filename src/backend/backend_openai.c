@@ -542,7 +542,7 @@ static struct backend *make(const struct openai_cfg *c, enum oa_mode mode, char 
 	be->url = xstrdup(shown);
 	be->model = xstrdup(c->model ? c->model : "default");
 	int nb = c->nurls > 0 ? c->nurls : 1;
-	for (int i = 0; i < nb && i < 16; i++) {
+	for (int i = 0; i < nb && i < BACKEND_MAX_URLS; i++) {
 		server_base_url(c->nurls > 0 ? c->urls[i] : c->url, base, sizeof base);
 		char *b = xstrdup(base);
 		/* a llama.cpp server takes as many requests as it has slots */

@@ -21,7 +21,7 @@ struct openai_cfg {
 	int chat;          /* the chat route, else completions */
 	int stream;
 	const char *api_key; /* NULL: none; never printed */
-	int slots[16];     /* llama.cpp: each server's slots (0: unknown), so
+	int slots[BACKEND_MAX_URLS]; /* llama.cpp: each server's slots (0: unknown), so
 			      that no more calls go out than it runs at once,
 			      each pinned (id_slot) to the slot holding most of
 			      its prompt */

@@ -57,11 +57,11 @@ struct oa_backend {
 	struct backend base;
 	struct openai_cfg c;
 	char *url, *model, *key, *auth;
-	char *bases[16]; /* the servers, and how many requests each has out */
-	char *shown_bases[16]; /* the same without credentials (url_redact) */
-	int load[16];
-	int cap[16];           /* its slots; 0: no limit known */
-	struct slots slots[16];
+	char *bases[BACKEND_MAX_URLS]; /* the servers, and how many requests each has out */
+	char *shown_bases[BACKEND_MAX_URLS]; /* the same without credentials (url_redact) */
+	int load[BACKEND_MAX_URLS];
+	int cap[BACKEND_MAX_URLS]; /* its slots; 0: no limit known */
+	struct slots slots[BACKEND_MAX_URLS];
 	uint64_t seq;
 	int nbases;
 	int pooling; /* a vLLM PRM */
