@@ -35,17 +35,6 @@ int parse_budget(const char *s, uint64_t *tokens, uint64_t *requests)
 	return 0;
 }
 
-int parse_real(const char *s, double lo, double hi, double *out)
-{
-	char *e;
-	errno = 0;
-	double v = strtod(s, &e);
-	if (e == s || *e || errno || !isfinite(v) || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 int sim_option(int code, const char *arg, struct sim_cfg *cfg, struct sim_latency *lat, char *err,
 	       size_t errlen)
 {

@@ -42,7 +42,6 @@ int parse_u64(const char *s, uint64_t *out);
 /* --budget: "4000" (generated tokens) or "50req" (requests); sets one of
  * the two, 0 or -1 when malformed. */
 int parse_budget(const char *s, uint64_t *tokens, uint64_t *requests);
-int parse_real(const char *s, double lo, double hi, double *out);
 /* printf, for a line that may carry text from outside (a server's error,
  * a trace's or a model's text, a file name): the formatted line is
  * written terminal-safe (sb_add_visible), on one line. */

@@ -386,6 +386,17 @@ static void range_text(char *buf, size_t len, double v)
 		snprintf(buf, len, "%.15g", v);
 }
 
+int parse_real(const char *s, double lo, double hi, double *out)
+{
+	char *e;
+	errno = 0;
+	double v = strtod(s, &e);
+	if (e == s || *e || errno || !isfinite(v) || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 int options_number(int code, unsigned where, const char *arg, double *out, char *err, size_t errlen)
 {
 	const struct opt_entry *e = options_find(code, where);
@@ -393,11 +404,9 @@ int options_number(int code, unsigned where, const char *arg, double *out, char 
 		snprintf(err, errlen, "internal: option %d is not a number", code);
 		return -1;
 	}
-	char *end;
-	errno = 0;
-	double v = strtod(arg, &end);
+	double v;
 	int whole = e->value == OV_INT;
-	if (end == arg || *end || errno || !isfinite(v) || v < e->lo || v > e->hi || (whole && v != floor(v))) {
+	if (parse_real(arg, e->lo, e->hi, &v) || (whole && v != floor(v))) {
 		char lo[32], hi[32];
 		range_text(lo, sizeof lo, e->lo);
 		range_text(hi, sizeof hi, e->hi);

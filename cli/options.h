@@ -132,6 +132,8 @@ void options_help(FILE *f, unsigned where);
 /* Checks arg against code's type and range; 0, or -1 with "--name takes
  * a whole number from LO to HI, not 'ARG'" in err. */
 int options_number(int code, unsigned where, const char *arg, double *out, char *err, size_t errlen);
+/* s as a finite number in [lo, hi]: 0, or -1 (nothing else after it). */
+int parse_real(const char *s, double lo, double hi, double *out);
 /* Every option of where, one a line: "--name ARG" (for canopy help options). */
 void options_list(FILE *f, unsigned where);
 /* A "more" line: NAME in a narrow column, then TEXT wrapped under it. */
