@@ -36,9 +36,11 @@ static void sentence(FILE *f, const char *s)
 	roff(f, s + 1);
 }
 
+/* What a key or command's modes add to its line (both: nothing). */
+static const char *const modes[] = {"", " (live)", " (replay)", ""};
+
 void man_keys(FILE *f)
 {
-	static const char *const modes[] = {"", " (live)", " (replay)", ""};
 	for (size_t i = 0; i < key_table_len; i++) {
 		fputs(".TP\n.B ", f);
 		roff(f, key_table[i].shown);
@@ -50,7 +52,6 @@ void man_keys(FILE *f)
 
 void man_ui_commands(FILE *f)
 {
-	static const char *const modes[] = {"", " (live)", " (replay)", ""};
 	for (const struct ui_command *c = ui_commands; c->name; c++) {
 		fputs(".TP\n", f);
 		if (c->args) {
