@@ -10,7 +10,6 @@
 
 #include "util.h"
 
-
 static void bar(FILE *f, double v)
 {
 	int full = (int)lround(clampd(v, 0, 1) * 10);

@@ -26,8 +26,6 @@ static double round6(double v)
 	return strtod(buf, NULL);
 }
 
-
-
 static void key(struct strbuf *sb, const char *k)
 {
 	sb_addc(sb, ',');

@@ -16,7 +16,6 @@
 #include "config.h"
 #include "util.h"
 
-
 struct search {
 	const struct strategy_ops *strategy;
 	void *st;

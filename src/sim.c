@@ -13,8 +13,8 @@
 
 #include "answer.h"
 #include "sim_int.h"
-/* ---- reading steps ---- */
 
+/* ---- reading steps ---- */
 
 static int read_number(const char **ps, double *out)
 {
@@ -76,9 +76,6 @@ static int parse_arith(const char *text, struct arith *ar)
 	}
 	return 0;
 }
-
-
-
 
 static double resolve(const struct sim_problem *p, const struct sim_state *st,
 		      struct sim_operand o)

@@ -7,7 +7,6 @@
 #include "theme.h"
 #include "ui.h"
 
-
 static void help_draw(struct ui *u, int y, int x, int h, int w)
 {
 	for (int r = 0; r < h; r++) {

@@ -374,7 +374,6 @@ static int parse_logprob(struct oa_call *c, const cJSON *j)
 	return 0;
 }
 
-
 /* llama.cpp's reply to n_cmpl: an array of completions (by "index").  A
  * build without n_cmpl answers one object: that is the first sample, the
  * rest are asked one a call, and so is every later request. */

@@ -12,7 +12,6 @@
 #include "mcts_int.h"
 #include "testing.h"
 
-
 struct disc_ctx {
 	const char *answer;
 	int agree;
@@ -29,7 +28,6 @@ static void disc_done(void *ctx, struct request *r)
 		free(a);
 	}
 }
-
 
 /* The lines of a trajectory, the problem left out. */
 static size_t trajectory_lines(const struct mcts *m, int32_t leaf, char ***out)

@@ -15,7 +15,6 @@
 #include "testing.h"
 #include "util.h"
 
-
 struct rebase {
 	struct search *s;
 	struct idlist frontier, finished, fresh;

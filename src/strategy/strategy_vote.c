@@ -33,7 +33,6 @@ struct vote_state {
 	struct search *s;
 };
 
-
 /* [[correct]] or [[wrong]], whichever comes last; -1 when neither. */
 int vote_judge_parse(const char *text)
 {
