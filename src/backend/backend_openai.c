@@ -380,7 +380,7 @@ static int oa_poll(struct backend *b, double timeout)
 		if (r->status == REQ_PENDING) {
 			if (c->stream_error[0]) {
 				/* the stream said what went wrong; curl only saw us stop */
-				oa_fail(r, 0, "%s%s", c->stream_error, "");
+				oa_fail(r, 0, "%s", c->stream_error);
 			} else if (c->h.error[0] && c->h.status == 0) {
 				/* no answer at all: the server is down or unreachable */
 				char n[32];
@@ -415,9 +415,9 @@ static int oa_poll(struct backend *b, double timeout)
 				char head[700];
 				snprintf(head, sizeof head, "%s: HTTP %ld", c->shown, c->h.status);
 				/* 4xx will not get better by asking again */
-				oa_fail(r, c->h.status < 500, msg[0] ? "%s: %s" : "%s%s", head, msg);
+				oa_fail(r, c->h.status < 500, "%s%s%s", head, msg[0] ? ": " : "", msg);
 			} else if (c->h.error[0]) {
-				oa_fail(r, 0, "%s%s", c->h.error, "");
+				oa_fail(r, 0, "%s", c->h.error);
 			} else {
 				oa_parse_reply(c);
 			}

@@ -81,7 +81,9 @@ void oa_cache_put(struct lp_cache *c, uint64_t k, double v);
 struct oa_call *oa_call_new(struct oa_backend *be, struct request *r, int first, int n);
 
 /* openai_reply.c */
-void oa_fail(struct request *r, int fatal, const char *fmt, const char *a, const char *b);
+/* Fails r with the formatted message; fatal: every request would fail
+ * so (struct request's fatal: the run stops). */
+void oa_fail(struct request *r, int fatal, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* The server's own message from an error body, whatever its shape. */
 void oa_server_message(const char *body, size_t len, char *out, size_t outlen);
 int oa_on_sse(void *ctx, const char *event, const char *data, size_t len);

@@ -5,6 +5,7 @@
  * of the shapes servers use. */
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,10 +183,13 @@ void oa_on_stream_reset(void *ctx)
 	sb_reset(&c->ndjson);
 }
 
-void oa_fail(struct request *r, int fatal, const char *fmt, const char *a, const char *b)
+void oa_fail(struct request *r, int fatal, const char *fmt, ...)
 {
 	char msg[1600];
-	snprintf(msg, sizeof msg, fmt, a, b);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
 	free(r->error);
 	r->error = xstrdup(msg);
 	r->status = REQ_FAILED;
@@ -354,8 +358,7 @@ static int parse_logprob(struct oa_call *c, const cJSON *j)
 	int seen = top_tokens(j, t, &pg, &pb);
 	if (!seen) {
 		/* a server that never gives logprobs will not start to */
-		oa_fail(r, 1, "%s: the reply has no token log-probabilities (does this server return logprobs?)%s", c->shown,
-		     "");
+		oa_fail(r, 1, "%s: the reply has no token log-probabilities (does this server return logprobs?)", c->shown);
 		return -1;
 	}
 	if (pg + pb <= 0) {
@@ -433,7 +436,7 @@ int oa_parse_reply(struct oa_call *c)
 	struct oa_backend *be = c->be;
 	if (be->c.stream && !be->pooling) {
 		if (c->stream_error[0]) {
-			oa_fail(r, 0, "%s%s", c->stream_error, "");
+			oa_fail(r, 0, "%s", c->stream_error);
 			return -1;
 		}
 		int native = be->c.dialect->native;
@@ -441,9 +444,9 @@ int oa_parse_reply(struct oa_call *c)
 		if (native)
 			sse_finish(&c->sse);
 		if (!complete_stream) {
-			oa_fail(r, 0, native ? "%s: the stream ended before the server said it was done (truncated)%s"
-					  : "%s: the stream ended without [DONE] (truncated)%s",
-			     c->shown, "");
+			oa_fail(r, 0, native ? "%s: the stream ended before the server said it was done (truncated)"
+					  : "%s: the stream ended without [DONE] (truncated)",
+			     c->shown);
 			return -1;
 		}
 		for (int i = 0; i < c->nsamples; i++) {
@@ -534,7 +537,7 @@ int oa_parse_reply(struct oa_call *c)
 	const cJSON *choices = cJSON_GetObjectItemCaseSensitive(j, "choices");
 	int nc = cJSON_GetArraySize(choices);
 	if (!cJSON_IsArray(choices) || nc == 0) {
-		oa_fail(r, 0, "%s: the reply has no choices%s", c->shown, "");
+		oa_fail(r, 0, "%s: the reply has no choices", c->shown);
 		cJSON_Delete(j);
 		return -1;
 	}
