@@ -27,6 +27,15 @@ void http_opts_default(struct http_opts *o)
 	o->max_reply_bytes = 8u << 20;
 }
 
+void http_easy_common(void *easy, const struct http_opts *o)
+{
+	CURL *e = easy;
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)(o->connect_timeout * 1000));
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, o->insecure ? 0L : 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, o->insecure ? 0L : 2L);
+}
+
 struct http_pool *http_pool_new(const struct http_opts *o)
 {
 	static int inited;
@@ -136,13 +145,12 @@ static void add(struct http_pool *p, struct http_req *r)
 	r->attempts++;
 	curl_easy_setopt(e, CURLOPT_URL, r->url);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, r);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	http_easy_common(e, &p->o);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)(p->o.connect_timeout * 1000));
 	if (p->o.timeout > 0)
 		curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(p->o.timeout * 1000));
 	r->last_data = util_now();
@@ -156,8 +164,6 @@ static void add(struct http_pool *p, struct http_req *r)
 		curl_easy_setopt(e, CURLOPT_XFERINFODATA, r);
 		curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
 	}
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, p->o.insecure ? 0L : 1L);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, p->o.insecure ? 0L : 2L);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "canopy");
 	if (r->hdrs)

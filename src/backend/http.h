@@ -21,6 +21,10 @@ struct http_opts {
 };
 
 void http_opts_default(struct http_opts *o);
+/* What every curl handle canopy makes is set to, the pool's and the
+ * start-up probes': no signals, o's connect timeout, TLS certificates and
+ * host names checked unless o->insecure.  easy is a CURL *. */
+void http_easy_common(void *easy, const struct http_opts *o);
 
 struct http_pool;
 

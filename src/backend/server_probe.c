@@ -122,11 +122,8 @@ static int get_once(const char *url, const char *path, const struct http_opts *o
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, keep_body);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, body);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, eb);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)(o->connect_timeout * 1000));
+	http_easy_common(e, o);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 10000L);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, o->insecure ? 0L : 1L);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, o->insecure ? 0L : 2L);
 	CURLcode rc = curl_easy_perform(e);
 	*status = 0;
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, status);
