@@ -345,7 +345,6 @@ static int write_csv(FILE *f, const struct export_input *in)
 
 /* ---- Markdown: a report for teaching ---- */
 
-/* Text for a table cell: one line, pipes escaped. */
 /* Text from the trace in Markdown: the characters HTML would take as
  * markup are entities, so a node's "<script>" stays text. */
 static void md_text(struct strbuf *sb, const char *s, size_t n)
@@ -373,6 +372,7 @@ static char *md_esc(const char *s)
 	return s ? sb_steal(&sb) : NULL;
 }
 
+/* Text for a table cell: one line, pipes escaped. */
 static void md_cell(struct strbuf *sb, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
