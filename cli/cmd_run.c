@@ -361,24 +361,10 @@ static int options_from_journal(struct run_opts *o, const struct resume *rs, cha
 			 option_name(o->search_opt), path);
 		return -1;
 	}
-	if (!(o->cfg.strategy = strategy_lookup(h->strategy))) {
-		snprintf(err, errlen, "%s:1: unknown strategy \"%s\"", path, h->strategy);
+	if (search_config_from_header(&o->cfg, h, path, err, errlen))
 		return -1;
-	}
-	for (const struct param_default *d = o->cfg.strategy->params; d->id != P_COUNT; d++) {
-		if (!h->params.set[d->id]) {
-			snprintf(err, errlen, "%s:1: strategy.%s is missing", path, param_name(d->id));
-			return -1;
-		}
-		o->cfg.params.v[d->id] = h->params.v[d->id];
-		o->cfg.params.set[d->id] = 1;
-	}
 	o->problem = h->problem;
 	o->gold = h->gold;
-	o->cfg.seed = h->seed;
-	o->cfg.budget_tokens = h->budget_tokens;
-	o->cfg.budget_requests = h->budget_requests;
-	o->cfg.max_inflight = h->max_inflight;
 	const char *kind = b->kind;
 	if (strcmp(kind, "sim") && !dialect_lookup(kind)) {
 		snprintf(err, errlen, "%s:1: backend.kind \"%s\" cannot be resumed", path, kind);

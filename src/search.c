@@ -165,6 +165,30 @@ static void make_header(const struct search *s, const struct header_backend *bac
 	h->created = xstrdup(when);
 }
 
+int search_config_from_header(struct search_config *cfg, const struct trace_header *h, const char *path,
+			      char *err, size_t errlen)
+{
+	if (!(cfg->strategy = strategy_lookup(h->strategy))) {
+		snprintf(err, errlen, "%s:1: unknown strategy \"%s\"", path, h->strategy);
+		return -1;
+	}
+	for (const struct param_default *d = cfg->strategy->params; d->id != P_COUNT; d++) {
+		if (!h->params.set[d->id]) {
+			snprintf(err, errlen, "%s:1: strategy.%s is missing", path, param_name(d->id));
+			return -1;
+		}
+		cfg->params.v[d->id] = h->params.v[d->id];
+		cfg->params.set[d->id] = 1;
+	}
+	cfg->problem = h->problem;
+	cfg->gold = h->gold;
+	cfg->seed = h->seed;
+	cfg->budget_tokens = h->budget_tokens;
+	cfg->budget_requests = h->budget_requests;
+	cfg->max_inflight = h->max_inflight;
+	return 0;
+}
+
 struct search *search_new(const struct search_config *cfg, char *err, size_t errlen)
 {
 	struct search *s = xcalloc(1, sizeof *s);

@@ -45,6 +45,14 @@ typedef void (*search_listener)(void *ctx, const struct search *s, const struct 
 
 struct search;
 
+/* The search a journal's header describes, in cfg: its strategy, every
+ * parameter of it, the problem, the seed, the budgets and max_inflight
+ * (pointing into h).  The servers and the journal are the caller's to
+ * add.  -1 with "PATH:1: ..." when the strategy is unknown or a
+ * parameter of it is missing. */
+int search_config_from_header(struct search_config *cfg, const struct trace_header *h, const char *path,
+			      char *err, size_t errlen);
+
 /* Creates the search and writes the journal header.  NULL with a message
  * on failure. */
 struct search *search_new(const struct search_config *cfg, char *err, size_t errlen);

@@ -236,35 +236,25 @@ static int t_resume(const uint8_t *d, size_t n)
 		return 0;
 	}
 	const struct trace_header *h = &rs.header;
-	const struct strategy_ops *st = strategy_lookup(h->strategy);
+	struct search_config cfg;
+	memset(&cfg, 0, sizeof cfg);
 	struct sim_problem sp;
-	/* a search the sim can run, and small enough for a fuzzer */
-	int small = st && h->backend.kind && !strcmp(h->backend.kind, "sim") && !rs.finished &&
-		    !sim_problem_parse(h->problem, &sp, err, sizeof err);
+	/* the search canopy run --resume would go on with, when the sim can
+	 * run it and it is small enough for a fuzzer */
+	int small = !search_config_from_header(&cfg, h, rs.trace_path, err, sizeof err) && h->backend.kind &&
+		    !strcmp(h->backend.kind, "sim") && !rs.finished && !sim_problem_parse(h->problem, &sp, err, sizeof err);
 	static const struct {
 		enum param_id id;
 		double max;
 	} caps[] = {{P_N, 16},	   {P_WIDTH, 8}, {P_DEPTH, 64},	  {P_ROLLOUTS, 24}, {P_K, 8},
 		    {P_PARALLEL, 4}, {P_ROUNDS, 3}, {P_VOTES, 8},  {P_LOOKAHEAD, 3}};
-	for (size_t i = 0; small && st && i < sizeof caps / sizeof caps[0]; i++)
-		small = !h->params.set[caps[i].id] || h->params.v[caps[i].id] <= caps[i].max;
-	for (const struct param_default *p = st ? st->params : NULL; small && p && p->id != P_COUNT; p++)
-		small = h->params.set[p->id];
+	for (size_t i = 0; small && i < sizeof caps / sizeof caps[0]; i++)
+		small = !cfg.params.set[caps[i].id] || cfg.params.v[caps[i].id] <= caps[i].max;
 	if (getenv("FUZZ_DEBUG"))
 		fprintf(stderr, "resume: %s a search\n", small ? "runs" : "does not run");
 	if (small) {
 		struct sim_latency lat = {0, 0};
 		struct backend *be = backend_sim_new(&h->backend.sim, &lat);
-		struct search_config cfg;
-		memset(&cfg, 0, sizeof cfg);
-		cfg.strategy = st;
-		cfg.params = h->params;
-		cfg.problem = h->problem;
-		cfg.gold = h->gold;
-		cfg.seed = h->seed;
-		cfg.budget_tokens = h->budget_tokens;
-		cfg.budget_requests = h->budget_requests;
-		cfg.max_inflight = h->max_inflight;
 		cfg.backend = be;
 		cfg.trace_path = rs.trace_path;
 		cfg.resume = &rs;
