@@ -1,6 +1,11 @@
 # The UI tests' tmux helpers (tui.sh, views.sh): a detached session
 # "ui" on a socket of the test's own, the screen read with capture-pane.
-# Sourced after lib.sh, once tmux is known to be there.
+# Sourced after lib.sh; without tmux the sourcing test skips, whole.
+if ! command -v tmux >/dev/null; then
+	skip "tmux is not installed"
+	done_testing
+	exit
+fi
 export LC_ALL=C.UTF-8
 SOCK="$TMP/tmux.sock"
 T() { tmux -S "$SOCK" -f /dev/null "$@"; }

@@ -4,11 +4,6 @@
 # commands), resizing, and the terminal restored on q and on SIGTERM.
 . "$SRCDIR/tests/integration/lib.sh"
 
-if ! command -v tmux >/dev/null; then
-	skip "tmux is not installed"
-	done_testing
-	exit
-fi
 . "$SRCDIR/tests/integration/tmux.sh"
 
 # ---- replay ----

@@ -4,11 +4,6 @@
 # shows the final answer as decoded text, not as its JSON escapes.
 . "$SRCDIR/tests/integration/lib.sh"
 
-if ! command -v tmux >/dev/null; then
-	skip "tmux is not installed"
-	done_testing
-	exit
-fi
 . "$SRCDIR/tests/integration/tmux.sh"
 capture() { T capture-pane -p -t ui >"$TMP/screen" 2>/dev/null; }
 
