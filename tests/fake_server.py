@@ -26,6 +26,10 @@ path, headers seen, body) to --log.  The model name chooses a behaviour:
   fault:many-choices  5000 choices whatever n was asked
   fault:n-500         n > 1 refused as llama.cpp's /v1 refuses it: HTTP 500
                       "Only one completion choice is allowed"
+  fault:n-500-flaky   the same, and every third single-sample call gets a body
+                      that is not JSON (one call of a split request fails)
+  fault:tag2-other    neither + nor - after an even number of step tags (one
+                      step's score of a path fails, its siblings' do not)
   fault:escape-error  400 whose message holds terminal escapes
 A request for one token's logprobs after a " ки" step tag (a logprob PRM)
 gets P(+) = 0.9 after an odd number of tags and 0.7 after an even one.
@@ -74,7 +78,7 @@ def reply_text(body, i):
 
 def tag_scores(prompt, model):
     """The top tokens after a step tag, as (token, logprob) pairs."""
-    if model == "fault:other-tokens":
+    if model == "fault:other-tokens" or (model == "fault:tag2-other" and prompt.count("\u043a\u0438") % 2 == 0):
         return [("The", math.log(0.6)), ("A", math.log(0.3))]
     p = 0.9 if prompt.count("\u043a\u0438") % 2 == 1 else 0.7
     # "+" and "-" share 80% of the mass; a newline has the rest
@@ -257,7 +261,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(401, {"error": {"message": "invalid api key"}})
         if fault == "flat-error":
             return self.send_json(200, {"object": "error", "message": "The model does not exist."})
-        if fault == "n-500" and int(body.get("n", 1) or 1) > 1:
+        if fault in ("n-500", "n-500-flaky") and int(body.get("n", 1) or 1) > 1:
             return self.send_json(500, {"error": {"code": 500, "type": "server_error",
                                                   "message": "Only one completion choice is allowed"}})
         if fault == "escape-error":
@@ -285,7 +289,7 @@ class Handler(BaseHTTPRequestHandler):
             usage = {"prompt_tokens": 1e300, "completion_tokens": -1e300, "total_tokens": 1e300}
         if body.get("stream"):
             return self.stream(texts, chat, fault, model, body.get("logprobs"))
-        if fault == "bad-json":
+        if fault == "bad-json" or (fault == "n-500-flaky" and k % 3 == 0):
             data = b'{"choices": [{"message": {"content": "Step 1'
             self.send_response(200)
             self.send_header("Content-Length", str(len(data)))

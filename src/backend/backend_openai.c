@@ -343,6 +343,23 @@ static int calls_of(struct oa_backend *be, struct request *r)
 	return k;
 }
 
+/* Stops and forgets every call of r, queued or in flight. */
+static int drop_calls(struct oa_backend *be, struct request *r)
+{
+	int had = 0;
+	for (struct oa_call *c = be->calls, *next; c; c = next) {
+		next = c->next;
+		if (c->r != r)
+			continue;
+		if (!c->queued)
+			http_cancel(be->pool, &c->h);
+		unlink_call(be, c);
+		call_free(c);
+		had = 1;
+	}
+	return had;
+}
+
 static void complete(struct oa_backend *be, struct request *r)
 {
 	if (r->status == REQ_PENDING)
@@ -423,6 +440,13 @@ static int oa_poll(struct backend *b, double timeout)
 			}
 		}
 		call_free(c);
+		if (r->status != REQ_PENDING && calls_of(be, r)) {
+			/* one call failed: the request fails as a whole, and its
+			 * other calls are not waited for.  It is only handed back
+			 * once none of them can touch it again. */
+			drop_calls(be, r);
+			next = be->calls; /* the list changed under us */
+		}
 		if (!calls_of(be, r)) {
 			complete(be, r);
 			finished++;
@@ -435,17 +459,7 @@ static int oa_poll(struct backend *b, double timeout)
 static void oa_cancel(struct backend *b, struct request *r)
 {
 	struct oa_backend *be = (struct oa_backend *)b;
-	int had = 0;
-	for (struct oa_call *c = be->calls, *next; c; c = next) {
-		next = c->next;
-		if (c->r != r)
-			continue;
-		if (!c->queued)
-			http_cancel(be->pool, &c->h);
-		unlink_call(be, c);
-		call_free(c);
-		had = 1;
-	}
+	int had = drop_calls(be, r);
 	pump(be);
 	for (size_t i = 0; i < be->nready; i++)
 		if (be->ready[i] == r) {
