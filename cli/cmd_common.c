@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int parse_u64(const char *s, uint64_t *out)
 {
@@ -214,5 +215,35 @@ void server_cli_opts(const struct server_cli *c, const struct sim_cfg *sim, cons
 	out->disc = c->disc;
 	out->sim = sim;
 	out->lat = lat;
+	out->waiting = say_waiting;
+}
+
+void say_waiting(void *ctx, const char *what, double elapsed)
+{
+	static double shown = -1;
+	(void)ctx;
+	int tty = isatty(2);
+	/* the server's URL is untrusted text: say() shows it safely; the
+	 * line's own rewriting goes out raw */
+	if (!what) {
+		/* ready after a wait: the line is finished, or replaced */
+		if (shown >= 0) {
+			if (tty)
+				fputs("\r\033[K", stderr);
+			say(stderr, "canopy: the model is loaded (%.0f s)\n", elapsed);
+		}
+		shown = -1;
+		return;
+	}
+	/* on a terminal one line, counting; elsewhere a line every 10 s */
+	if (tty) {
+		fputs("\r\033[K", stderr);
+		say(stderr, "canopy: %s (%.0f s)", what, elapsed);
+	} else if (shown < 0 || elapsed - shown >= 10) {
+		say(stderr, "canopy: %s (%.0f s)\n", what, elapsed);
+	} else {
+		return;
+	}
+	shown = elapsed;
 }
 

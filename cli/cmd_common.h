@@ -31,6 +31,9 @@ int server_option(int code, const char *arg, struct server_cli *c, char *err, si
 /* After parsing: what is missing (--url for a server, --model ...). */
 int server_cli_check(const struct server_cli *c, char *err, size_t errlen);
 /* For servers_open. */
+/* servers_open's waiting(): "waiting for the model to load (12 s)" on
+ * stderr, one line rewritten on a terminal. */
+void say_waiting(void *ctx, const char *what, double elapsed);
 void server_cli_opts(const struct server_cli *c, const struct sim_cfg *sim, const struct sim_latency *lat,
 		     struct server_opts *out);
 

@@ -548,6 +548,8 @@ static int run_resumable(struct run_opts *op, struct resume *resume)
 		status = orc;
 		goto out;
 	}
+	if (sv.warning[0])
+		say(stderr, "canopy run: warning: %s\n", sv.warning);
 	if (o.trace) {
 		trace = xstrdup(o.trace);
 	} else if (!(trace = default_trace_path(o.cfg.strategy->name, o.cfg.seed, err, sizeof err))) {
@@ -606,6 +608,10 @@ static int run_resumable(struct run_opts *op, struct resume *resume)
 	sb_free(&pr.line);
 	if (pr.tty && !o.show && !o.quiet)
 		fputc('\n', stderr);
+	if (search_warnings(s))
+		say(stderr, "canopy run: warning: %llu replies came back with a warning, the last: %s (see the journal's "
+			    "error events with \"level\":\"warning\")\n",
+		    (unsigned long long)search_warnings(s), search_last_warning(s));
 	if (rc) {
 		say(stderr, "canopy run: %s (the journal %s holds everything up to here)\n",
 			search_error(s), trace);

@@ -96,6 +96,8 @@ int cmd_check(int argc, char **argv)
 				sb_adds(&line, " \xC2\xB7 unfinished");
 			if (tr.errors)
 				sb_printf(&line, " \xC2\xB7 %llu errors", (unsigned long long)tr.errors);
+			if (tr.warnings)
+				sb_printf(&line, " \xC2\xB7 %llu warnings", (unsigned long long)tr.warnings);
 			say(stdout, "%s\n", line.s);
 			sb_free(&line);
 		}

@@ -131,6 +131,8 @@ void event_format(struct strbuf *sb, const struct event *ev)
 		put_str(sb, "message", ev->text);
 		if (ev->id != NODE_NONE)
 			put_int(sb, "id", ev->id);
+		if (ev->reason)
+			put_str(sb, "level", ev->reason); /* "warning": it went through */
 		break;
 	case EV_UNIT:
 		put_int(sb, "n", ev->n);
@@ -610,6 +612,12 @@ int event_parse(const char *line, size_t len, struct event *ev,
 			return -1;
 		if (r)
 			ev->id = (int32_t)v;
+		if ((r = get_str(&d, "level", 0, &sc->reason, &ev->reason)) < 0)
+			return -1;
+		if (r && strcmp(ev->reason, "warning")) {
+			snprintf(d.err, d.errlen, "field \"level\" must be \"warning\" (an error has none)");
+			return -1;
+		}
 		return 0;
 	case EV_UNIT:
 		if (get_int(&d, "n", 0, INT64_MAX, 1, &ev->n) < 0)

@@ -44,6 +44,8 @@ struct search {
 	atomic_int aborted;
 	uint64_t errors;
 	char *last_error;
+	uint64_t warnings; /* replies that went through with a warning */
+	char *last_warning;
 	void (*idle_fn)(void *ctx);
 	void *idle_ctx;
 	/* the replies journal, and a resume catching up */
@@ -423,6 +425,7 @@ void search_free(struct search *s)
 	free(s->gold);
 	free(s->error);
 	free(s->last_error);
+	free(s->last_warning);
 	free(s->final_answer);
 	free(s);
 }
@@ -450,6 +453,27 @@ const char *search_trace_path(const struct search *s)
 
 uint64_t search_errors(const struct search *s) { return s->errors; }
 const char *search_last_error(const struct search *s) { return s->last_error; }
+uint64_t search_warnings(const struct search *s) { return s->warnings; }
+
+int search_retrying(const struct search *s, char *why, size_t len)
+{
+	int n = 0;
+	if (why && len)
+		why[0] = '\0';
+	for (int i = 0; i < ROLE_COUNT; i++) {
+		const struct backend *b = s->by_role[i];
+		int seen = 0;
+		for (int j = 0; j < i; j++)
+			seen |= s->by_role[j] == b; /* roles share backends */
+		if (!b || seen || !b->retrying)
+			continue;
+		n += b->retrying;
+		if (why && len)
+			snprintf(why, len, "%s", b->retry_why);
+	}
+	return n;
+}
+const char *search_last_warning(const struct search *s) { return s->last_warning; }
 uint64_t search_budget_tokens(const struct search *s) { return s->budget_tokens; }
 uint64_t search_budget_requests(const struct search *s) { return s->budget_requests; }
 
@@ -638,6 +662,21 @@ static void batch_done(void *ctx, struct request *r)
 		}
 		s->usage.prompt_tokens += r->prompt_tokens;
 		s->usage.estimated |= r->estimated;
+	}
+	if (r->warning && r->status == REQ_OK) {
+		/* it went through, but not as asked: journaled, counted, said */
+		struct event ev;
+		event_init(&ev, EV_ERROR);
+		char msg[700];
+		snprintf(msg, sizeof msg, "%s request: %s", req_kind_name(r->kind), r->warning);
+		ev.text = msg;
+		ev.text_len = strlen(msg);
+		ev.reason = "warning";
+		ev.id = tree_node(s->tree, r->node) ? r->node : NODE_NONE;
+		emit(s, &ev);
+		s->warnings++;
+		free(s->last_warning);
+		s->last_warning = xstrdup(msg);
 	}
 	if (r->status == REQ_FAILED) {
 		struct event ev;

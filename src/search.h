@@ -99,6 +99,12 @@ int search_inflight(const struct search *s);
 /* Requests that failed, and the last one's message (NULL when none). */
 uint64_t search_errors(const struct search *s);
 const char *search_last_error(const struct search *s);
+/* Replies that went through with a warning (a prompt the server cut). */
+uint64_t search_warnings(const struct search *s);
+/* Calls waiting to be tried again now, over every role's server, and
+ * what the last of them met (why: "" when none). */
+int search_retrying(const struct search *s, char *why, size_t len);
+const char *search_last_warning(const struct search *s);
 
 /* ---- for strategies: asking ---- */
 /* A request about node: its path, the run's seed and sampling params. */

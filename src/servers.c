@@ -32,7 +32,43 @@ struct owned {
 	struct backend *v[8];
 	int n;
 	struct http_pool *pool;
+	struct srv *srv[BACKEND_MAX_URLS + 4]; /* the servers asked, their entries held */
+	int nsrv;
 };
+
+/* Before the first request: is the server ready (waiting while it loads
+ * its model), and what are its slots and context.  What a server's props
+ * said is kept in its entry for the process (server_table), so the other
+ * bench workers do not ask again.  A llama.cpp server that does not say
+ * its slots gets a warning: then nothing is capped or pinned. */
+static int probe(struct servers *sv, const struct server_opts *o, const struct dialect *d, const char *url,
+		 const struct http_opts *http, char *err, size_t errlen)
+{
+	struct owned *ow = (struct owned *)sv->owned;
+	if (server_health(d, url, http, sv->key, o->waiting, o->waiting_ctx, err, errlen))
+		return 1;
+	char base[600];
+	server_base_url(url, base, sizeof base);
+	struct srv *s = srv_get(base);
+	if ((size_t)ow->nsrv < sizeof ow->srv / sizeof *ow->srv)
+		ow->srv[ow->nsrv++] = s;
+	else
+		srv_put(s);
+	struct srv_props p = srv_props(s);
+	if (!d->props || p.status)
+		return 0; /* asked already, by another worker or role */
+	char why[600];
+	server_props(d, url, http, sv->key, 10, &p, why, sizeof why);
+	if (!p.status)
+		p.status = -1; /* asked: no answer */
+	srv_set_props(s, &p);
+	if (!p.slots && !d->props_quiet && !sv->warning[0])
+		snprintf(sv->warning, sizeof sv->warning,
+			 "%s: the server's slots are unknown, so requests are neither capped at them nor pinned to "
+			 "the slot holding their prompt",
+			 why);
+	return 0;
+}
 
 static struct backend *own(struct servers *sv, struct backend *b)
 {
@@ -63,8 +99,6 @@ static int role_cfg(const char *flag, const struct server_role_opts *r, const st
 	out->urls = r->url ? NULL : actor->urls;
 	out->nurls = r->url ? 0 : actor->nurls;
 	out->model = r->model ? r->model : actor->model;
-	if (r->url)
-		memset(out->slots, 0, sizeof out->slots); /* another server's */
 	if (!out->url) {
 		snprintf(err, errlen, "%s with --backend sim needs --%s-url BASE (the sim is no server)", flag, flag + 2);
 		return -1;
@@ -137,11 +171,8 @@ static int open_helper(struct servers *sv, const char *which, const struct serve
 	struct openai_cfg c;
 	if (role_cfg(flag, r, actor, sim_actor, &c, err, errlen))
 		return 2;
-	if (r->url) {
-		if (server_health(c.dialect, r->url, &c.http, err, errlen))
-			return 1;
-		c.slots[0] = server_slots(c.dialect, r->url, &c.http);
-	}
+	if (r->url && probe(sv, o, c.dialect, r->url, &c.http, err, errlen))
+		return 1;
 	if (!(*out = own(sv, backend_openai_new(&c, err, errlen)))) {
 		char msg[400];
 		snprintf(msg, sizeof msg, "%s-url: %s", flag, err);
@@ -213,11 +244,9 @@ int servers_open(const struct server_opts *o, struct servers *sv, char *err, siz
 		}
 		oc.chat = !o->api || !strcmp(o->api, "chat");
 		oc.stream = o->stream;
-		for (int i = 0; i < o->nurls && i < BACKEND_MAX_URLS; i++) {
-			if (server_health(oc.dialect, o->urls[i], &oc.http, err, errlen))
+		for (int i = 0; i < o->nurls && i < BACKEND_MAX_URLS; i++)
+			if (probe(sv, o, oc.dialect, o->urls[i], &oc.http, err, errlen))
 				return 1; /* say so now, not after the first request fails */
-			oc.slots[i] = server_slots(oc.dialect, o->urls[i], &oc.http);
-		}
 		if (!(sv->actor = own(sv, backend_openai_new(&oc, err, errlen))))
 			return 2;
 		bh->kind = xstrdup(sv->actor->kind);
@@ -271,6 +300,8 @@ void servers_close(struct servers *sv)
 	struct owned *o = (struct owned *)sv->owned;
 	for (int i = 0; o && i < o->n; i++)
 		backend_free(o->v[i]);
+	for (int i = 0; o && i < o->nsrv; i++)
+		srv_put(o->srv[i]);
 	if (o)
 		http_pool_free(o->pool); /* after every backend that used it */
 	free(o);

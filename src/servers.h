@@ -31,6 +31,9 @@ struct server_opts {
 	struct server_role_opts prm, orm, critic, disc;
 	const struct sim_cfg *sim;
 	const struct sim_latency *lat;
+	/* told while a server loads its model (what NULL: it is ready) */
+	void (*waiting)(void *ctx, const char *what, double elapsed);
+	void *waiting_ctx;
 };
 
 struct servers {
@@ -41,6 +44,7 @@ struct servers {
 	int sim_reads;      /* the sim reads the problem: it must understand it */
 	struct header_backend hdr; /* how the trace header describes them */
 	char *key;
+	char warning[1024]; /* what the user should know before the run ("" none) */
 	void *owned;        /* the backends to free */
 };
 

@@ -309,7 +309,10 @@ int trace_load(const char *path, struct trace *tr, trace_event_fn fn, void *ctx,
 			tr->usage = ev.usage;
 			break;
 		case EV_ERROR:
-			tr->errors++;
+			if (ev.reason)
+				tr->warnings++;
+			else
+				tr->errors++;
 			break;
 		default:
 			break;

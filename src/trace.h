@@ -44,6 +44,7 @@ struct trace {
 	int final_correct;
 	struct usage usage;
 	uint64_t errors; /* error events */
+	uint64_t warnings; /* error events of level "warning" */
 };
 
 /* Reading a journal one event at a time, every check made (seq without

@@ -49,6 +49,10 @@ static void snapshot(struct worker *w)
 	w->st.usage = *search_usage(w->s);
 	w->st.units = search_units(w->s);
 	w->st.elapsed = search_elapsed(w->s);
+	w->st.errors = search_errors(w->s);
+	w->st.warnings = search_warnings(w->s);
+	w->st.retrying = search_retrying(w->s, w->st.retry_why, sizeof w->st.retry_why);
+	snprintf(w->st.last_error, sizeof w->st.last_error, "%s", search_last_error(w->s) ? search_last_error(w->s) : "");
 }
 
 static void set_message(struct worker *w, const char *msg)
@@ -113,7 +117,13 @@ static void on_idle(void *ctx)
 {
 	struct worker *w = ctx;
 	pthread_mutex_lock(&w->lock);
-	w->st.inflight = search_inflight(w->s);
+	/* the clock, the retries and the failures go on while the batch
+	 * waits: the UI is told each second, and at once of a change */
+	struct worker_status was = w->st;
+	snapshot(w);
+	if (w->st.retrying != was.retrying || w->st.errors != was.errors || w->st.inflight != was.inflight ||
+	    (long)w->st.elapsed != (long)was.elapsed)
+		notify(w);
 	if (w->ncmds)
 		run_commands(w, 1);
 	pthread_mutex_unlock(&w->lock);

@@ -18,6 +18,10 @@ struct worker_status {
 	uint64_t units;
 	int inflight;
 	double elapsed;
+	uint64_t errors, warnings; /* failed requests; replies with a warning */
+	int retrying;              /* calls waiting to be tried again */
+	char retry_why[240];       /* what the last of them met */
+	char last_error[300];      /* the last failed request's error */
 };
 
 struct worker;

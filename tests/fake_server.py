@@ -31,8 +31,24 @@ path, headers seen, body) to --log.  The model name chooses a behaviour:
   fault:tag2-other    neither + nor - after an even number of step tags (one
                       step's score of a path fails, its siblings' do not)
   fault:escape-error  400 whose message holds terminal escapes
+  fault:kv-full       llama.cpp's KV cache holds 2 requests at once: more get HTTP
+                      500 "Input prompt is too big compared to KV size"
+  fault:null-logprob  one top token's log-probability is null (a NaN llama.cpp
+                      could not write as JSON)
+  fault:no-verdict    a judge that does not follow the format (no verdict line)
 A request for one token's logprobs after a " ки" step tag (a logprob PRM)
 gets P(+) = 0.9 after an odd number of tags and 0.7 after an even one.
+--llamacpp answers as llama-server (b4748) does, as met on the real one:
+  * /v1 refuses n > 1 with HTTP 500 "Only one completion choice is allowed";
+    /v1/completions logprobs come as logprobs.content[i].top_logprobs;
+  * every route but /health and /models wants --api-key when one is set (401);
+  * its HTTP library answers in two writes without TCP_NODELAY: on a reused
+    connection the second waits for the client's delayed ACK (40 ms here);
+  * --http-threads connections at once, each kept (and its thread held) until
+    5 s idle: more wait for a thread;
+  * /props says --slots and n_ctx (--n-ctx); a prompt longer than n_ctx tokens
+    (4 bytes a token here) is cut, and the reply says "truncated": true;
+  * a request pinned (id_slot) to a slot it does not have waits for ever.
 Streams (stream: true) also take:
   fault:split         SSE written one byte at a time
   fault:crlf          SSE with CRLF line ends and comment pings
@@ -46,8 +62,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 COUNTS = {}
 LOCK = threading.Lock()
+THREADS = None  # --http-threads: a connection holds one while it lives
+KV_FULL = {"code": 500, "type": "server_error",
+           "message": "Input prompt is too big compared to KV size. Please try increasing KV size."}
+PUBLIC = ("/health", "/models", "/v1/models", "/")
 ACTIVE = [0]  # POSTs being answered now
 ARGS = None
+START = [time.time()]
 
 STEPS = ["Step 1: 6 \u00d7 7 = 42.", "Step 2: 42 + 0 = 42. The answer is 42."]
 
@@ -62,6 +83,8 @@ def reply_text(body, i):
     """The same small solution whatever was asked, so runs finish."""
     msgs = body.get("messages")
     prompt = msgs[-1]["content"] if msgs else body.get("prompt", "")
+    if body.get("model") == "fault:no-verdict" and ("Correctness of the step" in prompt or "[[correct]]" in prompt):
+        return "I think this looks fine overall, nothing to add."
     if "Correctness of the step" in prompt and "critique" in prompt.lower():
         return ("Step 1: 6 \u00d7 7 = 42.\nCorrectness of the step: Correct\nExplanation: right.\n\n"
                 "Correctness of the final answer: Correct")
@@ -82,7 +105,10 @@ def tag_scores(prompt, model):
         return [("The", math.log(0.6)), ("A", math.log(0.3))]
     p = 0.9 if prompt.count("\u043a\u0438") % 2 == 1 else 0.7
     # "+" and "-" share 80% of the mass; a newline has the rest
-    return [("+", math.log(0.8 * p)), ("-", math.log(0.8 * (1 - p))), ("\n", math.log(0.2))]
+    rows = [("+", math.log(0.8 * p)), ("-", math.log(0.8 * (1 - p))), ("\n", math.log(0.2))]
+    if model == "fault:null-logprob":
+        rows.append(("?", None))
+    return rows
 
 
 def scoring(prompt):
@@ -104,6 +130,43 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *a):
         pass
 
+    def setup(self):
+        # llama-server: a thread a connection, kept until 5 s idle
+        self.timeout = 5 if ARGS.llamacpp else None
+        self.held = False
+        self.served = 0
+        if THREADS:
+            THREADS.acquire()
+            self.held = True
+        super().setup()
+
+    def finish(self):
+        try:
+            super().finish()
+        finally:
+            if self.held:
+                THREADS.release()
+
+    def end_headers(self):
+        super().end_headers()
+        if ARGS.llamacpp and self.served:
+            # the body's write waits for the ACK of the headers' write,
+            # which a client delays on a kept-alive connection
+            time.sleep(0.04)
+        self.served += 1
+
+    def refused_key(self):
+        """llama-server --api-key: every route but the public ones wants it."""
+        if not ARGS.api_key or self.path in PUBLIC:
+            return False
+        if self.headers.get("Authorization") == "Bearer " + ARGS.api_key:
+            return False
+        self.send_json(401, {"error": {"code": 401, "message": "Invalid API Key", "type": "authentication_error"}})
+        return True
+
+    def loading(self):
+        return ARGS.loading or time.time() < START[0] + ARGS.loading_for
+
     def send_json(self, code, obj, extra=None):
         data = json.dumps(obj).encode()
         self.send_response(code)
@@ -121,13 +184,16 @@ class Handler(BaseHTTPRequestHandler):
                 f.write(json.dumps({"path": self.path, "auth": auth, "active": active, "body": body}) + "\n")
 
     def do_GET(self):
+        if self.refused_key():
+            return
         if self.path == "/health":
-            if ARGS.loading:
-                self.send_json(503, {"error": {"message": "Loading model"}})
+            if self.loading():
+                self.send_json(503, {"error": {"code": 503, "message": "Loading model", "type": "unavailable_error"}})
             else:
                 self.send_json(200, {"status": "ok"})
         elif self.path == "/props" and ARGS.slots:
-            self.send_json(200, {"total_slots": ARGS.slots, "model_alias": "fake"})
+            self.send_json(200, {"total_slots": ARGS.slots, "model_alias": "fake",
+                                 "default_generation_settings": {"id": 0, "n_ctx": ARGS.n_ctx}})
         elif self.path.endswith("/models"):
             self.send_json(200, {"data": [{"id": "ok"}]})
         else:
@@ -146,6 +212,10 @@ class Handler(BaseHTTPRequestHandler):
     def post(self, active):
         n = int(self.headers.get("Content-Length", "0"))
         raw = self.rfile.read(n)
+        if self.refused_key():
+            return
+        if self.loading():
+            return self.send_json(503, {"error": {"code": 503, "message": "Loading model", "type": "unavailable_error"}})
         if ARGS.latency_ms:
             # a modelled server: a fixed cost a request plus a cost a token
             time.sleep((ARGS.latency_ms + ARGS.per_token_ms * 12) / 1000.0)
@@ -156,6 +226,13 @@ class Handler(BaseHTTPRequestHandler):
             return
         self.log_request_body(body, active)
         model = body.get("model", "ok")
+        if model == "fault:kv-full" and active > 2:
+            return self.send_json(500, {"error": KV_FULL})
+        slot = body.get("id_slot", -1)
+        if ARGS.slots and isinstance(slot, int) and slot >= ARGS.slots:
+            # llama-server defers a task for a slot it does not have, for ever
+            time.sleep(ARGS.lifetime)
+            return
         if self.path in ("/v1/chat/completions", "/v1/completions"):
             self.completion(body, model, chat=self.path.endswith("chat/completions"))
         elif self.path == "/pooling":
@@ -181,9 +258,10 @@ class Handler(BaseHTTPRequestHandler):
             # llama.cpp spells tokens with their leading space
             rows = [{"id": i, "token": " " + t, "logprob": lp, "bytes": list((" " + t).encode())}
                     for i, (t, lp) in enumerate(top)]
-            return self.send_json(200, {"content": top[0][0], "stop": True, "tokens_predicted": 1,
-                                        "tokens_evaluated": 40,
-                                        "completion_probabilities": [dict(rows[0], top_logprobs=rows)]})
+            return self.send_json(200, dict({"content": top[0][0], "stop": True, "tokens_predicted": 1,
+                                             "tokens_evaluated": 40,
+                                             "completion_probabilities": [dict(rows[0], top_logprobs=rows)]},
+                                            **self.cut(body.get("prompt", ""))))
         text = reply_text(body, 0)
         key, end = ("response", "done") if ollama else ("content", "stop")
         usage = ({"eval_count": 12, "prompt_eval_count": 50} if ollama
@@ -201,6 +279,8 @@ class Handler(BaseHTTPRequestHandler):
         if not body.get("stream"):
             obj = {key: text, end: True}
             obj.update(usage)
+            if not ollama:
+                obj.update(self.cut(body.get("prompt", "")))
             n = int(body.get("n_cmpl", 1) or 1)
             if not ollama and n > 1 and fault != "no-ncmpl":
                 # llama.cpp's n_cmpl: an array, one completion an index
@@ -240,6 +320,12 @@ class Handler(BaseHTTPRequestHandler):
             pass
         self.close_connection = True
 
+    def cut(self, prompt):
+        """llama.cpp cuts a prompt longer than a slot's context, and says so."""
+        if ARGS.slots and ARGS.n_ctx and len(prompt.encode()) / 4 > ARGS.n_ctx:
+            return {"truncated": True, "tokens_evaluated": ARGS.n_ctx - 4}
+        return {"truncated": False} if ARGS.llamacpp else {}
+
     def pooling(self, body):
         text = body.get("input", "")
         steps = text.count("<extra_0>")
@@ -261,7 +347,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(401, {"error": {"message": "invalid api key"}})
         if fault == "flat-error":
             return self.send_json(200, {"object": "error", "message": "The model does not exist."})
-        if fault in ("n-500", "n-500-flaky") and int(body.get("n", 1) or 1) > 1:
+        if (ARGS.llamacpp or fault in ("n-500", "n-500-flaky")) and int(body.get("n", 1) or 1) > 1:
             return self.send_json(500, {"error": {"code": 500, "type": "server_error",
                                                   "message": "Only one completion choice is allowed"}})
         if fault == "escape-error":
@@ -269,10 +355,15 @@ class Handler(BaseHTTPRequestHandler):
         if fault == "slow":
             time.sleep(2)
         if not chat and body.get("logprobs") and scoring(body.get("prompt", "")) and fault != "no-logprobs":
-            top = dict(tag_scores(body.get("prompt", ""), model))
+            pairs = tag_scores(body.get("prompt", ""), model)
+            lps = {"tokens": ["+"], "token_logprobs": [-0.1], "top_logprobs": [dict(pairs)]}
+            if ARGS.llamacpp:
+                # llama.cpp's /v1: each generated token with its top_logprobs
+                rows = [{"id": i, "token": t, "bytes": list(t.encode()), "logprob": lp}
+                        for i, (t, lp) in enumerate(pairs)]
+                lps = {"content": [dict(rows[0], top_logprobs=rows)]}
             return self.send_json(200, {"choices": [{"index": 0, "text": "+", "finish_reason": "length",
-                                                     "logprobs": {"tokens": ["+"], "token_logprobs": [-0.1],
-                                                                  "top_logprobs": [top]}}],
+                                                     "logprobs": lps}],
                                         "usage": {"prompt_tokens": 40, "completion_tokens": 1, "total_tokens": 41}})
         n = int(body.get("n", 1) or 1)
         texts = [reply_text(body, i) for i in range(n)]
@@ -393,12 +484,21 @@ def main():
     ap.add_argument("--log")
     ap.add_argument("--lifetime", type=float, default=300)
     ap.add_argument("--loading", action="store_true", help="/health answers 503")
+    ap.add_argument("--loading-for", type=float, default=0, help="/health answers 503 for this many seconds")
     ap.add_argument("--latency-ms", type=float, default=0, help="added to every POST")
     ap.add_argument("--per-token-ms", type=float, default=0, help="times 12 tokens, added too")
     ap.add_argument("--depth", type=int, default=2, help="the step that states the answer")
     ap.add_argument("--slots", type=int, default=0, help="GET /props says this many (0: no /props)")
+    ap.add_argument("--n-ctx", type=int, default=4096, help="each slot's context, in tokens (with --slots)")
+    ap.add_argument("--llamacpp", action="store_true", help="answer as llama-server does (see above)")
+    ap.add_argument("--http-threads", type=int, default=0, help="connections served at once (0: any)")
+    ap.add_argument("--api-key", help="every route but /health and /models wants it")
+    ap.add_argument("--port", type=int, default=0, help="listen here (a restart on the same port)")
     ARGS = ap.parse_args()
-    srv = Server(("127.0.0.1", 0), Handler)
+    global THREADS
+    if ARGS.http_threads:
+        THREADS = threading.Semaphore(ARGS.http_threads)
+    srv = Server(("127.0.0.1", ARGS.port), Handler)
     with open(ARGS.port_file + ".tmp", "w") as f:
         f.write(str(srv.server_address[1]))
     os.rename(ARGS.port_file + ".tmp", ARGS.port_file)

@@ -286,11 +286,21 @@ void ui_draw_status(struct ui *u)
 		snprintf(rbudget, sizeof rbudget, "/%llu", (unsigned long long)u->m.budget_requests);
 	if (u->m.live) {
 		const struct usage *us = &u->ws.usage;
-		n = snprintf(buf, sizeof buf, " %s \xC2\xB7 %s %llu \xC2\xB7 %zu nodes \xC2\xB7 %llu%s tokens%s \xC2\xB7 %llu%s requests, %d in flight \xC2\xB7 %.1fs \xC2\xB7 %s %s",
+		/* what went wrong, live: retries under way, failures, warnings */
+		char trouble[96] = "";
+		if (u->ws.retrying)
+			snprintf(trouble, sizeof trouble, ", %d retrying", u->ws.retrying);
+		if (u->ws.errors)
+			snprintf(trouble + strlen(trouble), sizeof trouble - strlen(trouble), ", %llu failed",
+				 (unsigned long long)u->ws.errors);
+		if (u->ws.warnings)
+			snprintf(trouble + strlen(trouble), sizeof trouble - strlen(trouble), ", %llu warned",
+				 (unsigned long long)u->ws.warnings);
+		n = snprintf(buf, sizeof buf, " %s \xC2\xB7 %s %llu \xC2\xB7 %zu nodes \xC2\xB7 %llu%s tokens%s \xC2\xB7 %llu%s requests, %d in flight%s \xC2\xB7 %.1fs \xC2\xB7 %s %s",
 			     state_text(u), u->m.unit[0] ? u->m.unit : "unit", (unsigned long long)u->m.unit_n,
 			     tree_count(u->m.tree), (unsigned long long)us->gen_tokens, budget,
 			     us->estimated ? " (est.)" : "", (unsigned long long)us->requests, rbudget,
-			     u->ws.inflight, u->ws.elapsed, u->m.strategy, u->m.params);
+			     u->ws.inflight, trouble, u->ws.elapsed, u->m.strategy, u->m.params);
 	} else {
 		size_t pos = replay_pos(u->m.replay), cnt = replay_count(u->m.replay);
 		n = snprintf(buf, sizeof buf, " %s %s %g ev/s \xC2\xB7 event %zu of %zu \xC2\xB7 t %.2fs \xC2\xB7 %s %llu \xC2\xB7 %zu nodes \xC2\xB7 %llu%s tokens \xC2\xB7 %s %s",

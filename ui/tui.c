@@ -534,6 +534,11 @@ static void take_worker(struct ui *u)
 	if (st.message_seq != u->seen_message) {
 		u->seen_message = st.message_seq;
 		ui_message(u, st.state == WORKER_FAILED, "%s", st.message);
+	} else if (st.errors > u->ws.errors && st.last_error[0]) {
+		/* a failure is news the moment it happens */
+		ui_message(u, 1, "%s", st.last_error);
+	} else if (st.retrying && (st.retrying != u->ws.retrying || strcmp(st.retry_why, u->ws.retry_why))) {
+		ui_message(u, 0, "retrying %d request%s: %s", st.retrying, st.retrying == 1 ? "" : "s", st.retry_why);
 	}
 	if (memcmp(&st, &u->ws, sizeof st))
 		u->dirty = 1;

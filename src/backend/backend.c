@@ -1,3 +1,5 @@
+#include <stdarg.h>
+#include <stdio.h>
 #include "backend.h"
 
 #include <stdlib.h>
@@ -41,6 +43,18 @@ void request_init(struct request *r, enum req_kind kind)
 	r->node = -1;
 }
 
+void request_warn(struct request *r, const char *fmt, ...)
+{
+	if (r->warning)
+		return;
+	char msg[600];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	r->warning = xstrdup(msg);
+}
+
 void request_clear_results(struct request *r)
 {
 	for (size_t i = 0; i < r->ntexts; i++)
@@ -50,6 +64,8 @@ void request_clear_results(struct request *r)
 	free(r->lps);
 	free(r->scores);
 	free(r->error);
+	free(r->warning);
+	r->warning = NULL;
 	r->texts = NULL;
 	r->tokens = NULL;
 	r->lps = NULL;
@@ -80,6 +96,7 @@ size_t backend_run_idle(struct backend *b, struct request *const *reqs, size_t n
 {
 	size_t sent = 0, delivered = 0;
 	int stopped = 0;
+	b->max_calls = max_inflight > 0 ? max_inflight : 0;
 	for (;;) {
 		while (!stopped && sent < n &&
 		       (max_inflight <= 0 || b->inflight < max_inflight)) {

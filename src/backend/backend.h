@@ -67,6 +67,8 @@ struct request {
 	int fatal; /* failed in a way every request would (bad model, bad key,
 		      dead server): the run stops */
 	char *error;
+	char *warning; /* went through, but the user should know (a prompt the
+			  server cut, tokens without a log-probability) */
 	char **texts;
 	uint32_t *tokens;
 	double *lps;  /* by text: mean log-probability a token (NAN: unknown), when asked */
@@ -95,10 +97,20 @@ struct backend {
 	const struct backend_ops *ops;
 	const char *kind, *url, *model; /* for the trace header; never a key */
 	int inflight;
+	/* at most this many calls at the servers at once (0: no limit):
+	 * --max-inflight, set by backend_run for its batch.  A request of n
+	 * samples that a server takes one a call counts n. */
+	int max_calls;
+	/* calls waiting to be tried again (a 5xx, a dropped connection, a
+	 * full KV cache), and what the last of them met; kept by poll */
+	int retrying;
+	char retry_why[240];
 	void *priv;
 };
 
 const char *req_kind_name(enum req_kind k);
+/* Sets r's warning (the first one stays: it is what happened first). */
+void request_warn(struct request *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The role that answers r: its own, or the one its kind implies. */
 enum req_role request_role(const struct request *r);
 void request_init(struct request *r, enum req_kind kind);

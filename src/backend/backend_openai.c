@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "prompt.h"
 
@@ -64,7 +65,24 @@ void oa_cache_put(struct lp_cache *c, uint64_t k, double v)
 
 /* ---- building ---- */
 
-static char *make_body(struct oa_backend *be, const struct request *r, int n, int sample_offset, int slot)
+/* What may be generated within a slot's context of n_ctx tokens after
+ * the prompt, so that the server has no cause to cut it: the prompt's
+ * tokens estimated at 3 bytes each (math and code run shorter than
+ * prose's 4), and never below 32, so a prompt too long still gets an
+ * answer the server says was cut (journaled, shown). */
+static int fit_context(int max_tokens, const char *sys, const char *user, int n_ctx)
+{
+	if (n_ctx <= 0)
+		return max_tokens;
+	long est = (long)((strlen(sys ? sys : "") + strlen(user ? user : "")) / 3) + 8;
+	long room = (long)n_ctx - est;
+	if (room < 32)
+		room = 32;
+	return max_tokens > 0 && max_tokens < room ? max_tokens : (int)room;
+}
+
+static char *make_body(struct oa_backend *be, const struct request *r, int n, int sample_offset, int slot,
+		       int n_ctx)
 {
 	struct strbuf sys, user;
 	sb_init(&sys);
@@ -113,6 +131,7 @@ static char *make_body(struct oa_backend *be, const struct request *r, int n, in
 			.stop = stop,
 			.chat = be->c.chat,
 			.n = n,
+			.max_tokens = fit_context(r->max_tokens, sys.s, user.s, n_ctx),
 			.sample_offset = sample_offset,
 			.slot = slot,
 			.stream = be->c.stream,
@@ -162,30 +181,86 @@ static size_t prefix_chain(const struct oa_call *c, uint64_t *chain, size_t cap)
 	return n;
 }
 
+static char *call_body(struct oa_backend *be, const struct oa_call *c)
+{
+	const struct request *r = c->r;
+	return be->logprob ? logprob_body(be, r, c->upto, c->slot)
+			   : make_body(be, r, c->nsamples, (int)r->sample_offset + c->first_sample, c->slot,
+				       srv_props(be->srv[c->base]).n_ctx);
+}
+
+/* What a llama.cpp server says when its KV cache cannot hold what all
+ * its slots were given: asking again at once collides again. */
+static int kv_full(const char *body)
+{
+	return body && (strstr(body, "too big compared to KV size") || strstr(body, "KV cache is full"));
+}
+
+/* Reads the server's props again: after it could not be reached (it may
+ * have been restarted with fewer slots), and before the first call after
+ * a quiet spell (it may have been restarted meanwhile).  A call pinned to
+ * a slot the server no longer has is sent unpinned: pinned, it would
+ * wait for that slot until the timeout. */
+static void reprobe(struct oa_backend *be, int base)
+{
+	struct srv_props p;
+	char why[300];
+	if (!be->c.dialect->props || be->pooling)
+		return;
+	if (!server_props(be->c.dialect, be->bases[base], &be->c.http, be->key, 2, &p, why, sizeof why) &&
+	    p.status == 200 && p.slots > 0)
+		srv_set_props(be->srv[base], &p);
+}
+
+static int call_before_retry(void *ctx)
+{
+	struct oa_call *c = ctx;
+	struct oa_backend *be = c->be;
+	if (c->h.status >= 500 && kv_full(c->h.response.s))
+		return 1; /* canopy backs off itself, with fewer calls at once (oa_poll) */
+	if (c->h.transport) {
+		reprobe(be, c->base);
+		if (c->slot >= 0 && !srv_slot_ok(be->srv[c->base], c->slot)) {
+			c->slot = -1;
+			free(c->body);
+			c->h.body = c->body = call_body(be, c);
+		}
+	}
+	return 0;
+}
+
 /* Sends a waiting call: to the least loaded server with room (ties to the
- * first), to the slot that holds most of its prompt. */
+ * first), to the slot that holds most of its prompt.  Room is the
+ * server's, shared with every other backend sending there (server_table). */
 static int call_start(struct oa_backend *be, struct oa_call *c)
 {
-	int pick = -1;
+	if (be->base.max_calls > 0 && be->out >= be->base.max_calls)
+		return -1; /* --max-inflight: calls at the servers, not requests */
+	uint64_t chain[64];
+	size_t len = prefix_chain(c, chain, 64);
+	int order[BACKEND_MAX_URLS], loads[BACKEND_MAX_URLS];
 	for (int i = 0; i < be->nbases; i++) {
-		/* load counts samples: an n_cmpl call takes as many slots */
-		if (be->cap[i] > 0 && be->load[i] > 0 && be->load[i] + c->nsamples > be->cap[i])
-			continue;
-		if (pick < 0 || be->load[i] < be->load[pick])
-			pick = i;
+		loads[i] = srv_load(be->srv[i]);
+		int j = i;
+		while (j > 0 && loads[order[j - 1]] > loads[i]) {
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = i;
+	}
+	int pick = -1, slot = -1;
+	for (int k = 0; k < be->nbases && pick < 0; k++) {
+		if (srv_quiet(be->srv[order[k]], 2.0))
+			reprobe(be, order[k]);
+		if (srv_take(be->srv[order[k]], c->nsamples, chain, len, &slot, be->pool))
+			pick = order[k];
 	}
 	if (pick < 0)
 		return -1; /* every server is busy: it waits here */
 	c->queued = 0;
 	c->base = pick;
-	be->load[pick] += c->nsamples;
-	c->slot = -1;
-	if (be->slots[pick].n > 0 && c->nsamples == 1) {
-		uint64_t chain[64];
-		size_t len = prefix_chain(c, chain, 64);
-		c->slot = slots_pick(&be->slots[pick], chain, len);
-	}
-	struct request *r = c->r;
+	c->slot = slot;
+	be->out++;
 	const char *route = be->pooling	   ? "/pooling"
 			    : be->logprob  ? be->c.dialect->route_score
 			    : be->c.chat   ? be->c.dialect->route_chat
@@ -195,17 +270,23 @@ static int call_start(struct oa_backend *be, struct oa_call *c)
 	c->h.shown_url = c->shown;
 	if (c->nsamples > 1)
 		c->h.final_bodies = be->c.dialect->n_refusals;
-	c->body = be->logprob ? logprob_body(be, r, c->upto, c->slot)
-			      : make_body(be, r, c->nsamples, (int)r->sample_offset + c->first_sample, c->slot);
+	c->body = call_body(be, c);
 	c->headers[0] = be->auth;
+	/* llama.cpp's HTTP library sends a reply in two writes without
+	 * TCP_NODELAY: on a kept-alive connection the second waits for our
+	 * delayed ACK, 40 ms a request (measured: 42 ms against 3 ms on a new
+	 * connection, tests/bench/bench_http.sh); and it holds a thread per
+	 * idle connection for 5 s.  So it gets a new connection a call. */
+	c->h.fresh = srv_props(be->srv[pick]).llama && !strncmp(c->url, "http:", 5);
+	c->h.before_retry = call_before_retry;
 	c->h.url = c->url;
 	c->h.body = c->body;
 	c->h.headers = c->headers;
+	c->h.ctx = c;
 	if (be->c.stream && !be->pooling && !be->logprob) {
 		sse_init(&c->sse, oa_on_sse, c);
 		c->h.on_data = oa_on_stream_data;
 		c->h.on_reset = oa_on_stream_reset;
-		c->h.ctx = c;
 	}
 	http_start(be->pool, &c->h);
 	return 0;
@@ -216,8 +297,9 @@ static void pump(struct oa_backend *be)
 {
 	for (;;) {
 		struct oa_call *oldest = NULL;
+		double now = util_now();
 		for (struct oa_call *c = be->calls; c; c = c->next)
-			if (c->queued && (!oldest || c->seq < oldest->seq))
+			if (c->queued && c->not_before <= now && (!oldest || c->seq < oldest->seq))
 				oldest = c;
 		if (!oldest || call_start(be, oldest))
 			return;
@@ -243,16 +325,30 @@ struct oa_call *oa_call_new(struct oa_backend *be, struct request *r, int first,
 	return c;
 }
 
-static void call_free(struct oa_call *c)
+/* Gives back what call_start took: the call waits in the queue again. */
+static void call_unstart(struct oa_call *c)
 {
 	struct oa_backend *be = c->be;
-	if (!c->queued) {
-		be->load[c->base] -= c->nsamples;
-		slots_release(&be->slots[c->base], c->slot);
-		http_req_clear(&c->h);
-		if (be->c.stream && !be->pooling && !be->logprob)
-			sse_free(&c->sse);
-	}
+	if (c->queued)
+		return;
+	srv_give(be->srv[c->base], c->nsamples, c->slot);
+	be->out--;
+	http_req_clear(&c->h);
+	memset(&c->h, 0, sizeof c->h);
+	if (be->c.stream && !be->pooling && !be->logprob)
+		sse_free(&c->sse);
+	for (int i = 0; i < c->nsamples; i++)
+		sb_reset(&c->texts[i]);
+	free(c->body);
+	c->body = NULL;
+	c->stream_error[0] = '\0';
+	c->queued = 1;
+	c->slot = -1;
+}
+
+static void call_free(struct oa_call *c)
+{
+	call_unstart(c);
 	for (int i = 0; i < c->nsamples; i++)
 		sb_free(&c->texts[i]);
 	sb_free(&c->ndjson);
@@ -279,6 +375,15 @@ struct job {
 	int pending;
 	int failed;
 };
+
+/* Whether a server of be was found to refuse what f names. */
+static int refused(struct oa_backend *be, enum srv_flag f)
+{
+	for (int i = 0; i < be->nbases; i++)
+		if (srv_flags(be->srv[i]) & (int)f)
+			return 1;
+	return 0;
+}
 
 static int oa_submit(struct backend *b, struct request *r)
 {
@@ -319,11 +424,11 @@ static int oa_submit(struct backend *b, struct request *r)
 		pump(be);
 		return 0;
 	}
-	int ncmpl = be->c.dialect->ncmpl && !be->c.stream && !be->no_ncmpl && n > 1;
+	int ncmpl = be->c.dialect->ncmpl && !be->c.stream && !refused(be, SRV_NO_NCMPL) && n > 1;
 	if (ncmpl) {
 		oa_call_new(be, r, 0, n)->ncmpl = 1;
 		r->due = 1;
-	} else if (be->no_n && n > 1) {
+	} else if ((be->no_n || refused(be, SRV_NO_N)) && n > 1) {
 		for (int i = 0; i < n; i++)
 			oa_call_new(be, r, i, 1);
 		r->due = n; /* calls outstanding */
@@ -368,7 +473,10 @@ static void complete(struct oa_backend *be, struct request *r)
 		r->gen_tokens += r->tokens[i];
 	if (r->status == REQ_OK && (r->kind == REQ_PRM || r->kind == REQ_ORM) && !be->pooling && !be->logprob) {
 		const char *t = r->ntexts ? r->texts[0] : "";
-		oa_judge_scores(r, t);
+		if (oa_judge_scores(r, t))
+			oa_fail(r, 0, "%s: the judge's reply states no verdict (%s): not scored", be->url,
+				r->kind == REQ_ORM ? "neither [[correct]] nor [[wrong]]"
+						   : "no 'Correctness of the step: Correct' or 'Wrong'");
 	}
 	be->base.inflight--;
 }
@@ -408,7 +516,7 @@ static int oa_poll(struct backend *b, double timeout)
 				oa_server_message(c->h.response.s ? c->h.response.s : "", c->h.response.len, msg, sizeof msg);
 				if (c->ncmpl && c->h.status == 400) {
 					/* a build that refuses n_cmpl: one call a sample */
-					be->no_ncmpl = 1;
+					srv_set_flag(be->srv[c->base], SRV_NO_NCMPL);
 					for (int i = 0; i < c->nsamples; i++)
 						oa_call_new(be, r, c->first_sample + i, 1);
 					call_free(c);
@@ -423,10 +531,25 @@ static int oa_poll(struct backend *b, double timeout)
 					refused_n = strstr(msg, *f) != NULL;
 				if (refused_n) {
 					/* the server takes one sample a request: ask n times */
-					be->no_n = 1;
+					srv_set_flag(be->srv[c->base], SRV_NO_N);
 					for (int i = 0; i < c->nsamples; i++)
 						oa_call_new(be, r, c->first_sample + i, 1);
 					call_free(c);
+					continue;
+				}
+				if (kv_full(c->h.response.s) && c->kv_tries < be->c.http.retries) {
+					/* fewer at once, and this one back in the queue
+					 * after a backoff of its own (full jitter), so the
+					 * slots' calls do not all come back together */
+					srv_kv_full(be->srv[c->base]);
+					double cap = fmin(be->c.http.backoff_base * pow(2, c->kv_tries), 8.0);
+					c->not_before = util_now() + cap * (0.25 + 0.75 * rng_uniform(&be->rng));
+					c->kv_tries++;
+					call_unstart(c);
+					snprintf(c->h.error, sizeof c->h.error, "%.200s: HTTP 500: %.200s (fewer calls at once: %d)",
+						 c->shown, msg, srv_limit(be->srv[c->base]));
+					c->next = be->calls;
+					be->calls = c;
 					continue;
 				}
 				char head[700];
@@ -437,7 +560,28 @@ static int oa_poll(struct backend *b, double timeout)
 				oa_fail(r, 0, "%s", c->h.error);
 			} else {
 				oa_parse_reply(c);
+				srv_ok(be->srv[c->base]);
 			}
+			if (c->cut && r->status == REQ_PENDING) {
+				int nctx = srv_props(be->srv[c->base]).n_ctx;
+				char ctx[64] = "";
+				if (nctx)
+					snprintf(ctx, sizeof ctx, " of %d tokens a slot", nctx);
+				if (r->kind == REQ_PRM || r->kind == REQ_ORM)
+					/* a verdict on the end of a prompt is no verdict */
+					oa_fail(r, 0,
+						"%s: the server cut the prompt to fit its context%s: not scored (give "
+						"llama-server a larger -c, or fewer slots)",
+						c->shown, ctx);
+				else
+					request_warn(r,
+						     "%s: the server cut the prompt to fit its context%s; the reply "
+						     "answers what was left (give llama-server a larger -c)",
+						     c->shown, ctx);
+			}
+			if (c->lp_nulls)
+				request_warn(r, "%s: %d token%s came with a null log-probability (skipped)", c->shown,
+					     c->lp_nulls, c->lp_nulls == 1 ? "" : "s");
 		}
 		call_free(c);
 		if (r->status != REQ_PENDING && calls_of(be, r)) {
@@ -453,6 +597,15 @@ static int oa_poll(struct backend *b, double timeout)
 		}
 	}
 	pump(be); /* the room those calls left */
+	int waiting = 0;
+	double now = util_now();
+	for (struct oa_call *c = be->calls; c; c = c->next)
+		if ((!c->queued && c->h.waiting) || (c->queued && c->not_before > now)) {
+			waiting++;
+			if (c->h.error[0])
+				snprintf(b->retry_why, sizeof b->retry_why, "%.230s", c->h.error);
+		}
+	b->retrying = waiting;
 	return finished;
 }
 
@@ -484,7 +637,7 @@ static void oa_destroy(struct backend *b)
 		call_free(c);
 	}
 	for (int i = 0; i < be->nbases; i++)
-		slots_free(&be->slots[i]);
+		srv_put(be->srv[i]);
 	if (be->own_pool)
 		http_pool_free(be->pool);
 	free(be->ready);
@@ -559,9 +712,9 @@ static struct backend *make(const struct openai_cfg *c, enum oa_mode mode, char 
 	for (int i = 0; i < nb && i < BACKEND_MAX_URLS; i++) {
 		server_base_url(c->nurls > 0 ? c->urls[i] : c->url, base, sizeof base);
 		char *b = xstrdup(base);
-		/* a llama.cpp server takes as many requests as it has slots */
-		be->cap[be->nbases] = c->slots[i] > 0 ? c->slots[i] : 0;
-		slots_init(&be->slots[be->nbases], be->cap[be->nbases]);
+		/* a llama.cpp server takes as many requests as it has slots:
+		 * what its props said is in its entry (servers.c asked) */
+		be->srv[be->nbases] = srv_get(b);
 		char sb[600];
 		url_redact(b, sb, sizeof sb);
 		be->shown_bases[be->nbases] = xstrdup(sb);
@@ -576,6 +729,7 @@ static struct backend *make(const struct openai_cfg *c, enum oa_mode mode, char 
 		sb_printf(&a, "Authorization: Bearer %s", be->key);
 		be->auth = sb_steal(&a);
 	}
+	rng_seed(&be->rng, (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)be);
 	be->own_pool = !c->pool;
 	be->pool = c->pool ? c->pool : http_pool_new(&c->http);
 	return &be->base;

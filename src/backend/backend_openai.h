@@ -11,6 +11,7 @@
 #include "backend.h"
 #include "dialect.h"
 #include "http.h"
+#include "server_table.h"
 
 struct openai_cfg {
 	const struct dialect *dialect; /* how the server is spoken to */
@@ -21,10 +22,6 @@ struct openai_cfg {
 	int chat;          /* the chat route, else completions */
 	int stream;
 	const char *api_key; /* NULL: none; never printed */
-	int slots[BACKEND_MAX_URLS]; /* llama.cpp: each server's slots (0: unknown), so
-			      that no more calls go out than it runs at once,
-			      each pinned (id_slot) to the slot holding most of
-			      its prompt */
 	struct http_opts http;
 	struct http_pool *pool; /* one curl multi handle for every server of a
 				   run (NULL: the backend makes its own) */
@@ -37,11 +34,16 @@ struct backend *backend_openai_new(const struct openai_cfg *c, char *err, size_t
 void server_base_url(const char *url, char *out, size_t len);
 /* A server checked for readiness before the first request (the
  * dialect's health route; 0 at once when it has none), or -1 with a
- * message (down, or still loading the model). */
-int server_health(const struct dialect *d, const char *url, const struct http_opts *o, char *err, size_t errlen);
-/* Its slot count from the dialect's props route (total_slots); 0 when it
- * does not say or has none. */
-int server_slots(const struct dialect *d, const char *url, const struct http_opts *o);
+ * message (down, refusing the key).  While it loads its model (HTTP 503)
+ * it is asked again every 250 ms, up to o's timeout, waiting() told so
+ * each time (and once with what NULL when it became ready after a wait). */
+int server_health(const struct dialect *d, const char *url, const struct http_opts *o, const char *key,
+		  void (*waiting)(void *ctx, const char *what, double elapsed), void *ctx, char *err, size_t errlen);
+/* What the dialect's props route says (slots, each slot's context), the
+ * key sent with it.  Returns 0 (out->slots 0 and why set when it did not
+ * say) or -1 with why when the server did not answer. */
+int server_props(const struct dialect *d, const char *url, const struct http_opts *o, const char *key,
+		 double timeout, struct srv_props *out, char *why, size_t whylen);
 
 /* vLLM's /pooling route with a process reward model (Qwen2.5-Math-PRM
  * style: <extra_0> after each step; the score is p(right)). */

@@ -41,6 +41,7 @@ static int rb_submit(struct backend *base, struct request *r)
 	struct backend_replies *b = (struct backend_replies *)base;
 	struct resume *rs = b->rs;
 	if (rs->next_reply >= rs->replies.n) {
+		b->real->max_calls = b->base.max_calls;
 		int rc = b->real->ops->submit(b->real, r); /* new ground: ask */
 		mirror(b);
 		return rc;

@@ -30,7 +30,7 @@ static void openai_generate(cJSON *b, const struct dialect_gen *g)
 	/* scoring by a judge is greedy; generation samples */
 	cJSON_AddNumberToObject(b, "temperature", g->judging ? 0 : r->temperature);
 	cJSON_AddNumberToObject(b, "top_p", r->top_p);
-	cJSON_AddNumberToObject(b, "max_tokens", r->max_tokens);
+	cJSON_AddNumberToObject(b, "max_tokens", g->max_tokens);
 	cJSON_AddNumberToObject(b, "seed", seed_of(g, 12));
 	add_stop(b, g);
 	if (r->logprobs) {
@@ -65,6 +65,8 @@ const struct dialect dialect_openai = {
 	.doc = "an OpenAI-compatible server (vLLM, SGLang, llama.cpp's /v1, OpenAI): chat or completions",
 	.needs_model = 1,
 	.takes_n = 1,
+	.props = "/props", /* llama.cpp's /v1 is served beside it: its slots */
+	.props_quiet = 1,
 	.route_chat = "/v1/chat/completions",
 	.route_text = "/v1/completions",
 	.route_score = "/v1/completions",
@@ -79,7 +81,7 @@ const struct dialect dialect_openai = {
 static void llamacpp_generate(cJSON *b, const struct dialect_gen *g)
 {
 	const struct request *r = g->r;
-	cJSON_AddNumberToObject(b, "n_predict", r->max_tokens);
+	cJSON_AddNumberToObject(b, "n_predict", g->max_tokens);
 	/* requests that share a prefix reuse the server's KV cache */
 	cJSON_AddTrueToObject(b, "cache_prompt");
 	if (g->slot >= 0)
@@ -139,7 +141,7 @@ static void ollama_generate(cJSON *b, const struct dialect_gen *g)
 		cJSON_AddTrueToObject(b, "logprobs");
 	/* the sampling settings go in "options" */
 	cJSON *opt = cJSON_AddObjectToObject(b, "options");
-	cJSON_AddNumberToObject(opt, "num_predict", r->max_tokens);
+	cJSON_AddNumberToObject(opt, "num_predict", g->max_tokens);
 	cJSON_AddNumberToObject(opt, "temperature", g->judging ? 0 : r->temperature);
 	cJSON_AddNumberToObject(opt, "top_p", r->top_p);
 	cJSON_AddNumberToObject(opt, "seed", seed_of(g, 33));

@@ -23,6 +23,7 @@ struct dialect_gen {
 	const char *const *stop; /* NULL-terminated, or NULL */
 	int chat;                /* OpenAI: the chat route, else completions */
 	int n;                   /* samples in this call */
+	int max_tokens;          /* the request's, lowered to fit the server's context */
 	int sample_offset;       /* the first sample's number (its seed) */
 	int slot;                /* llama.cpp's id_slot, -1: the server's choice */
 	int stream;
@@ -38,6 +39,8 @@ struct dialect {
 	int ncmpl;        /* llama.cpp's n_cmpl: samples of one prompt in one call */
 	const char *health; /* GET before the first request (ready?), or NULL */
 	const char *props;  /* GET for the slot count (total_slots), or NULL */
+	int props_quiet;    /* a server without props is not worth a warning
+			       (asked in case it is llama.cpp's /v1) */
 	const char *route_chat, *route_text; /* generation */
 	const char *route_score;             /* a logprob score */
 	enum dialect_stream stream;

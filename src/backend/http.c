@@ -175,6 +175,8 @@ static void add(struct http_pool *p, struct http_req *r)
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->hdrs);
 	if (r->body)
 		curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body);
+	if (r->fresh)
+		curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
 	curl_multi_add_handle(p->multi, e);
 	r->active = 1;
 	r->waiting = 0;
@@ -249,6 +251,8 @@ static void finish(struct http_pool *p, struct http_req *r, CURLcode rc)
 		if (status < 200 || status >= 300)
 			snprintf(r->error, sizeof r->error, "%s: HTTP %ld", r->shown_url ? r->shown_url : r->url, status);
 	}
+	if (retry && r->attempts <= p->o.retries && r->before_retry && r->before_retry(r->ctx))
+		retry = 0; /* the caller knows it will not help */
 	if (retry && r->attempts <= p->o.retries) {
 		double wait;
 		if (r->retry_after >= 0 && r->retry_after <= 60)
@@ -282,12 +286,11 @@ int http_poll(struct http_pool *p, double timeout)
 	curl_multi_perform(p->multi, &running);
 	int finished = 0;
 	int wait_ms = (int)fmax(0, (next - util_now()) * 1000);
-	if (running) {
+	/* with nothing running, the caller may still wait for room that
+	 * another thread frees: it wakes this wait (http_pool_wake) */
+	if (wait_ms > 0 || running) {
 		curl_multi_poll(p->multi, NULL, 0, wait_ms, NULL);
 		curl_multi_perform(p->multi, &running);
-	} else if (wait_ms > 0 && p->n) {
-		struct timespec ts = {wait_ms / 1000, (long)(wait_ms % 1000) * 1000000L};
-		nanosleep(&ts, NULL);
 	}
 	CURLMsg *m;
 	int q;
@@ -300,6 +303,11 @@ int http_poll(struct http_pool *p, double timeout)
 		finished += r->done;
 	}
 	return finished;
+}
+
+void http_pool_wake(struct http_pool *p)
+{
+	curl_multi_wakeup(p->multi);
 }
 
 int http_inflight(const struct http_pool *p)

@@ -36,6 +36,10 @@ struct http_req {
 					    not a failure to retry (NULL-terminated, or NULL) */
 	const char *body;           /* POST when set, else GET */
 	const char *const *headers; /* "Name: value" lines, NULL-terminated */
+	int fresh; /* a new connection, closed after the reply (no keep-alive) */
+	/* called before a failed attempt is made again; it may change the
+	 * body (a slot that is gone); non-zero: do not try again, fail */
+	int (*before_retry)(void *ctx);
 	/* streaming: bytes as they arrive (return non-zero to abort), and a
 	 * reset before a retry starts over */
 	int (*on_data)(void *ctx, const char *p, size_t n);
@@ -71,6 +75,8 @@ void http_cancel(struct http_pool *p, struct http_req *r);
  * finished (their done is set). */
 int http_poll(struct http_pool *p, double timeout);
 int http_inflight(const struct http_pool *p);
+/* Ends a wait in http_poll now; any thread may call it. */
+void http_pool_wake(struct http_pool *p);
 /* Frees what a finished or cancelled request holds. */
 void http_req_clear(struct http_req *r);
 

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "backend_openai.h"
-#include "slots.h"
+#include "server_table.h"
 #include "sse.h"
 #include "util.h"
 
@@ -30,12 +30,16 @@ struct oa_call {
 	int first_sample, nsamples;
 	int upto; /* a logprob score: the steps it covers (1..nsteps) */
 	int queued; /* waiting in canopy for a free slot */
+	double not_before; /* a call put back after a KV-full error waits till then */
+	int kv_tries;      /* times it was put back so */
 	int ncmpl;  /* llama.cpp: nsamples in one call (n_cmpl) */
 	uint64_t seq;
 	int slot; /* llama.cpp's id_slot, -1: the server's choice */
 	struct strbuf *texts; /* stream: text so far, by choice */
 	double *lp_sum;       /* stream: token log-probabilities so far, by choice */
 	int *lp_n;
+	int lp_nulls; /* tokens whose log-probability came as null */
+	int cut;      /* the server cut the prompt to fit its context */
 	struct sse sse;
 	uint32_t prompt_tokens, gen_tokens;
 	int have_usage;
@@ -59,9 +63,8 @@ struct oa_backend {
 	char *url, *model, *key, *auth;
 	char *bases[BACKEND_MAX_URLS]; /* the servers, and how many requests each has out */
 	char *shown_bases[BACKEND_MAX_URLS]; /* the same without credentials (url_redact) */
-	int load[BACKEND_MAX_URLS];
-	int cap[BACKEND_MAX_URLS]; /* its slots; 0: no limit known */
-	struct slots slots[BACKEND_MAX_URLS];
+	struct srv *srv[BACKEND_MAX_URLS]; /* each one's entry: its slots, what is out there */
+	int out; /* calls of this backend at the servers now (max_calls bounds them) */
 	uint64_t seq;
 	int nbases;
 	int pooling; /* a vLLM PRM */
@@ -69,8 +72,8 @@ struct oa_backend {
 	struct lp_cache cache;
 	struct request **ready; /* answered from the cache, to report */
 	size_t nready, cap_ready;
-	int no_n;    /* the server refused n > 1 */
-	int no_ncmpl; /* llama.cpp: this build ignores or refuses n_cmpl */
+	int no_n;    /* the dialect takes one sample a request (servers that refuse n > 1 say so in srv) */
+	struct rng rng; /* backoff jitter */
 	struct http_pool *pool;
 	int own_pool; /* else shared by every server of the run (servers.c) */
 	struct oa_call *calls;
@@ -90,6 +93,7 @@ int oa_on_sse(void *ctx, const char *event, const char *data, size_t len);
 int oa_on_stream_data(void *ctx, const char *p, size_t n);
 void oa_on_stream_reset(void *ctx);
 int oa_parse_reply(struct oa_call *c);
-void oa_judge_scores(struct request *r, const char *text);
+/* A judge's verdicts as scores; -1 (nothing scored) when it states none. */
+int oa_judge_scores(struct request *r, const char *text);
 
 #endif

@@ -16,11 +16,13 @@
 
 /* The mean of the numbers at key in each element of arr (or of arr's
  * numbers when key is NULL), into *sum and *n. */
-static void lp_add(const cJSON *arr, const char *key, double *sum, int *n)
+static void lp_add(const cJSON *arr, const char *key, double *sum, int *n, int *nulls)
 {
 	const cJSON *e;
 	cJSON_ArrayForEach(e, arr) {
 		const cJSON *v = key ? cJSON_GetObjectItemCaseSensitive(e, key) : e;
+		if (cJSON_IsNull(v))
+			(*nulls)++; /* a NaN the server could not write: skipped, and said */
 		if (cJSON_IsNumber(v) && isfinite(v->valuedouble)) {
 			*sum += v->valuedouble;
 			(*n)++;
@@ -32,16 +34,17 @@ static void lp_add(const cJSON *arr, const char *key, double *sum, int *n)
  * them: a chat choice's logprobs.content[].logprob, a completion choice's
  * logprobs.token_logprobs[], llama.cpp's completion_probabilities[].logprob,
  * Ollama's logprobs[].logprob. */
-static void lp_of(const cJSON *obj, double *sum, int *n)
+static void lp_of(struct oa_call *c, const cJSON *obj, double *sum, int *n)
 {
 	const cJSON *lp = cJSON_GetObjectItemCaseSensitive(obj, "logprobs");
+	int *z = &c->lp_nulls;
 	if (cJSON_IsObject(lp)) {
-		lp_add(cJSON_GetObjectItemCaseSensitive(lp, "content"), "logprob", sum, n);
-		lp_add(cJSON_GetObjectItemCaseSensitive(lp, "token_logprobs"), NULL, sum, n);
+		lp_add(cJSON_GetObjectItemCaseSensitive(lp, "content"), "logprob", sum, n, z);
+		lp_add(cJSON_GetObjectItemCaseSensitive(lp, "token_logprobs"), NULL, sum, n, z);
 	} else if (cJSON_IsArray(lp)) {
-		lp_add(lp, "logprob", sum, n);
+		lp_add(lp, "logprob", sum, n, z);
 	}
-	lp_add(cJSON_GetObjectItemCaseSensitive(obj, "completion_probabilities"), "logprob", sum, n);
+	lp_add(cJSON_GetObjectItemCaseSensitive(obj, "completion_probabilities"), "logprob", sum, n, z);
 }
 
 /* ---- streaming ---- */
@@ -60,10 +63,11 @@ static int native_chunk(struct oa_call *c, cJSON *j)
 	const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, d->text_key);
 	if (cJSON_IsString(t))
 		sb_adds(&c->texts[0], t->valuestring);
-	lp_of(j, &c->lp_sum[0], &c->lp_n[0]);
+	lp_of(c, j, &c->lp_sum[0], &c->lp_n[0]);
 	const cJSON *end = cJSON_GetObjectItemCaseSensitive(j, d->done_key);
 	if (cJSON_IsTrue(end)) {
 		c->ended = 1;
+		c->cut |= cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "truncated"));
 		const cJSON *gt = cJSON_GetObjectItemCaseSensitive(j, d->gen_tokens_key);
 		const cJSON *pt = cJSON_GetObjectItemCaseSensitive(j, d->prompt_tokens_key);
 		if (cJSON_IsNumber(gt) && cJSON_IsNumber(pt)) {
@@ -143,7 +147,7 @@ int oa_on_sse(void *ctx, const char *event, const char *data, size_t len)
 				   : cJSON_GetObjectItemCaseSensitive(ch, "text");
 		if (cJSON_IsString(t))
 			sb_adds(&c->texts[i], t->valuestring);
-		lp_of(ch, &c->lp_sum[i], &c->lp_n[i]);
+		lp_of(c, ch, &c->lp_sum[i], &c->lp_n[i]);
 	}
 	const cJSON *u = cJSON_GetObjectItemCaseSensitive(j, "usage");
 	if (cJSON_IsObject(u)) {
@@ -239,14 +243,16 @@ static void add_text_lp(struct request *r, const char *t, uint32_t tokens, doubl
 }
 
 /* Turns judged text into scores for PRM and ORM requests. */
-void oa_judge_scores(struct request *r, const char *text)
+int oa_judge_scores(struct request *r, const char *text)
 {
 	if (r->kind == REQ_ORM) {
 		const char *c = strstr(text, "[[correct]]"), *w = strstr(text, "[[wrong]]");
+		if (!c && !w)
+			return -1; /* no verdict: not scored (a 0.5 would look like one) */
 		r->nscores = 1;
 		r->scores = xmalloc(sizeof *r->scores);
-		r->scores[0] = c && !w ? 0.9 : w ? 0.1 : 0.5;
-		return;
+		r->scores[0] = c && !w ? 0.9 : 0.1;
+		return 0;
 	}
 	/* one score a step from "Correctness of the step:" blocks; a step
 	 * the critique skipped gets 0.5 */
@@ -261,6 +267,15 @@ void oa_judge_scores(struct request *r, const char *text)
 			v++;
 		r->scores[k] = !strncmp(v, "Correct", 7) ? 0.9 : !strncmp(v, "Wrong", 5) ? 0.1 : 0.5;
 	}
+	if (!k) {
+		free(r->scores);
+		r->scores = NULL;
+		r->nscores = 0;
+		return -1;
+	}
+	if (k < r->nsteps)
+		request_warn(r, "the judge gave verdicts for %zu of %zu steps; the others scored 0.5", k, r->nsteps);
+	return 0;
 }
 
 /* A token as the model spelled it, without the marks some tokenizers put
@@ -306,7 +321,7 @@ static void add_prob(const struct prompt_list *good, const struct prompt_list *b
  * shape: OpenAI completions ({token: logprob}), llama.cpp (top_logprobs,
  * top_probs, or the old probs), Ollama (logprobs[0].top_logprobs).
  * Returns how many tokens were seen; adds the good and bad mass. */
-static int top_tokens(const cJSON *j, const struct prompt_tmpl *t, double *pg, double *pb)
+static int top_tokens(const cJSON *j, const struct prompt_tmpl *t, double *pg, double *pb, int *nulls)
 {
 	int seen = 0;
 	const cJSON *ch = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "choices"), 0);
@@ -315,6 +330,8 @@ static int top_tokens(const cJSON *j, const struct prompt_tmpl *t, double *pg, d
 	const cJSON *e;
 	if (cJSON_IsObject(first)) {
 		cJSON_ArrayForEach(e, first) {
+			if (cJSON_IsNull(e))
+				(*nulls)++;
 			if (cJSON_IsNumber(e)) {
 				add_prob(&t->good, &t->bad, e->string, exp(e->valuedouble), pg, pb);
 				seen++;
@@ -325,6 +342,8 @@ static int top_tokens(const cJSON *j, const struct prompt_tmpl *t, double *pg, d
 	const cJSON *cp = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "completion_probabilities"), 0);
 	if (!cp)
 		cp = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "logprobs"), 0); /* Ollama */
+	if (!cp) /* llama.cpp's /v1/completions: logprobs.content[0].top_logprobs */
+		cp = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(lp, "content"), 0);
 	if (!cp)
 		return 0;
 	static const struct {
@@ -339,6 +358,8 @@ static int top_tokens(const cJSON *j, const struct prompt_tmpl *t, double *pg, d
 		cJSON_ArrayForEach(e, list) {
 			const cJSON *tk = cJSON_GetObjectItemCaseSensitive(e, shapes[k].tok);
 			const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, shapes[k].val);
+			if (cJSON_IsString(tk) && cJSON_IsNull(v))
+				(*nulls)++; /* a NaN the server could not write: skipped */
 			if (!cJSON_IsString(tk) || !cJSON_IsNumber(v))
 				continue;
 			add_prob(&t->good, &t->bad, tk->valuestring,
@@ -355,7 +376,15 @@ static int parse_logprob(struct oa_call *c, const cJSON *j)
 	struct request *r = c->r;
 	const struct prompt_tmpl *t = prompts_get(PROMPT_PRM_LOGPROB);
 	double pg = 0, pb = 0;
-	int seen = top_tokens(j, t, &pg, &pb);
+	int nulls = 0;
+	int seen = top_tokens(j, t, &pg, &pb, &nulls);
+	if (!seen && nulls) {
+		oa_fail(r, 0, "%s: every top token came with a null log-probability (%d): not scored", c->shown, nulls);
+		return -1;
+	}
+	if (nulls)
+		request_warn(r, "%s: skipped %d top token%s with a null log-probability", c->shown, nulls,
+			     nulls == 1 ? "" : "s");
 	if (!seen) {
 		/* a server that never gives logprobs will not start to */
 		oa_fail(r, 1, "%s: the reply has no token log-probabilities (does this server return logprobs?)", c->shown);
@@ -411,7 +440,7 @@ static int parse_ncmpl(struct oa_call *c, const cJSON *j)
 		int have = cJSON_IsNumber(gt) && cJSON_IsNumber(pt);
 		double ls = 0;
 		int ln = 0;
-		lp_of(items[i], &ls, &ln);
+		lp_of(c, items[i], &ls, &ln);
 		add_text_lp(r, t->valuestring, have ? util_u32(gt->valuedouble) : sim_tokens(t->valuestring), ls, ln);
 		if (have)
 			r->prompt_tokens += util_u32(pt->valuedouble);
@@ -423,7 +452,7 @@ static int parse_ncmpl(struct oa_call *c, const cJSON *j)
 		free(items);
 	if (got < c->nsamples) {
 		/* fewer than asked (or none): ask the rest one at a time */
-		be->no_ncmpl = 1;
+		srv_set_flag(be->srv[c->base], SRV_NO_NCMPL);
 		for (int i = got; i < c->nsamples; i++)
 			oa_call_new(be, r, c->first_sample + i, 1);
 	}
@@ -469,6 +498,13 @@ int oa_parse_reply(struct oa_call *c)
 	}
 	const cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "error");
 	const cJSON *obj = cJSON_GetObjectItemCaseSensitive(j, "object");
+	/* llama.cpp says when it cut the prompt to fit a slot's context
+	 * (n_cmpl: each completion says it) */
+	c->cut |= cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "truncated"));
+	if (cJSON_IsArray(j)) {
+		const cJSON *it;
+		cJSON_ArrayForEach(it, j) c->cut |= cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "truncated"));
+	}
 	if (e || (cJSON_IsString(obj) && !strcmp(obj->valuestring, "error"))) {
 		char msg[400];
 		oa_server_message(body, c->h.response.len, msg, sizeof msg);
@@ -525,7 +561,7 @@ int oa_parse_reply(struct oa_call *c)
 		int have = cJSON_IsNumber(gt) && cJSON_IsNumber(pt);
 		double ls = 0;
 		int ln = 0;
-		lp_of(j, &ls, &ln);
+		lp_of(c, j, &ls, &ln);
 		add_text_lp(r, t->valuestring, have ? util_u32(gt->valuedouble) : sim_tokens(t->valuestring), ls, ln);
 		if (have)
 			r->prompt_tokens += util_u32(pt->valuedouble);
@@ -562,7 +598,7 @@ int oa_parse_reply(struct oa_call *c)
 		const char *text = cJSON_IsString(t) ? t->valuestring : "";
 		double ls = 0;
 		int ln = 0;
-		lp_of(ch, &ls, &ln);
+		lp_of(c, ch, &ls, &ln);
 		add_text_lp(r, text, have_usage ? util_u32(ct->valuedouble / nc) : sim_tokens(text), ls, ln);
 	}
 	if (have_usage)

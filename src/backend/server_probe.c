@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 
@@ -107,9 +108,12 @@ static size_t keep_body(char *p, size_t s, size_t n, void *u)
 	return s * n;
 }
 
-/* One GET at start-up, before the worker runs: a plain blocking call. */
-static int get_once(const char *url, const char *path, const struct http_opts *o, long *status,
-		    struct strbuf *body, char *full, size_t fulllen, char *err, size_t errlen)
+/* One GET, a plain blocking call: at start-up, before the worker runs,
+ * or when a server that went away is asked what it now has.  The key goes
+ * with it: a server started with --api-key refuses every route without. */
+static int get_once(const char *url, const char *path, const struct http_opts *o, const char *key,
+		    double timeout, long *status, struct strbuf *body, char *full, size_t fulllen, char *err,
+		    size_t errlen)
 {
 	/* full is what messages show; real is what is sent */
 	char real[700], base[600];
@@ -123,11 +127,26 @@ static int get_once(const char *url, const char *path, const struct http_opts *o
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, body);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, eb);
 	http_easy_common(e, o);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 10000L);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(timeout * 1000));
+	struct curl_slist *h = NULL;
+	char *auth = NULL;
+	if (key) {
+		struct strbuf a;
+		sb_init(&a);
+		sb_printf(&a, "Authorization: Bearer %s", key);
+		auth = sb_steal(&a);
+		h = curl_slist_append(NULL, auth);
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
+	}
 	CURLcode rc = curl_easy_perform(e);
 	*status = 0;
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, status);
 	curl_easy_cleanup(e);
+	curl_slist_free_all(h);
+	if (auth) {
+		memset(auth, 0, strlen(auth));
+		free(auth);
+	}
 	if (rc != CURLE_OK) {
 		snprintf(err, errlen, "%s: %s", full, eb[0] ? eb : curl_easy_strerror(rc));
 		return -1;
@@ -135,45 +154,92 @@ static int get_once(const char *url, const char *path, const struct http_opts *o
 	return 0;
 }
 
-int server_health(const struct dialect *d, const char *url, const struct http_opts *o, char *err, size_t errlen)
+int server_health(const struct dialect *d, const char *url, const struct http_opts *o, const char *key,
+		  void (*waiting)(void *ctx, const char *what, double elapsed), void *ctx, char *err, size_t errlen)
 {
 	if (!d->health)
 		return 0;
-	char full[600];
-	long status;
-	struct strbuf body;
-	sb_init(&body);
-	int rc = get_once(url, d->health, o, &status, &body, full, sizeof full, err, errlen);
-	sb_free(&body);
-	if (rc)
-		return -1;
-	if (status == 503) {
-		snprintf(err, errlen, "%s: the server is still loading its model (HTTP 503); try again when it is ready", full);
-		return -1;
+	double t0 = util_now(), limit = o->timeout > 0 ? o->timeout : 120;
+	for (;;) {
+		char full[600];
+		long status;
+		struct strbuf body;
+		sb_init(&body);
+		int rc = get_once(url, d->health, o, key, 10, &status, &body, full, sizeof full, err, errlen);
+		sb_free(&body);
+		if (rc)
+			return -1;
+		double spent = util_now() - t0;
+		if (status == 503 && spent < limit) {
+			/* the model is loading: it will be ready, wait for it */
+			char what[700];
+			snprintf(what, sizeof what, "%s: waiting for the model to load", full);
+			if (waiting)
+				waiting(ctx, what, spent);
+			struct timespec ts = {0, 250 * 1000000L};
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		if (status == 503) {
+			snprintf(err, errlen,
+				 "%s: the server was still loading its model (HTTP 503) after %.0f s (--timeout); try "
+				 "again when it is ready",
+				 full, spent);
+			return -1;
+		}
+		if (status == 401 || status == 403) {
+			snprintf(err, errlen, "%s: HTTP %ld: the server wants an API key (%s)", full, status,
+				 key ? "the one given was refused" : "give it in CANOPY_API_KEY or --api-key-file");
+			return -1;
+		}
+		if (status != 200) {
+			snprintf(err, errlen, "%s: HTTP %ld (is this a %s server? see --backend)", full, status, d->name);
+			return -1;
+		}
+		if (waiting && spent > 0.5)
+			waiting(ctx, NULL, spent); /* ready: the line can go */
+		return 0;
 	}
-	if (status != 200) {
-		snprintf(err, errlen, "%s: HTTP %ld (is this a %s server? see --backend)", full, status, d->name);
-		return -1;
-	}
-	return 0;
 }
 
-int server_slots(const struct dialect *d, const char *url, const struct http_opts *o)
+int server_props(const struct dialect *d, const char *url, const struct http_opts *o, const char *key,
+		 double timeout, struct srv_props *out, char *why, size_t whylen)
 {
+	memset(out, 0, sizeof *out);
+	if (why && whylen)
+		why[0] = '\0';
 	if (!d->props)
 		return 0;
 	char full[600], err[300];
-	long status;
 	struct strbuf body;
 	sb_init(&body);
-	int slots = 0;
-	if (!get_once(url, d->props, o, &status, &body, full, sizeof full, err, sizeof err) && status == 200) {
+	if (get_once(url, d->props, o, key, timeout, &out->status, &body, full, sizeof full, err, sizeof err)) {
+		if (why)
+			snprintf(why, whylen, "%s", err);
+		sb_free(&body);
+		return -1;
+	}
+	if (out->status == 200) {
 		cJSON *j = cJSON_ParseWithLength(body.s ? body.s : "", body.len);
 		const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "total_slots");
-		if (cJSON_IsNumber(t) && t->valuedouble >= 1 && t->valuedouble <= 4096)
-			slots = (int)util_i32(t->valuedouble);
+		if (cJSON_IsNumber(t) && t->valuedouble >= 1 && t->valuedouble <= 4096) {
+			out->slots = (int)util_i32(t->valuedouble);
+			out->llama = 1;
+		}
+		/* each slot's context: the server's -c over its slots */
+		const cJSON *g = cJSON_GetObjectItemCaseSensitive(j, "default_generation_settings");
+		const cJSON *n = cJSON_GetObjectItemCaseSensitive(g, "n_ctx");
+		if (cJSON_IsNumber(n) && n->valuedouble >= 1 && n->valuedouble <= 1e8)
+			out->n_ctx = (int)util_i32(n->valuedouble);
 		cJSON_Delete(j);
 	}
 	sb_free(&body);
-	return slots;
+	if (!out->slots && why) {
+		if (out->status == 200)
+			snprintf(why, whylen, "%s says no slot count", full);
+		else
+			snprintf(why, whylen, "%s: HTTP %ld%s", full, out->status,
+				 out->status == 401 ? " (the API key was refused)" : "");
+	}
+	return 0;
 }

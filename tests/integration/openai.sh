@@ -216,9 +216,9 @@ python3 "$SRCDIR/tests/fake_server.py" --port-file "$TMP/port2" --lifetime 60 --
 LOADING=$!
 for _ in $(seq 1 50); do [ -s "$TMP/port2" ] && break; sleep 0.1; done
 "$CANOPY" run --backend llamacpp --url "http://127.0.0.1:$(cat "$TMP/port2")" --problem "$Q" \
-	--trace "$TMP/load.jsonl" >/dev/null 2>"$TMP/load.err"
-is "$?" 1 "a llama.cpp server still loading stops the run before it starts"
-grep -q '/health: the server is still loading its model (HTTP 503)' "$TMP/load.err"
+	--timeout 1 --trace "$TMP/load.jsonl" >/dev/null 2>"$TMP/load.err"
+is "$?" 1 "a llama.cpp server still loading after --timeout stops the run before it starts"
+grep -q '/health: the server was still loading its model (HTTP 503) after 1 s (--timeout)' "$TMP/load.err"
 ok $? "and says so"
 kill $LOADING 2>/dev/null
 
