@@ -212,21 +212,27 @@ static void reprobe(struct oa_backend *be, int base)
 		srv_set_props(be->srv[base], &p);
 }
 
-static int call_before_retry(void *ctx)
+static int call_give_up(void *ctx)
+{
+	struct oa_call *c = ctx;
+	/* canopy backs off itself, with fewer calls at once (oa_poll) */
+	return c->h.status >= 500 && kv_full(c->h.response.s);
+}
+
+/* Just before a call that could not reach its server is sent again (not
+ * when it failed: the server may come back in between). */
+static void call_before_retry(void *ctx)
 {
 	struct oa_call *c = ctx;
 	struct oa_backend *be = c->be;
-	if (c->h.status >= 500 && kv_full(c->h.response.s))
-		return 1; /* canopy backs off itself, with fewer calls at once (oa_poll) */
-	if (c->h.transport) {
-		reprobe(be, c->base);
-		if (c->slot >= 0 && !srv_slot_ok(be->srv[c->base], c->slot)) {
-			c->slot = -1;
-			free(c->body);
-			c->h.body = c->body = call_body(be, c);
-		}
+	if (!c->h.transport)
+		return;
+	reprobe(be, c->base);
+	if (c->slot >= 0 && !srv_slot_ok(be->srv[c->base], c->slot)) {
+		c->slot = -1;
+		free(c->body);
+		c->h.body = c->body = call_body(be, c);
 	}
-	return 0;
 }
 
 /* Sends a waiting call: to the least loaded server with room (ties to the
@@ -278,6 +284,7 @@ static int call_start(struct oa_backend *be, struct oa_call *c)
 	 * connection, tests/bench/bench_http.sh); and it holds a thread per
 	 * idle connection for 5 s.  So it gets a new connection a call. */
 	c->h.fresh = srv_props(be->srv[pick]).llama && !strncmp(c->url, "http:", 5);
+	c->h.give_up = call_give_up;
 	c->h.before_retry = call_before_retry;
 	c->h.url = c->url;
 	c->h.body = c->body;

@@ -251,7 +251,7 @@ static void finish(struct http_pool *p, struct http_req *r, CURLcode rc)
 		if (status < 200 || status >= 300)
 			snprintf(r->error, sizeof r->error, "%s: HTTP %ld", r->shown_url ? r->shown_url : r->url, status);
 	}
-	if (retry && r->attempts <= p->o.retries && r->before_retry && r->before_retry(r->ctx))
+	if (retry && r->attempts <= p->o.retries && r->give_up && r->give_up(r->ctx))
 		retry = 0; /* the caller knows it will not help */
 	if (retry && r->attempts <= p->o.retries) {
 		double wait;
@@ -277,8 +277,11 @@ int http_poll(struct http_pool *p, double timeout)
 	double now = util_now(), next = now + timeout;
 	for (size_t i = 0; i < p->n; i++) {
 		struct http_req *r = p->reqs[i];
-		if (r->waiting && r->retry_at <= now)
+		if (r->waiting && r->retry_at <= now) {
+			if (r->before_retry)
+				r->before_retry(r->ctx);
 			add(p, r);
+		}
 		else if (r->waiting && r->retry_at < next)
 			next = r->retry_at;
 	}

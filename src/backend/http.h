@@ -37,9 +37,12 @@ struct http_req {
 	const char *body;           /* POST when set, else GET */
 	const char *const *headers; /* "Name: value" lines, NULL-terminated */
 	int fresh; /* a new connection, closed after the reply (no keep-alive) */
-	/* called before a failed attempt is made again; it may change the
-	 * body (a slot that is gone); non-zero: do not try again, fail */
-	int (*before_retry)(void *ctx);
+	/* asked when an attempt failed in a way worth retrying: non-zero
+	 * means do not (the caller deals with it: a full KV cache) */
+	int (*give_up)(void *ctx);
+	/* called just before a failed attempt is made again; it may change
+	 * the body (a slot the server no longer has) */
+	void (*before_retry)(void *ctx);
 	/* streaming: bytes as they arrive (return non-zero to abort), and a
 	 * reset before a retry starts over */
 	int (*on_data)(void *ctx, const char *p, size_t n);

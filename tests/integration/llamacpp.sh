@@ -55,4 +55,130 @@ is "$(st splitn):$(cat "$TMP/splitn.out")" "0:42" "n refused, then one of its sp
 contains "$TMP/splitn.err" "requests failed, the last with: solution request failed" \
 	"and the run says how many requests failed"
 
+# ---- connections: a new one a call, never more than the server's threads ----
+serve lc --llamacpp --slots 4 --http-threads 6 --depth 3
+timed() { # timed NAME ARGS...: run, and the seconds it took in $TMP/NAME.secs
+	t0=$(date +%s.%N)
+	run "$@"
+	python3 -c "import sys; print('%.2f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$t0" "$(date +%s.%N)" \
+		>"$TMP/$1.secs"
+}
+timed lcbeam --backend llamacpp --url "$URL_lc" --strategy beam --n 8 --width 2 --prm none
+is "$(st lcbeam):$(cat "$TMP/lcbeam.out")" "0:42" "beam search against the modelled llama-server"
+requests=$(grep -c '"/completion"' "$TMP/lc.log")
+secs=$(cat "$TMP/lcbeam.secs")
+python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < 0.04 * int(sys.argv[2]) else 1)" "$secs" "$requests"
+ok $? "no 40 ms stall a request on reused connections ($requests requests in $secs s)"
+: >"$TMP/lc.log"
+"$CANOPY" bench --backend llamacpp --url "$URL_lc" --problems 4 --strategies sc:n=4 --jobs 4 --max-inflight 4 \
+	>"$TMP/lcbench.out" 2>"$TMP/lcbench.err"
+is "$?" 0 "bench --jobs 4 --max-inflight 4 against a server with 6 HTTP threads"
+most=$(python3 -c '
+import json, sys
+print(max([json.loads(l)["active"] for l in open(sys.argv[1])] or [0]))' "$TMP/lc.log")
+test "$most" -le 4
+ok $? "the 4 workers share the server's 4 slots: at most 4 requests at once (saw $most)"
+slots=$(python3 -c '
+import json, sys
+rows = [json.loads(l)["body"] for l in open(sys.argv[1])]
+print(sorted(set(r.get("id_slot", -1) for r in rows if "n_cmpl" not in r)))' "$TMP/lc.log")
+is "$slots" "[0, 1, 2, 3]" "and every pinned call is to a slot the server has"
+: >"$TMP/lc.log"
+run mi1 --backend openai --url "$URL_lc/v1" --model ok --strategy sc --n 4 --max-inflight 1
+is "$(st mi1):$(cat "$TMP/mi1.out")" "0:42" "--max-inflight 1 with n refused (split into 4 calls)"
+most=$(python3 -c '
+import json, sys
+print(max([json.loads(l)["active"] for l in open(sys.argv[1])] or [0]))' "$TMP/lc.log")
+is "$most" 1 "means one call at the server at a time"
+
+# ---- the key goes with every request, the probes' too ----
+serve key --llamacpp --slots 2 --api-key sesame
+CANOPY_API_KEY=sesame run key --backend llamacpp --url "$URL_key" --strategy beam --n 4 --width 2 --prm logprob
+is "$(st key)" 0 "a server started with --api-key"
+! grep -q "slots are unknown" "$TMP/key.err"
+ok $? "tells its slots: /props was asked with the key"
+grep '"/completion"' "$TMP/key.log" | grep -q '"id_slot"'
+ok $? "so calls are pinned to slots"
+run nokey --backend llamacpp --url "$URL_key" --strategy sc --n 2
+is "$(st nokey)" 1 "without the key the run fails"
+contains "$TMP/nokey.err" "/props: HTTP 401" "saying before it starts that /props refused it"
+serve noprops
+run noslots --backend llamacpp --url "$URL_noprops" --strategy sc --n 2
+contains "$TMP/noslots.err" "the server's slots are unknown, so requests are neither capped at them nor pinned" \
+	"a llama.cpp server that does not say its slots: the user is told"
+
+# ---- the model loads: canopy waits ----
+serve load --llamacpp --loading-for 1.5
+run loadw --backend llamacpp --url "$URL_load" --strategy sc --n 2
+is "$(st loadw):$(cat "$TMP/loadw.out")" "0:42" "started while the model loads, the run waits and finishes"
+contains "$TMP/loadw.err" "waiting for the model to load" "saying it waits"
+
+# ---- prompts the server cut ----
+serve ctx --llamacpp --slots 2 --n-ctx 60 --depth 3
+run cut --backend llamacpp --url "$URL_ctx" --strategy beam --n 2 --width 1
+grep -q '"ev":"error","message":"prm request failed: .*the server cut the prompt to fit its context of 60 tokens a slot: not scored' \
+	"$TMP/cut.jsonl"
+ok $? "a score of a prompt the server cut is journaled as not scored"
+grep -q '"level":"warning"' "$TMP/cut.jsonl"
+ok $? "and a generation from a cut prompt as a warning"
+contains "$TMP/cut.err" "replies came back with a warning" "the run says so at the end"
+"$CANOPY" check "$TMP/cut.jsonl" >/dev/null
+ok $? "the journal with warnings checks"
+max_predict=$(python3 -c '
+import json, sys
+print(max(json.loads(l)["body"].get("n_predict", 0) for l in open(sys.argv[1]) if "/completion" in l))' "$TMP/ctx.log")
+test "$max_predict" -le 60
+ok $? "n_predict is kept within the slot's context ($max_predict of 60)"
+
+# ---- a restart with fewer slots ----
+port=$(cat "$TMP/lc.port")
+serve r4 --llamacpp --slots 4 --latency-ms 150 --depth 6
+rport=$(cat "$TMP/r4.port")
+(exec "$CANOPY" run --backend llamacpp --url "$URL_r4" --problem "$Q" --answer 42 --strategy beam --n 8 --width 2 \
+	--prm logprob --depth 6 --timeout 20 --retries 6 --trace "$TMP/restart.jsonl" >"$TMP/restart.out" 2>"$TMP/restart.err") &
+cpid=$!
+sleep 0.6
+kill "$(echo $PIDS | awk '{print $NF}')"
+sleep 0.3
+python3 "$SRCDIR/tests/fake_server.py" --port-file "$TMP/r2.port" --log "$TMP/r2.log" --lifetime 120 --llamacpp \
+	--slots 2 --latency-ms 150 --depth 6 --port "$rport" &
+PIDS="$PIDS $!"
+wait $cpid
+is "$?:$(cat "$TMP/restart.out")" "0:42" "a server restarted with fewer slots mid-run: the run finishes"
+bad=$(python3 -c '
+import json, sys
+rows = [json.loads(l)["body"] for l in open(sys.argv[1])]
+print(len(rows) > 0, sum(1 for r in rows if r.get("id_slot", -1) >= 2))' "$TMP/r2.log")
+is "$bad" "True 0" "and the new server, asked the rest, gets no call pinned to a slot it does not have"
+
+# ---- KV cache full: back off, fewer at once ----
+serve kv --llamacpp --slots 4 --latency-ms 60
+run kv --backend llamacpp --url "$URL_kv" --model fault:kv-full --strategy sc --n 8 --retries 6
+is "$(st kv):$(cat "$TMP/kv.out")" "0:42" "KV-cache-full 500s are retried until the samples come back"
+python3 - "$TMP/kv.log" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+late = [r["active"] for r in rows[len(rows) // 2:]]
+sys.exit(0 if late and max(late) <= 2 else 1)
+PY
+ok $? "with fewer calls at once after the error"
+
+# ---- llama.cpp's /v1 logprobs, null log-probabilities, judges without verdicts ----
+run v1lp --backend openai --url "$URL_lc/v1" --model ok --strategy beam --n 2 --width 1 --prm logprob
+is "$(st v1lp):$(cat "$TMP/v1lp.out")" "0:42" "--prm logprob through llama.cpp's /v1/completions"
+grep -q '"ev":"score","id":[0-9]*,"prm":0.9' "$TMP/v1lp.jsonl"
+ok $? "reads its logprobs.content[0].top_logprobs"
+run nulllp --backend llamacpp --url "$URL_lc" --prm-model fault:null-logprob --strategy beam --n 2 --width 1 \
+	--prm logprob --model fault:null-logprob
+is "$(st nulllp):$(cat "$TMP/nulllp.out")" "0:42" "a null log-probability among the top tokens does not end the run"
+grep -q '"level":"warning".*null log-probability\|null log-probability.*"level":"warning"' "$TMP/nulllp.jsonl"
+ok $? "it is skipped with a warning"
+run nov --backend openai --url "$URL_lc/v1" --model fault:no-verdict --strategy beam --n 2 --width 1
+is "$(st nov)" 0 "a judge that states no verdict"
+grep -q "judge's reply states no verdict" "$TMP/nov.jsonl"
+ok $? "is journaled as not scored"
+! grep -q '"ev":"score","id":[0-9]*,"prm":0.5' "$TMP/nov.jsonl"
+ok $? "never as a 0.5"
+contains "$TMP/nov.err" "requests failed, the last with: prm request failed" "and counted at the end of the run"
+
 done_testing
