@@ -127,7 +127,8 @@ const struct opt_entry opt_table[] = {
 	 .alt_where = W_BENCH, .alt_help = "generated tokens ('Nreq': requests) per problem and strategy"},
 	{.code = OPT_MAX_INFLIGHT, .name = "max-inflight", .arg = "N", .where = W_SEARCH, .section = "Search",
 	 INT(1, 1024),
-	 .help = "at most N requests at once (default: no limit but each llama.cpp server's slots)",
+	 .help = "at most N calls at the servers at once, a request split into calls counting each "
+		 "(default: no limit but each llama.cpp server's slots)",
 	 .alt_where = W_BENCH, .alt_help = "at most N requests of a run at once, as in canopy run (default: no "
 					   "limit, but one at a time under a budget, so that it stops within one)"},
 	{.code = OPT_JOBS, .name = "jobs", .arg = "N", .where = W_BENCH, .section = "Search", INT(1, 1024),

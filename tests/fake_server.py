@@ -148,6 +148,7 @@ class Handler(BaseHTTPRequestHandler):
                 THREADS.release()
 
     def end_headers(self):
+        self.uncount()
         super().end_headers()
         if ARGS.llamacpp and self.served:
             # the body's write waits for the ACK of the headers' write,
@@ -203,9 +204,17 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             ACTIVE[0] += 1
             active = ACTIVE[0]
+        self.counted = True
         try:
             self.post(active)
         finally:
+            self.uncount()
+
+    def uncount(self):
+        # done before the body goes out: a client that has the whole reply
+        # may send its next request before this thread runs again
+        if getattr(self, "counted", False):
+            self.counted = False
             with LOCK:
                 ACTIVE[0] -= 1
 

@@ -1,0 +1,93 @@
+#!/bin/bash
+# canopy against llama-server, as issue 10's targets ask: printed numbers,
+# never pass/fail.  Against the modelled server (tests/fake_server.py
+# --llamacpp, always) and the real one (when LLAMA_SERVER names its binary;
+# the tiny model in ../shared/data/models):
+#   - beam n=16 w=4 depth 6 on 4 slots: wall time / (server busy time / 4)
+#     (target <= 1.15); busy time is the fake's modelled latency, or the
+#     real server's own "total time" a request from its log;
+#   - the real server only: the share of prompt tokens its slots' caches
+#     served (1 - prompt tokens evaluated / prompt tokens), default judge
+#     PRM (target >= 60%);
+#   - bench --max-inflight 4 against 1 on 8 problems, sc:n=4.
+set -u
+BUILD=${BUILDDIR:-$(pwd)}
+SRC=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+CANOPY=${CANOPY:-$BUILD/canopy}
+MODEL=${LLAMA_MODEL:-$SRC/../shared/data/models/llama-2-tiny-random.gguf}
+TMP=$(mktemp -d)
+PIDS=""
+trap 'kill $PIDS 2>/dev/null; rm -rf "$TMP"' EXIT
+now() { date +%s.%N; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+if ! command -v python3 >/dev/null; then
+	echo "bench_llama: no python3; skipped"
+	exit 0
+fi
+Q="What is 6*7?"
+
+# ---- the modelled server: 40 ms a request, 4 slots ----
+python3 "$SRC/tests/fake_server.py" --port-file "$TMP/port" --log "$TMP/fake.log" --lifetime 300 --llamacpp \
+	--slots 4 --latency-ms 40 --depth 6 &
+PIDS="$PIDS $!"
+for _ in $(seq 1 50); do [ -s "$TMP/port" ] && break; sleep 0.1; done
+URL="http://127.0.0.1:$(cat "$TMP/port")"
+t0=$(now)
+"$CANOPY" run --backend llamacpp --url "$URL" --problem "$Q" --strategy beam --n 16 --width 4 --depth 6 \
+	--trace "$TMP/m.jsonl" >/dev/null 2>&1
+t1=$(now)
+calls=$(grep -c '"/completion"' "$TMP/fake.log")
+python3 -c 'import sys; w=float(sys.argv[2])-float(sys.argv[1]); busy=int(sys.argv[3])*0.040
+print("modelled llama-server, beam n=16 w=4 depth 6: %d calls, wall %.2f s, busy/4 %.2f s: ratio %.2f (target <= 1.15)" % (int(sys.argv[3]), w, busy/4, w/(busy/4)))' \
+	"$t0" "$t1" "$calls"
+for m in 1 4; do
+	t0=$(now)
+	"$CANOPY" bench --backend llamacpp --url "$URL" --problems 8 --strategies sc:n=4 --max-inflight $m \
+		>/dev/null 2>&1
+	t1=$(now)
+	echo "$t0 $t1" >"$TMP/mi$m"
+done
+python3 -c 'import sys
+a=[float(x) for x in open(sys.argv[1]).read().split()]; b=[float(x) for x in open(sys.argv[2]).read().split()]
+print("modelled llama-server, bench 8 problems sc:n=4: --max-inflight 1 %.2f s, 4 %.2f s: %.1fx faster (target >= 3x)" % (a[1]-a[0], b[1]-b[0], (a[1]-a[0])/(b[1]-b[0])))' \
+	"$TMP/mi1" "$TMP/mi4"
+
+# ---- the real llama-server ----
+if [ -z "${LLAMA_SERVER:-}" ] || [ ! -x "$LLAMA_SERVER" ] || [ ! -f "$MODEL" ]; then
+	echo "real llama-server: LLAMA_SERVER not set (or no model at $MODEL); skipped"
+	exit 0
+fi
+p=$(free_port)
+"$LLAMA_SERVER" -m "$MODEL" --host 127.0.0.1 --port "$p" -np 4 -c 4096 -v >"$TMP/srv.log" 2>&1 &
+PIDS="$PIDS $!"
+URL="http://127.0.0.1:$p"
+for _ in $(seq 1 200); do curl -sf "$URL/health" >/dev/null 2>&1 && break; sleep 0.1; done
+: >"$TMP/srv.log"
+t0=$(now)
+"$CANOPY" run --backend llamacpp --url "$URL" --problem "$Q" --strategy beam --n 16 --width 4 --depth 6 \
+	--max-tokens 24 --trace "$TMP/r.jsonl" >/dev/null 2>&1
+t1=$(now)
+python3 - "$TMP/srv.log" "$t0" "$t1" <<'PY'
+import re, sys
+log = open(sys.argv[1], errors="replace").read()
+busy = sum(float(x) for x in re.findall(r"total time =\s+([0-9.]+) ms", log)) / 1000
+evald = sum(int(x) for x in re.findall(r"prompt eval time =\s+[0-9.]+ ms /\s+(\d+) tokens", log))
+prompt = sum(int(x) for x in re.findall(r"n_prompt_tokens = (\d+)", log))
+wall = float(sys.argv[3]) - float(sys.argv[2])
+print("real llama-server, beam n=16 w=4 depth 6: wall %.2f s, busy/4 %.2f s: ratio %.2f (target <= 1.15)"
+      % (wall, busy / 4, wall / (busy / 4) if busy else float("nan")))
+if prompt:
+    print("real llama-server, prompt tokens from the slots' caches: %.0f%% of %d (target >= 60%%)"
+          % (100 * (1 - evald / prompt), prompt))
+PY
+for m in 1 4; do
+	t0=$(now)
+	"$CANOPY" bench --backend llamacpp --url "$URL" --problems 8 --strategies sc:n=4 --max-inflight $m \
+		>/dev/null 2>&1
+	t1=$(now)
+	echo "$t0 $t1" >"$TMP/ri$m"
+done
+python3 -c 'import sys
+a=[float(x) for x in open(sys.argv[1]).read().split()]; b=[float(x) for x in open(sys.argv[2]).read().split()]
+print("real llama-server, bench 8 problems sc:n=4: --max-inflight 1 %.2f s, 4 %.2f s: %.1fx faster (target >= 3x; the tiny model is CPU-bound on this machine)" % (a[1]-a[0], b[1]-b[0], (a[1]-a[0])/(b[1]-b[0])))' \
+	"$TMP/ri1" "$TMP/ri4"
