@@ -166,6 +166,21 @@ int server_option(int code, const char *arg, struct server_cli *c, char *err, si
 	case OPT_SRV_CRITIC_MODEL: c->critic.model = arg; return 0;
 	case OPT_SRV_DISC_URL: c->disc.url = arg; return 0;
 	case OPT_SRV_DISC_MODEL: c->disc.model = arg; return 0;
+	case OPT_SRV_PRM_BACKEND:
+	case OPT_SRV_ORM_BACKEND:
+	case OPT_SRV_CRITIC_BACKEND:
+	case OPT_SRV_DISC_BACKEND:
+		if (!dialect_lookup(arg)) {
+			snprintf(err, errlen, "--%s takes %s, not '%s'", options_find(code, W_SEARCH)->name,
+				 dialect_names(), arg);
+			return -1;
+		}
+		(code == OPT_SRV_PRM_BACKEND	 ? &c->prm
+		 : code == OPT_SRV_ORM_BACKEND	 ? &c->orm
+		 : code == OPT_SRV_CRITIC_BACKEND ? &c->critic
+						  : &c->disc)
+			->backend = arg;
+		return 0;
 	case OPT_SRV_PROMPTS: c->prompts = arg; return 0;
 	case OPT_SRV_MAX_REPLY:
 		if (options_number(code, W_SEARCH, arg, &v, err, errlen))

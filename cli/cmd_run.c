@@ -346,6 +346,7 @@ static void role_from(const struct header_role *h, struct server_role_opts *r)
 	r->kind = h->kind;
 	r->url = h->url;
 	r->model = h->model;
+	r->backend = h->backend;
 }
 
 /* The run's options as its journal's header recorded them: a resume goes

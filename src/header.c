@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dialect.h"
+
 void header_backend_init(struct header_backend *b)
 {
 	memset(b, 0, sizeof *b);
@@ -27,6 +29,7 @@ static void role_free(struct header_role *r)
 	free(r->kind);
 	free(r->url);
 	free(r->model);
+	free(r->backend);
 	memset(r, 0, sizeof *r);
 }
 
@@ -109,6 +112,7 @@ static void encode_role(cJSON *b, const char *name, const struct header_role *r)
 	add_str(j, "kind", r->kind);
 	add_str(j, "url", r->url);
 	add_str(j, "model", r->model);
+	add_str(j, "backend", r->backend);
 }
 
 static cJSON *encode_backend(const struct header_backend *b)
@@ -271,8 +275,12 @@ static int dec_role(struct dec *d, const cJSON *b, const char *name, struct head
 	char where[32];
 	snprintf(where, sizeof where, "backend.%s.", name);
 	r->given = 1;
-	return dec_str(d, j, "kind", 0, &r->kind, where) || dec_str(d, j, "url", 0, &r->url, where) ||
-	       dec_str(d, j, "model", 0, &r->model, where) ? -1 : 0;
+	if (dec_str(d, j, "kind", 0, &r->kind, where) || dec_str(d, j, "url", 0, &r->url, where) ||
+	    dec_str(d, j, "model", 0, &r->model, where) || dec_str(d, j, "backend", 0, &r->backend, where))
+		return -1;
+	if (r->backend && !dialect_lookup(r->backend))
+		return fail(d, "header: \"%sbackend\" names no server kind", where, "");
+	return 0;
 }
 
 static int dec_backend(struct dec *d, const cJSON *j, struct header_backend *b)

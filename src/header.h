@@ -24,6 +24,7 @@
 struct header_role {
 	int given;
 	char *kind, *url, *model; /* NULL: not said (the actor's) */
+	char *backend;            /* its server's dialect, when the user named one */
 };
 
 struct header_backend {

@@ -19,7 +19,7 @@ int servers_scorer_kind_ok(const char *kind)
 
 static int role_given(const struct server_role_opts *r)
 {
-	return r->kind || r->url || r->model;
+	return r->kind || r->url || r->model || r->backend;
 }
 
 static int needs_server(const char *kind)
@@ -87,6 +87,8 @@ static void role_hdr(struct header_role *h, const char *kind, const struct serve
 	if (r->url)
 		url_redact(r->url, shown, sizeof shown);
 	header_role_set(h, kind, r->url ? shown : NULL, r->model);
+	if (r->backend)
+		h->backend = xstrdup(r->backend);
 }
 
 /* A server of another role than the actor's: its own URL (or the
@@ -105,6 +107,13 @@ static int role_cfg(const char *flag, const struct server_role_opts *r, const st
 	}
 	if (sim_actor)
 		out->dialect = &dialect_openai;
+	if (r->backend && !r->url) {
+		snprintf(err, errlen, "--%s-backend needs --%s-url (without it the role is the actor's server)", flag + 2,
+			 flag + 2);
+		return -1;
+	}
+	if (r->backend)
+		out->dialect = dialect_lookup(r->backend);
 	if (!out->model && out->dialect->needs_model) {
 		snprintf(err, errlen, "%s needs --%s-model NAME (the server's model name)", flag, flag + 2);
 		return -1;
@@ -135,16 +144,20 @@ static int open_scorer(struct servers *sv, const char *which, const char *kind, 
 	struct openai_cfg c;
 	if (role_cfg(flag, r, actor, sim_actor, &c, err, errlen))
 		return 2;
+	if (r->url && r->backend && probe(sv, o, c.dialect, r->url, &c.http, err, errlen))
+		return 1;
 	if (!strcmp(kind, "judge")) {
-		c.dialect = &dialect_openai;
+		if (!r->backend)
+			c.dialect = &dialect_openai;
 		c.stream = 0;
 		*out = own(sv, backend_openai_new(&c, err, errlen));
 	} else if (!strcmp(kind, "vllm")) {
 		*out = own(sv, backend_vllm_prm_new(&c, err, errlen));
 	} else {
-		/* a server given by URL speaks the OpenAI completions API;
-		 * the actor's own server its own dialect */
-		if (r->url)
+		/* a server given by URL speaks the OpenAI completions API
+		 * unless --prm-backend says; the actor's own server its own
+		 * dialect */
+		if (r->url && !r->backend)
 			c.dialect = &dialect_openai;
 		*out = own(sv, backend_logprob_prm_new(&c, err, errlen));
 	}

@@ -16,6 +16,7 @@
 struct server_role_opts {
 	const char *kind; /* scorers: sim, judge, vllm, logprob, none; NULL: default */
 	const char *url, *model;
+	const char *backend; /* its server's dialect (openai, llamacpp, ollama); NULL: the default */
 };
 
 struct server_opts {

@@ -93,6 +93,12 @@ ok $? "whose logprobs canopy reads"
 run mi --backend openai --url "$URL_a/v1" --model any --strategy sc --n 8 --max-tokens 16 --max-inflight 1
 held mi "--max-inflight 1"
 
+# a llama.cpp server as another role's: the sim actor, scored by it
+"$CANOPY" run --strategy beam --n 4 --width 2 --prm logprob --prm-url "$URL_a" --prm-backend llamacpp \
+	--trace "$TMP/rolep.jsonl" >"$TMP/rolep.out" 2>"$TMP/rolep.err"
+echo $? >"$TMP/rolep.status"
+held rolep "--prm-backend llamacpp: the sim actor scored through llama-server's /completion"
+
 # the key
 start k -np 2 -c 1024 --api-key sesame
 ready "$URL_k"

@@ -181,4 +181,21 @@ ok $? "is journaled as not scored"
 ok $? "never as a 0.5"
 contains "$TMP/nov.err" "requests failed, the last with: prm request failed" "and counted at the end of the run"
 
+# ---- each role's server its own dialect ----
+serve prm --llamacpp --slots 2
+"$CANOPY" run --strategy beam --n 4 --width 2 --prm logprob --prm-url "$URL_prm" --prm-backend llamacpp \
+	--trace "$TMP/rolep.jsonl" >"$TMP/rolep.out" 2>"$TMP/rolep.err"
+is "$?" 0 "the sim actor scored by a llama.cpp server named with --prm-backend llamacpp"
+grep '"/completion"' "$TMP/prm.log" | grep -q '"n_probs": 10'
+ok $? "asked on llama.cpp's /completion with n_probs"
+grep '"/completion"' "$TMP/prm.log" | grep -q '"id_slot"'
+ok $? "pinned to its slots, read from its /props"
+head -1 "$TMP/rolep.jsonl" | grep -q '"prm":{"kind":"logprob","url":"[^"]*","backend":"llamacpp"}'
+ok $? "the header records the role's kind of server"
+"$CANOPY" run --resume "$TMP/rolep.jsonl" >/dev/null 2>&1
+is "$?" 0 "and a resume of it runs"
+run rolebad --backend openai --url "$URL_prm" --model ok --prm logprob --prm-backend llamacpp
+is "$(st rolebad)" 2 "--prm-backend without --prm-url"
+contains "$TMP/rolebad.err" "--prm-backend needs --prm-url" "is refused, saying why"
+
 done_testing

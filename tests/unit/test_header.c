@@ -67,6 +67,8 @@ static void round_trip_strategies(void)
 		hb.latency_ms_per_token = 0.5;
 		hb.sim = sim;
 		header_role_set(&hb.orm, "judge", NULL, "orm-model");
+		header_role_set(&hb.prm, "logprob", "http://127.0.0.1:9/", "prm-model");
+		hb.prm.backend = xstrdup("llamacpp");
 		struct search_config cfg;
 		memset(&cfg, 0, sizeof cfg);
 		cfg.strategy = st;
