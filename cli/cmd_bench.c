@@ -659,8 +659,8 @@ int cmd_bench(int argc, char **argv)
 	for (size_t i = 0; !status && i < nworkers; i++, opened++) {
 		ws[i].b = &b;
 		int rc = servers_open(&so, &ws[i].sv, err, sizeof err);
-		if (!rc && i == 0 && ws[i].sv.warning[0])
-			say(stderr, "canopy bench: warning: %s\n", ws[i].sv.warning);
+		for (int k = 0; !rc && i == 0 && k < ws[i].sv.nwarnings; k++)
+			say(stderr, "canopy bench: warning: %s\n", ws[i].sv.warnings[k]);
 		if (rc) {
 			say(stderr, "canopy bench: %s\n", err);
 			servers_close(&ws[i].sv);

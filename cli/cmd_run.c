@@ -549,8 +549,8 @@ static int run_resumable(struct run_opts *op, struct resume *resume)
 		status = orc;
 		goto out;
 	}
-	if (sv.warning[0])
-		say(stderr, "canopy run: warning: %s\n", sv.warning);
+	for (int i = 0; i < sv.nwarnings; i++)
+		say(stderr, "canopy run: warning: %s\n", sv.warnings[i]);
 	if (o.trace) {
 		trace = xstrdup(o.trace);
 	} else if (!(trace = default_trace_path(o.cfg.strategy->name, o.cfg.seed, err, sizeof err))) {

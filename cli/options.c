@@ -177,7 +177,8 @@ const struct opt_entry opt_table[] = {
 	{.code = OPT_SRV_MODEL, .name = "model", .arg = "NAME", .where = W_SEARCH, .section = "Backend", TEXT,
 	 .help = "the model name the server knows"},
 	{.code = OPT_SRV_API, .name = "api", .arg = "chat|completions", .where = W_SEARCH, .section = "Backend", TEXT,
-	 .help = "which OpenAI route (default chat)"},
+	 .help = "which OpenAI route (default chat); on llama.cpp's /completion, chat applies the model's chat "
+		 "template and completions sends raw text"},
 	{.code = OPT_SRV_STREAM, .name = "stream", .where = W_SEARCH, .section = "Backend", SWITCH,
 	 .help = "stream the replies (SSE, or Ollama's lines)"},
 	{.code = OPT_SRV_TIMEOUT, .name = "timeout", .arg = "S", .where = W_SEARCH, .section = "Backend",

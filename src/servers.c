@@ -42,7 +42,7 @@ struct owned {
  * bench workers do not ask again.  A llama.cpp server that does not say
  * its slots gets a warning: then nothing is capped or pinned. */
 static int probe(struct servers *sv, const struct server_opts *o, const struct dialect *d, const char *url,
-		 const struct http_opts *http, char *err, size_t errlen)
+		 const struct http_opts *http, int chat, char *err, size_t errlen)
 {
 	struct owned *ow = (struct owned *)sv->owned;
 	if (server_health(d, url, http, sv->key, o->waiting, o->waiting_ctx, err, errlen))
@@ -54,6 +54,20 @@ static int probe(struct servers *sv, const struct server_opts *o, const struct d
 		ow->srv[ow->nsrv++] = s;
 	else
 		srv_put(s);
+	if (d->template_route && chat && !srv_template_asked(s)) {
+		/* the model's own chat template, for a route that takes raw
+		 * text; without one the prompts go raw, and the user is told */
+		char *pieces[3], why[600];
+		if (!server_template(d, url, http, sv->key, pieces, why, sizeof why))
+			srv_set_template(s, pieces);
+		else if (sv->nwarnings < 4)
+			snprintf(sv->warnings[sv->nwarnings++], sizeof sv->warnings[0],
+				 "%s: the model's chat template is not known, so prompts go raw (--api completions says "
+				 "so and stops this warning)",
+				 why);
+		for (int i = 0; i < 3; i++)
+			free(pieces[i]);
+	}
 	struct srv_props p = srv_props(s);
 	if (!d->props || p.status)
 		return 0; /* asked already, by another worker or role */
@@ -62,8 +76,8 @@ static int probe(struct servers *sv, const struct server_opts *o, const struct d
 	if (!p.status)
 		p.status = -1; /* asked: no answer */
 	srv_set_props(s, &p);
-	if (!p.slots && !d->props_quiet && !sv->warning[0])
-		snprintf(sv->warning, sizeof sv->warning,
+	if (!p.slots && !d->props_quiet && sv->nwarnings < 4)
+		snprintf(sv->warnings[sv->nwarnings++], sizeof sv->warnings[0],
 			 "%s: the server's slots are unknown, so requests are neither capped at them nor pinned to "
 			 "the slot holding their prompt",
 			 why);
@@ -144,7 +158,7 @@ static int open_scorer(struct servers *sv, const char *which, const char *kind, 
 	struct openai_cfg c;
 	if (role_cfg(flag, r, actor, sim_actor, &c, err, errlen))
 		return 2;
-	if (r->url && r->backend && probe(sv, o, c.dialect, r->url, &c.http, err, errlen))
+	if (r->url && r->backend && probe(sv, o, c.dialect, r->url, &c.http, c.chat, err, errlen))
 		return 1;
 	if (!strcmp(kind, "judge")) {
 		if (!r->backend)
@@ -184,7 +198,7 @@ static int open_helper(struct servers *sv, const char *which, const struct serve
 	struct openai_cfg c;
 	if (role_cfg(flag, r, actor, sim_actor, &c, err, errlen))
 		return 2;
-	if (r->url && probe(sv, o, c.dialect, r->url, &c.http, err, errlen))
+	if (r->url && probe(sv, o, c.dialect, r->url, &c.http, c.chat, err, errlen))
 		return 1;
 	if (!(*out = own(sv, backend_openai_new(&c, err, errlen)))) {
 		char msg[400];
@@ -258,7 +272,7 @@ int servers_open(const struct server_opts *o, struct servers *sv, char *err, siz
 		oc.chat = !o->api || !strcmp(o->api, "chat");
 		oc.stream = o->stream;
 		for (int i = 0; i < o->nurls && i < BACKEND_MAX_URLS; i++)
-			if (probe(sv, o, oc.dialect, o->urls[i], &oc.http, err, errlen))
+			if (probe(sv, o, oc.dialect, o->urls[i], &oc.http, oc.chat, err, errlen))
 				return 1; /* say so now, not after the first request fails */
 		if (!(sv->actor = own(sv, backend_openai_new(&oc, err, errlen))))
 			return 2;

@@ -45,7 +45,9 @@ struct servers {
 	int sim_reads;      /* the sim reads the problem: it must understand it */
 	struct header_backend hdr; /* how the trace header describes them */
 	char *key;
-	char warning[1024]; /* what the user should know before the run ("" none) */
+	/* what the user should know before the run, one line each */
+	char warnings[4][1024];
+	int nwarnings;
 	void *owned;        /* the backends to free */
 };
 

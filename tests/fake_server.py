@@ -48,7 +48,8 @@ gets P(+) = 0.9 after an odd number of tags and 0.7 after an even one.
     5 s idle: more wait for a thread;
   * /props says --slots and n_ctx (--n-ctx); a prompt longer than n_ctx tokens
     (4 bytes a token here) is cut, and the reply says "truncated": true;
-  * a request pinned (id_slot) to a slot it does not have waits for ever.
+  * a request pinned (id_slot) to a slot it does not have waits for ever;
+  * /apply-template applies its chat template (ChatML) to {messages}.
 Streams (stream: true) also take:
   fault:split         SSE written one byte at a time
   fault:crlf          SSE with CRLF line ends and comment pings
@@ -246,6 +247,10 @@ class Handler(BaseHTTPRequestHandler):
             self.completion(body, model, chat=self.path.endswith("chat/completions"))
         elif self.path == "/pooling":
             self.pooling(body)
+        elif self.path == "/apply-template" and ARGS.llamacpp:
+            # the tiny model's template: ChatML
+            text = "".join("<|im_start|>%s\n%s<|im_end|>\n" % (m["role"], m["content"]) for m in body["messages"])
+            self.send_json(200, {"prompt": text + "<|im_start|>assistant\n"})
         elif self.path in ("/completion", "/api/generate"):
             self.native(body, model, ollama=self.path == "/api/generate")
         else:

@@ -82,7 +82,7 @@ static int fit_context(int max_tokens, const char *sys, const char *user, int n_
 }
 
 static char *make_body(struct oa_backend *be, const struct request *r, int n, int sample_offset, int slot,
-		       int n_ctx)
+		       int n_ctx, int tmpl_base)
 {
 	struct strbuf sys, user;
 	sb_init(&sys);
@@ -103,7 +103,11 @@ static char *make_body(struct oa_backend *be, const struct request *r, int n, in
 	} else if (be->c.dialect->native) {
 		struct strbuf p;
 		sb_init(&p);
-		sb_printf(&p, "%s\n\n%s\n\n", sys.s, user.s);
+		const char *const *t = be->c.chat && tmpl_base >= 0 ? srv_template(be->srv[tmpl_base]) : NULL;
+		if (t) /* the model's chat template, as the server gave it */
+			sb_printf(&p, "%s%s%s%s%s", t[0], sys.s, t[1], user.s, t[2]);
+		else
+			sb_printf(&p, "%s\n\n%s\n\n", sys.s, user.s);
 		cJSON_AddStringToObject(b, "prompt", p.s);
 		sb_free(&p);
 	} else if (be->c.chat) {
@@ -186,7 +190,7 @@ static char *call_body(struct oa_backend *be, const struct oa_call *c)
 	const struct request *r = c->r;
 	return be->logprob ? logprob_body(be, r, c->upto, c->slot)
 			   : make_body(be, r, c->nsamples, (int)r->sample_offset + c->first_sample, c->slot,
-				       srv_props(be->srv[c->base]).n_ctx);
+				       srv_props(be->srv[c->base]).n_ctx, c->base);
 }
 
 /* What a llama.cpp server says when its KV cache cannot hold what all

@@ -45,6 +45,12 @@ int server_health(const struct dialect *d, const char *url, const struct http_op
 int server_props(const struct dialect *d, const char *url, const struct http_opts *o, const char *key,
 		 double timeout, struct srv_props *out, char *why, size_t whylen);
 
+/* The model's chat template in three pieces (pieces[0..2]: before the
+ * system prompt, between it and the user's, after), from the dialect's
+ * template route (llama.cpp's /apply-template); 0, or -1 with why. */
+int server_template(const struct dialect *d, const char *url, const struct http_opts *o, const char *key,
+		    char **pieces, char *why, size_t whylen);
+
 /* vLLM's /pooling route with a process reward model (Qwen2.5-Math-PRM
  * style: <extra_0> after each step; the score is p(right)). */
 struct backend *backend_vllm_prm_new(const struct openai_cfg *c, char *err, size_t errlen);

@@ -119,6 +119,7 @@ const struct dialect dialect_llamacpp = {
 	.ncmpl = 1,
 	.health = "/health",
 	.props = "/props",
+	.template_route = "/apply-template",
 	.route_chat = "/completion",
 	.route_text = "/completion",
 	.route_score = "/completion",

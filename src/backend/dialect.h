@@ -39,6 +39,9 @@ struct dialect {
 	int ncmpl;        /* llama.cpp's n_cmpl: samples of one prompt in one call */
 	const char *health; /* GET before the first request (ready?), or NULL */
 	const char *props;  /* GET for the slot count (total_slots), or NULL */
+	/* POST {messages} -> {prompt}: the model's chat template applied by
+	 * the server, for a native route that takes raw text; or NULL */
+	const char *template_route;
 	int props_quiet;    /* a server without props is not worth a warning
 			       (asked in case it is llama.cpp's /v1) */
 	const char *route_chat, *route_text; /* generation */

@@ -111,9 +111,9 @@ static size_t keep_body(char *p, size_t s, size_t n, void *u)
 /* One GET, a plain blocking call: at start-up, before the worker runs,
  * or when a server that went away is asked what it now has.  The key goes
  * with it: a server started with --api-key refuses every route without. */
-static int get_once(const char *url, const char *path, const struct http_opts *o, const char *key,
-		    double timeout, long *status, struct strbuf *body, char *full, size_t fulllen, char *err,
-		    size_t errlen)
+static int ask_once(const char *url, const char *path, const char *post, const struct http_opts *o,
+		    const char *key, double timeout, long *status, struct strbuf *body, char *full, size_t fulllen,
+		    char *err, size_t errlen)
 {
 	/* full is what messages show; real is what is sent */
 	char real[700], base[600];
@@ -136,8 +136,13 @@ static int get_once(const char *url, const char *path, const struct http_opts *o
 		sb_printf(&a, "Authorization: Bearer %s", key);
 		auth = sb_steal(&a);
 		h = curl_slist_append(NULL, auth);
-		curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
 	}
+	if (post) {
+		h = curl_slist_append(h, "Content-Type: application/json");
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, post);
+	}
+	if (h)
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
 	CURLcode rc = curl_easy_perform(e);
 	*status = 0;
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, status);
@@ -152,6 +157,13 @@ static int get_once(const char *url, const char *path, const struct http_opts *o
 		return -1;
 	}
 	return 0;
+}
+
+static int get_once(const char *url, const char *path, const struct http_opts *o, const char *key,
+		    double timeout, long *status, struct strbuf *body, char *full, size_t fulllen, char *err,
+		    size_t errlen)
+{
+	return ask_once(url, path, NULL, o, key, timeout, status, body, full, fulllen, err, errlen);
 }
 
 int server_health(const struct dialect *d, const char *url, const struct http_opts *o, const char *key,
@@ -242,4 +254,59 @@ int server_props(const struct dialect *d, const char *url, const struct http_opt
 				 out->status == 401 ? " (the API key was refused)" : "");
 	}
 	return 0;
+}
+
+/* The model's chat template as three pieces, from llama.cpp's
+ * /apply-template given a system and a user message that are markers:
+ * what comes before the system prompt, between it and the user's, and
+ * after (the assistant's turn begun).  A template that has no system
+ * role gets both in the user's message.  0, or -1 with why. */
+int server_template(const struct dialect *d, const char *url, const struct http_opts *o, const char *key,
+		    char **pieces, char *why, size_t whylen)
+{
+	static const char *const asks[] = {
+		"{\"messages\":[{\"role\":\"system\",\"content\":\"\\u0001S\\u0001\"},"
+		"{\"role\":\"user\",\"content\":\"\\u0001U\\u0001\"}]}",
+		"{\"messages\":[{\"role\":\"user\",\"content\":\"\\u0001S\\u0001\\n\\n\\u0001U\\u0001\"}]}",
+	};
+	pieces[0] = pieces[1] = pieces[2] = NULL;
+	if (!d->template_route) {
+		snprintf(why, whylen, "this kind of server applies its own");
+		return -1;
+	}
+	for (size_t k = 0; k < sizeof asks / sizeof *asks; k++) {
+		char full[600], err[300];
+		long status = 0;
+		struct strbuf body;
+		sb_init(&body);
+		int rc = ask_once(url, d->template_route, asks[k], o, key, 10, &status, &body, full, sizeof full, err,
+				  sizeof err);
+		if (rc || status != 200) {
+			if (rc)
+				snprintf(why, whylen, "%s", err);
+			else
+				snprintf(why, whylen, "%s: HTTP %ld", full, status);
+			sb_free(&body);
+			if (rc || status == 404)
+				return -1; /* no such route: no use asking again */
+			continue;
+		}
+		cJSON *j = cJSON_ParseWithLength(body.s ? body.s : "", body.len);
+		const cJSON *p = cJSON_GetObjectItemCaseSensitive(j, "prompt");
+		const char *t = cJSON_IsString(p) ? p->valuestring : NULL;
+		const char *s = t ? strstr(t, "\001S\001") : NULL;
+		const char *u = s ? strstr(s + 3, "\001U\001") : NULL;
+		if (u) {
+			pieces[0] = xstrndup(t, (size_t)(s - t));
+			pieces[1] = xstrndup(s + 3, (size_t)(u - s - 3));
+			pieces[2] = xstrdup(u + 3);
+		} else {
+			snprintf(why, whylen, "%s: the template lost the messages' text", full);
+		}
+		cJSON_Delete(j);
+		sb_free(&body);
+		if (u)
+			return 0;
+	}
+	return -1;
 }

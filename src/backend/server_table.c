@@ -20,6 +20,8 @@ struct srv {
 	int flags;
 	double last; /* when a call was last taken or given back */
 	struct slots table;
+	char *tmpl[3];  /* the model's chat template in pieces; NULL: none */
+	int tmpl_asked;
 	struct http_pool **waiting; /* pools with a call waiting for room */
 	size_t nwaiting, capwaiting;
 };
@@ -63,6 +65,8 @@ void srv_put(struct srv *s)
 		memset(s->base, 0, strlen(s->base));
 		free(s->base);
 		free(s->waiting);
+		for (int i = 0; i < 3; i++)
+			free(s->tmpl[i]);
 		free(s);
 	}
 	pthread_mutex_unlock(&table_lock);
@@ -219,4 +223,31 @@ void srv_set_flag(struct srv *s, enum srv_flag f)
 	pthread_mutex_lock(&s->lock);
 	s->flags |= (int)f;
 	pthread_mutex_unlock(&s->lock);
+}
+
+int srv_template_asked(struct srv *s)
+{
+	pthread_mutex_lock(&s->lock);
+	int a = s->tmpl_asked;
+	s->tmpl_asked = 1;
+	pthread_mutex_unlock(&s->lock);
+	return a;
+}
+
+void srv_set_template(struct srv *s, char *const *pieces)
+{
+	pthread_mutex_lock(&s->lock);
+	if (!s->tmpl[0] && pieces[0] && pieces[1] && pieces[2])
+		for (int i = 0; i < 3; i++)
+			s->tmpl[i] = xstrdup(pieces[i]);
+	pthread_mutex_unlock(&s->lock);
+}
+
+const char *const *srv_template(struct srv *s)
+{
+	/* set once, before any call is built, and kept for the entry's life */
+	pthread_mutex_lock(&s->lock);
+	const char *const *t = s->tmpl[0] ? (const char *const *)s->tmpl : NULL;
+	pthread_mutex_unlock(&s->lock);
+	return t;
 }

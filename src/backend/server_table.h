@@ -58,6 +58,14 @@ int srv_limit(struct srv *s);
 /* Samples out at the server now, every worker's. */
 int srv_load(struct srv *s);
 
+/* The model's chat template, as the server applies it, in three pieces
+ * (before the system prompt, between it and the user's, after): asked
+ * once (srv_template_asked says whether it was, and marks it), set once,
+ * then kept for the entry's life; srv_template is NULL without one. */
+int srv_template_asked(struct srv *s);
+void srv_set_template(struct srv *s, char *const *pieces);
+const char *const *srv_template(struct srv *s);
+
 /* Refusals learnt: n > 1 in one request, llama.cpp's n_cmpl. */
 enum srv_flag { SRV_NO_N = 1, SRV_NO_NCMPL = 2 };
 int srv_flags(struct srv *s);

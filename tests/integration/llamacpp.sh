@@ -80,7 +80,8 @@ test "$most" -le 4
 ok $? "the 4 workers share the server's 4 slots: at most 4 requests at once (saw $most)"
 slots=$(python3 -c '
 import json, sys
-rows = [json.loads(l)["body"] for l in open(sys.argv[1])]
+rows = [json.loads(l) for l in open(sys.argv[1])]
+rows = [r["body"] for r in rows if r["path"] == "/completion"]
 print(sorted(set(r.get("id_slot", -1) for r in rows if "n_cmpl" not in r)))' "$TMP/lc.log")
 is "$slots" "[0, 1, 2, 3]" "and every pinned call is to a slot the server has"
 : >"$TMP/lc.log"
@@ -197,5 +198,29 @@ is "$?" 0 "and a resume of it runs"
 run rolebad --backend openai --url "$URL_prm" --model ok --prm logprob --prm-backend llamacpp
 is "$(st rolebad)" 2 "--prm-backend without --prm-url"
 contains "$TMP/rolebad.err" "--prm-backend needs --prm-url" "is refused, saying why"
+
+# ---- the model's chat template on /completion ----
+serve tp --llamacpp --slots 2
+run tmpl --backend llamacpp --url "$URL_tp" --strategy beam --n 2 --width 1 --prm logprob
+is "$(st tmpl)" 0 "a run on llama.cpp's /completion"
+python3 - "$TMP/tp.log" <<'PY'
+import json, sys
+rows = [json.loads(l)["body"] for l in open(sys.argv[1]) if '"/completion"' in l]
+gen = [r["prompt"] for r in rows if r.get("n_probs") != 10]
+score = [r["prompt"] for r in rows if r.get("n_probs") == 10]
+ok = gen and all(p.startswith("<|im_start|>system\n") and p.endswith("<|im_start|>assistant\n") for p in gen)
+ok = ok and score and not any("<|im_start|>" in p for p in score)
+sys.exit(0 if ok else 1)
+PY
+ok $? "asks in the model's chat template from /apply-template; a logprob score stays raw text"
+: >"$TMP/tp.log"
+run raw --backend llamacpp --url "$URL_tp" --api completions --strategy sc --n 2
+! grep '"/completion"' "$TMP/tp.log" | grep -q 'im_start'
+ok $? "--api completions sends the raw prompt"
+! grep -q "chat template" "$TMP/raw.err"
+ok $? "without a warning"
+run notmpl --backend llamacpp --url "$URL_noprops" --strategy sc --n 2
+contains "$TMP/notmpl.err" "the model's chat template is not known, so prompts go raw" \
+	"a server without /apply-template: the prompts go raw, and the user is told"
 
 done_testing
