@@ -597,6 +597,13 @@ static int run_resumable(struct run_opts *op, struct resume *resume)
 			 * terminal is the shell's again */
 			say(stderr, "canopy: %s (the journal %s holds everything up to here)\n", search_error(s), trace);
 			status = EXIT_FAILED;
+		} else if (status == EXIT_OK && search_state(s) == SEARCH_DONE && !search_final_answer(s) &&
+			   search_errors(s)) {
+			/* as canopy run without the UI: nothing came of it because
+			 * the server kept failing */
+			say(stderr, "canopy: no answer: %llu requests failed, the last with: %s (the journal %s has them all)\n",
+			    (unsigned long long)search_errors(s), search_last_error(s), trace);
+			status = EXIT_FAILED;
 		}
 		search_free(s);
 		goto out;

@@ -31,6 +31,7 @@ path, headers seen, body) to --log.  The model name chooses a behaviour:
   fault:tag2-other    neither + nor - after an even number of step tags (one
                       step's score of a path fails, its siblings' do not)
   fault:escape-error  400 whose message holds terminal escapes
+  fault:down          503 "the server is unavailable" to every generation, always
   fault:kv-full       llama.cpp's KV cache holds 2 requests at once: more get HTTP
                       500 "Input prompt is too big compared to KV size"
   fault:null-logprob  one top token's log-probability is null (a NaN llama.cpp
@@ -357,6 +358,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(500, {"error": {"message": "overloaded"}})
         if fault == "404":
             return self.send_json(404, {"error": {"message": "model '%s' not found" % model, "type": "NotFoundError"}})
+        if fault == "down":
+            return self.send_json(503, {"error": {"message": "the server is unavailable"}})
         if fault == "401":
             return self.send_json(401, {"error": {"message": "invalid api key"}})
         if fault == "flat-error":

@@ -36,10 +36,16 @@ t0=$(now)
 "$CANOPY" run --backend llamacpp --url "$URL" --problem "$Q" --strategy beam --n 16 --width 4 --depth 6 \
 	--trace "$TMP/m.jsonl" >/dev/null 2>&1
 t1=$(now)
-calls=$(grep -c '"/completion"' "$TMP/fake.log")
-python3 -c 'import sys; w=float(sys.argv[2])-float(sys.argv[1]); busy=int(sys.argv[3])*0.040
-print("modelled llama-server, beam n=16 w=4 depth 6: %d calls, wall %.2f s, busy/4 %.2f s: ratio %.2f (target <= 1.15)" % (int(sys.argv[3]), w, busy/4, w/(busy/4)))' \
-	"$t0" "$t1" "$calls"
+# a call takes 40 ms of each slot it holds: n_cmpl samples hold one each
+python3 - "$TMP/fake.log" "$t0" "$t1" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+rows = [r["body"] for r in rows if r["path"] == "/completion"]
+busy = sum(0.040 * max(1, int(r.get("n_cmpl", 1))) for r in rows)
+w = float(sys.argv[3]) - float(sys.argv[2])
+print("modelled llama-server, beam n=16 w=4 depth 6: %d calls, wall %.2f s, busy/4 %.2f s: ratio %.2f (target <= 1.15)"
+      % (len(rows), w, busy / 4, w / (busy / 4)))
+PY
 for m in 1 4; do
 	t0=$(now)
 	"$CANOPY" bench --backend llamacpp --url "$URL" --problems 8 --strategies sc:n=4 --max-inflight $m \

@@ -223,4 +223,21 @@ run notmpl --backend llamacpp --url "$URL_noprops" --strategy sc --n 2
 contains "$TMP/notmpl.err" "the model's chat template is not known, so prompts go raw" \
 	"a server without /apply-template: the prompts go raw, and the user is told"
 
+# ---- the UI says what is retried and what failed, live (last: tmux.sh
+# ends the test where there is no tmux) ----
+. "$SRCDIR/tests/integration/tmux.sh"
+start 120 30 "'$CANOPY' run --ui --backend openai --url '$URL_deep' --model fault:down --retries 3 --strategy sc --n 1 --problem '$Q' --trace '$TMP/uiretry.jsonl'"
+shows "1 retrying" "the status bar counts the requests being retried"
+shows "retrying 1 request: " "and the message line says what they met"
+t1=$(grep -o '[0-9]*\.[0-9]s ·' "$TMP/screen" | head -1)
+sleep 1.2
+T capture-pane -p -t ui >"$TMP/screen"
+t2=$(grep -o '[0-9]*\.[0-9]s ·' "$TMP/screen" | head -1)
+test -n "$t1" && test "$t1" != "$t2"
+ok $? "the clock goes on while they are retried ($t1 then $t2)"
+shows "1 failed" "a request that failed for good is counted"
+T send-keys -t ui q
+shows "EXIT=1" "and quitting after the failed run exits 1"
+T kill-server 2>/dev/null
+
 done_testing
