@@ -9,7 +9,9 @@
 #   - the real server only: the share of prompt tokens its slots' caches
 #     served (1 - prompt tokens evaluated / prompt tokens), default judge
 #     PRM (target >= 60%);
-#   - bench --max-inflight 4 against 1 on 8 problems, sc:n=4.
+#   - bench --max-inflight 4 against 1 on 8 problems, sc:n=4;
+#   - a request on a kept-alive connection against one on a new
+#     connection (why canopy takes a new one a call to llama.cpp).
 set -u
 BUILD=${BUILDDIR:-$(pwd)}
 SRC=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -25,6 +27,25 @@ if ! command -v python3 >/dev/null; then
 	exit 0
 fi
 Q="What is 6*7?"
+# ms a request, 20 in a row: reused connection, then new ones
+reuse() { # reuse URL PATH BODY
+	python3 - "$@" <<'PY'
+import http.client, sys, time, urllib.parse
+u = urllib.parse.urlparse(sys.argv[1])
+def go(keep):
+    c = http.client.HTTPConnection(u.hostname, u.port)
+    t = time.time()
+    for _ in range(20):
+        if not keep:
+            c = http.client.HTTPConnection(u.hostname, u.port)
+        c.request("POST", sys.argv[2], sys.argv[3], {"Content-Type": "application/json"})
+        c.getresponse().read()
+        if not keep:
+            c.close()
+    return (time.time() - t) / 20 * 1000
+print("%.1f ms a request on a kept-alive connection, %.1f ms on a new one" % (go(True), go(False)))
+PY
+}
 
 # ---- the modelled server: 40 ms a request, 4 slots ----
 python3 "$SRC/tests/fake_server.py" --port-file "$TMP/port" --log "$TMP/fake.log" --lifetime 300 --llamacpp \
@@ -46,6 +67,7 @@ w = float(sys.argv[3]) - float(sys.argv[2])
 print("modelled llama-server, beam n=16 w=4 depth 6: %d calls, wall %.2f s, busy/4 %.2f s: ratio %.2f (target <= 1.15)"
       % (len(rows), w, busy / 4, w / (busy / 4)))
 PY
+echo "modelled llama-server: $(reuse "$URL" /completion '{"prompt":"Hi","n_predict":2}')"
 for m in 1 4; do
 	t0=$(now)
 	"$CANOPY" bench --backend llamacpp --url "$URL" --problems 8 --strategies sc:n=4 --max-inflight $m \
@@ -68,6 +90,7 @@ p=$(free_port)
 PIDS="$PIDS $!"
 URL="http://127.0.0.1:$p"
 for _ in $(seq 1 200); do curl -sf "$URL/health" >/dev/null 2>&1 && break; sleep 0.1; done
+echo "real llama-server: $(reuse "$URL" /completion '{"prompt":"Hi","n_predict":2,"temperature":0}')"
 : >"$TMP/srv.log"
 t0=$(now)
 "$CANOPY" run --backend llamacpp --url "$URL" --problem "$Q" --strategy beam --n 16 --width 4 --depth 6 \
