@@ -287,7 +287,8 @@ static int call_start(struct oa_backend *be, struct oa_call *c)
 	 * delayed ACK, 40 ms a request (measured: 42 ms against 3 ms on a new
 	 * connection, tests/bench/bench_http.sh); and it holds a thread per
 	 * idle connection for 5 s.  So it gets a new connection a call. */
-	c->h.fresh = srv_props(be->srv[pick]).llama && !strncmp(c->url, "http:", 5);
+	c->h.fresh = (srv_props(be->srv[pick]).llama || be->c.dialect == &dialect_llamacpp) &&
+		     !strncmp(c->url, "http:", 5);
 	c->h.give_up = call_give_up;
 	c->h.before_retry = call_before_retry;
 	c->h.url = c->url;

@@ -47,6 +47,22 @@ print("%.1f ms a request on a kept-alive connection, %.1f ms on a new one" % (go
 PY
 }
 
+inflight() { # inflight LABEL NOTE: bench --max-inflight 1 against 4 on $URL
+	for m in 1 4; do
+		t0=$(now)
+		"$CANOPY" bench --backend llamacpp --url "$URL" --problems 8 --strategies sc:n=4 --max-inflight $m \
+			>/dev/null 2>&1
+		echo "$t0 $(now)" >"$TMP/in$m"
+	done
+	python3 - "$TMP/in1" "$TMP/in4" "$1" "$2" <<'PY'
+import sys
+a, b = ([float(x) for x in open(f).read().split()] for f in sys.argv[1:3])
+one, four = a[1] - a[0], b[1] - b[0]
+print("%s, bench 8 problems sc:n=4: --max-inflight 1 %.2f s, 4 %.2f s: %.1fx faster (target >= 3x%s)"
+      % (sys.argv[3], one, four, one / four, sys.argv[4]))
+PY
+}
+
 # ---- the modelled server: 40 ms a request, 4 slots ----
 python3 "$SRC/tests/fake_server.py" --port-file "$TMP/port" --log "$TMP/fake.log" --lifetime 300 --llamacpp \
 	--slots 4 --latency-ms 40 --depth 6 &
@@ -68,17 +84,7 @@ print("modelled llama-server, beam n=16 w=4 depth 6: %d calls, wall %.2f s, busy
       % (len(rows), w, busy / 4, w / (busy / 4)))
 PY
 echo "modelled llama-server: $(reuse "$URL" /completion '{"prompt":"Hi","n_predict":2}')"
-for m in 1 4; do
-	t0=$(now)
-	"$CANOPY" bench --backend llamacpp --url "$URL" --problems 8 --strategies sc:n=4 --max-inflight $m \
-		>/dev/null 2>&1
-	t1=$(now)
-	echo "$t0 $t1" >"$TMP/mi$m"
-done
-python3 -c 'import sys
-a=[float(x) for x in open(sys.argv[1]).read().split()]; b=[float(x) for x in open(sys.argv[2]).read().split()]
-print("modelled llama-server, bench 8 problems sc:n=4: --max-inflight 1 %.2f s, 4 %.2f s: %.1fx faster (target >= 3x)" % (a[1]-a[0], b[1]-b[0], (a[1]-a[0])/(b[1]-b[0])))' \
-	"$TMP/mi1" "$TMP/mi4"
+inflight "modelled llama-server" ""
 
 # ---- the real llama-server ----
 if [ -z "${LLAMA_SERVER:-}" ] || [ ! -x "$LLAMA_SERVER" ] || [ ! -f "$MODEL" ]; then
@@ -109,14 +115,4 @@ if prompt:
     print("real llama-server, prompt tokens from the slots' caches: %.0f%% of %d (target >= 60%%)"
           % (100 * (1 - evald / prompt), prompt))
 PY
-for m in 1 4; do
-	t0=$(now)
-	"$CANOPY" bench --backend llamacpp --url "$URL" --problems 8 --strategies sc:n=4 --max-inflight $m \
-		>/dev/null 2>&1
-	t1=$(now)
-	echo "$t0 $t1" >"$TMP/ri$m"
-done
-python3 -c 'import sys
-a=[float(x) for x in open(sys.argv[1]).read().split()]; b=[float(x) for x in open(sys.argv[2]).read().split()]
-print("real llama-server, bench 8 problems sc:n=4: --max-inflight 1 %.2f s, 4 %.2f s: %.1fx faster (target >= 3x; the tiny model is CPU-bound on this machine)" % (a[1]-a[0], b[1]-b[0], (a[1]-a[0])/(b[1]-b[0])))' \
-	"$TMP/ri1" "$TMP/ri4"
+inflight "real llama-server" "; the tiny model is CPU-bound here: 4 requests at once run 1.5x faster than one after another"
