@@ -84,7 +84,8 @@ def count(key):
 def reply_text(body, i):
     """The same small solution whatever was asked, so runs finish."""
     msgs = body.get("messages")
-    prompt = msgs[-1]["content"] if msgs else body.get("prompt", "")
+    # the system prompt too: instructions may be there
+    prompt = "\n\n".join(m["content"] for m in msgs) if msgs else body.get("prompt", "")
     if body.get("model") == "fault:no-verdict" and ("Correctness of the step" in prompt or "[[correct]]" in prompt):
         return "I think this looks fine overall, nothing to add."
     if "Correctness of the step" in prompt and "critique" in prompt.lower():

@@ -6,6 +6,7 @@
 #include "openai_int.h"
 
 #include <cjson/cJSON.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -305,15 +306,48 @@ static int call_start(struct oa_backend *be, struct oa_call *c)
 }
 
 /* Starts waiting calls, oldest first, while a server has room. */
+/* How well a waiting call would use a free slot now (slots_affinity):
+ * the best over the servers; 0 for a call of several samples or servers
+ * without slots (then only age decides). */
+static long affinity(struct oa_backend *be, const struct oa_call *c, int slotted)
+{
+	if (!slotted || c->nsamples != 1)
+		return 0;
+	uint64_t chain[64];
+	size_t len = prefix_chain(c, chain, 64);
+	long best = LONG_MIN;
+	for (int i = 0; i < be->nbases; i++) {
+		long a = srv_affinity(be->srv[i], chain, len);
+		if (a > best)
+			best = a;
+	}
+	return best == LONG_MIN ? 0 : best;
+}
+
+/* Starts waiting calls while a server has room: the one whose prompt a
+ * free slot holds most of (and no busy slot holds more of) first, the
+ * oldest among equals.  So the samples of one prompt follow each other
+ * on the slot that holds it, while other prompts take the other slots,
+ * instead of one prompt being evaluated afresh on every slot at once. */
 static void pump(struct oa_backend *be)
 {
+	int slotted = 0;
+	for (int i = 0; i < be->nbases; i++)
+		slotted |= srv_has_slots(be->srv[i]);
 	for (;;) {
-		struct oa_call *oldest = NULL;
+		struct oa_call *pick = NULL;
+		long best = 0;
 		double now = util_now();
-		for (struct oa_call *c = be->calls; c; c = c->next)
-			if (c->queued && c->not_before <= now && (!oldest || c->seq < oldest->seq))
-				oldest = c;
-		if (!oldest || call_start(be, oldest))
+		for (struct oa_call *c = be->calls; c; c = c->next) {
+			if (!c->queued || c->not_before > now)
+				continue;
+			long a = affinity(be, c, slotted);
+			if (!pick || a > best || (a == best && c->seq < pick->seq)) {
+				pick = c;
+				best = a;
+			}
+		}
+		if (!pick || call_start(be, pick))
 			return;
 	}
 }

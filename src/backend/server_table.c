@@ -1,5 +1,6 @@
 #include "server_table.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,24 @@ int srv_take(struct srv *s, int n, const uint64_t *chain, size_t len, int *slot,
 		wait_on(s, waiter);
 	pthread_mutex_unlock(&s->lock);
 	return room;
+}
+
+long srv_affinity(struct srv *s, const uint64_t *chain, size_t len)
+{
+	pthread_mutex_lock(&s->lock);
+	long a = s->limit > 0 && s->load > 0 && s->load + 1 > s->limit ? LONG_MIN
+		 : s->table.n > 0				  ? slots_affinity(&s->table, chain, len)
+								  : 0;
+	pthread_mutex_unlock(&s->lock);
+	return a;
+}
+
+int srv_has_slots(struct srv *s)
+{
+	pthread_mutex_lock(&s->lock);
+	int n = s->table.n > 0;
+	pthread_mutex_unlock(&s->lock);
+	return n;
 }
 
 void srv_give(struct srv *s, int n, int slot)

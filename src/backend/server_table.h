@@ -42,6 +42,12 @@ struct srv_props srv_props(struct srv *s);
  * be woken when room is given back. */
 int srv_take(struct srv *s, int n, const uint64_t *chain, size_t len, int *slot, struct http_pool *waiter);
 void srv_give(struct srv *s, int n, int slot);
+/* slots_affinity of a one-sample call's prompt on this server now: 0
+ * when it has no slots known (any order is as good), LONG_MIN when it
+ * has no room. */
+long srv_affinity(struct srv *s, const uint64_t *chain, size_t len);
+/* Whether its slots are known (affinity is worth computing). */
+int srv_has_slots(struct srv *s);
 /* Whether a llama.cpp server has had nothing out for longer than
  * seconds: it may have been restarted since, so its props are worth
  * reading again (the first caller to ask is told so). */

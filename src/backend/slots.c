@@ -1,5 +1,6 @@
 #include "slots.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,6 +65,21 @@ int slots_pick(struct slots *s, const uint64_t *chain, size_t len)
 	memcpy(sl->chain, chain, len * sizeof *chain);
 	sl->len = len;
 	return best;
+}
+
+long slots_affinity(const struct slots *s, const uint64_t *chain, size_t len)
+{
+	long best_free = -1, best_busy = 0;
+	for (int i = 0; i < s->n; i++) {
+		long c = (long)common(&s->v[i], chain, len);
+		if (s->v[i].busy) {
+			if (c > best_busy)
+				best_busy = c;
+		} else if (c > best_free) {
+			best_free = c;
+		}
+	}
+	return best_free < 0 ? LONG_MIN : best_free - best_busy;
 }
 
 void slots_release(struct slots *s, int slot)

@@ -33,5 +33,11 @@ int slots_free_count(const struct slots *s);
  * busy. */
 int slots_pick(struct slots *s, const uint64_t *chain, size_t len);
 void slots_release(struct slots *s, int slot);
+/* How well a free slot suits a prompt now: the longest run of prefixes a
+ * free slot shares with chain, less the longest a busy one shares (a
+ * prompt whose prefix is being evaluated elsewhere does better to wait
+ * for that slot, while another prompt takes this one).  LONG_MIN when no
+ * slot is free. */
+long slots_affinity(const struct slots *s, const uint64_t *chain, size_t len);
 
 #endif
