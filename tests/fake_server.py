@@ -69,6 +69,8 @@ KV_FULL = {"code": 500, "type": "server_error",
            "message": "Input prompt is too big compared to KV size. Please try increasing KV size."}
 PUBLIC = ("/health", "/models", "/v1/models", "/")
 ACTIVE = [0]  # POSTs being answered now
+RUNNING = [0]  # of those, the ones on a slot (--slots)
+SLOTS = []
 ARGS = None
 START = [time.time()]
 
@@ -181,11 +183,14 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def log_request_body(self, body, active=0):
+    def log_request_body(self, body, active=0, running=0):
+        """active: POSTs at the server (waiting for a slot or not);
+        running: slots busy, this one's included"""
         if ARGS.log:
             with LOCK, open(ARGS.log, "a") as f:
                 auth = self.headers.get("Authorization")
-                f.write(json.dumps({"path": self.path, "auth": auth, "active": active, "body": body}) + "\n")
+                f.write(json.dumps({"path": self.path, "auth": auth, "active": active, "running": running,
+                                    "body": body}) + "\n")
 
     def do_GET(self):
         if self.refused_key():
@@ -228,23 +233,59 @@ class Handler(BaseHTTPRequestHandler):
             return
         if self.loading():
             return self.send_json(503, {"error": {"code": 503, "message": "Loading model", "type": "unavailable_error"}})
-        if ARGS.latency_ms:
-            # a modelled server: a fixed cost a request plus a cost a token
-            time.sleep((ARGS.latency_ms + ARGS.per_token_ms * 12) / 1000.0)
         try:
             body = json.loads(raw)
         except ValueError:
             self.send_json(400, {"error": {"message": "request body is not JSON"}})
             return
-        self.log_request_body(body, active)
         model = body.get("model", "ok")
-        if model == "fault:kv-full" and active > 2:
-            return self.send_json(500, {"error": KV_FULL})
         slot = body.get("id_slot", -1)
         if ARGS.slots and isinstance(slot, int) and slot >= ARGS.slots:
             # llama-server defers a task for a slot it does not have, for ever
+            self.log_request_body(body, active)
             time.sleep(ARGS.lifetime)
             return
+        held = self.take_slot(body)
+        try:
+            self.log_request_body(body, active, RUNNING[0])
+            if model == "fault:kv-full" and active > 2:
+                return self.send_json(500, {"error": KV_FULL})
+            if ARGS.latency_ms:
+                # a modelled server: a fixed cost a request plus a cost a token
+                time.sleep((ARGS.latency_ms + ARGS.per_token_ms * 12) / 1000.0)
+            self.route(body, model)
+        finally:
+            self.give_slot(held)
+
+    def take_slot(self, body):
+        """llama-server: a task runs on a slot, the one id_slot names (it
+        waits for that one) or any free one; the others wait their turn."""
+        if not ARGS.slots or self.path not in ("/completion", "/v1/completions", "/v1/chat/completions"):
+            return None
+        want = body.get("id_slot", -1)
+        if isinstance(want, int) and 0 <= want < ARGS.slots:
+            SLOTS[want].acquire()
+            got = want
+        else:
+            got = None
+            while got is None:
+                for i, lock in enumerate(SLOTS):
+                    if lock.acquire(blocking=False):
+                        got = i
+                        break
+                else:
+                    time.sleep(0.001)
+        with LOCK:
+            RUNNING[0] += 1
+        return got
+
+    def give_slot(self, held):
+        if held is not None:
+            with LOCK:
+                RUNNING[0] -= 1
+            SLOTS[held].release()
+
+    def route(self, body, model):
         if self.path in ("/v1/chat/completions", "/v1/completions"):
             self.completion(body, model, chat=self.path.endswith("chat/completions"))
         elif self.path == "/pooling":
@@ -513,7 +554,8 @@ def main():
     ap.add_argument("--api-key", help="every route but /health and /models wants it")
     ap.add_argument("--port", type=int, default=0, help="listen here (a restart on the same port)")
     ARGS = ap.parse_args()
-    global THREADS
+    global THREADS, SLOTS
+    SLOTS = [threading.Lock() for _ in range(ARGS.slots)]
     if ARGS.http_threads:
         THREADS = threading.Semaphore(ARGS.http_threads)
     srv = Server(("127.0.0.1", ARGS.port), Handler)
