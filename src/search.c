@@ -10,6 +10,7 @@
 
 #include "answer.h"
 #include "backend_replies.h"
+#include "idlist.h"
 #include "replies.h"
 #include "steps.h"
 #include "trace.h"
@@ -743,6 +744,148 @@ size_t search_batch(struct search *s, struct request *const *reqs, size_t n,
 	if (sent)
 		emit_usage(s);
 	return sent;
+}
+
+/* ---- asking, then asking about what came back ---- */
+
+static enum req_role kind_role(enum req_kind k)
+{
+	struct request r;
+	request_init(&r, k);
+	return request_role(&r);
+}
+
+/* One stage of search_ask_then: its requests (the second's grow as the
+ * first's replies make nodes), how far each has gone. */
+struct stage {
+	struct backend *be;
+	struct batch b;
+	struct request **reqs;
+	size_t n, cap, sent, delivered;
+	int stopped;
+};
+
+static void stage_send(struct search *s, struct stage *st, const struct stage *other)
+{
+	while (!st->stopped && st->sent < st->n) {
+		int out = st->be->inflight + (other->be != st->be ? other->be->inflight : 0);
+		if (s->max_inflight > 0 && out >= s->max_inflight)
+			return;
+		struct request *r = st->reqs[st->sent];
+		if (batch_drop(&st->b, r)) {
+			request_clear_results(r);
+			r->status = REQ_CANCELLED;
+			r->sent = 0;
+			st->sent++;
+			continue;
+		}
+		if (!batch_may_send(&st->b)) {
+			st->stopped = 1;
+			return;
+		}
+		r->sent = 1;
+		st->be->ops->submit(st->be, st->reqs[st->sent++]);
+	}
+}
+
+static void stage_cancel_dropped(struct stage *st)
+{
+	for (size_t i = st->delivered; i < st->sent; i++)
+		if (st->reqs[i]->status == REQ_PENDING && batch_drop(&st->b, st->reqs[i]))
+			st->be->ops->cancel(st->be, st->reqs[i]);
+}
+
+void search_ask_then(struct search *s, enum req_kind kind, const int32_t *nodes, const int *counts,
+		     const int *tags, const uint32_t *offsets, size_t n, void (*done)(void *ctx, struct request *r),
+		     void *ctx, const struct idlist *fresh, enum req_kind then,
+		     void (*then_done)(void *ctx, struct request *r))
+{
+	enum req_role r1 = kind_role(kind), r2 = kind_role(then);
+	size_t seen = fresh->n;
+	/* one batch after the other where overlapping them could change
+	 * what is asked (a request budget counts both), where the replies
+	 * come from a journal (they are in that order), or where the second
+	 * is never asked */
+	int apart = s->budget_requests || search_catching_up(s) || (s->resume && s->resume->next_reply < s->resume->replies.n) ||
+		    (r2 == ROLE_PRM && s->no_prm) || (r2 == ROLE_ORM && s->no_orm) || !s->by_role[r1] ||
+		    !s->by_role[r2] || s->state != SEARCH_RUNNING;
+	if (apart) {
+		search_ask(s, kind, nodes, counts, tags, offsets, n, done, ctx);
+		search_ask(s, then, fresh->v + seen, NULL, NULL, NULL, fresh->n - seen, then_done, ctx);
+		return;
+	}
+	struct stage a = {.be = s->by_role[r1], .b = {.s = s, .done = done, .ctx = ctx}};
+	struct stage b = {.be = s->by_role[r2], .b = {.s = s, .done = then_done, .ctx = ctx, .scoring = 1}};
+	a.b.scoring = r1 == ROLE_PRM || r1 == ROLE_ORM;
+	struct request *first = xcalloc(n ? n : 1, sizeof *first);
+	a.reqs = xcalloc(n ? n : 1, sizeof *a.reqs);
+	for (size_t i = 0; i < n; i++) {
+		search_request(s, &first[i], kind, nodes[i]);
+		if (counts)
+			first[i].n = counts[i];
+		if (tags)
+			first[i].tag = tags[i];
+		if (offsets)
+			first[i].sample_offset += offsets[i];
+		a.reqs[i] = &first[i];
+	}
+	a.n = n;
+	a.be->max_calls = b.be->max_calls = s->max_inflight > 0 ? s->max_inflight : 0;
+	int usage_said = 0;
+	for (;;) {
+		stage_send(s, &a, &b);
+		while (a.delivered < a.sent && a.reqs[a.delivered]->status != REQ_PENDING) {
+			batch_done(&a.b, a.reqs[a.delivered++]);
+			/* the nodes that reply made are scored now, while the
+			 * other steps are still being written */
+			for (; seen < fresh->n; seen++) {
+				if (b.n == b.cap) {
+					b.cap = b.cap ? b.cap * 2 : 16;
+					b.reqs = xrealloc(b.reqs, b.cap * sizeof *b.reqs);
+				}
+				b.reqs[b.n] = xcalloc(1, sizeof **b.reqs);
+				search_request(s, b.reqs[b.n++], then, fresh->v[seen]);
+			}
+		}
+		stage_cancel_dropped(&a);
+		stage_cancel_dropped(&b);
+		stage_send(s, &b, &a);
+		/* the second's replies are handed on after all of the first's,
+		 * in order: the journal is that of one batch after the other */
+		int first_over = a.delivered == a.sent && (a.stopped || a.sent == a.n);
+		if (first_over && !usage_said) {
+			/* the running totals, where one batch after the other
+			 * journals them */
+			if (a.sent)
+				emit_usage(s);
+			usage_said = 1;
+		}
+		if (first_over)
+			while (b.delivered < b.sent && b.reqs[b.delivered]->status != REQ_PENDING)
+				batch_done(&b.b, b.reqs[b.delivered++]);
+		if (first_over && b.delivered == b.sent && (b.stopped || b.sent == b.n))
+			break;
+		batch_idle(&a.b);
+		if (a.be == b.be) {
+			a.be->ops->poll(a.be, 0.1);
+		} else {
+			/* roles on one curl pool move on together; a wait on one
+			 * is a wait on both */
+			a.be->ops->poll(a.be, a.sent > a.delivered ? 0.05 : 0);
+			b.be->ops->poll(b.be, b.sent > b.delivered ? 0.05 : 0);
+		}
+	}
+	if (b.sent)
+		emit_usage(s);
+	for (size_t i = 0; i < n; i++)
+		search_request_free(&first[i]);
+	for (size_t i = 0; i < b.n; i++) {
+		search_request_free(b.reqs[i]);
+		free(b.reqs[i]);
+	}
+	free(first);
+	free(a.reqs);
+	free(b.reqs);
 }
 
 /* ---- recording ---- */

@@ -121,6 +121,19 @@ void search_ask(struct search *s, enum req_kind kind, const int32_t *nodes, cons
 		const int *tags, const uint32_t *offsets, size_t n,
 		void (*done)(void *ctx, struct request *r), void *ctx);
 
+/* As search_ask, and as each of those replies is handed to done(), a
+ * request of kind then about each node done() appended to fresh since:
+ * sent at once, so a server scores one step while it still writes the
+ * others, but handed to then_done() only after every reply of the first
+ * kind, in order, so the journal is the same as asking one batch after
+ * the other (which it does under a request budget, or while a resume
+ * replays journaled replies). */
+struct idlist;
+void search_ask_then(struct search *s, enum req_kind kind, const int32_t *nodes, const int *counts,
+		     const int *tags, const uint32_t *offsets, size_t n, void (*done)(void *ctx, struct request *r),
+		     void *ctx, const struct idlist *fresh, enum req_kind then,
+		     void (*then_done)(void *ctx, struct request *r));
+
 /* ---- for strategies: recording ---- */
 /* Stamps, applies, journals and announces any prepared event. */
 void search_emit(struct search *s, struct event *ev);

@@ -207,12 +207,15 @@ static void grow(struct beam *b, const int32_t *nodes, const int *counts, const 
 {
 	struct search *s = b->s;
 	b->fresh.n = b->fresh_group.n = 0;
-	search_ask(s, REQ_STEP, nodes, counts, tags, offsets, n, step_done, b);
 	int k = (int)params_get(search_params(s), P_LOOKAHEAD);
-	if (k > 0 && !b->dvts)
+	if (k > 0 && !b->dvts) {
+		search_ask(s, REQ_STEP, nodes, counts, tags, offsets, n, step_done, b);
 		score_with_lookahead(b, b->fresh.v, b->fresh.n, k);
-	else
-		search_ask(s, REQ_PRM, b->fresh.v, NULL, NULL, NULL, b->fresh.n, score_done, b);
+	} else {
+		/* each new step scored as soon as it is written */
+		search_ask_then(s, REQ_STEP, nodes, counts, tags, offsets, n, step_done, b, &b->fresh, REQ_PRM,
+				score_done);
+	}
 }
 
 static int is_live(const struct beam *b, int32_t id)

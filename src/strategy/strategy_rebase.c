@@ -99,8 +99,9 @@ static void grow(struct rebase *rb, const int32_t *nodes, const int *counts, siz
 	const struct tree *t = search_tree(rb->s);
 	int maxdepth = (int)params_get(search_params(rb->s), P_DEPTH);
 	rb->fresh.n = 0;
-	search_ask(rb->s, REQ_STEP, nodes, counts, NULL, NULL, n, child_done, rb);
-	search_ask(rb->s, REQ_PRM, rb->fresh.v, NULL, NULL, NULL, rb->fresh.n, score_done, rb);
+	/* each new step scored as soon as it is written */
+	search_ask_then(rb->s, REQ_STEP, nodes, counts, NULL, NULL, n, child_done, rb, &rb->fresh, REQ_PRM,
+			score_done);
 	for (size_t i = 0; i < rb->fresh.n; i++) {
 		const struct node *nd = tree_node(t, rb->fresh.v[i]);
 		if ((nd->flags & NF_TERMINAL) || (int)nd->depth >= maxdepth)
