@@ -535,12 +535,12 @@ void search_request_free(struct request *r)
 	r->steps = NULL;
 }
 
-void search_ask(struct search *s, enum req_kind kind, const int32_t *nodes, const int *counts,
-		const int *tags, const uint32_t *offsets, size_t n,
-		void (*done)(void *ctx, struct request *r), void *ctx)
+/* One request of kind about each node, and pointers to them. */
+static struct request *make_requests(struct search *s, enum req_kind kind, const int32_t *nodes, const int *counts,
+				     const int *tags, const uint32_t *offsets, size_t n, struct request ***ptrs)
 {
 	struct request *reqs = xcalloc(n ? n : 1, sizeof *reqs);
-	struct request **ptrs = xcalloc(n ? n : 1, sizeof *ptrs);
+	*ptrs = xcalloc(n ? n : 1, sizeof **ptrs);
 	for (size_t i = 0; i < n; i++) {
 		search_request(s, &reqs[i], kind, nodes[i]);
 		if (counts)
@@ -549,8 +549,17 @@ void search_ask(struct search *s, enum req_kind kind, const int32_t *nodes, cons
 			reqs[i].tag = tags[i];
 		if (offsets)
 			reqs[i].sample_offset += offsets[i];
-		ptrs[i] = &reqs[i];
+		(*ptrs)[i] = &reqs[i];
 	}
+	return reqs;
+}
+
+void search_ask(struct search *s, enum req_kind kind, const int32_t *nodes, const int *counts,
+		const int *tags, const uint32_t *offsets, size_t n,
+		void (*done)(void *ctx, struct request *r), void *ctx)
+{
+	struct request **ptrs;
+	struct request *reqs = make_requests(s, kind, nodes, counts, tags, offsets, n, &ptrs);
 	search_batch(s, ptrs, n, done, ctx);
 	for (size_t i = 0; i < n; i++)
 		search_request_free(&reqs[i]);
@@ -817,18 +826,7 @@ void search_ask_then(struct search *s, enum req_kind kind, const int32_t *nodes,
 	struct stage a = {.be = s->by_role[r1], .b = {.s = s, .done = done, .ctx = ctx}};
 	struct stage b = {.be = s->by_role[r2], .b = {.s = s, .done = then_done, .ctx = ctx, .scoring = 1}};
 	a.b.scoring = r1 == ROLE_PRM || r1 == ROLE_ORM;
-	struct request *first = xcalloc(n ? n : 1, sizeof *first);
-	a.reqs = xcalloc(n ? n : 1, sizeof *a.reqs);
-	for (size_t i = 0; i < n; i++) {
-		search_request(s, &first[i], kind, nodes[i]);
-		if (counts)
-			first[i].n = counts[i];
-		if (tags)
-			first[i].tag = tags[i];
-		if (offsets)
-			first[i].sample_offset += offsets[i];
-		a.reqs[i] = &first[i];
-	}
+	struct request *first = make_requests(s, kind, nodes, counts, tags, offsets, n, &a.reqs);
 	a.n = n;
 	a.be->max_calls = b.be->max_calls = s->max_inflight > 0 ? s->max_inflight : 0;
 	int usage_said = 0;
