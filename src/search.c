@@ -815,12 +815,15 @@ void search_ask_then(struct search *s, enum req_kind kind, const int32_t *nodes,
 	 * what is asked (a request budget counts both), where the replies
 	 * come from a journal (they are in that order), or where the second
 	 * is never asked */
-	int apart = s->budget_requests || search_catching_up(s) || (s->resume && s->resume->next_reply < s->resume->replies.n) ||
-		    (r2 == ROLE_PRM && s->no_prm) || (r2 == ROLE_ORM && s->no_orm) || !s->by_role[r1] ||
-		    !s->by_role[r2] || s->state != SEARCH_RUNNING;
+	int apart = s->budget_requests || search_catching_up(s) ||
+		    (s->resume && s->resume->next_reply < s->resume->replies.n) || (r2 == ROLE_PRM && s->no_prm) ||
+		    (r2 == ROLE_ORM && s->no_orm) || !s->by_role[r1] || !s->by_role[r2] ||
+		    s->state != SEARCH_RUNNING;
 	if (apart) {
 		search_ask(s, kind, nodes, counts, tags, offsets, n, done, ctx);
-		search_ask(s, then, fresh->v + seen, NULL, NULL, NULL, fresh->n - seen, then_done, ctx);
+		/* (no node made: v may be NULL, and NULL + 0 is no pointer) */
+		search_ask(s, then, fresh->n > seen ? fresh->v + seen : NULL, NULL, NULL, NULL, fresh->n - seen,
+			   then_done, ctx);
 		return;
 	}
 	struct stage a = {.be = s->by_role[r1], .b = {.s = s, .done = done, .ctx = ctx}};
