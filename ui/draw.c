@@ -11,6 +11,7 @@
 
 #include "answer.h"
 #include "cmdline.h"
+#include "keys.h"
 #include "theme.h"
 #include "ui.h"
 
@@ -24,6 +25,28 @@ void ui_message(struct ui *u, int error, const char *fmt, ...)
 	va_end(ap);
 	u->message_is_error = error;
 	u->dirty = 1;
+}
+
+int ui_list_key(int *pos, int key, int page)
+{
+	switch (key) {
+	case 'j':
+	case KEY_DOWN: ++*pos; break;
+	case 'k':
+	case KEY_UP: --*pos; break;
+	case KEY_NPAGE:
+	case CTRL_('f'): *pos += page; break;
+	case KEY_PPAGE:
+	case CTRL_('b'): *pos -= page; break;
+	case 'g':
+	case KEY_HOME: *pos = 0; break;
+	case 'G':
+	case KEY_END: *pos = UI_LIST_END; break;
+	default: return 0;
+	}
+	if (*pos < 0)
+		*pos = 0;
+	return 1;
 }
 
 int ui_text(int y, int x, int w, const char *s, size_t len)

@@ -18,6 +18,8 @@ enum key_mode { KM_ALL = 3, KM_LIVE = 1, KM_REPLAY = 2 };
 	X(PAGE_UP, "PgUp, ^B", KEY_PPAGE, CTRL_('b'), 0, KM_ALL, "page up")                         \
 	X(HOME, "Home", KEY_HOME, 0, 0, KM_ALL, "the first node")                                   \
 	X(END, "End", KEY_END, 0, 0, KM_ALL, "the last node")                                       \
+	X(LIST_TOP, "g", 'g', 0, 0, KM_LIVE, "the first node (in a replay: the start of the trace)")     \
+	X(LIST_BOTTOM, "G", 'G', 0, 0, KM_LIVE, "the last node (in a replay: the end of the trace)")     \
 	X(FOLD, "h, Left", 'h', KEY_LEFT, 0, KM_ALL, "fold the node (or go to its parent)")         \
 	X(UNFOLD, "l, Right", 'l', KEY_RIGHT, 0, KM_ALL, "unfold the node")                         \
 	X(TOGGLE, "o, Enter", 'o', '\n', KEY_ENTER, KM_ALL, "fold or unfold")                       \
@@ -33,7 +35,9 @@ enum key_mode { KM_ALL = 3, KM_LIVE = 1, KM_REPLAY = 2 };
 	X(VIEW_VOTES, "v", 'v', 0, 0, KM_ALL, "the votes view")                                     \
 	X(VIEW_ROUNDS, "r", 'r', 0, 0, KM_ALL, "the rounds view (critique, selfrefine, magicore)")  \
 	X(NEXT_VIEW, "Tab", '\t', 0, 0, KM_ALL, "the next view")                                    \
-	X(HELP, "?", '?', 0, 0, KM_ALL, "this help")                                                \
+	X(HELP, "?, F1", '?', KEY_F(1), 0, KM_ALL, "this help")                                     \
+	X(BACK, "Esc", 27, 0, 0, KM_ALL, "back to the tree from another view")                      \
+	X(REDRAW, "^L", CTRL_('l'), 0, 0, KM_ALL, "redraw the screen")                              \
 	X(COMMAND, ":", ':', 0, 0, KM_ALL, "a command (:help lists them)")                          \
 	X(PAUSE, "space", ' ', 0, 0, KM_ALL, "pause or resume the search; play or pause a replay")  \
 	X(STEP, "s", 's', 0, 0, KM_LIVE, "one unit of work (a level, a rollout, a round)")          \
@@ -49,7 +53,8 @@ enum key_mode { KM_ALL = 3, KM_LIVE = 1, KM_REPLAY = 2 };
 	X(UNIT_FWD, "}", '}', 0, 0, KM_REPLAY, "one unit of work forward")                          \
 	X(START, "g", 'g', 0, 0, KM_REPLAY, "the start of the trace")                               \
 	X(FINISH, "G", 'G', 0, 0, KM_REPLAY, "the end of the trace")                                \
-	X(QUIT, "q", 'q', 0, 0, KM_ALL, "quit (asks first while a search runs)")
+	X(QUIT, "q, ^C, F10", 'q', CTRL_('c'), KEY_F(10), KM_ALL,                                   \
+	  "quit (asks first while a search runs or waits paused, unfinished)")
 
 enum action {
 #define X(id, shown, k1, k2, k3, modes, help) A_##id,

@@ -221,6 +221,12 @@ static int32_t last_visible(const struct ui *u)
 	return id;
 }
 
+static int matches(const struct ui *u, int32_t id)
+{
+	const struct node *nd = tree_node(u->m.tree, id);
+	return strcasestr(nd->text, u->search) || (nd->answer && strcasestr(nd->answer, u->search));
+}
+
 void ui_search_step(struct ui *u, int dir, const char *hint)
 {
 	if (!u->search[0]) {
@@ -230,12 +236,20 @@ void ui_search_step(struct ui *u, int dir, const char *hint)
 	size_t n = tree_count(u->m.tree);
 	for (size_t k = 1; k <= n; k++) {
 		int32_t id = (int32_t)((u->sel + (long)(dir > 0 ? k : n - k)) % (long)n);
-		const struct node *nd = tree_node(u->m.tree, id);
-		if (strcasestr(nd->text, u->search) || (nd->answer && strcasestr(nd->answer, u->search))) {
-			ui_select(u, id);
-			ui_message(u, 0, "/%s: #%d%s", u->search, id, hint);
-			return;
-		}
+		if (!matches(u, id))
+			continue;
+		/* which match of how many, and whether it went round the end */
+		size_t nth = 0, all = 0;
+		for (int32_t i = 0; i < (int32_t)n; i++)
+			if (matches(u, i)) {
+				all++;
+				nth += i <= id;
+			}
+		int wrapped = dir > 0 ? id <= u->sel : id >= u->sel;
+		ui_select(u, id);
+		ui_message(u, 0, "/%s: #%d, match %zu of %zu%s%s", u->search, id, nth, all,
+			   wrapped ? (dir > 0 ? " (wrapped to the top)" : " (wrapped to the bottom)") : "", hint);
+		return;
 	}
 	ui_message(u, 1, "/%s: no node has that text", u->search);
 }
@@ -319,8 +333,10 @@ static void do_action(struct ui *u, enum action a)
 	case A_UP: move_by(u, -1); break;
 	case A_PAGE_DOWN: move_by(u, ui_tree_height(u) - 1); break;
 	case A_PAGE_UP: move_by(u, -(ui_tree_height(u) - 1)); break;
-	case A_HOME: ui_select(u, 0); break;
-	case A_END: ui_select(u, last_visible(u)); break;
+	case A_HOME:
+	case A_LIST_TOP: ui_select(u, 0); break;
+	case A_END:
+	case A_LIST_BOTTOM: ui_select(u, last_visible(u)); break;
 	case A_FOLD:
 		if (n->first_child != NODE_NONE && !model_is_folded(&u->m, u->sel))
 			model_set_folded(&u->m, u->sel, 1);
@@ -365,6 +381,11 @@ static void do_action(struct ui *u, enum action a)
 	case A_NEXT_VIEW: set_view(u, (enum ui_view)((u->view + 1) % VIEW_HELP)); break;
 	case A_HELP: set_view(u, u->view == VIEW_HELP ? u->back_view : VIEW_HELP); break;
 	case A_COMMAND: cmdline_begin(u, CMDLINE_COMMAND, ":", ""); break;
+	case A_BACK:
+		if (u->view != VIEW_TREE)
+			set_view(u, VIEW_TREE);
+		break;
+	case A_REDRAW: clearok(curscr, TRUE); break;
 	case A_PAUSE:
 		if (!u->m.live) {
 			u->m.playing = !u->m.playing;
@@ -436,6 +457,10 @@ static void do_action(struct ui *u, enum action a)
 		    !u->confirm_quit) {
 			u->confirm_quit = 1;
 			ui_message(u, 0, "the search is still running; q again quits (the journal is on disk)");
+		} else if (u->m.live && u->ws.state == WORKER_PAUSED && !u->confirm_quit) {
+			u->confirm_quit = 1;
+			ui_message(u, 0, "the search is paused, not finished; q again quits (canopy run --resume "
+					 "goes on from the journal)");
 		} else {
 			u->quit = 1;
 		}

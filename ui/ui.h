@@ -68,6 +68,11 @@ int ui_text(int y, int x, int w, const char *s, size_t len);
 /* The columns ui_text would fill with s, at most max. */
 int ui_text_width(const char *s, size_t len, int max);
 int ui_pending_prune(const struct ui *u, int32_t id);
+/* The list keys every view takes (j k, arrows, PgDn PgUp, ^F ^B, Home
+ * End, g G) applied to *pos, a page being page rows; 1 when key was one.
+ * End goes past any end: the view's draw clamps *pos to what it holds. */
+int ui_list_key(int *pos, int key, int page);
+#define UI_LIST_END (1 << 28)
 const char *ui_kind_label(const struct node *n);
 /* Sends a user's command to the live search (prunes held while paused
  * go first). */

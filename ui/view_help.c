@@ -1,5 +1,9 @@
-/* The help view, made from the key table and the command list. */
+/* The help view, made from the key table, the command list and the
+ * legend below: laid out as lines first (descriptions wrapped to the
+ * width), so the scroll is clamped to what there is and the last row
+ * says when more lies below. */
 #include <curses.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
@@ -7,71 +11,179 @@
 #include "theme.h"
 #include "ui.h"
 
+/* What every mark, number and colour on the screen means: one table, as
+ * the keys and the commands are.  {utf8 mark, ASCII mark, meaning} */
+static const struct legend {
+	const char *mark, *ascii, *what;
+} legend[] = {
+	{"\xE2\x98\x85", "*", "the best node: the highest score among nodes that state an answer"},
+	{"\xE2\x94\x82", "|", "a node on the path from the root to the best node"},
+	{"\xE2\x97\x8F", "@", "the node of the search's final answer"},
+	{"\xC3\x97", "x", "pruned (by the search, or by you with d)"},
+	{"\xE2\x96\xBE \xE2\x96\xB8", "- +", "a node with children, unfolded or folded (h, l, Enter)"},
+	{"\xE2\x86\x92", ">", "the answer the node states"},
+	{"0.82 \xE2\x96\x88\xE2\x96\x8C", "0.82 #", "its PRM score (else ORM), and as a bar: green high, yellow mid, red low"},
+	{"N=", "N=", "MCTS visits through the node"},
+	{"Q=", "Q=", "the mean value of those visits (total value / N)"},
+	{"A1-A5", "A1-A5", "rStar's actions: propose a step, the rest at once, a sub-question, re-answer it, "
+			    "rephrase"},
+	{"new", "new", "a live node less than a second old is drawn in the 'tree.new' colour"},
+	{"\xE2\x9C\x93 \xE2\x9C\x97", "ok WRONG", "the final answer against the gold answer, in the title"},
+	{"mouse", "mouse", "the wheel scrolls; a click selects a node"},
+};
+
+enum { COL_KEY = 4, KEY_W = 13, CMD_W = 27 };
+
+/* One row of the help: a heading, or a key/command/mark with a piece of
+ * its description (continuation rows have no key). */
+struct row {
+	const char *key; /* NULL: a continuation or a heading */
+	const char *text;
+	size_t len;
+	int heading, keyw;
+};
+
+struct rows {
+	struct row *v;
+	size_t n, cap;
+};
+
+static void push(struct rows *r, struct row x)
+{
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 64;
+		r->v = realloc(r->v, r->cap * sizeof *r->v);
+		if (!r->v)
+			abort();
+	}
+	r->v[r->n++] = x;
+}
+
+/* text wrapped at spaces to width columns, one row each piece */
+static void wrapped(struct rows *r, const char *key, int keyw, const char *text, int width)
+{
+	if (width < 10)
+		width = 10;
+	const char *p = text;
+	int first = 1;
+	while (*p) {
+		size_t len = strlen(p), cut = len;
+		if (ui_text_width(p, len, width + 1) > width) {
+			/* the last space that leaves the piece within width */
+			cut = 0;
+			for (size_t i = 1; i < len; i++)
+				if (p[i] == ' ' && ui_text_width(p, i, width + 1) <= width)
+					cut = i;
+			if (!cut)
+				cut = (size_t)width; /* one long word: cut it */
+		}
+		push(r, (struct row){first ? key : NULL, p, cut, 0, keyw});
+		first = 0;
+		p += cut;
+		while (*p == ' ')
+			p++;
+	}
+	if (first)
+		push(r, (struct row){key, "", 0, 0, keyw});
+}
+
+static void layout(struct ui *u, int w, struct rows *r)
+{
+	static char shown[64][64];
+	size_t ns = 0;
+	push(r, (struct row){NULL, "Keys", 4, 1, 0});
+	for (size_t i = 0; i < key_table_len; i++)
+		if (key_table[i].modes & u->mode)
+			wrapped(r, key_table[i].shown, KEY_W, key_table[i].help, w - COL_KEY - KEY_W - 1);
+	push(r, (struct row){NULL, "", 0, 0, 0});
+	push(r, (struct row){NULL, "Commands (type : first; Tab completes, Up recalls)", 51, 1, 0});
+	for (const struct ui_command *c = ui_commands; c->name; c++) {
+		if (!(c->modes & u->mode))
+			continue; /* what this mode cannot run is not offered */
+		char *s = shown[ns < 64 ? ns++ : 63];
+		snprintf(s, sizeof shown[0], "%s%s%s", c->name, c->args ? " " : "", c->args ? c->args : "");
+		wrapped(r, s, CMD_W, c->help, w - COL_KEY - CMD_W - 1);
+	}
+	push(r, (struct row){NULL, "", 0, 0, 0});
+	push(r, (struct row){NULL, "What the marks mean", 19, 1, 0});
+	for (size_t i = 0; i < sizeof legend / sizeof *legend; i++)
+		wrapped(r, u->utf8 ? legend[i].mark : legend[i].ascii, KEY_W, legend[i].what,
+			w - COL_KEY - KEY_W - 1);
+	push(r, (struct row){NULL, "", 0, 0, 0});
+	push(r, (struct row){NULL, "q, Esc or ? returns to where you were.", 38, 0, 0});
+}
+
 static void help_draw(struct ui *u, int y, int x, int h, int w)
 {
-	for (int r = 0; r < h; r++) {
-		move(y + r, x);
+	for (int i = 0; i < h; i++) {
+		move(y + i, x);
 		clrtoeol();
 	}
-	int r = y - u->scroll[VIEW_HELP], ybot = y + h;
-	const char *titles[] = {"Keys", "Commands (type : first; Tab completes, Up recalls)"};
-	(void)w;
-	for (int part = 0; part < 2; part++) {
-		if (r >= y && r < ybot) {
+	struct rows r = {0};
+	layout(u, w, &r);
+	/* never past the end: the last page is the furthest it goes */
+	int most = (int)r.n > h ? (int)r.n - h : 0;
+	if (u->scroll[VIEW_HELP] > most)
+		u->scroll[VIEW_HELP] = most;
+	if (u->scroll[VIEW_HELP] < 0)
+		u->scroll[VIEW_HELP] = 0;
+	int top = u->scroll[VIEW_HELP], below = (int)r.n - top - h;
+	for (int i = 0; i < h && top + i < (int)r.n; i++) {
+		const struct row *row = &r.v[top + i];
+		int yy = y + i;
+		if (below > 0 && i == h - 1) {
+			attrset(A_REVERSE);
+			char more[64];
+			snprintf(more, sizeof more, " %d more below: j, PgDn, End ", below);
+			mvaddstr(yy, x + 2, more);
+			attrset(A_NORMAL);
+			break;
+		}
+		if (row->heading) {
 			attrset(A_BOLD);
-			mvaddstr(r, x + 2, titles[part]);
+			ui_text(yy, x + 2, w - 2, row->text, row->len);
+			attrset(A_NORMAL);
+			continue;
+		}
+		if (!row->keyw) {
+			ui_text(yy, x + 2, w - 2, row->text, row->len);
+			continue;
+		}
+		if (row->key) {
+			attrset(theme_attr(TE_HELP_KEY));
+			ui_text(yy, x + COL_KEY, row->keyw, row->key, strlen(row->key));
 			attrset(A_NORMAL);
 		}
-		r++;
-		if (part == 0) {
-			for (size_t i = 0; i < key_table_len; i++, r++) {
-				if (!(key_table[i].modes & u->mode)) {
-					r--;
-					continue;
-				}
-				if (r < y || r >= ybot)
-					continue;
-				attrset(theme_attr(TE_HELP_KEY));
-				mvprintw(r, x + 4, "%-12s", key_table[i].shown);
-				attrset(A_NORMAL);
-				printw("%s", key_table[i].help);
-			}
-		} else {
-			for (const struct ui_command *c = ui_commands; c->name; c++) {
-				if (!(c->modes & u->mode))
-					continue; /* what this mode cannot run is not offered */
-				if (r >= y && r < ybot) {
-					char shown[64];
-					snprintf(shown, sizeof shown, "%s%s%s", c->name, c->args ? " " : "", c->args ? c->args : "");
-					attrset(theme_attr(TE_HELP_KEY));
-					mvprintw(r, x + 4, "%-26s", shown);
-					attrset(A_NORMAL);
-					printw("%s", c->help);
-				}
-				r++;
-			}
-		}
-		r++;
+		int tx = x + COL_KEY + row->keyw + 1;
+		ui_text(yy, tx, w - (tx - x), row->text, row->len);
 	}
-	if (r < ybot && r >= y)
-		mvaddstr(r, x + 2, "q or ? returns to where you were.");
+	free(r.v);
 }
 
 static int help_key(struct ui *u, int key)
 {
-	if (key == 'j' || key == KEY_DOWN || key == KEY_NPAGE) {
-		u->scroll[VIEW_HELP] += key == KEY_NPAGE ? 10 : 1;
-		return 1;
-	}
-	if ((key == 'k' || key == KEY_UP || key == KEY_PPAGE) && u->scroll[VIEW_HELP] > 0) {
-		u->scroll[VIEW_HELP] -= key == KEY_PPAGE ? (u->scroll[VIEW_HELP] < 10 ? u->scroll[VIEW_HELP] : 10) : 1;
-		return 1;
-	}
-	if (key == 'q' || key == '?' || key == 27) {
+	int page = u->rows - 4 > 1 ? u->rows - 4 : 1;
+	if (ui_list_key(&u->scroll[VIEW_HELP], key == ' ' ? KEY_NPAGE : key, page))
+		return 1; /* the draw clamps it to what there is */
+	switch (key) {
+	case 'q':
+	case '?':
+	case 27:
+	case KEY_F(1):
 		u->view = u->back_view;
 		return 1;
+	case ':':
+	case KEY_RESIZE:
+	case KEY_MOUSE:
+	case CTRL_('c'):
+	case CTRL_('l'):
+	case KEY_F(10):
+		return 0; /* the UI's own */
+	default:
+		/* nothing behind the help moves while it is shown */
+		ui_message(u, 0, "q, Esc or ? closes the help");
+		return 1;
 	}
-	return 0;
 }
 
 const struct view_ops view_help_ops = {

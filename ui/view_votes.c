@@ -1,12 +1,41 @@
 /* The votes view: the answer clusters of the latest vote as a bar chart,
- * by count and by summed weight, the chosen answer and the gold marked. */
+ * by count and by summed weight, heaviest first, the chosen answer and
+ * the gold marked; a cursor moves with the list keys, and Enter goes to
+ * the cluster's nodes in the tree. */
 #include <curses.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "answer.h"
+#include "keys.h"
 #include "theme.h"
 #include "ui.h"
+
+static const struct vote_cluster *sort_base;
+
+static int by_weight(const void *a, const void *b)
+{
+	const struct vote_cluster *x = &sort_base[*(const size_t *)a], *y = &sort_base[*(const size_t *)b];
+	if (x->weight != y->weight)
+		return x->weight > y->weight ? -1 : 1;
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+/* The clusters' indices, heaviest first (the caller frees). */
+static size_t *sorted(const struct event *v)
+{
+	size_t *o = malloc((v->nclusters ? v->nclusters : 1) * sizeof *o);
+	if (!o)
+		abort();
+	for (size_t i = 0; i < v->nclusters; i++)
+		o[i] = i;
+	sort_base = v->clusters;
+	qsort(o, v->nclusters, sizeof *o, by_weight);
+	return o;
+}
 
 static void votes_draw(struct ui *u, int y, int x, int h, int w)
 {
@@ -37,9 +66,21 @@ static void votes_draw(struct ui *u, int y, int x, int h, int w)
 	if (bw < 6)
 		bw = 6;
 	mvprintw(y + 2, x + 2, "%-*s %-*s %-*s", aw, "answer", bw + 8, "count", bw + 8, "weight");
-	int r = y + 3;
-	for (size_t i = (size_t)u->scroll[VIEW_VOTES]; i < v->nclusters && r < y + h; i++) {
-		const struct vote_cluster *c = &v->clusters[i];
+	int r = y + 3, rows = h - 3 > 1 ? h - 3 : 1;
+	/* the cursor within the list, and the list scrolled to show it */
+	int *cur = &u->scroll[VIEW_VOTES];
+	if (*cur >= (int)v->nclusters)
+		*cur = v->nclusters ? (int)v->nclusters - 1 : 0;
+	size_t top = *cur >= rows ? (size_t)(*cur - rows + 1) : 0;
+	size_t *order = sorted(v);
+	for (size_t i = top; i < v->nclusters && r < y + h; i++) {
+		const struct vote_cluster *c = &v->clusters[order[i]];
+		if ((int)i == *cur) {
+			attrset(theme_attr(TE_SELECTED));
+			mvhline(r, x, ' ', w);
+			mvaddstr(r, x, u->utf8 ? "\xE2\x96\xB6" : ">");
+			attrset(A_NORMAL);
+		}
 		double k = c->count, wt = c->weight;
 		int is_chosen = v->answer && !strcmp(v->answer, c->answer);
 		int is_gold = u->m.gold && answer_equal(c->answer, u->m.gold);
@@ -63,16 +104,30 @@ static void votes_draw(struct ui *u, int y, int x, int h, int w)
 		attrset(A_NORMAL);
 		r++;
 	}
+	free(order);
 }
 
 static int votes_key(struct ui *u, int key)
 {
-	if (key == 'j' || key == KEY_DOWN) {
-		u->scroll[VIEW_VOTES]++;
+	if (ui_list_key(&u->scroll[VIEW_VOTES], key, u->rows - 6 > 1 ? u->rows - 6 : 1))
 		return 1;
-	}
-	if ((key == 'k' || key == KEY_UP) && u->scroll[VIEW_VOTES] > 0) {
-		u->scroll[VIEW_VOTES]--;
+	if ((key == '\n' || key == KEY_ENTER || key == 'o') && u->m.vote.held) {
+		const struct event *v = &u->m.vote.ev;
+		size_t *order = sorted(v);
+		size_t i = (size_t)u->scroll[VIEW_VOTES];
+		const struct vote_cluster *c = i < v->nclusters ? &v->clusters[order[i]] : NULL;
+		free(order);
+		if (!c || !c->nnodes) {
+			ui_message(u, 1, "this cluster names no nodes");
+			return 1;
+		}
+		/* to the tree, on the cluster's first node; / finds the rest */
+		u->view = VIEW_TREE;
+		ui_select(u, c->nodes[0]);
+		char list[200] = "";
+		for (size_t k = 0; k < c->nnodes && strlen(list) < sizeof list - 24; k++)
+			snprintf(list + strlen(list), sizeof list - strlen(list), " #%d", c->nodes[k]);
+		ui_message(u, 0, "answer %.60s: %zu node%s:%s", c->answer, c->nnodes, c->nnodes == 1 ? "" : "s", list);
 		return 1;
 	}
 	return 0;

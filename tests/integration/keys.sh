@@ -1,0 +1,103 @@
+# The keys a terminal user already knows, and a help that reads at every
+# size (issue: the UI a terminal user already knows), in tmux at 80x24
+# and 200x60.
+. "$SRCDIR/tests/integration/lib.sh"
+
+. "$SRCDIR/tests/integration/tmux.sh"
+
+cp "$SRCDIR/examples/beam-recovers.jsonl" "$TMP/b.jsonl"
+cp "$SRCDIR/examples/sc-majority.jsonl" "$TMP/sc.jsonl"
+
+# ---- the help at 80x24 ----
+start 80 24 "'$CANOPY' replay '$TMP/b.jsonl'"
+wait_for "#0 problem"
+T send-keys -t ui '?'
+shows "more below: j, PgDn, End" "at 80x24 the help says there is more below"
+# no description runs into the next entry: every row is a key and its
+# words, or the words going on under them
+python3 - "$TMP/screen" <<'PY'
+import sys
+rows = open(sys.argv[1]).read().split("\n")
+glued = [r for r in rows if "tempera/ture" in r or "FILEwrite" in r or "repotheme" in r]
+long = [r for r in rows if len(r.rstrip()) > 80]
+sys.exit(1 if glued or long else 0)
+PY
+ok $? "descriptions wrap inside 80 columns instead of running into the next entry"
+T send-keys -t ui End
+shows "q, Esc or ? returns to where you were." "End goes to the end of the help"
+shows "What the marks mean" "which ends with a legend of the marks"
+has "the best node: the highest score" "the legend says what ★ means"
+hasnt "more below" "and at the end nothing says there is more"
+for _ in 1 2 3 4 5; do T send-keys -t ui j; done
+screen
+has "q, Esc or ? returns to where you were." "j past the end stays on the last page, never a blank screen"
+T send-keys -t ui Home
+shows "Keys" "Home goes back to the top"
+T send-keys -t ui q
+
+# ---- keys in the help stay in the help (200x60: the detail pane shows the selection) ----
+start 200 60 "'$CANOPY' replay '$TMP/b.jsonl'"
+wait_for "#0 problem"
+T send-keys -t ui j
+shows "─ #1 step ─" "j selects #1"
+T send-keys -t ui '?'
+wait_for "Keys"
+T send-keys -t ui b
+shows "q, Esc or ? closes the help" "a key the help does not take says how to close it"
+T send-keys -t ui Escape
+shows "#0 problem" "Esc closes the help"
+has "─ #1 step ─" "and b (jump to the best) pressed in the help did not move the tree behind it"
+T send-keys -t ui F1
+shows "Keys" "F1 opens the help too"
+T send-keys -t ui q
+
+# ---- votes: heaviest first, list keys, Enter goes to the nodes ----
+start 120 30 "'$CANOPY' replay '$TMP/sc.jsonl'"
+wait_for "#0 problem"
+T send-keys -t ui v
+shows "answers from" "v shows the votes"
+python3 - "$TMP/screen" "$TMP/sc.jsonl" <<'PY'
+import json, re, sys
+rows = open(sys.argv[1]).read().split("\n")
+vote = [json.loads(l) for l in open(sys.argv[2]) if '"ev":"vote"' in l][-1]
+want = [c["answer"] for c in sorted(vote["clusters"], key=lambda c: (-c["weight"], -c["count"]))]
+head = next(i for i, r in enumerate(rows) if "answer" in r and "count" in r and "weight" in r)
+shown = [r.replace("\u25b6", " ").replace(">", " ").split()[0] for r in rows[head + 1:] if r.strip()]
+shown = [a for a in shown if a in want]
+sys.exit(0 if shown == want else 1)
+PY
+ok $? "the votes are listed heaviest first"
+T send-keys -t ui Enter
+shows "node" "Enter on an answer goes to the tree"
+grep -q "answer .*: [0-9]* nodes\?: #" "$TMP/screen"
+ok $? "and names the nodes that gave it"
+T send-keys -t ui v End Escape
+shows "#0 problem" "Esc from the votes goes back to the tree"
+T send-keys -t ui C-l
+shows "#0 problem" "^L redraws"
+T send-keys -t ui F10
+shows "EXIT=0" "F10 quits"
+
+# ---- live: g and G, q and ^C ask first, search counts its matches ----
+start 200 60 "'$CANOPY' run --ui --paused --strategy beam --n 4 --width 2 --seed 3 --trace '$TMP/live.jsonl'"
+wait_for "#0 problem"
+T send-keys -t ui s
+sleep 1
+T send-keys -t ui G
+screen
+sel_last=$(grep -o '─ #[0-9]* ' "$TMP/screen" | head -1)
+T send-keys -t ui g
+shows "─ #0 problem ─" "g goes to the first node in a live run"
+test -n "$sel_last" && test "$sel_last" != "─ #0 "
+ok $? "and G went to the last ($sel_last)"
+T send-keys -t ui / Step Enter
+shows "match 1 of" "/ says which match of how many"
+T send-keys -t ui N
+shows "(wrapped to the bottom)" "and N going round the top says so"
+T send-keys -t ui q
+shows "the search is paused, not finished; q again quits" "q asks first when a paused search is unfinished"
+T send-keys -t ui C-c
+shows "EXIT=" "^C as the second q quits"
+T kill-server 2>/dev/null
+
+done_testing
