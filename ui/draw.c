@@ -149,11 +149,24 @@ int ui_pending_prune(const struct ui *u, int32_t id)
 	return 0;
 }
 
+void ui_detail_layout(const struct ui *u, int h, int w, int *dw, int *dh)
+{
+	int fits = w >= 140 || h >= 30;
+	int shown = u->detail ? u->detail > 0 : fits;
+	*dw = *dh = 0;
+	if (!shown)
+		return;
+	if (w >= 140)
+		*dw = w * 2 / 5;
+	else
+		*dh = h >= 30 ? h * 2 / 5 : h / 2;
+}
+
 int ui_tree_height(const struct ui *u)
 {
-	int h = u->rows - 3;
-	if (u->cols < 140 && h >= 30)
-		h -= h * 2 / 5;
+	int h = u->rows - 3, dw, dh;
+	ui_detail_layout(u, h, u->cols, &dw, &dh);
+	h -= dh;
 	return h > 1 ? h : 1;
 }
 

@@ -22,7 +22,9 @@ enum key_mode { KM_ALL = 3, KM_LIVE = 1, KM_REPLAY = 2 };
 	X(LIST_BOTTOM, "G", 'G', 0, 0, KM_LIVE, "the last node (in a replay: the end of the trace)")     \
 	X(FOLD, "h, Left", 'h', KEY_LEFT, 0, KM_ALL, "fold the node (or go to its parent)")         \
 	X(UNFOLD, "l, Right", 'l', KEY_RIGHT, 0, KM_ALL, "unfold the node")                         \
-	X(TOGGLE, "o, Enter", 'o', '\n', KEY_ENTER, KM_ALL, "fold or unfold")                       \
+	X(TOGGLE, "o", 'o', 0, 0, KM_ALL, "fold or unfold")                                         \
+	X(DETAIL, "Enter", '\n', KEY_ENTER, '\r', KM_ALL,                                           \
+	  "show the selected node's whole text and path (the detail pane), or hide it")             \
 	X(BEST, "b", 'b', 0, 0, KM_ALL, "jump to the best node")                                    \
 	X(FINAL, "a", 'a', 0, 0, KM_ALL, "jump to the final answer")                                \
 	X(PARENT, "p", 'p', 0, 0, KM_ALL, "jump to the parent")                                     \

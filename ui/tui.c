@@ -346,6 +346,13 @@ static void do_action(struct ui *u, enum action a)
 		break;
 	case A_UNFOLD: model_set_folded(&u->m, u->sel, 0); break;
 	case A_TOGGLE: model_set_folded(&u->m, u->sel, !model_is_folded(&u->m, u->sel)); break;
+	case A_DETAIL: {
+		int dw, dh;
+		ui_detail_layout(u, u->rows - 3, u->cols, &dw, &dh);
+		u->detail = dw || dh ? -1 : 1;
+		ui_scroll_to_selection(u);
+		break;
+	}
 	case A_BEST:
 		if (u->m.best != NODE_NONE)
 			ui_select(u, u->m.best);

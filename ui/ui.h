@@ -24,6 +24,7 @@ struct ui {
 	struct idlist pending_prunes; /* live, paused: prunes not yet sent */
 	int scroll[VIEW_COUNT];
 	int hint_shown;
+	int detail; /* the detail pane: 0 as the size allows, 1 shown, -1 hidden (Enter) */
 	int dirty;
 };
 
@@ -60,6 +61,11 @@ void ui_draw_title(struct ui *u);
 void ui_draw_status(struct ui *u);
 void ui_message(struct ui *u, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int ui_tree_height(const struct ui *u);
+/* Where the tree view's detail pane goes in h rows by w columns: right,
+ * dw columns, on a wide screen; below, dh rows, on a tall one; on a small
+ * one only when Enter asked for it (half the rows); never when Enter hid
+ * it.  Both 0: no pane. */
+void ui_detail_layout(const struct ui *u, int h, int w, int *dw, int *dh);
 /* Draws a score bar of width cells at (y, x); mono-safe (characters). */
 void ui_bar(struct ui *u, int y, int x, int width, double v);
 int ui_score_attr(double v);

@@ -244,11 +244,8 @@ static void draw_detail(struct ui *u, int y, int x, int h, int w)
 static void tree_draw(struct ui *u, int y, int x, int h, int w)
 {
 	/* the detail pane goes right on a wide screen, below on a tall one */
-	int dw = 0, dh = 0;
-	if (w >= 140)
-		dw = w * 2 / 5;
-	else if (h >= 30)
-		dh = h * 2 / 5;
+	int dw, dh;
+	ui_detail_layout(u, h, w, &dw, &dh);
 	int th = h - dh, tw = w - (dw ? dw + 1 : 0);
 	int32_t bp[256];
 	size_t nbp = best_path(u, bp, 256);
