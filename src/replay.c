@@ -52,7 +52,13 @@ struct replay {
 	int32_t *pool; /* ids a prune marked, or a keep newly kept */
 	size_t npool, pool_cap;
 	size_t *units; /* positions just before each unit event */
+	uint32_t *unit_nth; /* each unit's number among those of its kind ("round" 2) */
 	size_t nunits;
+	struct {
+		char *what;
+		uint32_t n;
+	} whats[16]; /* the kinds of unit seen, and how many of each so far */
+	size_t nwhats;
 	/* 1-based positions of the events a summary needs */
 	struct poslist {
 		size_t *v;
@@ -191,6 +197,34 @@ static int kind_index(enum ev_type t, const char *what)
 	}
 }
 
+/* The unit's number among the units of its kind: a search numbers its
+ * units over all kinds (a sample, then rounds 2, 3), a person counts
+ * rounds from 1. */
+static uint32_t count_unit(struct replay *r, const char *what)
+{
+	for (size_t i = 0; i < r->nwhats; i++)
+		if (!strcmp(r->whats[i].what, what))
+			return ++r->whats[i].n;
+	if (r->nwhats == sizeof r->whats / sizeof *r->whats)
+		return 0; /* more kinds than any strategy has: not numbered */
+	r->whats[r->nwhats].what = xstrdup(what);
+	r->whats[r->nwhats].n = 1;
+	return r->whats[r->nwhats++].n;
+}
+
+uint32_t replay_unit_nth(const struct replay *r, size_t at)
+{
+	size_t lo = 0, hi = r->nunits;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (r->units[mid] + 1 < at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < r->nunits && r->units[lo] + 1 == at ? r->unit_nth[lo] : 0;
+}
+
 size_t replay_last(const struct replay *r, enum ev_type type, int difficulty_only, size_t pos)
 {
 	int k = kind_index(type, difficulty_only ? "difficulty" : NULL);
@@ -243,6 +277,8 @@ struct replay *replay_open(const char *path, char *err, size_t errlen, char *war
 		}
 		if (ev.type == EV_UNIT) {
 			r->units = xrealloc(r->units, (r->nunits + 1) * sizeof *r->units);
+			r->unit_nth = xrealloc(r->unit_nth, (r->nunits + 1) * sizeof *r->unit_nth);
+			r->unit_nth[r->nunits] = count_unit(r, ev.reason ? ev.reason : "");
 			r->units[r->nunits++] = r->count;
 		}
 		int k = kind_index(ev.type, ev.reason);
@@ -275,6 +311,9 @@ void replay_free(struct replay *r)
 	free(r->undo);
 	free(r->pool);
 	free(r->units);
+	free(r->unit_nth);
+	for (size_t i = 0; i < r->nwhats; i++)
+		free(r->whats[i].what);
 	for (int k = 0; k < 5; k++)
 		free(r->kinds[k].v);
 	event_scratch_free(&r->sc);

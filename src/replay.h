@@ -30,6 +30,9 @@ int replay_seek(struct replay *r, size_t pos, char *err, size_t errlen);
 /* The position of the start of the next or previous unit of work. */
 size_t replay_next_unit(const struct replay *r);
 size_t replay_prev_unit(const struct replay *r);
+/* The unit event at position at (as replay_last gives it): its number
+ * among the units of its kind, from 1 (0: not a unit event). */
+uint32_t replay_unit_nth(const struct replay *r, size_t at);
 /* The position (1-based) of the last event of this type at or before pos,
  * or 0.  Kept for vote, final, usage, unit and verdict events;
  * what="difficulty" narrows verdicts to MAgICoRe's. */

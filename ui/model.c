@@ -107,6 +107,20 @@ void model_init_live(struct model *m, struct search *s, struct worker *w, const 
 	m->speed = 20;
 }
 
+/* Live: one more unit of this kind; its number among them (a replay
+ * takes it from its index instead, replay_unit_nth). */
+static uint64_t unit_nth(struct model *m, const char *what)
+{
+	for (size_t i = 0; i < m->nwhats; i++)
+		if (!strcmp(m->whats[i].what, what))
+			return ++m->whats[i].n;
+	if (m->nwhats == sizeof m->whats / sizeof *m->whats)
+		return 0;
+	snprintf(m->whats[m->nwhats].what, sizeof m->whats[0].what, "%s", what);
+	m->whats[m->nwhats].n = 1;
+	return m->whats[m->nwhats++].n;
+}
+
 static void summarise(struct model *m, const struct event *ev)
 {
 	switch (ev->type) {
@@ -125,7 +139,7 @@ static void summarise(struct model *m, const struct event *ev)
 		break;
 	case EV_UNIT:
 		snprintf(m->unit, sizeof m->unit, "%s", ev->reason ? ev->reason : "");
-		m->unit_n = (uint64_t)ev->n;
+		m->unit_n = unit_nth(m, m->unit);
 		break;
 	default:
 		break;
@@ -193,6 +207,8 @@ static void resummarise(struct model *m)
 		size_t at = replay_last(r, types[i], types[i] == EV_VERDICT, pos);
 		if (at && !replay_event(r, at, &ev, err, sizeof err))
 			summarise(m, &ev);
+		if (at && types[i] == EV_UNIT)
+			m->unit_n = replay_unit_nth(r, at);
 	}
 	m->events = pos;
 	m->last_t = replay_time(r, pos);

@@ -36,7 +36,12 @@ struct model {
 	struct event_hold vote, final, difficulty;
 	struct usage usage;
 	char unit[32];
-	uint64_t unit_n;
+	uint64_t unit_n; /* the latest unit's number among its kind's, from 1 */
+	struct {
+		char what[32];
+		uint64_t n;
+	} whats[16]; /* live: how many units of each kind so far */
+	size_t nwhats;
 	uint64_t events;
 	double last_t;
 	struct event_scratch sc;

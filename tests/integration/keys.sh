@@ -88,6 +88,16 @@ shows "#0 problem" "^L redraws"
 T send-keys -t ui F10
 shows "EXIT=0" "F10 quits"
 
+# ---- units counted as a person counts them ----
+start 120 30 "'$CANOPY' replay '$SRCDIR/examples/critique-fixes-step-3.jsonl'"
+wait_for "#0 problem"
+has "round 2" "a critique with two rounds ends on round 2 (not 3: the first sample is a unit of its own)"
+T send-keys -t ui '{'
+shows "round 1" "{ goes back to round 1"
+T send-keys -t ui '{'
+shows "sample 1" "and to the sample before it"
+T send-keys -t ui q
+
 # ---- live: g and G, q and ^C ask first, search counts its matches ----
 start 200 60 "'$CANOPY' run --ui --paused --strategy beam --n 4 --width 2 --seed 3 --trace '$TMP/live.jsonl'"
 wait_for "#0 problem"
