@@ -352,9 +352,12 @@ void ui_draw_status(struct ui *u)
 	move(u->rows - 1, 0);
 	clrtoeol();
 	if (!cmdline_active()) {
-		const char *msg = u->message[0] ? u->message
-				  : !u->hint_shown ? "? for help \xC2\xB7 space pauses \xC2\xB7 s steps \xC2\xB7 arrows move \xC2\xB7 q quits"
-				  : "";
+		/* the first hint offers what this mode has */
+		const char *hint = u->m.live ? "? for help \xC2\xB7 space pauses \xC2\xB7 s steps \xC2\xB7 arrows move \xC2\xB7 "
+					       "Enter shows a node \xC2\xB7 q quits"
+					     : "? for help \xC2\xB7 space plays \xC2\xB7 [ ] one event \xC2\xB7 { } one unit \xC2\xB7 "
+					       "Enter shows a node \xC2\xB7 q quits";
+		const char *msg = u->message[0] ? u->message : !u->hint_shown ? hint : "";
 		attrset(theme_attr(u->message_is_error ? TE_ERROR : TE_MESSAGE));
 		ui_text(u->rows - 1, 0, u->cols - 1, msg, strlen(msg));
 		attrset(A_NORMAL);

@@ -20,7 +20,7 @@ struct model {
 	struct replay *replay;
 	struct search *search; /* live: run by worker, never touched here */
 	struct worker *worker;
-	const char *journal;   /* live: where the events are written */
+	const char *journal;   /* the trace: where a live run writes its events, or the replayed file */
 	/* from the header */
 	char *problem, *gold, *strategy, *params, *backend;
 	char *imported_from; /* the tool an imported trace came from, or NULL */

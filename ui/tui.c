@@ -310,6 +310,49 @@ static void replay_to(struct ui *u, size_t pos)
 	u->dirty = 1;
 }
 
+/* What [ or ] stepped over, in words: "event 48: prune #16 by the search". */
+static void say_event(struct ui *u, size_t pos, const char *how)
+{
+	struct event ev;
+	char err[128], what[160] = "";
+	if (replay_event(u->m.replay, pos, &ev, err, sizeof err))
+		return;
+	const char *name = event_type_name(ev.type);
+	switch (ev.type) {
+	case EV_NODE:
+		snprintf(what, sizeof what, "node #%d (%s) under #%d", ev.id, node_kind_name(ev.kind), ev.parent);
+		break;
+	case EV_SCORE:
+		if (!isnan(ev.prm))
+			snprintf(what, sizeof what, "score #%d: PRM %.3g", ev.id, ev.prm);
+		else
+			snprintf(what, sizeof what, "score #%d: ORM %.3g", ev.id, ev.orm);
+		break;
+	case EV_PRUNE:
+		snprintf(what, sizeof what, "prune #%d by %s", ev.id, ev.by_user ? "you" : "the search");
+		break;
+	case EV_STATS:
+		snprintf(what, sizeof what, "stats #%d: N=%u", ev.id, ev.visits);
+		break;
+	case EV_ANSWER:
+		snprintf(what, sizeof what, "answer #%d: %.40s", ev.id, ev.answer ? ev.answer : "");
+		break;
+	case EV_UNIT:
+		snprintf(what, sizeof what, "a %.30s begins", ev.reason ? ev.reason : "unit");
+		break;
+	case EV_FINAL:
+		snprintf(what, sizeof what, "final answer %.40s", ev.answer ? ev.answer : "(none)");
+		break;
+	default:
+		if (ev.id != NODE_NONE)
+			snprintf(what, sizeof what, "%s #%d", name, ev.id);
+		else
+			snprintf(what, sizeof what, "%s", name);
+		break;
+	}
+	ui_message(u, 0, "event %zu%s%s: %s", pos, *how ? " " : "", how, what);
+}
+
 static void set_view(struct ui *u, enum ui_view v)
 {
 	if (v == VIEW_HELP && u->view != VIEW_HELP)
@@ -434,15 +477,28 @@ static void do_action(struct ui *u, enum action a)
 	}
 	case A_FASTER: u->m.speed = fmin(u->m.speed * 2, 100000); break;
 	case A_SLOWER: u->m.speed = fmax(u->m.speed / 2, 0.5); break;
-	case A_EVENT_BACK:
+	case A_EVENT_BACK: {
 		u->m.playing = 0;
-		if (replay_pos(u->m.replay) > 0)
-			replay_to(u, replay_pos(u->m.replay) - 1);
+		size_t p = replay_pos(u->m.replay);
+		if (p > 1) {
+			replay_to(u, p - 1);
+			say_event(u, p, "undone");
+		} else {
+			ui_message(u, 0, "at the start of the trace");
+		}
 		break;
-	case A_EVENT_FWD:
+	}
+	case A_EVENT_FWD: {
 		u->m.playing = 0;
-		replay_to(u, replay_pos(u->m.replay) + 1);
+		size_t p = replay_pos(u->m.replay);
+		if (p < replay_count(u->m.replay)) {
+			replay_to(u, p + 1);
+			say_event(u, p + 1, "");
+		} else {
+			ui_message(u, 0, "at the end of the trace");
+		}
 		break;
+	}
 	case A_UNIT_BACK:
 		u->m.playing = 0;
 		replay_to(u, replay_prev_unit(u->m.replay));
@@ -699,6 +755,7 @@ int ui_run_replay(const char *path, const struct ui_options *o)
 	}
 	u.mode = KM_REPLAY;
 	model_init_replay(&u.m, r);
+	u.m.journal = path;
 	if (start_curses(&u, o->theme)) {
 		fprintf(stderr, "canopy: cannot start the terminal UI (TERM=%s)\n", getenv("TERM") ? getenv("TERM") : "");
 		model_free(&u.m);

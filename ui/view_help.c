@@ -91,6 +91,13 @@ static void layout(struct ui *u, int w, struct rows *r)
 {
 	static char shown[64][64];
 	size_t ns = 0;
+	if (u->m.journal) {
+		/* which file this is: the one a resume or a replay opens */
+		static char trace[700];
+		snprintf(trace, sizeof trace, "%s: %s", u->m.live ? "Journal" : "Trace", u->m.journal);
+		push(r, (struct row){NULL, trace, strlen(trace), 0, 0});
+		push(r, (struct row){NULL, "", 0, 0, 0});
+	}
 	push(r, (struct row){NULL, "Keys", 4, 1, 0});
 	for (size_t i = 0; i < key_table_len; i++)
 		if (key_table[i].modes & u->mode)

@@ -88,6 +88,23 @@ shows "#0 problem" "^L redraws"
 T send-keys -t ui F10
 shows "EXIT=0" "F10 quits"
 
+# ---- a replay's hint, its trace, and what [ and ] stepped over ----
+start 120 30 "'$CANOPY' replay '$TMP/b.jsonl'"
+wait_for "#0 problem"
+has "space plays · [ ] one event" "a replay's hint offers a replay's keys"
+hasnt "s steps" "and not the live s"
+T send-keys -t ui '['
+shows "event 103 undone: usage" "[ says which event it undid"
+T send-keys -t ui ']'
+shows "event 103: usage" "] says which event it applied"
+T send-keys -t ui g ']'
+shows "event 2: a level begins" "in words"
+T send-keys -t ui ']'
+shows "event 3: node #1 (step) under #0" "with the node it made"
+T send-keys -t ui '?'
+shows "Trace: $TMP/b.jsonl" "the help names the trace"
+T send-keys -t ui q q
+
 # ---- units counted as a person counts them ----
 start 120 30 "'$CANOPY' replay '$SRCDIR/examples/critique-fixes-step-3.jsonl'"
 wait_for "#0 problem"
