@@ -49,8 +49,92 @@ int ui_list_key(int *pos, int key, int page)
 	return 1;
 }
 
+/* Without a UTF-8 locale the terminal cannot show what models write (6 ×
+ * 5, 30 ÷ 3, −2) or canopy's own separators: each is written as the ASCII
+ * a person would type, and anything else as one '?' a character. */
+static int ascii_only;
+
+void ui_set_ascii(int on)
+{
+	ascii_only = on;
+}
+
+static const struct {
+	unsigned cp;
+	const char *ascii;
+} translit[] = {
+	{0x00d7, "x"},	 {0x00f7, "/"},	  {0x2212, "-"},   {0x00b7, "."},   {0x2013, "-"},   {0x2014, "--"},
+	{0x2018, "'"},	 {0x2019, "'"},	  {0x201c, "\""},  {0x201d, "\""},  {0x2026, "..."}, {0x2264, "<="},
+	{0x2265, ">="},	 {0x2260, "!="},  {0x2248, "~"},   {0x221a, "sqrt"}, {0x00b2, "^2"},  {0x00b3, "^3"},
+	{0x00bd, "1/2"}, {0x00bc, "1/4"}, {0x00be, "3/4"}, {0x00b0, " deg"}, {0x2192, "->"},  {0x2190, "<-"},
+	{0x2713, "ok"},	 {0x2717, "x"},	  {0x00a0, " "},   {0x03c0, "pi"},  {0x2605, "*"},   {0x25cf, "@"},
+	{0x2502, "|"},	 {0x25be, "-"},	  {0x25b8, "+"},   {0x25b6, ">"},   {0x275a, "|"},   {0x00e9, "e"},
+};
+
+/* One UTF-8 character of s (at most len bytes): its code point and
+ * length, or length 1 and code point 0 for a byte that starts none. */
+static size_t utf8_char(const unsigned char *s, size_t len, unsigned *cp)
+{
+	unsigned c = s[0];
+	size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+	if (!n || n > len) {
+		*cp = 0;
+		return 1;
+	}
+	unsigned v = n == 1 ? c : c & (0x7f >> n);
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80) {
+			*cp = 0;
+			return 1;
+		}
+		v = v << 6 | (s[i] & 0x3f);
+	}
+	*cp = v;
+	return n;
+}
+
+/* What ascii mode writes for code point cp (one[] holds a plain one). */
+static const char *ascii_of(unsigned cp, char one[2])
+{
+	if (cp >= 0x20 && cp < 0x7f) {
+		one[0] = (char)cp;
+		one[1] = '\0';
+		return one;
+	}
+	if (cp < 0x20 || cp == 0x7f)
+		return " "; /* a control character: a space, as in UTF-8 */
+	for (size_t k = 0; k < sizeof translit / sizeof *translit; k++)
+		if (translit[k].cp == cp)
+			return translit[k].ascii;
+	return "?";
+}
+
+/* Writes (draw) or only measures s as ascii mode shows it, in at most w
+ * columns. */
+static int ascii_text(int draw, int y, int x, int w, const char *s, size_t len)
+{
+	int cols = 0;
+	if (draw)
+		move(y, x);
+	for (size_t i = 0; i < len && cols < w;) {
+		unsigned cp;
+		i += utf8_char((const unsigned char *)s + i, len - i, &cp);
+		char one[2];
+		const char *out = ascii_of(cp, one);
+		int l = (int)strlen(out);
+		if (cols + l > w)
+			break;
+		if (draw)
+			addstr(out);
+		cols += l;
+	}
+	return cols;
+}
+
 int ui_text(int y, int x, int w, const char *s, size_t len)
 {
+	if (ascii_only)
+		return ascii_text(1, y, x, w, s, len);
 	/* as many whole characters as fit in w columns */
 	mbstate_t st;
 	memset(&st, 0, sizeof st);
@@ -86,6 +170,8 @@ int ui_text(int y, int x, int w, const char *s, size_t len)
 
 int ui_text_width(const char *s, size_t len, int max)
 {
+	if (ascii_only)
+		return ascii_text(0, 0, 0, max, s, len);
 	mbstate_t st;
 	memset(&st, 0, sizeof st);
 	size_t i = 0;
@@ -272,7 +358,7 @@ void ui_draw_title(struct ui *u)
 	if (rw)
 		rw++; /* a space at the end */
 	int right_fits = rw && rw < u->cols - 12;
-	mvaddstr(0, 1, "canopy \xC2\xB7");
+	ui_text(0, 1, 9, "canopy \xC2\xB7", 9);
 	int used = 10;
 	int avail = u->cols - used - (right_fits ? rw : 0) - 2;
 	if (avail > 0)
@@ -286,12 +372,12 @@ void ui_draw_title(struct ui *u)
 			x += ui_text(0, x, gw, gold, strlen(gold));
 		}
 		if (fa) {
-			mvaddstr(0, x, " \xC2\xB7 answer ");
+			ui_text(0, x, 10, " \xC2\xB7 answer ", 11);
 			x += 10;
 			x += ui_text(0, x, aw, fa, strlen(fa));
 			if (mark) {
 				mvaddstr(0, x, " ");
-				mvaddstr(0, x + 1, mark);
+				ui_text(0, x + 1, mw, mark, strlen(mark));
 			}
 		}
 	}

@@ -129,6 +129,7 @@ static int start_curses(struct ui *u, const char *theme)
 	setlocale(LC_ALL, "");
 	const char *cs = nl_langinfo(CODESET);
 	u->utf8 = cs && (!strcasecmp(cs, "UTF-8") || !strcasecmp(cs, "utf8"));
+	ui_set_ascii(!u->utf8);
 	if (!getenv("ESCDELAY"))
 		set_escdelay(25);
 	if (!initscr())

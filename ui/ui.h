@@ -71,6 +71,9 @@ void ui_bar(struct ui *u, int y, int x, int width, double v);
 int ui_score_attr(double v);
 /* Writes at most w columns of s (UTF-8) at (y, x); returns columns used. */
 int ui_text(int y, int x, int w, const char *s, size_t len);
+/* Without a UTF-8 locale: ui_text writes each character as ASCII
+ * (x for ×, / for ÷, - for −, . for ·), else '?'. */
+void ui_set_ascii(int on);
 /* The columns ui_text would fill with s, at most max. */
 int ui_text_width(const char *s, size_t len, int max);
 int ui_pending_prune(const struct ui *u, int32_t id);

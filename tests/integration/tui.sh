@@ -190,6 +190,10 @@ start 100 30 "NO_COLOR=1 LC_ALL=C '$CANOPY' '$TMP/b.jsonl'"
 wait_for "#0 problem"
 has "- #0 problem" "in the C locale folds are drawn with ASCII"
 has "#" "and bars with characters"
+has "Step 1: 6 x 5 = 30 stickers." "what the model wrote is transliterated: 6 x 5, not 6 ?? 5"
+has "Step 2: 30 / 3 = 10 stickers." "and 30 / 3 for the division sign"
+has "canopy . Omar" "the title's separator is ASCII too"
+hasnt "??" "nothing is shown as question marks"
 T send-keys -t ui q
 T kill-server 2>/dev/null
 done_testing
