@@ -47,6 +47,8 @@ enum key_mode { KM_ALL = 3, KM_LIVE = 1, KM_REPLAY = 2 };
 	X(PRUNE, "d", 'd', 0, 0, KM_LIVE, "prune the subtree (undo with u while paused)")           \
 	X(UNDO, "u", 'u', 0, 0, KM_LIVE, "undo a prune not yet sent")                               \
 	X(FOCUS, "f", 'f', 0, 0, KM_LIVE, "MCTS: the next selection goes through the node")        \
+	X(FOLLOW, "F", 'F', 0, 0, KM_REPLAY,                                                        \
+	  "playback follows the newest node, or leaves the cursor alone (off as soon as you move)") \
 	X(FASTER, "+", '+', '=', 0, KM_REPLAY, "play faster")                                       \
 	X(SLOWER, "-", '-', 0, 0, KM_REPLAY, "play slower")                                         \
 	X(EVENT_BACK, "[", '[', 0, 0, KM_REPLAY, "one event back")                                  \

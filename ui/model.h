@@ -48,6 +48,7 @@ struct model {
 	/* replay playback */
 	int playing;
 	double speed; /* events a second */
+	double play_clock; /* when playback last took its events (set on play) */
 	double play_debt;
 };
 

@@ -367,6 +367,12 @@ static void do_action(struct ui *u, enum action a)
 	const struct tree *t = u->m.tree;
 	const struct node *n = tree_node(t, u->sel);
 	u->confirm_quit = a == A_QUIT && u->confirm_quit;
+	if (a <= A_SEARCH_PREV && a != A_DETAIL && u->follow && !u->m.live) {
+		/* the user moved: playback leaves the cursor where they put it */
+		u->follow = 0;
+		if (u->m.playing)
+			ui_message(u, 0, "playback no longer follows the newest node (F follows again)");
+	}
 	if (!n && a <= A_SEARCH_PREV) {
 		/* nothing to move over yet */
 		ui_message(u, 0, "no nodes yet");
@@ -443,6 +449,8 @@ static void do_action(struct ui *u, enum action a)
 			if (u->m.playing && replay_pos(u->m.replay) == replay_count(u->m.replay))
 				replay_to(u, 0);
 			u->m.play_debt = 0;
+			/* the clock starts now, not at the last wait for a key */
+			u->m.play_clock = util_now();
 		} else if (u->ws.state == WORKER_RUNNING) {
 			worker_pause(u->m.worker);
 			ui_message(u, 0, "pausing after this unit of work");
@@ -476,6 +484,12 @@ static void do_action(struct ui *u, enum action a)
 		ui_live_command(u, &c);
 		break;
 	}
+	case A_FOLLOW:
+		u->follow = !u->follow;
+		ui_message(u, 0, u->follow ? "playback follows the newest node" : "playback leaves the cursor alone");
+		if (u->follow && tree_count(t))
+			ui_select(u, (int32_t)tree_count(t) - 1);
+		break;
 	case A_FASTER: u->m.speed = fmin(u->m.speed * 2, 100000); break;
 	case A_SLOWER: u->m.speed = fmax(u->m.speed / 2, 0.5); break;
 	case A_EVENT_BACK: {
@@ -649,7 +663,6 @@ static void check_size(struct ui *u)
 
 static void loop(struct ui *u)
 {
-	double last_play = util_now();
 	while (!u->quit && !got_signal) {
 		if (u->dirty)
 			draw(u);
@@ -680,8 +693,8 @@ static void loop(struct ui *u)
 		}
 		if (!u->m.live && u->m.playing) {
 			double now = util_now();
-			u->m.play_debt += (now - last_play) * u->m.speed;
-			last_play = now;
+			u->m.play_debt += (now - u->m.play_clock) * u->m.speed;
+			u->m.play_clock = now;
 			size_t steps = (size_t)u->m.play_debt;
 			if (steps) {
 				u->m.play_debt -= (double)steps;
@@ -691,11 +704,9 @@ static void loop(struct ui *u)
 					u->m.playing = 0;
 				}
 				replay_to(u, pos);
-				if (tree_count(u->m.tree))
-					u->sel = (int32_t)tree_count(u->m.tree) - 1, ui_select(u, u->sel);
+				if (u->follow && tree_count(u->m.tree))
+					ui_select(u, (int32_t)tree_count(u->m.tree) - 1);
 			}
-		} else {
-			last_play = util_now();
 		}
 		if (u->m.live && rc == 0)
 			take_worker(u); /* the clock and flashes */
@@ -755,6 +766,7 @@ int ui_run_replay(const char *path, const struct ui_options *o)
 		return 1;
 	}
 	u.mode = KM_REPLAY;
+	u.follow = 1;
 	model_init_replay(&u.m, r);
 	u.m.journal = path;
 	if (start_curses(&u, o->theme)) {

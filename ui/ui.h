@@ -24,6 +24,7 @@ struct ui {
 	struct idlist pending_prunes; /* live, paused: prunes not yet sent */
 	int scroll[VIEW_COUNT];
 	int hint_shown;
+	int follow; /* replay: playback selects the newest node (F; off when the user moves) */
 	int detail; /* the detail pane: 0 as the size allows, 1 shown, -1 hidden (Enter) */
 	int dirty;
 };

@@ -105,6 +105,36 @@ T send-keys -t ui '?'
 shows "Trace: $TMP/b.jsonl" "the help names the trace"
 T send-keys -t ui q q
 
+# ---- replay is a player: the clock starts on play, F follows ----
+start 200 60 "'$CANOPY' replay '$TMP/b.jsonl'"
+wait_for "#0 problem"
+T send-keys -t ui g - - - - -
+sleep 1.5
+T send-keys -t ui ' '
+sleep 0.3
+T capture-pane -p -t ui >"$TMP/screen"
+pos=$(grep -o 'event [0-9]* of 103' "$TMP/screen" | head -1 | awk '{print $2}')
+test -n "$pos" && test "$pos" -le 2
+ok $? "space plays from where it was: no second's worth of events skipped (at 0.6 ev/s, event $pos after 0.3 s)"
+T send-keys -t ui ' ' g + + + + + + + + ' '
+sleep 2
+screen
+has "─ #32 step ─" "playback follows the newest node"
+T send-keys -t ui g - - - ' '
+sleep 2.5
+T send-keys -t ui ' ' k
+sleep 0.3
+screen
+sel=$(grep -o '─ #[0-9]* step ─' "$TMP/screen" | head -1)
+T send-keys -t ui + + + + + + ' '
+sleep 1.5
+screen
+has "event 103 of 103" "played on to the end"
+has "$sel" "but once you moved, playback left the cursor where you put it ($sel)"
+T send-keys -t ui F
+shows "playback follows the newest node" "F follows again"
+T send-keys -t ui q
+
 # ---- units counted as a person counts them ----
 start 120 30 "'$CANOPY' replay '$SRCDIR/examples/critique-fixes-step-3.jsonl'"
 wait_for "#0 problem"
