@@ -53,6 +53,7 @@ struct replay {
 	size_t npool, pool_cap;
 	size_t *units; /* positions just before each unit event */
 	uint32_t *unit_nth; /* each unit's number among those of its kind ("round" 2) */
+	uint8_t *unit_kind; /* and its kind: an index into whats (255: not kept) */
 	size_t nunits;
 	struct {
 		char *what;
@@ -200,16 +201,32 @@ static int kind_index(enum ev_type t, const char *what)
 /* The unit's number among the units of its kind: a search numbers its
  * units over all kinds (a sample, then rounds 2, 3), a person counts
  * rounds from 1. */
-static uint32_t count_unit(struct replay *r, const char *what)
+static uint32_t count_unit(struct replay *r, const char *what, uint8_t *kind)
 {
 	for (size_t i = 0; i < r->nwhats; i++)
-		if (!strcmp(r->whats[i].what, what))
+		if (!strcmp(r->whats[i].what, what)) {
+			*kind = (uint8_t)i;
 			return ++r->whats[i].n;
+		}
+	*kind = 255;
 	if (r->nwhats == sizeof r->whats / sizeof *r->whats)
 		return 0; /* more kinds than any strategy has: not numbered */
 	r->whats[r->nwhats].what = xstrdup(what);
 	r->whats[r->nwhats].n = 1;
+	*kind = (uint8_t)r->nwhats;
 	return r->whats[r->nwhats++].n;
+}
+
+size_t replay_find_unit(const struct replay *r, const char *what, size_t k)
+{
+	if (!k)
+		return 0;
+	if (!what)
+		return k <= r->nunits ? r->units[k - 1] + 1 : 0;
+	for (size_t i = 0; i < r->nunits; i++)
+		if (r->unit_kind[i] != 255 && !strcmp(r->whats[r->unit_kind[i]].what, what) && r->unit_nth[i] == k)
+			return r->units[i] + 1;
+	return 0;
 }
 
 uint32_t replay_unit_nth(const struct replay *r, size_t at)
@@ -278,7 +295,8 @@ struct replay *replay_open(const char *path, char *err, size_t errlen, char *war
 		if (ev.type == EV_UNIT) {
 			r->units = xrealloc(r->units, (r->nunits + 1) * sizeof *r->units);
 			r->unit_nth = xrealloc(r->unit_nth, (r->nunits + 1) * sizeof *r->unit_nth);
-			r->unit_nth[r->nunits] = count_unit(r, ev.reason ? ev.reason : "");
+			r->unit_kind = xrealloc(r->unit_kind, (r->nunits + 1) * sizeof *r->unit_kind);
+			r->unit_nth[r->nunits] = count_unit(r, ev.reason ? ev.reason : "", &r->unit_kind[r->nunits]);
 			r->units[r->nunits++] = r->count;
 		}
 		int k = kind_index(ev.type, ev.reason);
@@ -312,6 +330,7 @@ void replay_free(struct replay *r)
 	free(r->pool);
 	free(r->units);
 	free(r->unit_nth);
+	free(r->unit_kind);
 	for (size_t i = 0; i < r->nwhats; i++)
 		free(r->whats[i].what);
 	for (int k = 0; k < 5; k++)

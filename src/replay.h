@@ -33,6 +33,10 @@ size_t replay_prev_unit(const struct replay *r);
 /* The unit event at position at (as replay_last gives it): its number
  * among the units of its kind, from 1 (0: not a unit event). */
 uint32_t replay_unit_nth(const struct replay *r, size_t at);
+/* The position just after the k-th unit event (from 1): of every kind
+ * when what is NULL, else the k-th of that kind ("round" 2).  0 when
+ * there is none. */
+size_t replay_find_unit(const struct replay *r, const char *what, size_t k);
 /* The position (1-based) of the last event of this type at or before pos,
  * or 0.  Kept for vote, final, usage, unit and verdict events;
  * what="difficulty" narrows verdicts to MAgICoRe's. */

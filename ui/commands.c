@@ -6,12 +6,14 @@
 
 #include <curses.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "export.h"
 #include "params.h"
+#include "replay.h"
 #include "theme.h"
 #include "ui.h"
 
@@ -158,6 +160,43 @@ static void c_goto(struct ui *u, char *a1, char *a2)
 		ui_select(u, id);
 }
 
+/* :seek N, N%, start, end, unit K, or KIND K (round 2, level 3) */
+static void c_seek(struct ui *u, char *a1, char *a2)
+{
+	struct replay *r = u->m.replay;
+	size_t n = replay_count(r), pos;
+	char *e;
+	if (!a1) {
+		ui_message(u, 1, "usage: seek N | N%% | start | end | unit K | KIND K (e.g. round 2)");
+		return;
+	}
+	if (!strcmp(a1, "start") || !strcmp(a1, "end")) {
+		pos = *a1 == 's' ? 0 : n;
+	} else if (a2) {
+		long k = strtol(a2, &e, 10);
+		if (*e || k < 1) {
+			ui_message(u, 1, "seek %s: '%s' is no unit number (1, 2, ...)", a1, a2);
+			return;
+		}
+		pos = replay_find_unit(r, strcmp(a1, "unit") ? a1 : NULL, (size_t)k);
+		if (!pos) {
+			ui_message(u, 1, "seek: the trace has no %s %ld", a1, k);
+			return;
+		}
+	} else {
+		double v = strtod(a1, &e);
+		int pct = *e == '%' && !e[1];
+		if (e == a1 || (*e && !pct) || v < 0 || (pct && v > 100)) {
+			ui_message(u, 1, "seek: '%s' is no position (N, N%%, start, end, unit K, KIND K)", a1);
+			return;
+		}
+		pos = pct ? (size_t)llround(v / 100 * (double)n) : v > (double)n ? n : (size_t)v;
+	}
+	u->m.playing = 0;
+	ui_replay_to(u, pos);
+	ui_message(u, 0, "event %zu of %zu", replay_pos(r), n);
+}
+
 static void c_step(struct ui *u, char *a1, char *a2)
 {
 	(void)a1;
@@ -235,6 +274,10 @@ const struct ui_command ui_commands[] = {
 	 .help = "MCTS: the next selection goes through NODE"},
 	{.name = "goto", .args = "NODE", .modes = KM_ALL, .complete = {UC_NODE, UC_NONE}, .run = c_goto,
 	 .help = "select NODE"},
+	{.name = "seek", .why_not = "a live search is always at its newest event", .args = "N|N%|unit K|KIND K",
+	 .modes = KM_REPLAY, .run = c_seek,
+	 .help = "go to event N, N% of the way, the start or end, the K-th unit of work, or the K-th of a kind "
+		 "(round 2, level 3)"},
 	{.name = "step", .why_not = "in a replay ] steps one event and } one unit of work", .modes = KM_LIVE, .run = c_step, .help = "one unit of work"},
 	{.name = "pause", .why_not = "in a replay space plays and pauses", .modes = KM_LIVE, .run = c_pause, .help = "stop after this unit"},
 	{.name = "resume", .why_not = "in a replay space plays and pauses", .alias = "run", .modes = KM_LIVE, .run = c_resume, .help = "go on"},
@@ -277,7 +320,8 @@ void ui_run_command(struct ui *u, const char *line)
 		return;
 	}
 	if (!(c->modes & u->mode)) {
-		ui_message(u, 1, "%s: only in a live search (%s)", c->name, c->why_not ? c->why_not : "this is a replay");
+		ui_message(u, 1, "%s: only in a %s (%s)", c->name, c->modes == KM_REPLAY ? "replay" : "live search",
+			   c->why_not ? c->why_not : c->modes == KM_REPLAY ? "this is a live search" : "this is a replay");
 		return;
 	}
 	c->run(u, a1, a2);

@@ -295,7 +295,7 @@ static void prune(struct ui *u, int32_t id)
 	}
 }
 
-static void replay_to(struct ui *u, size_t pos)
+void ui_replay_to(struct ui *u, size_t pos)
 {
 	char err[512];
 	/* the start is the problem itself: an empty screen teaches nothing */
@@ -447,7 +447,7 @@ static void do_action(struct ui *u, enum action a)
 		if (!u->m.live) {
 			u->m.playing = !u->m.playing;
 			if (u->m.playing && replay_pos(u->m.replay) == replay_count(u->m.replay))
-				replay_to(u, 0);
+				ui_replay_to(u, 0);
 			u->m.play_debt = 0;
 			/* the clock starts now, not at the last wait for a key */
 			u->m.play_clock = util_now();
@@ -496,7 +496,7 @@ static void do_action(struct ui *u, enum action a)
 		u->m.playing = 0;
 		size_t p = replay_pos(u->m.replay);
 		if (p > 1) {
-			replay_to(u, p - 1);
+			ui_replay_to(u, p - 1);
 			say_event(u, p, "undone");
 		} else {
 			ui_message(u, 0, "at the start of the trace");
@@ -507,7 +507,7 @@ static void do_action(struct ui *u, enum action a)
 		u->m.playing = 0;
 		size_t p = replay_pos(u->m.replay);
 		if (p < replay_count(u->m.replay)) {
-			replay_to(u, p + 1);
+			ui_replay_to(u, p + 1);
 			say_event(u, p + 1, "");
 		} else {
 			ui_message(u, 0, "at the end of the trace");
@@ -516,19 +516,19 @@ static void do_action(struct ui *u, enum action a)
 	}
 	case A_UNIT_BACK:
 		u->m.playing = 0;
-		replay_to(u, replay_prev_unit(u->m.replay));
+		ui_replay_to(u, replay_prev_unit(u->m.replay));
 		break;
 	case A_UNIT_FWD:
 		u->m.playing = 0;
-		replay_to(u, replay_next_unit(u->m.replay));
+		ui_replay_to(u, replay_next_unit(u->m.replay));
 		break;
 	case A_START:
 		u->m.playing = 0;
-		replay_to(u, 0);
+		ui_replay_to(u, 0);
 		break;
 	case A_FINISH:
 		u->m.playing = 0;
-		replay_to(u, replay_count(u->m.replay));
+		ui_replay_to(u, replay_count(u->m.replay));
 		break;
 	case A_QUIT:
 		if (u->m.live && (u->ws.state == WORKER_RUNNING || u->ws.state == WORKER_STEPPING) &&
@@ -703,7 +703,7 @@ static void loop(struct ui *u)
 					pos = replay_count(u->m.replay);
 					u->m.playing = 0;
 				}
-				replay_to(u, pos);
+				ui_replay_to(u, pos);
 				if (u->follow && tree_count(u->m.tree))
 					ui_select(u, (int32_t)tree_count(u->m.tree) - 1);
 			}

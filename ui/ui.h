@@ -78,6 +78,9 @@ void ui_set_ascii(int on);
 /* The columns ui_text would fill with s, at most max. */
 int ui_text_width(const char *s, size_t len, int max);
 int ui_pending_prune(const struct ui *u, int32_t id);
+/* Replay: moves the trace to position pos (events applied), keeping the
+ * selection where it can. */
+void ui_replay_to(struct ui *u, size_t pos);
 /* The list keys every view takes (j k, arrows, PgDn PgUp, ^F ^B, Home
  * End, g G) applied to *pos, a page being page rows; 1 when key was one.
  * End goes past any end: the view's draw clamps *pos to what it holds. */

@@ -135,6 +135,25 @@ T send-keys -t ui F
 shows "playback follows the newest node" "F follows again"
 T send-keys -t ui q
 
+# ---- :seek ----
+start 120 30 "'$CANOPY' replay '$TMP/b.jsonl'"
+wait_for "#0 problem"
+T send-keys -t ui : "seek 50" Enter
+shows "event 50 of 103" ":seek N goes to event N"
+T send-keys -t ui : "seek 25%" Enter
+shows "event 26 of 103" ":seek N% goes a share of the way"
+T send-keys -t ui : "seek level 3" Enter
+shows "level 3" ":seek KIND K goes to the K-th unit of that kind"
+T send-keys -t ui : "seek unit 2" Enter
+shows "level 2" ":seek unit K to the K-th unit of work"
+T send-keys -t ui : "seek level 9" Enter
+shows "seek: the trace has no level 9" "a unit the trace does not have is said to be missing"
+T send-keys -t ui : "seek x" Enter
+shows "seek: 'x' is no position" "and a position that is none"
+T send-keys -t ui : "seek end" Enter
+shows "event 103 of 103" ":seek end"
+T send-keys -t ui q
+
 # ---- units counted as a person counts them ----
 start 120 30 "'$CANOPY' replay '$SRCDIR/examples/critique-fixes-step-3.jsonl'"
 wait_for "#0 problem"
