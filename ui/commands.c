@@ -197,25 +197,37 @@ static void c_seek(struct ui *u, char *a1, char *a2)
 	ui_message(u, 0, "event %zu of %zu", replay_pos(r), n);
 }
 
+/* A search that ended takes no more work: say so rather than nothing. */
+static int over(struct ui *u)
+{
+	if (u->ws.state != WORKER_DONE && u->ws.state != WORKER_FAILED)
+		return 0;
+	ui_message(u, 0, "%s", ui_search_over(u));
+	return 1;
+}
+
 static void c_step(struct ui *u, char *a1, char *a2)
 {
 	(void)a1;
 	(void)a2;
-	worker_step(u->m.worker);
+	if (!over(u))
+		worker_step(u->m.worker);
 }
 
 static void c_pause(struct ui *u, char *a1, char *a2)
 {
 	(void)a1;
 	(void)a2;
-	worker_pause(u->m.worker);
+	if (!over(u))
+		worker_pause(u->m.worker);
 }
 
 static void c_resume(struct ui *u, char *a1, char *a2)
 {
 	(void)a1;
 	(void)a2;
-	worker_resume(u->m.worker);
+	if (!over(u))
+		worker_resume(u->m.worker);
 }
 
 static void c_save(struct ui *u, char *a1, char *a2)
@@ -246,6 +258,17 @@ static void c_theme(struct ui *u, char *a1, char *a2)
 	else
 		ui_message(u, 0, "theme %s", a1);
 	clear();
+}
+
+static void c_flash(struct ui *u, char *a1, char *a2)
+{
+	(void)a2;
+	if (a1 && strcmp(a1, "on") && strcmp(a1, "off")) {
+		ui_message(u, 1, "usage: flash on|off");
+		return;
+	}
+	u->flash = a1 ? !strcmp(a1, "on") : !u->flash;
+	ui_message(u, 0, "new nodes' ids %s", u->flash ? "flash for a second" : "do not flash");
 }
 
 static void c_help(struct ui *u, char *a1, char *a2)
@@ -289,6 +312,8 @@ const struct ui_command ui_commands[] = {
 		 "or CSV"},
 	{.name = "theme", .args = "NAME", .modes = KM_ALL, .complete = {UC_THEME, UC_NONE}, .run = c_theme,
 	 .help = "switch themes: default, light, mono, high-contrast, forest, or your own"},
+	{.name = "flash", .why_not = "a replay draws no node as new", .args = "on|off", .modes = KM_LIVE,
+	 .run = c_flash, .help = "whether a new node's id flashes for a second (on by default)"},
 	{.name = "help", .modes = KM_ALL, .run = c_help, .help = "this screen"},
 	{.name = "quit", .alias = "q", .modes = KM_ALL, .run = c_quit,
 	 .help = "leave canopy (the journal is already on disk)"},

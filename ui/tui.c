@@ -124,6 +124,19 @@ static void install_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/* Whether the terminal says it draws on a light background: COLORFGBG
+ * ("fg;bg" or "fg;default;bg", set by rxvt, Konsole and others) with a
+ * background of white (7) or bright white (15). */
+static int light_background(void)
+{
+	const char *c = getenv("COLORFGBG");
+	const char *bg = c ? strrchr(c, ';') : NULL;
+	if (!bg)
+		return 0;
+	int v = atoi(bg + 1);
+	return v == 7 || v == 15;
+}
+
 static int start_curses(struct ui *u, const char *theme)
 {
 	setlocale(LC_ALL, "");
@@ -144,6 +157,8 @@ static int start_curses(struct ui *u, const char *theme)
 	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 	mouseinterval(0);
 	char err[256] = "";
+	if (!theme && light_background())
+		theme = "light"; /* the default theme is unreadable on white */
 	if (theme_load(theme ? theme : "default", NULL, err, sizeof err))
 		ui_message(u, 1, "%s", err);
 	getmaxyx(stdscr, u->rows, u->cols);
@@ -293,6 +308,14 @@ static void prune(struct ui *u, int32_t id)
 		struct command c = {CMD_PRUNE, id, 0, 0, 0, 1};
 		worker_command(u->m.worker, &c);
 	}
+}
+
+const char *ui_search_over(const struct ui *u)
+{
+	return u->ws.state == WORKER_FAILED
+		       ? "the search has failed: nothing is left to run (the message above says why)"
+		       : "the search has finished: nothing is left to run (canopy run --resume cannot go on "
+			 "with it either; start another)";
 }
 
 void ui_replay_to(struct ui *u, size_t pos)
@@ -458,9 +481,15 @@ static void do_action(struct ui *u, enum action a)
 			send_pending_prunes(u);
 			worker_resume(u->m.worker);
 			ui_message(u, 0, "running");
+		} else {
+			ui_message(u, 0, "%s", ui_search_over(u));
 		}
 		break;
 	case A_STEP:
+		if (u->ws.state == WORKER_DONE || u->ws.state == WORKER_FAILED) {
+			ui_message(u, 0, "%s", ui_search_over(u));
+			break;
+		}
 		send_pending_prunes(u);
 		worker_step(u->m.worker);
 		break;
@@ -732,6 +761,7 @@ int ui_run_live(struct search *s, struct worker *w, const char *journal, const c
 	static struct ui u;
 	memset(&u, 0, sizeof u);
 	u.mode = KM_LIVE;
+	u.flash = 1;
 	model_init_live(&u.m, s, w, journal, problem, gold, strategy, params, backend);
 	if (start_curses(&u, o->theme)) {
 		fprintf(stderr, "canopy: cannot start the terminal UI (TERM=%s)\n", getenv("TERM") ? getenv("TERM") : "");

@@ -24,6 +24,7 @@ struct ui {
 	struct idlist pending_prunes; /* live, paused: prunes not yet sent */
 	int scroll[VIEW_COUNT];
 	int hint_shown;
+	int flash;  /* a new node's id flashes (:flash on|off) */
 	int follow; /* replay: playback selects the newest node (F; off when the user moves) */
 	int detail; /* the detail pane: 0 as the size allows, 1 shown, -1 hidden (Enter) */
 	int dirty;
@@ -81,6 +82,9 @@ int ui_pending_prune(const struct ui *u, int32_t id);
 /* Replay: moves the trace to position pos (events applied), keeping the
  * selection where it can. */
 void ui_replay_to(struct ui *u, size_t pos);
+/* Live, once the search has ended: why pausing, stepping or resuming
+ * does nothing. */
+const char *ui_search_over(const struct ui *u);
 /* The list keys every view takes (j k, arrows, PgDn PgUp, ^F ^B, Home
  * End, g G) applied to *pos, a page being page rows; 1 when key was one.
  * End goes past any end: the view's draw clamps *pos to what it holds. */

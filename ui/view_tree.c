@@ -52,10 +52,10 @@ static void draw_row(struct ui *u, int y, int x, int w, int32_t id, const int32_
 	const struct node *n = tree_node(t, id);
 	int selected = id == u->sel;
 	int pruned = (n->flags & NF_PRUNED) || ui_pending_prune(u, id);
-	int fresh = u->m.live && now - model_born(&u->m, id) < 1.0;
-	int base = selected ? theme_attr(TE_SELECTED)
-		   : fresh ? theme_attr(TE_NEW)
-		   : pruned ? theme_attr(TE_PRUNED) : theme_attr(TE_NORMAL);
+	/* a new node's id flashes (the whole row did, and a live beam level
+	 * is most of the rows); :flash off stops it */
+	int fresh = u->flash && u->m.live && now - model_born(&u->m, id) < 1.0;
+	int base = selected ? theme_attr(TE_SELECTED) : pruned ? theme_attr(TE_PRUNED) : theme_attr(TE_NORMAL);
 	attrset(base);
 	mvhline(y, x, ' ', w);
 	/* right: score, bar, visits, answer */
@@ -113,7 +113,7 @@ static void draw_row(struct ui *u, int y, int x, int w, int32_t id, const int32_
 	mvaddstr(y, cx2, glyph);
 	cx2 += 2;
 	if (!selected)
-		attrset(pruned ? base : theme_attr(TE_ID));
+		attrset(pruned ? base : fresh ? theme_attr(TE_NEW) : theme_attr(TE_ID));
 	char idbuf[24];
 	int il = snprintf(idbuf, sizeof idbuf, "#%d", id);
 	if (cx2 + il < rx)

@@ -154,6 +154,20 @@ T send-keys -t ui : "seek end" Enter
 shows "event 103 of 103" ":seek end"
 T send-keys -t ui q
 
+# ---- a light terminal, a finished search, the flash ----
+start 120 30 "COLORFGBG='0;15' '$CANOPY' run --ui --strategy sc --n 2 --trace '$TMP/fin.jsonl'"
+wait_for "#0 problem"
+T send-keys -t ui : theme Enter
+shows "theme light" "a terminal that says its background is white gets the light theme"
+wait_for "done" 10
+T send-keys -t ui s
+shows "the search has finished: nothing is left to run" "s after the search ended says why nothing happens"
+T send-keys -t ui : pause Enter
+shows "the search has finished" ":pause too"
+T send-keys -t ui : "flash off" Enter
+shows "new nodes' ids do not flash" ":flash off stops the new-node flash"
+T send-keys -t ui q
+
 # ---- units counted as a person counts them ----
 start 120 30 "'$CANOPY' replay '$SRCDIR/examples/critique-fixes-step-3.jsonl'"
 wait_for "#0 problem"
