@@ -17,6 +17,7 @@ struct mcts {
 	double *conf;            /* rstar: confidence by node id */
 	size_t cap;
 	int rollouts;
+	int closed; /* stopped early: the tree was fully expanded */
 	int32_t focus;
 	int discriminated;
 	struct rng rng;

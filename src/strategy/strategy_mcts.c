@@ -552,7 +552,7 @@ static void mcts_choose(struct mcts *m)
 		w[i] = tree_node(t, term.v[i])->visits;
 	struct vote_cluster *c;
 	size_t nc = vote_clusters(t, term.v, w, term.n, &c);
-	char reason[160];
+	char reason[256];
 	int32_t pick = cur;
 	if (!tree_node(t, cur)->answer) {
 		/* the most visited path stops short: the best terminal by Q/N */
@@ -571,8 +571,13 @@ static void mcts_choose(struct mcts *m)
 	}
 	const char *ans = pick != NODE_NONE ? tree_node(t, pick)->answer : NULL;
 	search_vote(s, ans, c, nc);
+	if (m->closed)
+		snprintf(reason + strlen(reason), sizeof reason - strlen(reason),
+			 " (stopped after %d rollouts: the tree was fully expanded)", m->rollouts);
 	if (pick == NODE_NONE)
-		search_final(s, NULL, NODE_NONE, "no rollout reached an answer");
+		search_final(s, NULL, NODE_NONE,
+			     m->closed ? "no rollout reached an answer, and the tree was fully expanded"
+				       : "no rollout reached an answer");
 	else
 		search_final(s, ans, pick, reason);
 	vote_free(c, nc);
@@ -580,14 +585,46 @@ static void mcts_choose(struct mcts *m)
 	idlist_free(&term);
 }
 
+/* Whether no rollout can ever add a node: every live node that is not
+ * terminal is expanded and each of its live children visited.  Further
+ * rollouts would only walk the same paths again and back up the same
+ * rewards (a 4.5k-node tree became a 735 MB trace so). */
+static int closed(const struct mcts *m)
+{
+	size_t n = tree_count(T(m));
+	for (size_t id = 0; id < n; id++) {
+		if (!live(m, (int32_t)id) || terminal(m, (int32_t)id))
+			continue;
+		if (id >= m->cap || !m->expanded[id])
+			return 0;
+		for (int32_t c = tree_node(T(m), (int32_t)id)->first_child; c != NODE_NONE;
+		     c = tree_node(T(m), c)->next_sibling)
+			if (live(m, c) && !tree_node(T(m), c)->visits)
+				return 0;
+	}
+	return 1;
+}
+
 static int mcts_step(void *st, struct search *s)
 {
 	struct mcts *m = st;
 	int total = (int)params_get(search_params(s), P_ROLLOUTS);
-	if (m->rollouts < total) {
+	if (m->rollouts < total && !m->closed) {
 		search_unit(s, "rollout");
+		size_t before = tree_count(T(m));
 		rollout(m);
 		m->rollouts++;
+		/* checked only after a rollout that made nothing new: cheap */
+		if (m->rollouts < total && tree_count(T(m)) == before && closed(m)) {
+			m->closed = 1;
+			static const char *const keys[] = {"rollouts", "of"};
+			double v[2] = {m->rollouts, total};
+			struct event ev;
+			event_verdict(&ev, NODE_NONE, "stop", "the tree is fully expanded: more rollouts would repeat these",
+				      keys, v, 2);
+			search_emit(s, &ev);
+			return m->rstar;
+		}
 		return m->rollouts < total || m->rstar;
 	}
 	if (m->rstar && !m->discriminated) {
