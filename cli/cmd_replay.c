@@ -35,7 +35,7 @@ int cmd_replay(int argc, char **argv)
 {
 	char shorts[16];
 	struct option *opts = options_getopt(W_REPLAY, shorts, sizeof shorts);
-	struct ui_options o = {NULL, 0};
+	struct ui_options o = {.theme = NULL};
 	int c, rc = -1;
 	optind = 1;
 	opterr = 0;

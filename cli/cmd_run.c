@@ -47,6 +47,7 @@ struct run_opts {
 	struct sim_latency lat;
 	int show, quiet;
 	int ui, paused;
+	int demo; /* canopy alone: paced for a person, with what to try said */
 	const char *theme;
 	char **argv_keep;
 	int argc_keep;
@@ -436,6 +437,7 @@ int cmd_ui(int argc, char **argv, int demo)
 	if (r)
 		return r > 0 ? r : EXIT_OK;
 	o.ui = 1;
+	o.demo = demo;
 	if (demo && !o.difficulty)
 		o.difficulty = 7; /* five steps: a tree worth watching */
 	return run(&o);
@@ -588,7 +590,10 @@ static int run_resumable(struct run_opts *op, struct resume *resume)
 		for (const struct param_default *d = o.cfg.strategy->params; d->id != P_COUNT; d++)
 			ids[nids++] = d->id;
 		params_describe(search_params(s), ids, nids, 1, &params);
-		struct ui_options uo = {o.theme, o.paused};
+		/* the demo waits between levels, so a person can see each, pause,
+		 * step, prune and expand (+ and - change the pace) */
+		struct ui_options uo = {.theme = o.theme, .start_paused = o.paused, .demo = o.demo,
+					.pace = o.demo ? 1.5 : 0};
 		status = ui_run_live(s, w, trace, problem, gold, o.cfg.strategy->name,
 				     params.s ? params.s : "", sv.actor->kind, &uo);
 		sb_free(&params);

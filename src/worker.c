@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -19,6 +20,7 @@ struct worker {
 	int notified;
 	int quit;
 	int step_pending;
+	double pace; /* seconds between two units of work while running (0: none) */
 	struct command *cmds;
 	size_t ncmds, cmds_cap;
 	struct strbuf out; /* journal lines not yet taken */
@@ -165,6 +167,16 @@ static void *worker_main(void *arg)
 			w->st.state = WORKER_PAUSED;
 		}
 		notify(w);
+		if (more && w->st.state == WORKER_RUNNING && w->pace > 0 && !w->quit) {
+			/* a pace a person can follow: a pause between units; a
+			 * command, a pause or quitting ends it early */
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			long ns = until.tv_nsec + (long)((w->pace - (long)w->pace) * 1e9);
+			until.tv_sec += (time_t)w->pace + ns / 1000000000L;
+			until.tv_nsec = ns % 1000000000L;
+			pthread_cond_timedwait(&w->wake, &w->lock, &until);
+		}
 	}
 	pthread_mutex_unlock(&w->lock);
 	return NULL;
@@ -240,6 +252,14 @@ static void set_state(struct worker *w, enum worker_state s, int step)
 void worker_pause(struct worker *w) { set_state(w, WORKER_PAUSED, 0); }
 void worker_resume(struct worker *w) { set_state(w, WORKER_RUNNING, 0); }
 void worker_step(struct worker *w) { set_state(w, WORKER_STEPPING, 1); }
+
+void worker_set_pace(struct worker *w, double seconds)
+{
+	pthread_mutex_lock(&w->lock);
+	w->pace = seconds > 0 ? seconds : 0;
+	pthread_cond_signal(&w->wake); /* a pause under way ends now */
+	pthread_mutex_unlock(&w->lock);
+}
 
 void worker_command(struct worker *w, const struct command *c)
 {

@@ -39,6 +39,9 @@ void worker_pause(struct worker *w);
 void worker_resume(struct worker *w);
 /* One unit of work, then pause. */
 void worker_step(struct worker *w);
+/* While running, wait this many seconds between two units of work (0:
+ * none), so that a person can follow each level or rollout. */
+void worker_set_pace(struct worker *w, double seconds);
 /* A user's command; its outcome arrives as the status message. */
 void worker_command(struct worker *w, const struct command *c);
 /* Aborts the search, joins the thread, frees the worker. */

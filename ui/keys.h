@@ -49,8 +49,8 @@ enum key_mode { KM_ALL = 3, KM_LIVE = 1, KM_REPLAY = 2 };
 	X(FOCUS, "f", 'f', 0, 0, KM_LIVE, "MCTS: the next selection goes through the node")        \
 	X(FOLLOW, "F", 'F', 0, 0, KM_REPLAY,                                                        \
 	  "playback follows the newest node, or leaves the cursor alone (off as soon as you move)") \
-	X(FASTER, "+", '+', '=', 0, KM_REPLAY, "play faster")                                       \
-	X(SLOWER, "-", '-', 0, 0, KM_REPLAY, "play slower")                                         \
+	X(FASTER, "+", '+', '=', 0, KM_ALL, "play faster (live: a shorter pause between units)")     \
+	X(SLOWER, "-", '-', 0, 0, KM_ALL, "play slower (live: a longer pause between units)")        \
 	X(EVENT_BACK, "[", '[', 0, 0, KM_REPLAY, "one event back")                                  \
 	X(EVENT_FWD, "]", ']', 0, 0, KM_REPLAY, "one event forward")                                \
 	X(UNIT_BACK, "{", '{', 0, 0, KM_REPLAY, "one unit of work back")                            \

@@ -519,8 +519,24 @@ static void do_action(struct ui *u, enum action a)
 		if (u->follow && tree_count(t))
 			ui_select(u, (int32_t)tree_count(t) - 1);
 		break;
-	case A_FASTER: u->m.speed = fmin(u->m.speed * 2, 100000); break;
-	case A_SLOWER: u->m.speed = fmax(u->m.speed / 2, 0.5); break;
+	case A_FASTER:
+	case A_SLOWER:
+		if (u->m.live) {
+			/* the pause between units of work: halved or doubled */
+			double p = u->pace;
+			p = a == A_FASTER ? (p < 0.1 ? 0 : p / 2) : (p <= 0 ? 0.25 : fmin(p * 2, 16));
+			worker_set_pace(u->m.worker, p);
+			u->pace = p;
+			if (p > 0)
+				ui_message(u, 0, "pace: %.2g s between units of work", p);
+			else
+				ui_message(u, 0, "pace: no pause between units of work");
+		} else if (a == A_FASTER) {
+			u->m.speed = fmin(u->m.speed * 2, 100000);
+		} else {
+			u->m.speed = fmax(u->m.speed / 2, 0.5);
+		}
+		break;
 	case A_EVENT_BACK: {
 		u->m.playing = 0;
 		size_t p = replay_pos(u->m.replay);
@@ -762,6 +778,8 @@ int ui_run_live(struct search *s, struct worker *w, const char *journal, const c
 	memset(&u, 0, sizeof u);
 	u.mode = KM_LIVE;
 	u.flash = 1;
+	if (o->pace > 0)
+		worker_set_pace(w, u.pace = o->pace);
 	model_init_live(&u.m, s, w, journal, problem, gold, strategy, params, backend);
 	if (start_curses(&u, o->theme)) {
 		fprintf(stderr, "canopy: cannot start the terminal UI (TERM=%s)\n", getenv("TERM") ? getenv("TERM") : "");
@@ -770,6 +788,11 @@ int ui_run_live(struct search *s, struct worker *w, const char *journal, const c
 	}
 	cmdline_init(&u);
 	take_worker(&u);
+	if (o->demo)
+		/* what to try, on the first screen */
+		ui_message(&u, 0, "a demo: a beam search, a level every %.1f s \xC2\xB7 space pauses \xC2\xB7 s steps \xC2\xB7 "
+				  "e expands \xC2\xB7 d prunes \xC2\xB7 +/- pace \xC2\xB7 ? help",
+			   o->pace);
 	u.dirty = 1;
 	loop(&u);
 	int sig = got_signal;

@@ -25,6 +25,7 @@ struct ui {
 	int scroll[VIEW_COUNT];
 	int hint_shown;
 	int flash;  /* a new node's id flashes (:flash on|off) */
+	double pace; /* live: seconds between units of work (+ and -) */
 	int follow; /* replay: playback selects the newest node (F; off when the user moves) */
 	int detail; /* the detail pane: 0 as the size allows, 1 shown, -1 hidden (Enter) */
 	int dirty;
@@ -44,6 +45,8 @@ extern const struct view_ops view_tree_ops, view_votes_ops, view_rounds_ops, vie
 struct ui_options {
 	const char *theme;
 	int start_paused;
+	int demo;    /* canopy alone: say on the first screen what to try */
+	double pace; /* live: seconds between units of work (0: none) */
 };
 int ui_run_live(struct search *s, struct worker *w, const char *journal, const char *problem,
 		const char *gold, const char *strategy, const char *params, const char *backend,

@@ -168,6 +168,19 @@ T send-keys -t ui : "flash off" Enter
 shows "new nodes' ids do not flash" ":flash off stops the new-node flash"
 T send-keys -t ui q
 
+# ---- the demo, paced for a person ----
+start 120 30 "'$CANOPY'"
+shows "a demo: a beam search, a level every 1.5 s" "canopy alone says it is a demo, and what to try"
+has "space pauses · s steps · e expands · d prunes" "naming the keys"
+sleep 2
+screen
+hasnt "done" "two seconds in, the demo is still going (a level every 1.5 s)"
+T send-keys -t ui -
+shows "pace: 3 s between units of work" "- slows it"
+T send-keys -t ui + + + + + + +
+shows "pace: no pause between units of work" "+ speeds it up to no pause at all"
+T send-keys -t ui q q
+
 # ---- units counted as a person counts them ----
 start 120 30 "'$CANOPY' replay '$SRCDIR/examples/critique-fixes-step-3.jsonl'"
 wait_for "#0 problem"
