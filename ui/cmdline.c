@@ -213,8 +213,14 @@ static void show_matches(char **matches, int n, int maxlen)
 	size_t used = 0;
 	for (int i = 1; i <= n && used < sizeof buf - 40; i++)
 		used += (size_t)snprintf(buf + used, sizeof buf - used, "%s ", matches[i]);
+	/* above the status bar, which stays as it was (the view under the
+	 * strip is drawn again at the next change); names of files are
+	 * anyone's text: drawn safely */
+	int y = active_ui->rows - 3 > 0 ? active_ui->rows - 3 : 0;
 	attrset(theme_attr(TE_MESSAGE));
-	mvaddnstr(active_ui->rows - 2, 0, buf, active_ui->cols);
+	move(y, 0);
+	clrtoeol();
+	ui_text(y, 0, active_ui->cols, buf, strlen(buf));
 	attrset(A_NORMAL);
 	cmdline_redraw();
 }

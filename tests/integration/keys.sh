@@ -181,6 +181,30 @@ T send-keys -t ui + + + + + + +
 shows "pace: no pause between units of work" "+ speeds it up to no pause at all"
 T send-keys -t ui q q
 
+# ---- Tab completion keeps the status bar ----
+start 120 30 "'$CANOPY' run --ui --paused --strategy beam --n 4 --width 2 --trace '$TMP/tab.jsonl'"
+wait_for "paused"
+T send-keys -t ui : "set t" Tab
+sleep 0.3
+T send-keys -t ui Tab
+sleep 0.5
+screen
+has "temperature" "Tab offers the parameters"
+python3 - "$TMP/screen" <<'PY'
+import sys
+rows = open(sys.argv[1]).read().rstrip("\n").split("\n")
+# the status bar is the row above the command line
+sys.exit(0 if rows[-2].lstrip().startswith("paused") and "temperature" in rows[-3] else 1)
+PY
+ok $? "on the row above the status bar, which stays as it was"
+T send-keys -t ui C-u Escape
+T send-keys -t ui : "save $TMP/saved.jsonl" Enter
+shows "saved the journal to $TMP/saved.jsonl" ":save says where it saved"
+sleep 1.5
+screen
+has "saved the journal to" "and the confirmation stays"
+T send-keys -t ui q q
+
 # ---- units counted as a person counts them ----
 start 120 30 "'$CANOPY' replay '$SRCDIR/examples/critique-fixes-step-3.jsonl'"
 wait_for "#0 problem"
