@@ -32,6 +32,7 @@ struct search {
 	struct trace_writer *journal;
 	uint64_t seq;
 	double t0;
+	double t_end; /* when it finished or failed (0: not yet): the clock stops there */
 	struct usage usage;
 	enum search_state state;
 	char *error;
@@ -109,6 +110,7 @@ static void journal_event(struct search *s, const struct event *ev)
 		free(s->error);
 		s->error = xstrdup(trace_writer_error(s->journal));
 		s->state = SEARCH_FAILED;
+		s->t_end = util_now();
 	}
 }
 
@@ -287,6 +289,8 @@ static void finish(struct search *s)
 	emit_usage(s);
 	if (s->state != SEARCH_FAILED)
 		s->state = SEARCH_DONE;
+	if (s->t_end <= 0)
+		s->t_end = util_now();
 }
 
 void search_abort(struct search *s)
@@ -442,7 +446,7 @@ const char *search_final_answer(const struct search *s) { return s->final_answer
 int search_final_correct(const struct search *s) { return s->final_correct; }
 int32_t search_final_node(const struct search *s) { return s->final_node; }
 uint64_t search_units(const struct search *s) { return s->units; }
-double search_elapsed(const struct search *s) { return util_now() - s->t0; }
+double search_elapsed(const struct search *s) { return (s->t_end > 0 ? s->t_end : util_now()) - s->t0; }
 const char *search_problem(const struct search *s) { return s->problem; }
 uint64_t search_seed(const struct search *s) { return s->seed; }
 const struct strategy_ops *search_strategy(const struct search *s) { return s->strategy; }
@@ -1014,6 +1018,7 @@ void search_fail(struct search *s, const char *msg)
 	if (s->state == SEARCH_FAILED)
 		return;
 	s->state = SEARCH_FAILED;
+	s->t_end = util_now();
 	free(s->error);
 	s->error = xstrdup(msg);
 }

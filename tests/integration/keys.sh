@@ -166,6 +166,14 @@ T send-keys -t ui : pause Enter
 shows "the search has finished" ":pause too"
 T send-keys -t ui : "flash off" Enter
 shows "new nodes' ids do not flash" ":flash off stops the new-node flash"
+clock1=$(grep -o '[0-9]*\.[0-9]s ·' "$TMP/screen" | head -1)
+sleep 1.2
+T send-keys -t ui : "set temperature 0.5" Enter
+sleep 0.5
+screen
+clock2=$(grep -o '[0-9]*\.[0-9]s ·' "$TMP/screen" | head -1)
+test -n "$clock1" && test "$clock1" = "$clock2"
+ok $? "a finished search's clock stays where it stopped, a :set after it too ($clock1, $clock2)"
 T send-keys -t ui q
 
 # ---- the demo, paced for a person ----
