@@ -47,7 +47,12 @@ static void rounds_draw(struct ui *u, int y, int x, int h, int w)
 		move(y + r, x);
 		clrtoeol();
 	}
-	int r = y;
+	/* scrolled by lines, so every round of every chain can be reached:
+	 * drawing starts off rows above the view; what falls above it is not
+	 * drawn (a negative row) or is the title, drawn again at the end, and
+	 * what falls below is the status bar's, drawn after */
+	int off = u->scroll[VIEW_ROUNDS];
+	int r = y - off;
 	if (u->m.difficulty.held) {
 		/* an imported verdict carries only what its tool recorded: each
 		 * number is shown when it is there */
@@ -77,7 +82,7 @@ static void rounds_draw(struct ui *u, int y, int x, int h, int w)
 		}
 		r++;
 	}
-	int chains = 0, skip = u->scroll[VIEW_ROUNDS];
+	int chains = 0;
 	int half = (w - 4) / 2;
 	for (int32_t c = tree_node(t, 0)->first_child; c != NODE_NONE && r < ybot;
 	     c = tree_node(t, c)->next_sibling) {
@@ -85,8 +90,6 @@ static void rounds_draw(struct ui *u, int y, int x, int h, int w)
 		if (sol->kind != NODE_SOLUTION)
 			continue;
 		chains++;
-		if (skip-- > 0)
-			continue;
 		attrset(A_BOLD);
 		mvprintw(r++, x + 1, "chain %d: solution #%d%s%s", chains, c, sol->answer ? ", answer " : "",
 			 sol->answer ? sol->answer : "");
@@ -153,19 +156,18 @@ static void rounds_draw(struct ui *u, int y, int x, int h, int w)
 	}
 	if (!chains)
 		mvaddstr(y + 1, x + 2, "No rounds: this view is for critique, selfrefine and magicore searches.");
+	ui_draw_title(u);
+	/* never scrolled past the last page (End goes there) */
+	int total = r - (y - off), most = total > h ? total - h : 0;
+	if (off > most && r < ybot) {
+		u->scroll[VIEW_ROUNDS] = most;
+		rounds_draw(u, y, x, h, w);
+	}
 }
 
 static int rounds_key(struct ui *u, int key)
 {
-	if (key == 'j' || key == KEY_DOWN) {
-		u->scroll[VIEW_ROUNDS]++;
-		return 1;
-	}
-	if ((key == 'k' || key == KEY_UP) && u->scroll[VIEW_ROUNDS] > 0) {
-		u->scroll[VIEW_ROUNDS]--;
-		return 1;
-	}
-	return 0;
+	return ui_list_key(&u->scroll[VIEW_ROUNDS], key, u->rows - 4 > 1 ? u->rows - 4 : 1);
 }
 
 const struct view_ops view_rounds_ops = {

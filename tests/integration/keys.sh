@@ -213,6 +213,25 @@ screen
 has "saved the journal to" "and the confirmation stays"
 T send-keys -t ui q q
 
+# ---- the rounds view scrolls by lines: every chain can be reached ----
+"$CANOPY" run --strategy critique --parallel 3 --rounds 3 --difficulty 7 --seed 4 -q \
+	--trace "$TMP/crit.jsonl" >/dev/null 2>&1
+start 80 24 "'$CANOPY' replay '$TMP/crit.jsonl'"
+wait_for "#0 problem"
+T send-keys -t ui r
+shows "chain 1: solution" "r shows the rounds"
+hasnt "chain 3:" "at 80x24 the third chain is below the screen"
+T send-keys -t ui End
+shows "chain 3: solution" "End scrolls to it, line by line (not a chain at a time)"
+has " canopy · " "the title stays drawn above the scrolled view"
+T send-keys -t ui k
+sleep 0.3
+screen
+has "chain 3: solution" "k moves one line up from the end"
+T send-keys -t ui Home
+shows "chain 1: solution" "Home goes back to the top"
+T send-keys -t ui q
+
 # ---- units counted as a person counts them ----
 start 120 30 "'$CANOPY' replay '$SRCDIR/examples/critique-fixes-step-3.jsonl'"
 wait_for "#0 problem"
