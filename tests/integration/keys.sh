@@ -11,8 +11,7 @@ cp "$SRCDIR/examples/sc-majority.jsonl" "$TMP/sc.jsonl"
 # ---- the help at 80x24 ----
 start 80 24 "'$CANOPY' replay '$TMP/b.jsonl'"
 wait_for "#0 problem"
-T send-keys -t ui '?'
-shows "more below: j, PgDn, End" "at 80x24 the help says there is more below"
+press "more below: j, PgDn, End" "at 80x24 the help says there is more below" '?'
 # no description runs into the next entry: every row is a key and its
 # words, or the words going on under them
 python3 - "$TMP/screen" <<'PY'
@@ -23,25 +22,21 @@ long = [r for r in rows if len(r.rstrip()) > 80]
 sys.exit(1 if glued or long else 0)
 PY
 ok $? "descriptions wrap inside 80 columns instead of running into the next entry"
-T send-keys -t ui End
-shows "q, Esc or ? returns to where you were." "End goes to the end of the help"
+press "q, Esc or ? returns to where you were." "End goes to the end of the help" End
 shows "What the marks mean" "which ends with a legend of the marks"
 has "the best node: the highest score" "the legend says what ★ means"
 hasnt "more below" "and at the end nothing says there is more"
 for _ in 1 2 3 4 5; do T send-keys -t ui j; done
 screen
 has "q, Esc or ? returns to where you were." "j past the end stays on the last page, never a blank screen"
-T send-keys -t ui Home
-shows "Keys" "Home goes back to the top"
+press "Keys" "Home goes back to the top" Home
 T send-keys -t ui q
 # ---- Enter opens the detail pane where the size gave none ----
 wait_for "#0 problem"
 hasnt "─ #0 problem ─" "at 80x24 there is no detail pane at first"
-T send-keys -t ui Enter
-shows "─ #0 problem ─" "Enter opens the selected node's detail"
+press "─ #0 problem ─" "Enter opens the selected node's detail" Enter
 has "2 bags and keeps one bag. Then he finds 57 more stickers." "where the problem's whole text can be read"
-T send-keys -t ui j
-shows "─ #1 step ─" "it follows the selection"
+press "─ #1 step ─" "it follows the selection" j
 T send-keys -t ui Enter
 screen
 hasnt "─ #1 step ─" "Enter again closes it"
@@ -49,24 +44,19 @@ hasnt "─ #1 step ─" "Enter again closes it"
 # ---- keys in the help stay in the help (200x60: the detail pane shows the selection) ----
 start 200 60 "'$CANOPY' replay '$TMP/b.jsonl'"
 wait_for "#0 problem"
-T send-keys -t ui j
-shows "─ #1 step ─" "j selects #1"
+press "─ #1 step ─" "j selects #1" j
 T send-keys -t ui '?'
 wait_for "Keys"
-T send-keys -t ui b
-shows "q, Esc or ? closes the help" "a key the help does not take says how to close it"
-T send-keys -t ui Escape
-shows "#0 problem" "Esc closes the help"
+press "q, Esc or ? closes the help" "a key the help does not take says how to close it" b
+press "#0 problem" "Esc closes the help" Escape
 has "─ #1 step ─" "and b (jump to the best) pressed in the help did not move the tree behind it"
-T send-keys -t ui F1
-shows "Keys" "F1 opens the help too"
+press "Keys" "F1 opens the help too" F1
 T send-keys -t ui q
 
 # ---- votes: heaviest first, list keys, Enter goes to the nodes ----
 start 120 30 "'$CANOPY' replay '$TMP/sc.jsonl'"
 wait_for "#0 problem"
-T send-keys -t ui v
-shows "answers from" "v shows the votes"
+press "answers from" "v shows the votes" v
 python3 - "$TMP/screen" "$TMP/sc.jsonl" <<'PY'
 import json, re, sys
 rows = open(sys.argv[1]).read().split("\n")
@@ -78,31 +68,22 @@ shown = [a for a in shown if a in want]
 sys.exit(0 if shown == want else 1)
 PY
 ok $? "the votes are listed heaviest first"
-T send-keys -t ui Enter
-shows "answer -4: 7 nodes: #4 #8 #12 #20 #24 #32 #40" "Enter on the heaviest answer names the nodes that gave it"
+press "answer -4: 7 nodes: #4 #8 #12 #20 #24 #32 #40" "Enter on the heaviest answer names the nodes that gave it" Enter
 has "▾ #0 problem" "and goes to the tree, on the first of them"
-T send-keys -t ui v End Escape
-shows "#0 problem" "Esc from the votes goes back to the tree"
-T send-keys -t ui C-l
-shows "#0 problem" "^L redraws"
-T send-keys -t ui F10
-shows "EXIT=0" "F10 quits"
+press "#0 problem" "Esc from the votes goes back to the tree" v End Escape
+press "#0 problem" "^L redraws" C-l
+press "EXIT=0" "F10 quits" F10
 
 # ---- a replay's hint, its trace, and what [ and ] stepped over ----
 start 120 30 "'$CANOPY' replay '$TMP/b.jsonl'"
 wait_for "#0 problem"
 has "space plays · [ ] one event" "a replay's hint offers a replay's keys"
 hasnt "s steps" "and not the live s"
-T send-keys -t ui '['
-shows "event 103 undone: usage" "[ says which event it undid"
-T send-keys -t ui ']'
-shows "event 103: usage" "] says which event it applied"
-T send-keys -t ui g ']'
-shows "event 2: a level begins" "in words"
-T send-keys -t ui ']'
-shows "event 3: node #1 (step) under #0" "with the node it made"
-T send-keys -t ui '?'
-shows "Trace: $TMP/b.jsonl" "the help names the trace"
+press "event 103 undone: usage" "[ says which event it undid" '['
+press "event 103: usage" "] says which event it applied" ']'
+press "event 2: a level begins" "in words" g ']'
+press "event 3: node #1 (step) under #0" "with the node it made" ']'
+press "Trace: $TMP/b.jsonl" "the help names the trace" '?'
 T send-keys -t ui q q
 
 # ---- replay is a player: the clock starts on play, F follows ----
@@ -131,41 +112,29 @@ sleep 1.5
 screen
 has "event 103 of 103" "played on to the end"
 has "$sel" "but once you moved, playback left the cursor where you put it ($sel)"
-T send-keys -t ui F
-shows "playback follows the newest node" "F follows again"
+press "playback follows the newest node" "F follows again" F
 T send-keys -t ui q
 
 # ---- :seek ----
 start 120 30 "'$CANOPY' replay '$TMP/b.jsonl'"
 wait_for "#0 problem"
-T send-keys -t ui : "seek 50" Enter
-shows "event 50 of 103" ":seek N goes to event N"
-T send-keys -t ui : "seek 25%" Enter
-shows "event 26 of 103" ":seek N% goes a share of the way"
-T send-keys -t ui : "seek level 3" Enter
-shows "level 3" ":seek KIND K goes to the K-th unit of that kind"
-T send-keys -t ui : "seek unit 2" Enter
-shows "level 2" ":seek unit K to the K-th unit of work"
-T send-keys -t ui : "seek level 9" Enter
-shows "seek: the trace has no level 9" "a unit the trace does not have is said to be missing"
-T send-keys -t ui : "seek x" Enter
-shows "seek: 'x' is no position" "and a position that is none"
-T send-keys -t ui : "seek end" Enter
-shows "event 103 of 103" ":seek end"
+press "event 50 of 103" ":seek N goes to event N" : "seek 50" Enter
+press "event 26 of 103" ":seek N% goes a share of the way" : "seek 25%" Enter
+press "level 3" ":seek KIND K goes to the K-th unit of that kind" : "seek level 3" Enter
+press "level 2" ":seek unit K to the K-th unit of work" : "seek unit 2" Enter
+press "seek: the trace has no level 9" "a unit the trace does not have is said to be missing" : "seek level 9" Enter
+press "seek: 'x' is no position" "and a position that is none" : "seek x" Enter
+press "event 103 of 103" ":seek end" : "seek end" Enter
 T send-keys -t ui q
 
 # ---- a light terminal, a finished search, the flash ----
 start 120 30 "COLORFGBG='0;15' '$CANOPY' run --ui --strategy sc --n 2 --trace '$TMP/fin.jsonl'"
 wait_for "#0 problem"
-T send-keys -t ui : theme Enter
-shows "theme light" "a terminal that says its background is white gets the light theme"
+press "theme light" "a terminal that says its background is white gets the light theme" : theme Enter
 wait_for "done" 10
-T send-keys -t ui s
-shows "the search has finished: nothing is left to run" "s after the search ended says why nothing happens"
-T send-keys -t ui : pause Enter
-shows "the search has finished" ":pause too"
-T send-keys -t ui : "flash off" Enter
-shows "new nodes' ids do not flash" ":flash off stops the new-node flash"
+press "the search has finished: nothing is left to run" "s after the search ended says why nothing happens" s
+press "the search has finished" ":pause too" : pause Enter
+press "new nodes' ids do not flash" ":flash off stops the new-node flash" : "flash off" Enter
 clock1=$(grep -o '[0-9]*\.[0-9]s ·' "$TMP/screen" | head -1)
 sleep 1.2
 T send-keys -t ui : "set temperature 0.5" Enter
@@ -183,10 +152,8 @@ has "space pauses · s steps · e expands · d prunes" "naming the keys"
 sleep 2
 screen
 hasnt "done" "two seconds in, the demo is still going (a level every 1.5 s)"
-T send-keys -t ui -
-shows "pace: 3 s between units of work" "- slows it"
-T send-keys -t ui + + + + + + +
-shows "pace: no pause between units of work" "+ speeds it up to no pause at all"
+press "pace: 3 s between units of work" "- slows it" -
+press "pace: no pause between units of work" "+ speeds it up to no pause at all" + + + + + + +
 T send-keys -t ui q q
 
 # ---- Tab completion keeps the status bar ----
@@ -206,8 +173,7 @@ sys.exit(0 if rows[-2].lstrip().startswith("paused") and "temperature" in rows[-
 PY
 ok $? "on the row above the status bar, which stays as it was"
 T send-keys -t ui C-u Escape
-T send-keys -t ui : "save $TMP/saved.jsonl" Enter
-shows "saved the journal to $TMP/saved.jsonl" ":save says where it saved"
+press "saved the journal to $TMP/saved.jsonl" ":save says where it saved" : "save $TMP/saved.jsonl" Enter
 sleep 1.5
 screen
 has "saved the journal to" "and the confirmation stays"
@@ -218,28 +184,23 @@ T send-keys -t ui q q
 	--trace "$TMP/crit.jsonl" >/dev/null 2>&1
 start 80 24 "'$CANOPY' replay '$TMP/crit.jsonl'"
 wait_for "#0 problem"
-T send-keys -t ui r
-shows "chain 1: solution" "r shows the rounds"
+press "chain 1: solution" "r shows the rounds" r
 hasnt "chain 3:" "at 80x24 the third chain is below the screen"
-T send-keys -t ui End
-shows "chain 3: solution" "End scrolls to it, line by line (not a chain at a time)"
+press "chain 3: solution" "End scrolls to it, line by line (not a chain at a time)" End
 has " canopy · " "the title stays drawn above the scrolled view"
 T send-keys -t ui k
 sleep 0.3
 screen
 has "chain 3: solution" "k moves one line up from the end"
-T send-keys -t ui Home
-shows "chain 1: solution" "Home goes back to the top"
+press "chain 1: solution" "Home goes back to the top" Home
 T send-keys -t ui q
 
 # ---- units counted as a person counts them ----
 start 120 30 "'$CANOPY' replay '$SRCDIR/examples/critique-fixes-step-3.jsonl'"
 wait_for "#0 problem"
 has "round 2" "a critique with two rounds ends on round 2 (not 3: the first sample is a unit of its own)"
-T send-keys -t ui '{'
-shows "round 1" "{ goes back to round 1"
-T send-keys -t ui '{'
-shows "sample 1" "and to the sample before it"
+press "round 1" "{ goes back to round 1" '{'
+press "sample 1" "and to the sample before it" '{'
 T send-keys -t ui q
 
 # ---- live: g and G, q and ^C ask first, search counts its matches ----
@@ -250,18 +211,13 @@ sleep 1
 T send-keys -t ui G
 screen
 sel_last=$(grep -o '─ #[0-9]* ' "$TMP/screen" | head -1)
-T send-keys -t ui g
-shows "─ #0 problem ─" "g goes to the first node in a live run"
+press "─ #0 problem ─" "g goes to the first node in a live run" g
 test -n "$sel_last" && test "$sel_last" != "─ #0 "
 ok $? "and G went to the last ($sel_last)"
-T send-keys -t ui / Step Enter
-shows "match 1 of" "/ says which match of how many"
-T send-keys -t ui N
-shows "(wrapped to the bottom)" "and N going round the top says so"
-T send-keys -t ui q
-shows "the search is paused, not finished; q again quits" "q asks first when a paused search is unfinished"
-T send-keys -t ui C-c
-shows "EXIT=" "^C as the second q quits"
+press "match 1 of" "/ says which match of how many" / Step Enter
+press "(wrapped to the bottom)" "and N going round the top says so" N
+press "the search is paused, not finished; q again quits" "q asks first when a paused search is unfinished" q
+press "EXIT=" "^C as the second q quits" C-c
 T kill-server 2>/dev/null
 
 done_testing

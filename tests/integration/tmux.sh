@@ -62,3 +62,11 @@ shows() {
 		sed 's/^/#   | /' "$TMP/screen" | head -30
 	fi
 }
+# press TEXT DESCRIPTION KEY...: sends the keys, then shows TEXT
+press() {
+	text=$1
+	desc=$2
+	shift 2
+	T send-keys -t ui "$@"
+	shows "$text" "$desc"
+}
