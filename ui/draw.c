@@ -243,7 +243,9 @@ void ui_detail_layout(const struct ui *u, int h, int w, int *dw, int *dh)
 	if (!shown)
 		return;
 	if (w >= 140)
-		*dw = w * 2 / 5;
+		/* on a very wide screen the tree's text column gets the room:
+		 * the pane wraps its text anyway */
+		*dw = w >= 180 ? w / 3 : w * 2 / 5;
 	else
 		*dh = h >= 30 ? h * 2 / 5 : h / 2;
 }

@@ -44,6 +44,8 @@ hasnt "─ #1 step ─" "Enter again closes it"
 # ---- keys in the help stay in the help (200x60: the detail pane shows the selection) ----
 start 200 60 "'$CANOPY' replay '$TMP/b.jsonl'"
 wait_for "#0 problem"
+has "#0 problem Omar has 6 boxes with 5 stickers in each box. Then he splits the stickers" \
+	"at 200x60 the tree's text column takes the room (the pane is a third of the width)"
 press "─ #1 step ─" "j selects #1" j
 T send-keys -t ui '?'
 wait_for "Keys"
