@@ -1,9 +1,10 @@
 /* canopy bench: every strategy on the same problems (generated, or from a
  * data set) at the same budget, against the sim or real servers, and a
- * table of how they did.  Problems run side by side, up to --max-inflight
- * at once, each on its own thread and servers; each run's requests go one
- * at a time, so a budget stops within one request and results do not
- * depend on timing. */
+ * table of how they did.  Problems run side by side, --jobs at once, each
+ * on its own thread and backends; what a server has and refused is one
+ * entry for them all (server_table), so they share its slots.  Under a
+ * budget each run's requests go one at a time, so a budget stops within
+ * one request and results do not depend on timing. */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
