@@ -768,44 +768,20 @@ static enum req_role kind_role(enum req_kind k)
 	return request_role(&r);
 }
 
-/* One stage of search_ask_then: its requests (the second's grow as the
- * first's replies make nodes), how far each has gone. */
+/* One stage of search_ask_then: its batch (the second's requests grow
+ * as the first's replies make nodes) and how search counts it. */
 struct stage {
-	struct backend *be;
+	struct backend_batch bb;
 	struct batch b;
 	struct request **reqs;
-	size_t n, cap, sent, delivered;
-	int stopped;
+	size_t cap;
 };
 
-static void stage_send(struct search *s, struct stage *st, const struct stage *other)
+static void stage_init(struct stage *st, struct backend *be, struct batch b)
 {
-	while (!st->stopped && st->sent < st->n) {
-		int out = st->be->inflight + (other->be != st->be ? other->be->inflight : 0);
-		if (s->max_inflight > 0 && out >= s->max_inflight)
-			return;
-		struct request *r = st->reqs[st->sent];
-		if (batch_drop(&st->b, r)) {
-			request_clear_results(r);
-			r->status = REQ_CANCELLED;
-			r->sent = 0;
-			st->sent++;
-			continue;
-		}
-		if (!batch_may_send(&st->b)) {
-			st->stopped = 1;
-			return;
-		}
-		r->sent = 1;
-		st->be->ops->submit(st->be, st->reqs[st->sent++]);
-	}
-}
-
-static void stage_cancel_dropped(struct stage *st)
-{
-	for (size_t i = st->delivered; i < st->sent; i++)
-		if (st->reqs[i]->status == REQ_PENDING && batch_drop(&st->b, st->reqs[i]))
-			st->be->ops->cancel(st->be, st->reqs[i]);
+	memset(st, 0, sizeof *st);
+	st->b = b;
+	st->bb = (struct backend_batch){.b = be, .may_send = batch_may_send, .drop = batch_drop};
 }
 
 void search_ask_then(struct search *s, enum req_kind kind, const int32_t *nodes, const int *counts,
@@ -830,61 +806,67 @@ void search_ask_then(struct search *s, enum req_kind kind, const int32_t *nodes,
 			   then_done, ctx);
 		return;
 	}
-	struct stage a = {.be = s->by_role[r1], .b = {.s = s, .done = done, .ctx = ctx}};
-	struct stage b = {.be = s->by_role[r2], .b = {.s = s, .done = then_done, .ctx = ctx, .scoring = 1}};
-	a.b.scoring = r1 == ROLE_PRM || r1 == ROLE_ORM;
+	struct stage a, b;
+	stage_init(&a, s->by_role[r1],
+		   (struct batch){.s = s, .done = done, .ctx = ctx, .scoring = r1 == ROLE_PRM || r1 == ROLE_ORM});
+	stage_init(&b, s->by_role[r2], (struct batch){.s = s, .done = then_done, .ctx = ctx, .scoring = 1});
+	a.bb.ctx = &a.b;
+	b.bb.ctx = &b.b;
 	struct request *first = make_requests(s, kind, nodes, counts, tags, offsets, n, &a.reqs);
-	a.n = n;
-	a.be->max_calls = b.be->max_calls = s->max_inflight > 0 ? s->max_inflight : 0;
+	a.bb.reqs = a.reqs;
+	a.bb.n = n;
+	struct backend *ab = a.bb.b, *bbe = b.bb.b;
+	ab->max_calls = bbe->max_calls = s->max_inflight > 0 ? s->max_inflight : 0;
 	int usage_said = 0;
+	struct request *r;
 	for (;;) {
-		stage_send(s, &a, &b);
-		while (a.delivered < a.sent && a.reqs[a.delivered]->status != REQ_PENDING) {
-			batch_done(&a.b, a.reqs[a.delivered++]);
+		backend_batch_send(&a.bb, s->max_inflight, bbe);
+		while ((r = backend_batch_next(&a.bb))) {
+			batch_done(&a.b, r);
 			/* the nodes that reply made are scored now, while the
 			 * other steps are still being written */
 			for (; seen < fresh->n; seen++) {
-				if (b.n == b.cap) {
+				if (b.bb.n == b.cap) {
 					b.cap = b.cap ? b.cap * 2 : 16;
 					b.reqs = xrealloc(b.reqs, b.cap * sizeof *b.reqs);
 				}
-				b.reqs[b.n] = xcalloc(1, sizeof **b.reqs);
-				search_request(s, b.reqs[b.n++], then, fresh->v[seen]);
+				b.reqs[b.bb.n] = xcalloc(1, sizeof **b.reqs);
+				search_request(s, b.reqs[b.bb.n++], then, fresh->v[seen]);
 			}
+			b.bb.reqs = b.reqs;
 		}
-		stage_cancel_dropped(&a);
-		stage_cancel_dropped(&b);
-		stage_send(s, &b, &a);
+		backend_batch_cancel_dropped(&a.bb);
+		backend_batch_cancel_dropped(&b.bb);
+		backend_batch_send(&b.bb, s->max_inflight, ab);
 		/* the second's replies are handed on after all of the first's,
 		 * in order: the journal is that of one batch after the other */
-		int first_over = a.delivered == a.sent && (a.stopped || a.sent == a.n);
+		int first_over = backend_batch_over(&a.bb);
 		if (first_over && !usage_said) {
 			/* the running totals, where one batch after the other
 			 * journals them */
-			if (a.sent)
+			if (a.bb.sent)
 				emit_usage(s);
 			usage_said = 1;
 		}
-		if (first_over)
-			while (b.delivered < b.sent && b.reqs[b.delivered]->status != REQ_PENDING)
-				batch_done(&b.b, b.reqs[b.delivered++]);
-		if (first_over && b.delivered == b.sent && (b.stopped || b.sent == b.n))
+		while (first_over && (r = backend_batch_next(&b.bb)))
+			batch_done(&b.b, r);
+		if (first_over && backend_batch_over(&b.bb))
 			break;
 		batch_idle(&a.b);
-		if (a.be == b.be) {
-			a.be->ops->poll(a.be, 0.1);
+		if (ab == bbe) {
+			ab->ops->poll(ab, 0.1);
 		} else {
 			/* roles on one curl pool move on together; a wait on one
 			 * is a wait on both */
-			a.be->ops->poll(a.be, a.sent > a.delivered ? 0.05 : 0);
-			b.be->ops->poll(b.be, b.sent > b.delivered ? 0.05 : 0);
+			ab->ops->poll(ab, a.bb.sent > a.bb.delivered ? 0.05 : 0);
+			bbe->ops->poll(bbe, b.bb.sent > b.bb.delivered ? 0.05 : 0);
 		}
 	}
-	if (b.sent)
+	if (b.bb.sent)
 		emit_usage(s);
 	for (size_t i = 0; i < n; i++)
 		search_request_free(&first[i]);
-	for (size_t i = 0; i < b.n; i++) {
+	for (size_t i = 0; i < b.bb.n; i++) {
 		search_request_free(b.reqs[i]);
 		free(b.reqs[i]);
 	}

@@ -90,47 +90,71 @@ size_t backend_run_drop(struct backend *b, struct request *const *reqs, size_t n
 	return backend_run_idle(b, reqs, n, max_inflight, may_send, drop, NULL, done, ctx);
 }
 
+void backend_batch_send(struct backend_batch *bb, int max_inflight, const struct backend *other)
+{
+	while (!bb->stopped && bb->sent < bb->n) {
+		int out = bb->b->inflight + (other && other != bb->b ? other->inflight : 0);
+		if (max_inflight > 0 && out >= max_inflight)
+			return;
+		struct request *r = bb->reqs[bb->sent];
+		if (bb->drop && bb->drop(bb->ctx, r)) {
+			request_clear_results(r);
+			r->status = REQ_CANCELLED;
+			r->sent = 0;
+			bb->sent++;
+			continue;
+		}
+		if (bb->may_send && !bb->may_send(bb->ctx)) {
+			bb->stopped = 1;
+			return;
+		}
+		r->sent = 1;
+		bb->b->ops->submit(bb->b, bb->reqs[bb->sent++]);
+	}
+}
+
+void backend_batch_cancel_dropped(struct backend_batch *bb)
+{
+	/* what was dropped while in flight (a result just delivered may
+	 * have pruned it) is cancelled, not awaited */
+	for (size_t i = bb->delivered; bb->drop && i < bb->sent; i++)
+		if (bb->reqs[i]->status == REQ_PENDING && bb->drop(bb->ctx, bb->reqs[i]))
+			bb->b->ops->cancel(bb->b, bb->reqs[i]);
+}
+
+struct request *backend_batch_next(struct backend_batch *bb)
+{
+	if (bb->delivered < bb->sent && bb->reqs[bb->delivered]->status != REQ_PENDING)
+		return bb->reqs[bb->delivered++];
+	return NULL;
+}
+
+int backend_batch_over(const struct backend_batch *bb)
+{
+	return bb->delivered == bb->sent && (bb->stopped || bb->sent == bb->n);
+}
+
 size_t backend_run_idle(struct backend *b, struct request *const *reqs, size_t n, int max_inflight,
 			int (*may_send)(void *ctx), int (*drop)(void *ctx, const struct request *r),
 			void (*idle)(void *ctx), void (*done)(void *ctx, struct request *r), void *ctx)
 {
-	size_t sent = 0, delivered = 0;
-	int stopped = 0;
+	struct backend_batch bb = {.b = b, .reqs = reqs, .n = n, .may_send = may_send, .drop = drop, .ctx = ctx};
+	struct request *r;
 	b->max_calls = max_inflight > 0 ? max_inflight : 0;
 	for (;;) {
-		while (!stopped && sent < n &&
-		       (max_inflight <= 0 || b->inflight < max_inflight)) {
-			struct request *r = reqs[sent];
-			if (drop && drop(ctx, r)) {
-				request_clear_results(r);
-				r->status = REQ_CANCELLED;
-				r->sent = 0;
-				sent++;
-				continue;
-			}
-			if (may_send && !may_send(ctx)) {
-				stopped = 1;
-				break;
-			}
-			r->sent = 1;
-			b->ops->submit(b, reqs[sent++]);
-		}
-		while (delivered < sent && reqs[delivered]->status != REQ_PENDING)
-			done(ctx, reqs[delivered++]);
-		/* what was dropped while in flight (a result just delivered may
-		 * have pruned it) is cancelled, not awaited */
-		for (size_t i = delivered; drop && i < sent; i++)
-			if (reqs[i]->status == REQ_PENDING && drop(ctx, reqs[i]))
-				b->ops->cancel(b, reqs[i]);
-		while (delivered < sent && reqs[delivered]->status != REQ_PENDING)
-			done(ctx, reqs[delivered++]);
-		if (delivered == sent && (stopped || sent == n))
+		backend_batch_send(&bb, max_inflight, NULL);
+		while ((r = backend_batch_next(&bb)))
+			done(ctx, r);
+		backend_batch_cancel_dropped(&bb);
+		while ((r = backend_batch_next(&bb)))
+			done(ctx, r);
+		if (backend_batch_over(&bb))
 			break;
 		if (idle)
 			idle(ctx);
 		b->ops->poll(b, 0.1);
 	}
-	return sent;
+	return bb.sent;
 }
 
 void backend_free(struct backend *b)

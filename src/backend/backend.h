@@ -131,6 +131,29 @@ size_t backend_run(struct backend *b, struct request *const *reqs, size_t n, int
 size_t backend_run_drop(struct backend *b, struct request *const *reqs, size_t n, int max_inflight,
 			int (*may_send)(void *ctx), int (*drop)(void *ctx, const struct request *r),
 			void (*done)(void *ctx, struct request *r), void *ctx);
+/* One batch of requests to one backend, moved on a step at a time: what
+ * backend_run_idle runs to its end, and what search_ask_then moves on
+ * two of, side by side.  The callbacks are backend_run_drop's. */
+struct backend_batch {
+	struct backend *b;
+	struct request *const *reqs;
+	size_t n, sent, delivered;
+	int stopped; /* may_send() said no: nothing more goes */
+	int (*may_send)(void *ctx);
+	int (*drop)(void *ctx, const struct request *r);
+	void *ctx;
+};
+/* Sends what may go now, while fewer than max_inflight (0: no limit) are
+ * out at bb's backend and other's (NULL, or the same: none more). */
+void backend_batch_send(struct backend_batch *bb, int max_inflight, const struct backend *other);
+/* Cancels what drop() now says is not worth waiting for. */
+void backend_batch_cancel_dropped(struct backend_batch *bb);
+/* The next request, in order, once it and every earlier one finished;
+ * NULL when it has not. */
+struct request *backend_batch_next(struct backend_batch *bb);
+/* Whether everything sent was handed on and nothing more will go. */
+int backend_batch_over(const struct backend_batch *bb);
+
 /* The same, calling idle(ctx) before each wait for the backend. */
 size_t backend_run_idle(struct backend *b, struct request *const *reqs, size_t n, int max_inflight,
 			int (*may_send)(void *ctx), int (*drop)(void *ctx, const struct request *r),
