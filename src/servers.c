@@ -1,5 +1,6 @@
 #include "servers.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,18 @@ struct owned {
 	int nsrv;
 };
 
+/* A line for the user before the run (the first four are kept). */
+static void warn(struct servers *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(struct servers *sv, const char *fmt, ...)
+{
+	if (sv->nwarnings >= (int)(sizeof sv->warnings / sizeof *sv->warnings))
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(sv->warnings[sv->nwarnings++], sizeof sv->warnings[0], fmt, ap);
+	va_end(ap);
+}
+
 /* Before the first request: is the server ready (waiting while it loads
  * its model), and what are its slots and context.  What a server's props
  * said is kept in its entry for the process (server_table), so the other
@@ -60,11 +73,11 @@ static int probe(struct servers *sv, const struct server_opts *o, const struct d
 		char *pieces[3], why[600];
 		if (!server_template(d, url, http, sv->key, pieces, why, sizeof why))
 			srv_set_template(s, pieces);
-		else if (sv->nwarnings < 4)
-			snprintf(sv->warnings[sv->nwarnings++], sizeof sv->warnings[0],
-				 "%s: the model's chat template is not known, so prompts go raw (--api completions says "
-				 "so and stops this warning)",
-				 why);
+		else
+			warn(sv,
+			     "%s: the model's chat template is not known, so prompts go raw (--api completions says so "
+			     "and stops this warning)",
+			     why);
 		for (int i = 0; i < 3; i++)
 			free(pieces[i]);
 	}
@@ -76,11 +89,11 @@ static int probe(struct servers *sv, const struct server_opts *o, const struct d
 	if (!p.status)
 		p.status = -1; /* asked: no answer */
 	srv_set_props(s, &p);
-	if (!p.slots && !d->props_quiet && sv->nwarnings < 4)
-		snprintf(sv->warnings[sv->nwarnings++], sizeof sv->warnings[0],
-			 "%s: the server's slots are unknown, so requests are neither capped at them nor pinned to "
-			 "the slot holding their prompt",
-			 why);
+	if (!p.slots && !d->props_quiet)
+		warn(sv,
+		     "%s: the server's slots are unknown, so requests are neither capped at them nor pinned to the "
+		     "slot holding their prompt",
+		     why);
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #include "keys.h"
 #include "theme.h"
 #include "ui.h"
+#include "util.h"
 
 /* What every mark, number and colour on the screen means: one table, as
  * the keys and the commands are.  {utf8 mark, ASCII mark, meaning} */
@@ -46,15 +47,30 @@ struct row {
 struct rows {
 	struct row *v;
 	size_t n, cap;
+	struct strbuf text; /* texts made for this layout, NUL-separated */
 };
+
+/* A text made for this layout, as an offset into r->text: rows point
+ * into it only once every text is made, since it moves as it grows. */
+static size_t make_text(struct rows *r, const char *fmt, const char *a, const char *b, const char *c)
+{
+	size_t at = r->text.len;
+	sb_printf(&r->text, fmt, a, b, c);
+	sb_addc(&r->text, '\0');
+	return at;
+}
+
+static void rows_free(struct rows *r)
+{
+	free(r->v);
+	sb_free(&r->text);
+}
 
 static void push(struct rows *r, struct row x)
 {
 	if (r->n == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 64;
-		r->v = realloc(r->v, r->cap * sizeof *r->v);
-		if (!r->v)
-			abort();
+		r->v = xrealloc(r->v, r->cap * sizeof *r->v);
 	}
 	r->v[r->n++] = x;
 }
@@ -89,13 +105,18 @@ static void wrapped(struct rows *r, const char *key, int keyw, const char *text,
 
 static void layout(struct ui *u, int w, struct rows *r)
 {
-	static char shown[64][64];
-	size_t ns = 0;
+	/* the texts made here first, so that they stay where they are */
+	size_t trace = 0, shown[64];
+	size_t ncmd = 0;
+	if (u->m.journal)
+		trace = make_text(r, "%s: %s%s", u->m.live ? "Journal" : "Trace", u->m.journal, "");
+	for (const struct ui_command *c = ui_commands; c->name && ncmd < 64; c++)
+		if (c->modes & u->mode)
+			shown[ncmd++] = make_text(r, "%s%s%s", c->name, c->args ? " " : "", c->args ? c->args : "");
 	if (u->m.journal) {
 		/* which file this is: the one a resume or a replay opens */
-		static char trace[700];
-		snprintf(trace, sizeof trace, "%s: %s", u->m.live ? "Journal" : "Trace", u->m.journal);
-		push(r, (struct row){NULL, trace, strlen(trace), 0, 0});
+		const char *t = r->text.s + trace;
+		push(r, (struct row){NULL, t, strlen(t), 0, 0});
 		push(r, (struct row){NULL, "", 0, 0, 0});
 	}
 	push(r, (struct row){NULL, "Keys", 4, 1, 0});
@@ -104,12 +125,11 @@ static void layout(struct ui *u, int w, struct rows *r)
 			wrapped(r, key_table[i].shown, KEY_W, key_table[i].help, w - COL_KEY - KEY_W - 1);
 	push(r, (struct row){NULL, "", 0, 0, 0});
 	push(r, (struct row){NULL, "Commands (type : first; Tab completes, Up recalls)", 51, 1, 0});
-	for (const struct ui_command *c = ui_commands; c->name; c++) {
+	size_t k = 0;
+	for (const struct ui_command *c = ui_commands; c->name && k < ncmd; c++) {
 		if (!(c->modes & u->mode))
 			continue; /* what this mode cannot run is not offered */
-		char *s = shown[ns < 64 ? ns++ : 63];
-		snprintf(s, sizeof shown[0], "%s%s%s", c->name, c->args ? " " : "", c->args ? c->args : "");
-		wrapped(r, s, CMD_W, c->help, w - COL_KEY - CMD_W - 1);
+		wrapped(r, r->text.s + shown[k++], CMD_W, c->help, w - COL_KEY - CMD_W - 1);
 	}
 	push(r, (struct row){NULL, "", 0, 0, 0});
 	push(r, (struct row){NULL, "What the marks mean", 19, 1, 0});
@@ -164,7 +184,7 @@ static void help_draw(struct ui *u, int y, int x, int h, int w)
 		int tx = x + COL_KEY + row->keyw + 1;
 		ui_text(yy, tx, w - (tx - x), row->text, row->len);
 	}
-	free(r.v);
+	rows_free(&r);
 }
 
 static int help_key(struct ui *u, int key)

@@ -11,6 +11,7 @@
 #include "keys.h"
 #include "theme.h"
 #include "ui.h"
+#include "util.h"
 
 static const struct vote_cluster *sort_base;
 
@@ -27,9 +28,7 @@ static int by_weight(const void *a, const void *b)
 /* The clusters' indices, heaviest first (the caller frees). */
 static size_t *sorted(const struct event *v)
 {
-	size_t *o = malloc((v->nclusters ? v->nclusters : 1) * sizeof *o);
-	if (!o)
-		abort();
+	size_t *o = xmalloc((v->nclusters ? v->nclusters : 1) * sizeof *o);
 	for (size_t i = 0; i < v->nclusters; i++)
 		o[i] = i;
 	sort_base = v->clusters;

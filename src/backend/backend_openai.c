@@ -186,6 +186,16 @@ static size_t prefix_chain(const struct oa_call *c, uint64_t *chain, size_t cap)
 	return n;
 }
 
+/* The call's chain, hashed once: pump asks for it of every waiting call
+ * each time it starts one, and the prompt does not change. */
+static const uint64_t *call_chain(struct oa_call *c, size_t *len)
+{
+	if (!c->chain_len)
+		c->chain_len = prefix_chain(c, c->chain, sizeof c->chain / sizeof *c->chain);
+	*len = c->chain_len;
+	return c->chain;
+}
+
 static char *call_body(struct oa_backend *be, const struct oa_call *c)
 {
 	const struct request *r = c->r;
@@ -247,8 +257,8 @@ static int call_start(struct oa_backend *be, struct oa_call *c)
 {
 	if (be->base.max_calls > 0 && be->out >= be->base.max_calls)
 		return -1; /* --max-inflight: calls at the servers, not requests */
-	uint64_t chain[64];
-	size_t len = prefix_chain(c, chain, 64);
+	size_t len;
+	const uint64_t *chain = call_chain(c, &len);
 	int order[BACKEND_MAX_URLS], loads[BACKEND_MAX_URLS];
 	for (int i = 0; i < be->nbases; i++) {
 		loads[i] = srv_load(be->srv[i]);
@@ -285,8 +295,8 @@ static int call_start(struct oa_backend *be, struct oa_call *c)
 	c->headers[0] = be->auth;
 	/* llama.cpp's HTTP library sends a reply in two writes without
 	 * TCP_NODELAY: on a kept-alive connection the second waits for our
-	 * delayed ACK, 40 ms a request (measured: 42 ms against 3 ms on a new
-	 * connection, tests/bench/bench_http.sh); and it holds a thread per
+	 * delayed ACK, 40 ms a request (measured: 50 ms against 2 ms on a new
+	 * connection, tests/bench/bench_llama.sh); and it holds a thread per
 	 * idle connection for 5 s.  So it gets a new connection a call. */
 	c->h.fresh = (srv_props(be->srv[pick]).llama || be->c.dialect == &dialect_llamacpp) &&
 		     !strncmp(c->url, "http:", 5);
@@ -305,16 +315,15 @@ static int call_start(struct oa_backend *be, struct oa_call *c)
 	return 0;
 }
 
-/* Starts waiting calls, oldest first, while a server has room. */
 /* How well a waiting call would use a free slot now (slots_affinity):
  * the best over the servers; 0 for a call of several samples or servers
  * without slots (then only age decides). */
-static long affinity(struct oa_backend *be, const struct oa_call *c, int slotted)
+static long affinity(struct oa_backend *be, struct oa_call *c, int slotted)
 {
 	if (!slotted || c->nsamples != 1)
 		return 0;
-	uint64_t chain[64];
-	size_t len = prefix_chain(c, chain, 64);
+	size_t len;
+	const uint64_t *chain = call_chain(c, &len);
 	long best = LONG_MIN;
 	for (int i = 0; i < be->nbases; i++) {
 		long a = srv_affinity(be->srv[i], chain, len);
@@ -770,10 +779,7 @@ static struct backend *make(const struct openai_cfg *c, enum oa_mode mode, char 
 	be->base.model = be->model;
 	if (c->api_key) {
 		be->key = xstrdup(c->api_key);
-		struct strbuf a;
-		sb_init(&a);
-		sb_printf(&a, "Authorization: Bearer %s", be->key);
-		be->auth = sb_steal(&a);
+		be->auth = api_key_header(be->key);
 	}
 	rng_seed(&be->rng, (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)be);
 	be->own_pool = !c->pool;

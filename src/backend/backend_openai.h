@@ -64,5 +64,7 @@ struct backend *backend_logprob_prm_new(const struct openai_cfg *c, char *err, s
  * owner may read.  Returns 0 (key NULL when there is none) or -1 with a
  * message (a file anyone else could read is refused). */
 int api_key_load(const char *file, char **key, char *err, size_t errlen);
+/* The HTTP header line that sends key (the caller's to wipe and free). */
+char *api_key_header(const char *key);
 
 #endif

@@ -35,6 +35,8 @@ struct oa_call {
 	int ncmpl;  /* llama.cpp: nsamples in one call (n_cmpl) */
 	uint64_t seq;
 	int slot; /* llama.cpp's id_slot, -1: the server's choice */
+	uint64_t chain[64]; /* its prompt's prefixes, hashed (call_chain) */
+	size_t chain_len;   /* 0: not yet */
 	struct strbuf *texts; /* stream: text so far, by choice */
 	double *lp_sum;       /* stream: token log-probabilities so far, by choice */
 	int *lp_n;

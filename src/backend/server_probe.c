@@ -88,6 +88,14 @@ int api_key_load(const char *file, char **key, char *err, size_t errlen)
 	return 0;
 }
 
+char *api_key_header(const char *key)
+{
+	struct strbuf a;
+	sb_init(&a);
+	sb_printf(&a, "Authorization: Bearer %s", key);
+	return sb_steal(&a);
+}
+
 void server_base_url(const char *url, char *out, size_t len)
 {
 	snprintf(out, len, "%s", url ? url : "");
@@ -131,10 +139,7 @@ static int ask_once(const char *url, const char *path, const char *post, const s
 	struct curl_slist *h = NULL;
 	char *auth = NULL;
 	if (key) {
-		struct strbuf a;
-		sb_init(&a);
-		sb_printf(&a, "Authorization: Bearer %s", key);
-		auth = sb_steal(&a);
+		auth = api_key_header(key);
 		h = curl_slist_append(NULL, auth);
 	}
 	if (post) {

@@ -110,10 +110,25 @@ static void wait_on(struct srv *s, struct http_pool *pool)
 	s->waiting[s->nwaiting++] = pool;
 }
 
+/* Under the lock: room for n more samples (an idle server takes any). */
+static int has_room(const struct srv *s, int n)
+{
+	return s->limit <= 0 || s->load == 0 || s->load + n <= s->limit;
+}
+
+/* Under the lock: whoever waits for room tries again now, not at its
+ * next poll. */
+static void wake_waiting(struct srv *s)
+{
+	for (size_t i = 0; i < s->nwaiting; i++)
+		http_pool_wake(s->waiting[i]);
+	s->nwaiting = 0;
+}
+
 int srv_take(struct srv *s, int n, const uint64_t *chain, size_t len, int *slot, struct http_pool *waiter)
 {
 	pthread_mutex_lock(&s->lock);
-	int room = s->limit <= 0 || s->load == 0 || s->load + n <= s->limit;
+	int room = has_room(s, n);
 	*slot = -1;
 	if (room && n == 1 && s->table.n > 0) {
 		*slot = slots_pick(&s->table, chain, len);
@@ -124,9 +139,9 @@ int srv_take(struct srv *s, int n, const uint64_t *chain, size_t len, int *slot,
 	if (room) {
 		s->load += n;
 		s->last = util_now();
-	}
-	else if (waiter)
+	} else if (waiter) {
 		wait_on(s, waiter);
+	}
 	pthread_mutex_unlock(&s->lock);
 	return room;
 }
@@ -134,9 +149,7 @@ int srv_take(struct srv *s, int n, const uint64_t *chain, size_t len, int *slot,
 long srv_affinity(struct srv *s, const uint64_t *chain, size_t len)
 {
 	pthread_mutex_lock(&s->lock);
-	long a = s->limit > 0 && s->load > 0 && s->load + 1 > s->limit ? LONG_MIN
-		 : s->table.n > 0				  ? slots_affinity(&s->table, chain, len)
-								  : 0;
+	long a = !has_room(s, 1) ? LONG_MIN : s->table.n > 0 ? slots_affinity(&s->table, chain, len) : 0;
 	pthread_mutex_unlock(&s->lock);
 	return a;
 }
@@ -157,10 +170,7 @@ void srv_give(struct srv *s, int n, int slot)
 		s->load = 0;
 	s->last = util_now();
 	slots_release(&s->table, slot);
-	/* whoever waits for room tries again now, not at its next poll */
-	for (size_t i = 0; i < s->nwaiting; i++)
-		http_pool_wake(s->waiting[i]);
-	s->nwaiting = 0;
+	wake_waiting(s);
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -206,9 +216,7 @@ void srv_ok(struct srv *s)
 		s->good = 0;
 		if (s->limit >= most && s->props.slots <= 0)
 			s->limit = 0; /* back to no limit, as before the error */
-		for (size_t i = 0; i < s->nwaiting; i++)
-			http_pool_wake(s->waiting[i]);
-		s->nwaiting = 0;
+		wake_waiting(s);
 	}
 	pthread_mutex_unlock(&s->lock);
 }
