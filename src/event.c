@@ -161,7 +161,7 @@ int event_apply(struct tree *t, const struct event *ev, char *err, size_t errlen
 		if (ev->parent != NODE_NONE && !tree_node(t, ev->parent))
 			return no_node(err, errlen, "parent", ev->parent);
 		int32_t id = tree_add(t, ev->parent, ev->kind, ev->text, ev->text_len);
-		n = tree_node(t, id);
+		n = tree_node_mut(t, id);
 		n->tokens = ev->tokens;
 		n->action = (uint8_t)ev->action;
 		n->round = (int16_t)ev->round;
@@ -183,7 +183,7 @@ int event_apply(struct tree *t, const struct event *ev, char *err, size_t errlen
 			if (!tree_node(t, ev->ids[i]))
 				return no_node(err, errlen, what, ev->ids[i]);
 		for (size_t i = 0; i < ev->nids; i++)
-			tree_node(t, ev->ids[i])->flags |= NF_KEPT;
+			tree_node_mut(t, ev->ids[i])->flags |= NF_KEPT;
 		return 0;
 	case EV_VOTE:
 		for (size_t i = 0; i < ev->nclusters; i++)
@@ -194,8 +194,10 @@ int event_apply(struct tree *t, const struct event *ev, char *err, size_t errlen
 	default:
 		if (!event_type_needs_node(ev->type))
 			return 0;
-		if (!(n = tree_node(t, ev->id)))
+		if (!tree_node(t, ev->id))
 			return no_node(err, errlen, what, ev->id);
+		if (ev->type == EV_SCORE || ev->type == EV_STATS)
+			n = tree_node_mut(t, ev->id);
 		break;
 	}
 	switch (ev->type) {

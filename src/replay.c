@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "evstore.h"
+#include "testing.h"
 #include "util.h"
 
 /* What applying one event changed, to put it back. */
@@ -39,8 +40,25 @@ struct undo {
 		struct {
 			float uct;
 		} select;
+		struct {
+			int32_t prev_last; /* the parent's last child before it */
+			int32_t max_depth; /* the tree's before it */
+		} node;
 	} u;
 };
+
+/* The tree as it was at pos, to start a seek from (see replay_seek). */
+struct checkpoint {
+	size_t pos;
+	struct tree_snap *snap;
+};
+
+/* A checkpoint every replay_cp_every events to begin with: a seek then
+ * applies or undoes at most half of that.  When the checkpoints hold more
+ * memory than 128 MiB or the tree itself, whichever is more, every other
+ * one goes and the spacing doubles. */
+size_t replay_cp_every = 65536, replay_cp_budget = 0; /* 0: the rule above */
+#define CP_BUDGET ((size_t)128 << 20)
 
 struct replay {
 	struct trace_header header;
@@ -66,6 +84,8 @@ struct replay {
 		size_t n;
 	} kinds[5]; /* vote, final, usage, unit, difficulty verdict */
 	struct event_scratch sc;
+	struct checkpoint *cps; /* by position; the last one at the end */
+	size_t ncps, cp_every;
 };
 
 static void pool_push(struct replay *r, int32_t id)
@@ -85,7 +105,7 @@ static int apply_recording(struct replay *r, const struct event *ev, struct undo
 	memset(u, 0, sizeof *u);
 	u->type = (uint8_t)ev->type;
 	u->id = ev->id;
-	struct node *n = tree_node(t, ev->id);
+	const struct node *n = tree_node(t, ev->id);
 	switch (ev->type) {
 	case EV_SCORE:
 		if (n) {
@@ -115,6 +135,12 @@ static int apply_recording(struct replay *r, const struct event *ev, struct undo
 		if (n)
 			u->u.select.uct = n->uct;
 		break;
+	case EV_NODE: {
+		const struct node *p = tree_node(t, ev->parent);
+		u->u.node.prev_last = p ? p->last_child : NODE_NONE;
+		u->u.node.max_depth = tree_max_depth(t);
+		break;
+	}
 	case EV_PRUNE:
 		if (n) {
 			/* mark here, collecting what changes; event_apply below
@@ -147,10 +173,11 @@ static int apply_recording(struct replay *r, const struct event *ev, struct undo
 static void undo_one(struct replay *r, const struct undo *u)
 {
 	struct tree *t = r->tree;
-	struct node *n = tree_node(t, u->id);
+	/* a node event's node is about to go; the others change theirs */
+	struct node *n = u->type == EV_NODE ? NULL : tree_node_mut(t, u->id);
 	switch ((enum ev_type)u->type) {
 	case EV_NODE:
-		tree_pop(t);
+		tree_pop_to(t, u->u.node.prev_last, u->u.node.max_depth);
 		break;
 	case EV_SCORE:
 		n->prm = u->u.score.prm;
@@ -175,11 +202,11 @@ static void undo_one(struct replay *r, const struct undo *u)
 		break;
 	case EV_PRUNE:
 		for (uint32_t i = 0; i < u->u.ids.count; i++)
-			tree_node(t, r->pool[u->u.ids.first + i])->flags &= (uint16_t)~NF_PRUNED;
+			tree_node_mut(t, r->pool[u->u.ids.first + i])->flags &= (uint16_t)~NF_PRUNED;
 		break;
 	case EV_KEEP:
 		for (uint32_t i = 0; i < u->u.ids.count; i++)
-			tree_node(t, r->pool[u->u.ids.first + i])->flags &= (uint16_t)~NF_KEPT;
+			tree_node_mut(t, r->pool[u->u.ids.first + i])->flags &= (uint16_t)~NF_KEPT;
 		break;
 	default:
 		break;
@@ -260,6 +287,28 @@ size_t replay_last(const struct replay *r, enum ev_type type, int difficulty_onl
 	return lo ? pl->v[lo - 1] : 0;
 }
 
+static void checkpoint(struct replay *r)
+{
+	r->cps = xrealloc(r->cps, (r->ncps + 1) * sizeof *r->cps);
+	r->cps[r->ncps].pos = r->count;
+	r->cps[r->ncps++].snap = tree_snap_take(r->tree);
+	size_t budget = replay_cp_budget ? replay_cp_budget
+				: tree_memory(r->tree) > CP_BUDGET ? tree_memory(r->tree) : CP_BUDGET;
+	while (tree_shared_bytes(r->tree) > budget && r->ncps > 2) {
+		/* thin out: keep the start and every other one, and the
+		 * newest (the end, when loading is done) */
+		size_t k = 0;
+		for (size_t i = 0; i < r->ncps; i++) {
+			if (i % 2 == 0 || i == r->ncps - 1)
+				r->cps[k++] = r->cps[i];
+			else
+				tree_snap_free(r->tree, r->cps[i].snap);
+		}
+		r->ncps = k;
+		r->cp_every *= 2;
+	}
+}
+
 struct replay *replay_open(const char *path, char *err, size_t errlen, char *warn, size_t warnlen)
 {
 	struct replay *r = xcalloc(1, sizeof *r);
@@ -274,6 +323,8 @@ struct replay *replay_open(const char *path, char *err, size_t errlen, char *war
 	r->tree = tree_new();
 	tree_borrow_strings(r->tree, 1); /* the store holds the texts */
 	r->path = xstrdup(path);
+	r->cp_every = replay_cp_every ? replay_cp_every : 1;
+	checkpoint(r); /* the empty tree, before the first event */
 	size_t cap = 0;
 	struct event ev;
 	int rc;
@@ -306,6 +357,8 @@ struct replay *replay_open(const char *path, char *err, size_t errlen, char *war
 			pl->v[pl->n++] = r->count + 1;
 		}
 		r->count++;
+		if (r->count - r->cps[r->ncps - 1].pos >= r->cp_every)
+			checkpoint(r);
 	}
 	if (rc == 0 && warn && trace_reader_warning(rd))
 		snprintf(warn, warnlen, "%s", trace_reader_warning(rd));
@@ -315,6 +368,8 @@ struct replay *replay_open(const char *path, char *err, size_t errlen, char *war
 		return NULL;
 	}
 	r->pos = r->count;
+	if (r->cps[r->ncps - 1].pos != r->count)
+		checkpoint(r); /* the end: where G goes */
 	return r;
 }
 
@@ -323,6 +378,9 @@ void replay_free(struct replay *r)
 	if (!r)
 		return;
 	header_free(&r->header);
+	for (size_t i = 0; i < r->ncps; i++)
+		tree_snap_free(r->tree, r->cps[i].snap);
+	free(r->cps);
 	tree_free(r->tree);
 	evstore_free(&r->store);
 	free(r->path);
@@ -359,10 +417,45 @@ int replay_event(struct replay *r, size_t pos, struct event *ev, char *err, size
 	return 0;
 }
 
+static size_t dist(size_t a, size_t b)
+{
+	return a > b ? a - b : b - a;
+}
+
+/* The checkpoint nearest pos. */
+static const struct checkpoint *nearest(const struct replay *r, size_t pos)
+{
+	size_t lo = 0, hi = r->ncps;
+	while (lo < hi) { /* the first at or after pos */
+		size_t mid = (lo + hi) / 2;
+		if (r->cps[mid].pos < pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == r->ncps)
+		return &r->cps[lo - 1];
+	if (lo > 0 && dist(r->cps[lo - 1].pos, pos) < dist(r->cps[lo].pos, pos))
+		return &r->cps[lo - 1];
+	return &r->cps[lo];
+}
+
+/* Restoring a checkpoint costs about as much as applying a sixteenth of
+ * the spacing's events (a pass over the page list, and copying the pages
+ * the seek then writes), so a short step is taken from the cursor. */
+
 int replay_seek(struct replay *r, size_t pos, char *err, size_t errlen)
 {
 	if (pos > r->count)
 		pos = r->count;
+	/* from the nearest checkpoint when that is nearer than the cursor:
+	 * the undo records hold wherever the tree came from, since the state
+	 * before an event is always the same */
+	const struct checkpoint *cp = nearest(r, pos);
+	if (dist(cp->pos, pos) + r->cp_every / 16 < dist(r->pos, pos)) {
+		tree_snap_restore(r->tree, cp->snap);
+		r->pos = cp->pos;
+	}
 	while (r->pos > pos)
 		undo_one(r, &r->undo[--r->pos]);
 	while (r->pos < pos) {
@@ -385,18 +478,32 @@ int replay_seek(struct replay *r, size_t pos, char *err, size_t errlen)
 	return 0;
 }
 
+/* The index of the first unit starting after pos (binary search: a
+ * trace may have millions). */
+static size_t unit_after(const struct replay *r, size_t pos)
+{
+	size_t lo = 0, hi = r->nunits;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (r->units[mid] <= pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 size_t replay_next_unit(const struct replay *r)
 {
-	for (size_t i = 0; i < r->nunits; i++)
-		if (r->units[i] > r->pos)
-			return r->units[i];
-	return r->count;
+	size_t i = unit_after(r, r->pos);
+	return i < r->nunits ? r->units[i] : r->count;
 }
 
 size_t replay_prev_unit(const struct replay *r)
 {
-	for (size_t i = r->nunits; i-- > 0;)
-		if (r->units[i] < r->pos)
-			return r->units[i];
-	return 0;
+	/* the last unit starting before pos */
+	size_t i = unit_after(r, r->pos ? r->pos - 1 : 0);
+	if (!r->pos)
+		return 0;
+	return i > 0 ? r->units[i - 1] : 0;
 }

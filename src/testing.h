@@ -27,5 +27,9 @@ int rstar_disc_keep(int agree, int mode);
 /* filter-vote: a review's [[correct]] (1) or [[wrong]] (0), whichever
  * comes last; -1 when neither (strategy_vote.c). */
 int vote_judge_parse(const char *text);
+/* A replay's checkpoint spacing in events, and the memory its checkpoints
+ * may hold before every other one goes (0: its own rule; replay.c): small
+ * in tests, so that short traces have many and thin out. */
+extern size_t replay_cp_every, replay_cp_budget;
 
 #endif

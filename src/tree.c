@@ -6,9 +6,25 @@
 
 #include "util.h"
 
-#define PAGE_BITS 14
+/* 4096 nodes a page: small enough that a replay copying a page it shares
+ * with a checkpoint (tree_node_mut) copies little */
+#define PAGE_BITS 12
 #define PAGE_SIZE (1u << PAGE_BITS)
 #define CHUNK_SIZE (1u << 20)
+
+/* A page is shared by the tree and the snapshots taken while it held it;
+ * it is written in place only while the tree alone holds it. */
+struct page {
+	uint32_t refs;
+	struct node nodes[PAGE_SIZE];
+};
+
+struct tree_snap {
+	struct page **pages;
+	size_t npages, count;
+	int max_depth;
+	int32_t final_leaf;
+};
 
 struct chunk {
 	struct chunk *next;
@@ -17,8 +33,9 @@ struct chunk {
 };
 
 struct tree {
-	struct node **pages;
-	size_t npages;
+	struct page **pages;
+	size_t npages, pages_cap;
+	size_t shared_pages; /* pages held by snapshots and not by the tree */
 	size_t count;
 	int max_depth;
 	int32_t final_leaf;
@@ -59,12 +76,24 @@ struct tree *tree_new(void)
 	return t;
 }
 
+/* Lets go of one holder's reference. */
+static void page_unref(struct tree *t, struct page *p, int by_tree)
+{
+	if (--p->refs == 0) {
+		if (!by_tree)
+			t->shared_pages--;
+		free(p);
+	} else if (by_tree) {
+		t->shared_pages++; /* only snapshots hold it now */
+	}
+}
+
 void tree_free(struct tree *t)
 {
 	if (!t)
 		return;
 	for (size_t i = 0; i < t->npages; i++)
-		free(t->pages[i]);
+		page_unref(t, t->pages[i], 1);
 	free(t->pages);
 	for (struct chunk *c = t->chunks, *n; c; c = n) {
 		n = c->next;
@@ -82,7 +111,89 @@ struct node *tree_node(const struct tree *t, int32_t id)
 {
 	if (id < 0 || (size_t)id >= t->count)
 		return NULL;
-	return &t->pages[(uint32_t)id >> PAGE_BITS][(uint32_t)id & (PAGE_SIZE - 1)];
+	return &t->pages[(uint32_t)id >> PAGE_BITS]->nodes[(uint32_t)id & (PAGE_SIZE - 1)];
+}
+
+/* The page at index i, the tree's own to write: copied first when a
+ * snapshot shares it. */
+static struct page *page_own(struct tree *t, size_t i)
+{
+	struct page *p = t->pages[i];
+	if (p->refs == 1)
+		return p;
+	struct page *c = xmalloc(sizeof *c);
+	memcpy(c->nodes, p->nodes, sizeof c->nodes);
+	c->refs = 1;
+	page_unref(t, p, 1);
+	t->pages[i] = c;
+	return c;
+}
+
+struct node *tree_node_mut(struct tree *t, int32_t id)
+{
+	if (id < 0 || (size_t)id >= t->count)
+		return NULL;
+	return &page_own(t, (uint32_t)id >> PAGE_BITS)->nodes[(uint32_t)id & (PAGE_SIZE - 1)];
+}
+
+/* ---- snapshots ---- */
+
+struct tree_snap *tree_snap_take(struct tree *t)
+{
+	struct tree_snap *s = xcalloc(1, sizeof *s);
+	s->npages = t->npages;
+	s->pages = xmalloc((t->npages ? t->npages : 1) * sizeof *s->pages);
+	for (size_t i = 0; i < t->npages; i++) {
+		s->pages[i] = t->pages[i];
+		t->pages[i]->refs++;
+	}
+	s->count = t->count;
+	s->max_depth = t->max_depth;
+	s->final_leaf = t->final_leaf;
+	return s;
+}
+
+void tree_snap_restore(struct tree *t, const struct tree_snap *s)
+{
+	for (size_t i = s->npages; i < t->npages; i++)
+		page_unref(t, t->pages[i], 1);
+	if (s->npages > t->pages_cap) {
+		t->pages_cap = s->npages;
+		t->pages = xrealloc(t->pages, t->pages_cap * sizeof *t->pages);
+	}
+	for (size_t i = 0; i < s->npages; i++) {
+		if (i < t->npages && t->pages[i] == s->pages[i])
+			continue;
+		if (i < t->npages)
+			page_unref(t, t->pages[i], 1);
+		t->pages[i] = s->pages[i];
+		t->pages[i]->refs++;
+		t->shared_pages--; /* the tree holds it again */
+	}
+	t->npages = s->npages;
+	t->count = s->count;
+	t->max_depth = s->max_depth;
+	t->final_leaf = s->final_leaf;
+}
+
+void tree_snap_free(struct tree *t, struct tree_snap *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->npages; i++)
+		page_unref(t, s->pages[i], 0);
+	free(s->pages);
+	free(s);
+}
+
+size_t tree_snap_count(const struct tree_snap *s)
+{
+	return s->count;
+}
+
+size_t tree_shared_bytes(const struct tree *t)
+{
+	return t->shared_pages * sizeof(struct page);
 }
 
 const char *tree_strdup(struct tree *t, const char *s, size_t len)
@@ -115,27 +226,31 @@ const char *tree_strdup(struct tree *t, const char *s, size_t len)
 int32_t tree_add(struct tree *t, int32_t parent, enum node_kind kind,
 		 const char *text, size_t len)
 {
-	struct node *p = NULL;
 	if (parent == NODE_NONE) {
 		if (t->count != 0)
 			return NODE_NONE;
-	} else if (!(p = tree_node(t, parent))) {
+	} else if (!tree_node(t, parent)) {
 		return NODE_NONE;
 	}
 	if (t->count >= INT32_MAX)
 		return NODE_NONE;
 	size_t id = t->count;
 	if ((id >> PAGE_BITS) >= t->npages) {
-		t->pages = xrealloc(t->pages, (t->npages + 1) * sizeof *t->pages);
-		t->pages[t->npages++] = xmalloc(PAGE_SIZE * sizeof(struct node));
+		if (t->npages == t->pages_cap) {
+			t->pages_cap = t->pages_cap ? t->pages_cap * 2 : 16;
+			t->pages = xrealloc(t->pages, t->pages_cap * sizeof *t->pages);
+		}
+		struct page *pg = xmalloc(sizeof *pg);
+		pg->refs = 1;
+		t->pages[t->npages++] = pg;
 	}
 	t->count++;
-	struct node *n = &t->pages[id >> PAGE_BITS][id & (PAGE_SIZE - 1)];
+	struct node *n = &page_own(t, id >> PAGE_BITS)->nodes[id & (PAGE_SIZE - 1)];
 	memset(n, 0, sizeof *n);
 	n->parent = parent;
 	n->first_child = n->last_child = n->next_sibling = NODE_NONE;
 	n->kind = (uint8_t)kind;
-	if (p && (p->flags & NF_PRUNED))
+	if (parent != NODE_NONE && (tree_node(t, parent)->flags & NF_PRUNED))
 		n->flags |= NF_PRUNED; /* out of the search with its parent */
 	if (t->borrow && text)
 		n->text = text; /* NUL-terminated at len, by the caller's promise */
@@ -144,12 +259,15 @@ int32_t tree_add(struct tree *t, int32_t parent, enum node_kind kind,
 	n->text_len = (uint32_t)(text ? len : 0);
 	n->prm = n->orm = n->uct = n->prior = n->q = NAN;
 	n->round = -1;
-	if (p) {
+	if (parent != NODE_NONE) {
+		/* after the new node's page is the tree's own: the parent may
+		 * be on it */
+		struct node *p = tree_node_mut(t, parent);
 		n->depth = p->depth + 1;
 		if (p->last_child == NODE_NONE)
 			p->first_child = (int32_t)id;
 		else
-			tree_node(t, p->last_child)->next_sibling = (int32_t)id;
+			tree_node_mut(t, p->last_child)->next_sibling = (int32_t)id;
 		p->last_child = (int32_t)id;
 		p->nchildren++;
 		if ((int)n->depth > t->max_depth)
@@ -160,7 +278,7 @@ int32_t tree_add(struct tree *t, int32_t parent, enum node_kind kind,
 
 void tree_set_answer(struct tree *t, int32_t id, const char *answer)
 {
-	struct node *n = tree_node(t, id);
+	struct node *n = tree_node_mut(t, id);
 	if (!n)
 		return;
 	n->answer = !answer ? NULL : t->borrow ? answer : tree_strdup(t, answer, strlen(answer));
@@ -182,10 +300,11 @@ size_t tree_prune_collect(struct tree *t, int32_t id, int32_t **marked, size_t *
 	size_t count = 0;
 	int32_t cur = id;
 	for (;;) {
-		struct node *c = tree_node(t, cur);
+		const struct node *c = tree_node(t, cur);
 		int before = (c->flags & NF_PRUNED) != 0;
 		if (!before) {
-			c->flags |= NF_PRUNED;
+			tree_node_mut(t, cur)->flags |= NF_PRUNED;
+			c = tree_node(t, cur);
 			if (marked) {
 				if (*nm == *cap) {
 					*cap = *cap ? *cap * 2 : 64;
@@ -215,8 +334,7 @@ void tree_pop(struct tree *t)
 	if (t->count == 0)
 		return;
 	int32_t id = (int32_t)t->count - 1;
-	struct node *n = tree_node(t, id);
-	struct node *p = tree_node(t, n->parent);
+	struct node *p = tree_node_mut(t, tree_node(t, id)->parent);
 	if (p) {
 		/* the newest node is its parent's last child */
 		if (p->first_child == id) {
@@ -225,7 +343,7 @@ void tree_pop(struct tree *t)
 			int32_t c = p->first_child;
 			while (tree_node(t, c)->next_sibling != id)
 				c = tree_node(t, c)->next_sibling;
-			tree_node(t, c)->next_sibling = NODE_NONE;
+			tree_node_mut(t, c)->next_sibling = NODE_NONE;
 			p->last_child = c;
 		}
 		p->nchildren--;
@@ -233,6 +351,26 @@ void tree_pop(struct tree *t)
 	if (t->final_leaf == id)
 		t->final_leaf = NODE_NONE;
 	t->count--;
+}
+
+void tree_pop_to(struct tree *t, int32_t prev_last, int prev_max_depth)
+{
+	if (t->count == 0)
+		return;
+	int32_t id = (int32_t)t->count - 1;
+	struct node *p = tree_node_mut(t, tree_node(t, id)->parent);
+	if (p) {
+		if (prev_last == NODE_NONE)
+			p->first_child = NODE_NONE;
+		else
+			tree_node_mut(t, prev_last)->next_sibling = NODE_NONE;
+		p->last_child = prev_last;
+		p->nchildren--;
+	}
+	if (t->final_leaf == id)
+		t->final_leaf = NODE_NONE;
+	t->count--;
+	t->max_depth = prev_max_depth;
 }
 
 int32_t tree_final_leaf(const struct tree *t)
@@ -252,10 +390,10 @@ void tree_mark_final(struct tree *t, int32_t id)
 		int da = a == NODE_NONE ? -1 : (int)tree_node(t, a)->depth;
 		int db = b == NODE_NONE ? -1 : (int)tree_node(t, b)->depth;
 		if (da >= db) {
-			tree_node(t, a)->flags &= (uint16_t)~NF_FINAL;
+			tree_node_mut(t, a)->flags &= (uint16_t)~NF_FINAL;
 			a = tree_node(t, a)->parent;
 		} else {
-			tree_node(t, b)->flags |= NF_FINAL;
+			tree_node_mut(t, b)->flags |= NF_FINAL;
 			b = tree_node(t, b)->parent;
 		}
 	}
@@ -284,7 +422,7 @@ int tree_max_depth(const struct tree *t)
 
 size_t tree_memory(const struct tree *t)
 {
-	return t->npages * PAGE_SIZE * sizeof(struct node) + t->text_bytes;
+	return t->npages * sizeof(struct page) + t->text_bytes;
 }
 
 int32_t tree_prev_sibling(const struct tree *t, int32_t id)

@@ -62,8 +62,12 @@ struct tree *tree_new(void);
 void tree_free(struct tree *t);
 
 size_t tree_count(const struct tree *t);
-/* NULL when id is not a node of this tree. */
+/* NULL when id is not a node of this tree.  A tree with snapshots (a
+ * replay's) is written only through tree_node_mut and the functions here;
+ * others may write through tree_node too. */
 struct node *tree_node(const struct tree *t, int32_t id);
+/* The node, to write: its page is copied first if a snapshot shares it. */
+struct node *tree_node_mut(struct tree *t, int32_t id);
 /* Adds a node; the root (parent NODE_NONE) must be the first.  Returns the
  * new id, or NODE_NONE when the parent does not exist. */
 int32_t tree_add(struct tree *t, int32_t parent, enum node_kind kind,
@@ -78,6 +82,9 @@ size_t tree_prune(struct tree *t, int32_t id);
 size_t tree_prune_collect(struct tree *t, int32_t id, int32_t **marked, size_t *n, size_t *cap);
 /* Removes the newest node (a replay stepping back over its creation). */
 void tree_pop(struct tree *t);
+/* The same in constant time, told the parent's last child before it came
+ * (NODE_NONE: it was the first) and the tree's depth then. */
+void tree_pop_to(struct tree *t, int32_t prev_last, int prev_max_depth);
 /* The newest node on the final path, or NODE_NONE. */
 int32_t tree_final_leaf(const struct tree *t);
 /* Moves the final-path marks to the path from the root to id. */
@@ -102,5 +109,19 @@ int32_t tree_prev_sibling(const struct tree *t, int32_t id);
  * (NUL-terminated, alive as long as the tree) instead of copying them:
  * a replay's event store owns them, so passes over a trace copy nothing. */
 void tree_borrow_strings(struct tree *t, int on);
+
+/* Snapshots: the whole tree as it is now, in the time a list of page
+ * pointers takes.  Pages are shared, not copied, until the tree writes to
+ * one (copy on write), so snapshots of a tree that mostly grows cost
+ * little.  Restoring one makes the tree what it was then; free every
+ * snapshot, with the tree it came from, before the tree. */
+struct tree_snap;
+struct tree_snap *tree_snap_take(struct tree *t);
+void tree_snap_restore(struct tree *t, const struct tree_snap *s);
+void tree_snap_free(struct tree *t, struct tree_snap *s);
+size_t tree_snap_count(const struct tree_snap *s); /* the nodes it holds */
+/* The memory held by snapshots alone: pages the tree has since copied or
+ * dropped. */
+size_t tree_shared_bytes(const struct tree *t);
 
 #endif

@@ -10,6 +10,7 @@
 #include "replay.h"
 #include "search.h"
 #include "tap.h"
+#include "testing.h"
 
 static struct tree *build(const char *path, size_t pos)
 {
@@ -37,12 +38,19 @@ static int same_tree(const struct tree *a, const struct tree *b, char *why, size
 		snprintf(why, whylen, "%zu nodes against %zu", tree_count(a), tree_count(b));
 		return 0;
 	}
+	if (tree_final_leaf(a) != tree_final_leaf(b) || tree_max_depth(a) != tree_max_depth(b)) {
+		snprintf(why, whylen, "final %d/%d, depth %d/%d", tree_final_leaf(a), tree_final_leaf(b),
+			 tree_max_depth(a), tree_max_depth(b));
+		return 0;
+	}
 	for (size_t i = 0; i < tree_count(a); i++) {
 		const struct node *x = tree_node(a, (int32_t)i), *y = tree_node(b, (int32_t)i);
 		int ok = x->parent == y->parent && x->nchildren == y->nchildren &&
 			 x->first_child == y->first_child && x->last_child == y->last_child &&
 			 x->next_sibling == y->next_sibling && same_float(x->prm, y->prm) &&
 			 same_float(x->orm, y->orm) && same_float(x->uct, y->uct) && x->visits == y->visits &&
+			 same_float(x->q, y->q) && same_float(x->prior, y->prior) && x->depth == y->depth &&
+			 x->tokens == y->tokens && x->round == y->round && x->action == y->action &&
 			 x->value == y->value && x->flags == y->flags &&
 			 ((!x->answer && !y->answer) || (x->answer && y->answer && !strcmp(x->answer, y->answer))) &&
 			 !strcmp(x->text, y->text);
@@ -77,8 +85,14 @@ int main(void)
 		search_run(s);
 		search_free(s);
 
+		/* as a big trace is: checkpoints every few events (thinned out
+		 * when they hold too much), then the default (start and end) */
+		for (int spaced = 0; spaced < 3; spaced++) {
+		replay_cp_every = spaced == 0 ? 65536 : spaced == 1 ? 23 : 7;
+		replay_cp_budget = spaced == 2 ? 1 : 0;
 		struct replay *r = replay_open(path, err, sizeof err, warn, sizeof warn);
-		ok(r != NULL, "%s: the trace opens for replay", sts[k]->name);
+		ok(r != NULL, "%s: the trace opens for replay (checkpoints every %zu)", sts[k]->name,
+		   replay_cp_every);
 		if (!r)
 			continue;
 		size_t n = replay_count(r);
@@ -95,8 +109,13 @@ int main(void)
 		positions[np++] = 0;
 		positions[np++] = n;
 		positions[np++] = n / 2;
-		while (np < 40)
+		while (np < 60)
 			positions[np++] = (size_t)rng_range(&g, 0, (int)n);
+		/* short steps either way, as [ and ] take */
+		for (size_t i = 40; i < 60; i += 2)
+			positions[i + 1] = positions[i] + (size_t)rng_range(&g, 0, 3) > n
+						   ? n
+						   : positions[i] + (size_t)rng_range(&g, 0, 3);
 		for (size_t i = 0; i < np && all_same; i++) {
 			if (replay_seek(r, positions[i], err, sizeof err)) {
 				all_same = 0;
@@ -119,7 +138,10 @@ int main(void)
 		size_t back = replay_prev_unit(r);
 		ok(back < replay_pos(r), "prev-unit goes back");
 		replay_free(r);
+		}
 	}
+	replay_cp_every = 65536;
+	replay_cp_budget = 0;
 	backend_free(b);
 	unlink(path);
 	return tap_done();

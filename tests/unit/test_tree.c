@@ -63,5 +63,41 @@ int main(void)
 	is_int(tree_node(t, bid)->text_len, sizeof big - 1, "a text larger than a chunk");
 	is_int(tree_node(t, 5)->text[0], 's', "earlier texts survive a big one");
 	tree_free(t);
+
+	/* snapshots: pages shared until written, restored exactly */
+	t = tree_new();
+	tree_add(t, NODE_NONE, NODE_PROBLEM, "p", 1);
+	for (int i = 1; i < 10000; i++)
+		tree_add(t, i - 1 - (i % 3 == 0 && i > 1), NODE_STEP, "s", 1);
+	tree_node_mut(t, 42)->prm = 0.5f;
+	struct tree_snap *s1 = tree_snap_take(t);
+	is_int(tree_shared_bytes(t), 0, "a snapshot copies nothing while the tree is unchanged");
+	tree_node_mut(t, 42)->prm = 0.9f;
+	ok(tree_shared_bytes(t) > 0, "writing a shared page copies it");
+	size_t one_page = tree_shared_bytes(t);
+	tree_node_mut(t, 43)->prm = 0.8f;
+	is_int(tree_shared_bytes(t), one_page, "the copy is the tree's own: no second copy");
+	tree_prune(t, 5000);
+	for (int i = 0; i < 5000; i++)
+		tree_add(t, 9999, NODE_STEP, "n", 1);
+	tree_mark_final(t, 14000);
+	struct tree_snap *s2 = tree_snap_take(t);
+	tree_snap_restore(t, s1);
+	is_int(tree_count(t), 10000, "restored: the node count of then");
+	ok(tree_node(t, 42)->prm == 0.5f && isnan(tree_node(t, 43)->prm), "restored: the scores of then");
+	ok(!(tree_node(t, 5000)->flags & NF_PRUNED) && tree_final_leaf(t) == NODE_NONE &&
+	   tree_node(t, 9999)->nchildren == 0,
+	   "restored: no prune, no final path, no children added after");
+	tree_add(t, 9999, NODE_STEP, "other", 5);
+	ok(tree_node(t, 9999)->nchildren == 1 && tree_snap_count(s2) == 15000,
+	   "growing after a restore leaves the later snapshot alone");
+	tree_snap_restore(t, s2);
+	ok(tree_count(t) == 15000 && tree_node(t, 42)->prm == 0.9f && (tree_node(t, 5000)->flags & NF_PRUNED) &&
+	   tree_final_leaf(t) == 14000 && !strcmp(tree_node(t, 10000)->text, "n"),
+	   "and the later snapshot restores as it was");
+	tree_snap_free(t, s1);
+	tree_snap_free(t, s2);
+	is_int(tree_shared_bytes(t), 0, "freed snapshots hold nothing");
+	tree_free(t);
 	return tap_done();
 }
