@@ -25,7 +25,7 @@ enum key_mode { KM_ALL = 3, KM_LIVE = 1, KM_REPLAY = 2 };
 	X(TOGGLE, "o", 'o', 0, 0, KM_ALL, "fold or unfold")                                         \
 	X(DETAIL, "Enter", '\n', KEY_ENTER, '\r', KM_ALL,                                           \
 	  "show the selected node's whole text and path (the detail pane), or hide it")             \
-	X(BEST, "b", 'b', 0, 0, KM_ALL, "jump to the best node")                                    \
+	X(BEST, "b", 'b', 0, 0, KM_ALL, "jump to the highest-scoring node")                                    \
 	X(FINAL, "a", 'a', 0, 0, KM_ALL, "jump to the final answer")                                \
 	X(PARENT, "p", 'p', 0, 0, KM_ALL, "jump to the parent")                                     \
 	X(NEXT_SIBLING, ">", '>', 0, 0, KM_ALL, "jump to the next sibling")                         \

@@ -33,39 +33,27 @@ double model_score(const struct node *n)
 	return n->orm;
 }
 
-/* The best is the best-scoring node that states an answer; before any
- * does, the best-scoring node. */
-static int better(const struct node *n, int terminal, double score, const struct model *m)
+int32_t model_best(const struct model *m)
 {
-	if (isnan(score) || (n->flags & NF_PRUNED))
-		return 0;
-	if (m->best == NODE_NONE)
-		return 1;
-	const struct node *b = tree_node(m->tree, m->best);
-	int bt = b && (b->flags & NF_TERMINAL);
-	if (terminal != bt)
-		return terminal;
-	return score > m->best_score;
-}
-
-static void consider(struct model *m, int32_t id)
-{
-	const struct node *n = tree_node(m->tree, id);
-	if (!n || id == 0)
-		return;
-	double s = model_score(n);
-	if (better(n, (n->flags & NF_TERMINAL) != 0, s, m)) {
-		m->best = id;
-		m->best_score = s;
+	/* the best-scoring node that states an answer, else the best-scoring
+	 * node: a walk of the whole tree, for a key, never for a frame */
+	int32_t best = NODE_NONE;
+	int best_terminal = 0;
+	double best_score = -INFINITY;
+	for (size_t i = 1; i < tree_count(m->tree); i++) {
+		const struct node *n = tree_node(m->tree, (int32_t)i);
+		double sc = model_score(n);
+		int terminal = (n->flags & NF_TERMINAL) != 0;
+		if (isnan(sc) || (n->flags & NF_PRUNED))
+			continue;
+		if (best == NODE_NONE || terminal > best_terminal ||
+		    (terminal == best_terminal && sc > best_score)) {
+			best = (int32_t)i;
+			best_terminal = terminal;
+			best_score = sc;
+		}
 	}
-}
-
-void model_find_best(struct model *m)
-{
-	m->best = NODE_NONE;
-	m->best_score = -INFINITY;
-	for (size_t i = 1; i < tree_count(m->tree); i++)
-		consider(m, (int32_t)i);
+	return best;
 }
 
 static void header_facts(struct model *m, const struct trace_header *h)
@@ -102,8 +90,6 @@ void model_init_live(struct model *m, struct search *s, struct worker *w, const 
 	m->backend = xstrdup(backend);
 	m->budget_tokens = search_budget_tokens(s);
 	m->budget_requests = search_budget_requests(s);
-	m->best = NODE_NONE;
-	m->best_score = -INFINITY;
 	m->speed = 20;
 }
 
@@ -164,11 +150,6 @@ long model_apply_lines(struct model *m, const char *lines, size_t len, char *err
 		grow(m);
 		if (ev.type == EV_NODE)
 			m->born[ev.id] = now;
-		if (ev.id != NODE_NONE && ev.type != EV_FINAL)
-			consider(m, ev.id);
-		if (ev.type == EV_PRUNE && m->best != NODE_NONE &&
-		    (tree_node(m->tree, m->best)->flags & NF_PRUNED))
-			model_find_best(m);
 		summarise(m, &ev);
 		m->events = ev.seq;
 		m->last_t = ev.t;
@@ -216,19 +197,12 @@ static void resummarise(struct model *m)
 
 int model_seek(struct model *m, size_t pos, char *err, size_t errlen)
 {
-	size_t from = replay_pos(m->replay);
 	if (replay_seek(m->replay, pos, err, errlen))
 		return -1;
+	/* nothing here may walk the tree: a seek costs what the screen
+	 * shows, whatever the trace's length (a new node's flash is a live
+	 * run's only) */
 	grow(m);
-	double now = util_now();
-	/* what just appeared flashes, as it would live */
-	if (pos > from && pos - from < 64)
-		for (size_t i = tree_count(m->tree); i-- > 0 && i + 64 > tree_count(m->tree);)
-			if (m->born[i] == 0)
-				m->born[i] = now;
-	for (size_t i = tree_count(m->tree); i < m->cap; i++)
-		m->born[i] = 0;
-	model_find_best(m);
 	resummarise(m);
 	return 0;
 }

@@ -1,7 +1,7 @@
 /* model: what the front-end knows about a search.  Live or replayed, it
  * is built the same way, by applying events; on top of the tree it keeps
  * what the views need: folds, when each node arrived (to flash new ones),
- * the best node, and the latest vote, final answer, usage and verdict. */
+ * and the latest vote, final answer, usage and verdict. */
 #ifndef CANOPY_UI_MODEL_H
 #define CANOPY_UI_MODEL_H
 
@@ -30,8 +30,6 @@ struct model {
 	double *born;
 	size_t cap;
 	/* summaries */
-	int32_t best;
-	double best_score;
 	/* the latest of each, typed; empty (held 0) when none yet */
 	struct event_hold vote, final, difficulty;
 	struct usage usage;
@@ -72,7 +70,8 @@ double model_score(const struct node *n);
 int model_is_folded(const struct model *m, int32_t id);
 void model_set_folded(struct model *m, int32_t id, int folded);
 double model_born(const struct model *m, int32_t id);
-/* Recomputes the best node from scratch. */
-void model_find_best(struct model *m);
+/* The highest-scoring node that states an answer (else the highest-scoring
+ * node), not pruned; NODE_NONE when none is scored.  Walks the tree. */
+int32_t model_best(const struct model *m);
 
 #endif

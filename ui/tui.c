@@ -426,12 +426,18 @@ static void do_action(struct ui *u, enum action a)
 		ui_scroll_to_selection(u);
 		break;
 	}
-	case A_BEST:
-		if (u->m.best != NODE_NONE)
-			ui_select(u, u->m.best);
-		else
+	case A_BEST: {
+		int32_t b = model_best(&u->m);
+		if (b != NODE_NONE) {
+			ui_select(u, b);
+			ui_message(u, 0, "#%d: the highest score%s (%.3f); the search's own answer is marked %s", b,
+				   (tree_node(t, b)->flags & NF_TERMINAL) ? " among nodes that state an answer" : "",
+				   model_score(tree_node(t, b)), u->utf8 ? "\xE2\x98\x85" : "*");
+		} else {
 			ui_message(u, 1, "no scored node yet");
+		}
 		break;
+	}
 	case A_FINAL:
 		if (tree_final_leaf(t) != NODE_NONE)
 			ui_select(u, tree_final_leaf(t));

@@ -17,9 +17,9 @@
 static const struct legend {
 	const char *mark, *ascii, *what;
 } legend[] = {
-	{"\xE2\x98\x85", "*", "the best node: the highest score among nodes that state an answer"},
-	{"\xE2\x94\x82", "|", "a node on the path from the root to the best node"},
-	{"\xE2\x97\x8F", "@", "the node of the search's final answer"},
+	{"\xE2\x98\x85", "*", "the search's answer: the node its final event names (a jumps to it; b to the "
+			    "highest score, which may differ)"},
+	{"\xE2\x97\x8F", "@", "a node on the path from the root to the search's answer"},
 	{"\xC3\x97", "x", "pruned (by the search, or by you with d)"},
 	{"\xE2\x96\xBE \xE2\x96\xB8", "- +", "a node with children, unfolded or folded (h, l, Enter)"},
 	{"\xE2\x86\x92", ">", "the answer the node states"},

@@ -28,25 +28,7 @@ const char *ui_kind_label(const struct node *n)
 	}
 }
 
-/* The ids on the path from the root to the best node, for marking. */
-static size_t best_path(const struct ui *u, int32_t *out, size_t max)
-{
-	if (u->m.best == NODE_NONE)
-		return 0;
-	size_t n = tree_path(u->m.tree, u->m.best, out, max);
-	return n < max ? n : max;
-}
-
-static int on_path(const int32_t *p, size_t n, int32_t id)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i] == id)
-			return 1;
-	return 0;
-}
-
-static void draw_row(struct ui *u, int y, int x, int w, int32_t id, const int32_t *bp, size_t nbp,
-		     double now)
+static void draw_row(struct ui *u, int y, int x, int w, int32_t id, double now)
 {
 	const struct tree *t = u->m.tree;
 	const struct node *n = tree_node(t, id);
@@ -90,15 +72,14 @@ static void draw_row(struct ui *u, int y, int x, int w, int32_t id, const int32_
 	int mattr = base;
 	if (pruned) {
 		mark = u->utf8 ? "\xC3\x97" : "x";
-	} else if (id == u->m.best) {
+	} else if (id == tree_final_leaf(t)) {
+		/* what the search itself chose, as its final event says: no
+		 * other notion of "best" is marked */
 		mark = u->utf8 ? "\xE2\x98\x85" : "*";
 		mattr = selected ? base : theme_attr(TE_BEST);
 	} else if (n->flags & NF_FINAL) {
 		mark = u->utf8 ? "\xE2\x97\x8F" : "@";
 		mattr = selected ? base : theme_attr(TE_FINAL);
-	} else if (on_path(bp, nbp, id)) {
-		mark = u->utf8 ? "\xE2\x94\x82" : "|";
-		mattr = selected ? base : theme_attr(TE_BEST);
 	}
 	attrset(mattr);
 	mvaddstr(y, cx2, mark);
@@ -247,8 +228,6 @@ static void tree_draw(struct ui *u, int y, int x, int h, int w)
 	int dw, dh;
 	ui_detail_layout(u, h, w, &dw, &dh);
 	int th = h - dh, tw = w - (dw ? dw + 1 : 0);
-	int32_t bp[256];
-	size_t nbp = best_path(u, bp, 256);
 	double now = util_now();
 	int32_t id = u->top;
 	for (int r = 0; r < th; r++) {
@@ -257,7 +236,7 @@ static void tree_draw(struct ui *u, int y, int x, int h, int w)
 			clrtoeol();
 			continue;
 		}
-		draw_row(u, y + r, x, tw, id, bp, nbp, now);
+		draw_row(u, y + r, x, tw, id, now);
 		id = ui_next_visible(u, id);
 	}
 	if (dw) {

@@ -24,7 +24,7 @@ PY
 ok $? "descriptions wrap inside 80 columns instead of running into the next entry"
 press "q, Esc or ? returns to where you were." "End goes to the end of the help" End
 shows "What the marks mean" "which ends with a legend of the marks"
-has "the best node: the highest score" "the legend says what ★ means"
+has "the search's answer: the node its final" "the legend says what ★ means"
 hasnt "more below" "and at the end nothing says there is more"
 for _ in 1 2 3 4 5; do T send-keys -t ui j; done
 screen
