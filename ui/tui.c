@@ -20,6 +20,7 @@
 #include "answer.h"
 #include "cmdline.h"
 #include "keys.h"
+#include "termbg.h"
 #include "theme.h"
 #include "ui.h"
 
@@ -124,18 +125,6 @@ static void install_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-/* Whether the terminal says it draws on a light background: COLORFGBG
- * ("fg;bg" or "fg;default;bg", set by rxvt, Konsole and others) with a
- * background of white (7) or bright white (15). */
-static int light_background(void)
-{
-	const char *c = getenv("COLORFGBG");
-	const char *bg = c ? strrchr(c, ';') : NULL;
-	if (!bg)
-		return 0;
-	int v = atoi(bg + 1);
-	return v == 7 || v == 15;
-}
 
 static int start_curses(struct ui *u, const char *theme)
 {
@@ -143,6 +132,9 @@ static int start_curses(struct ui *u, const char *theme)
 	const char *cs = nl_langinfo(CODESET);
 	u->utf8 = cs && (!strcasecmp(cs, "UTF-8") || !strcasecmp(cs, "utf8"));
 	ui_set_ascii(!u->utf8);
+	/* asked before curses owns the terminal, which would read the
+	 * answer as keys */
+	int light = !theme && termbg_light();
 	if (!getenv("ESCDELAY"))
 		set_escdelay(25);
 	if (!initscr())
@@ -157,7 +149,7 @@ static int start_curses(struct ui *u, const char *theme)
 	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 	mouseinterval(0);
 	char err[256] = "";
-	if (!theme && light_background())
+	if (!theme && light)
 		theme = "light"; /* the default theme is unreadable on white */
 	if (theme_load(theme ? theme : "default", NULL, err, sizeof err))
 		ui_message(u, 1, "%s", err);

@@ -31,6 +31,7 @@
 #include "search.h"
 #include "sse.h"
 #include "steps.h"
+#include "termbg.h"
 #include "theme.h"
 #include "trace.h"
 
@@ -443,6 +444,15 @@ static int t_theme(const uint8_t *d, size_t n)
 	return 0;
 }
 
+static int t_termbg(const uint8_t *d, size_t n)
+{
+	/* a terminal's answer is untrusted bytes: only a luminance comes out */
+	double luma = -1;
+	if (termbg_parse((const char *)d, n, &luma) == 0)
+		CHECK(luma >= 0 && luma <= 1);
+	return 0;
+}
+
 /* ---- model text ---- */
 
 static int t_answer(const uint8_t *d, size_t n)
@@ -491,6 +501,7 @@ const struct fuzz_target fuzz_targets[] = {
 	{"prompt", "a prompt template file", t_prompt},
 	{"profile", "the config file's profiles", t_profile},
 	{"theme", "a theme file", t_theme},
+	{"termbg", "a terminal's answer to OSC 11 (its background colour)", t_termbg},
 	{"answer", "answer extraction, normalisation and equivalence", t_answer},
 	{"steps", "step splitting and critique reading", t_steps},
 	{NULL, NULL, NULL},

@@ -129,6 +129,21 @@ press "seek: 'x' is no position" "and a position that is none" : "seek x" Enter
 press "event 103 of 103" ":seek end" : "seek end" Enter
 T send-keys -t ui q
 
+# ---- OSC 11: the terminal is asked for its background colour ----
+# tmux answers with the pane's style: white (rgb:c0c0/...) is light
+start 100 30 "sleep 0.6; unset COLORFGBG; '$CANOPY' replay '$TMP/b.jsonl'"
+T set -t ui window-style bg=white
+wait_for "#0 problem"
+press "theme light" "a terminal that answers OSC 11 with white gets the light theme" : theme Enter
+T send-keys -t ui q
+start 100 30 "sleep 0.6; unset COLORFGBG; '$CANOPY' replay '$TMP/b.jsonl'"
+T set -t ui window-style bg=black
+wait_for "#0 problem"
+press "theme default" "and one that answers black keeps the default" : theme Enter
+T send-keys -t ui j j
+hasnt "11;rgb" "the answer never reaches the screen or the keys"
+T send-keys -t ui q
+
 # ---- a light terminal, a finished search, the flash ----
 start 120 30 "COLORFGBG='0;15' '$CANOPY' run --ui --strategy sc --n 2 --trace '$TMP/fin.jsonl'"
 wait_for "#0 problem"
