@@ -27,7 +27,7 @@ if [ ! -x "$OUT/fuzz" ] || [ -n "$(cd "$SRC" && find src cli ui tests/fuzz -name
 	# shellcheck disable=SC2086
 	(cd "$SRC" && $CC $flags $inc $(pkg-config --cflags libcjson libcurl) \
 		-DCANOPY_SRC_PROMPTDIR="\"$SRC/src/prompts\"" \
-		$(pkg-config --cflags ncursesw) $srcs cli/profile.c ui/theme.c tests/fuzz/targets.c tests/fuzz/fuzz.c \
+		$(pkg-config --cflags ncursesw) $srcs cli/profile.c ui/theme.c ui/termbg.c tests/fuzz/targets.c tests/fuzz/fuzz.c \
 		-o "$OUT/fuzz" $(pkg-config --libs libcjson libcurl ncursesw) -lm -pthread) || { echo "not ok 1 - the fuzzers build"; exit 1; }
 fi
 targets=${FUZZ_TARGETS:-$(sed -n 's/^	{"\([a-z]*\)", ".*/\1/p' "$SRC/tests/fuzz/targets.c")}
