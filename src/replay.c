@@ -311,6 +311,12 @@ static void checkpoint(struct replay *r)
 
 struct replay *replay_open(const char *path, char *err, size_t errlen, char *warn, size_t warnlen)
 {
+	return replay_open_watched(path, NULL, err, errlen, warn, warnlen);
+}
+
+struct replay *replay_open_watched(const char *path, struct replay_watch *w, char *err, size_t errlen,
+				   char *warn, size_t warnlen)
+{
 	struct replay *r = xcalloc(1, sizeof *r);
 	if (warn && warnlen)
 		warn[0] = '\0';
@@ -327,7 +333,7 @@ struct replay *replay_open(const char *path, char *err, size_t errlen, char *war
 	checkpoint(r); /* the empty tree, before the first event */
 	size_t cap = 0;
 	struct event ev;
-	int rc;
+	int rc, stopped = 0;
 	char msg[384];
 	while ((rc = trace_reader_next(rd, &ev, err, errlen)) > 0) {
 		if (r->count == cap) {
@@ -359,8 +365,19 @@ struct replay *replay_open(const char *path, char *err, size_t errlen, char *war
 		r->count++;
 		if (r->count - r->cps[r->ncps - 1].pos >= r->cp_every)
 			checkpoint(r);
+		if (w && r->count % 4096 == 0) {
+			atomic_store(&w->bytes, trace_reader_offset(rd));
+			atomic_store(&w->events, (uint64_t)r->count);
+			if (atomic_load(&w->stop)) {
+				stopped = 1;
+				break;
+			}
+		}
 	}
-	if (rc == 0 && warn && trace_reader_warning(rd))
+	if (stopped && warn)
+		snprintf(warn, warnlen, "%s: loading stopped at line %llu: the replay holds the first %zu events",
+			 path, (unsigned long long)trace_reader_line(rd), r->count);
+	else if (rc == 0 && warn && trace_reader_warning(rd))
 		snprintf(warn, warnlen, "%s", trace_reader_warning(rd));
 	trace_reader_close(rd);
 	if (rc < 0) {

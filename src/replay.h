@@ -5,6 +5,7 @@
 #ifndef CANOPY_REPLAY_H
 #define CANOPY_REPLAY_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,6 +17,17 @@ struct replay;
 
 /* Loads a trace and leaves the cursor at its end. */
 struct replay *replay_open(const char *path, char *err, size_t errlen, char *warn, size_t warnlen);
+
+/* Loading watched from another thread (the UI's, drawing progress): how
+ * far it has read, and a request to stop there. */
+struct replay_watch {
+	_Atomic uint64_t bytes, events; /* read so far */
+	atomic_int stop;                /* set: stop at the next event */
+};
+/* As replay_open; when told to stop, the replay holds the events read so
+ * far and warn says where it stopped. */
+struct replay *replay_open_watched(const char *path, struct replay_watch *w, char *err, size_t errlen,
+				   char *warn, size_t warnlen);
 void replay_free(struct replay *r);
 
 const struct trace_header *replay_header(const struct replay *r);

@@ -93,6 +93,7 @@ struct line_reader {
 	char *buf;
 	size_t cap, start, end;
 	int eof;
+	uint64_t read_bytes; /* from the file so far */
 };
 
 /* Returns the next line (without its newline) in line and len; complete
@@ -141,6 +142,7 @@ static int next_line(struct line_reader *lr, const char **line, size_t *len, int
 		if (r == 0)
 			lr->eof = 1;
 		lr->end += (size_t)r;
+		lr->read_bytes += (uint64_t)r;
 	}
 }
 
@@ -175,7 +177,7 @@ struct trace_reader *trace_reader_open(const char *path, struct trace_header *h,
 	}
 	struct trace_reader *r = xcalloc(1, sizeof *r);
 	r->path = xstrdup(path);
-	r->lr = (struct line_reader){fd, xmalloc(1 << 20), 1 << 20, 0, 0, 0};
+	r->lr = (struct line_reader){.fd = fd, .buf = xmalloc(1 << 20), .cap = 1 << 20};
 	const char *line;
 	size_t len;
 	int complete;
@@ -252,6 +254,11 @@ int trace_reader_next(struct trace_reader *r, struct event *ev, char *err, size_
 	r->events++;
 	r->last_t = ev->t;
 	return 1;
+}
+
+uint64_t trace_reader_offset(const struct trace_reader *r)
+{
+	return r->lr.read_bytes - (r->lr.end - r->lr.start);
 }
 
 uint64_t trace_reader_line(const struct trace_reader *r) { return r->line; }

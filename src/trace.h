@@ -56,6 +56,8 @@ struct trace_reader *trace_reader_open(const char *path, struct trace_header *h,
  * line is dropped, see trace_reader_warning); -1: "FILE:LINE: what" in err. */
 int trace_reader_next(struct trace_reader *r, struct event *ev, char *err, size_t errlen);
 uint64_t trace_reader_line(const struct trace_reader *r);
+/* How far into the file the lines read so far reach, in bytes. */
+uint64_t trace_reader_offset(const struct trace_reader *r);
 const char *trace_reader_warning(const struct trace_reader *r);
 void trace_reader_error(const struct trace_reader *r, const char *msg, char *err, size_t errlen);
 void trace_reader_close(struct trace_reader *r);

@@ -427,14 +427,40 @@ void ui_draw_status(struct ui *u)
 			     u->ws.inflight, trouble, u->ws.elapsed, u->m.strategy, u->m.params);
 	} else {
 		size_t pos = replay_pos(u->m.replay), cnt = replay_count(u->m.replay);
-		n = snprintf(buf, sizeof buf, " %s %s %g ev/s \xC2\xB7 event %zu of %zu \xC2\xB7 t %.2fs \xC2\xB7 %s %llu \xC2\xB7 %zu nodes \xC2\xB7 %llu%s tokens \xC2\xB7 %s %s",
-			     state_text(u), u->m.playing ? (u->utf8 ? "\xE2\x96\xB6" : ">") : (u->utf8 ? "\xE2\x9D\x9A\xE2\x9D\x9A" : "||"),
-			     u->m.speed, pos, cnt, u->m.last_t, u->m.unit[0] ? u->m.unit : "unit",
-			     (unsigned long long)u->m.unit_n, tree_count(u->m.tree),
-			     (unsigned long long)u->m.usage.gen_tokens, budget, u->m.strategy, u->m.params);
+		/* before the first unit there is no "level 0" to speak of */
+		char unit[96] = "";
+		if (u->m.unit_n)
+			snprintf(unit, sizeof unit, " \xC2\xB7 %s %llu", u->m.unit[0] ? u->m.unit : "unit",
+				 (unsigned long long)u->m.unit_n);
+		int head = snprintf(buf, sizeof buf, " %s %s %g ev/s ", state_text(u),
+				    u->m.playing ? (u->utf8 ? "\xE2\x96\xB6" : ">")
+						 : (u->utf8 ? "\xE2\x9D\x9A\xE2\x9D\x9A" : "||"),
+				    u->m.speed);
+		/* the scrubber: where the cursor is in the trace; a click on it
+		 * seeks there */
+		u->scrub_w = u->cols >= 100 ? 20 : u->cols >= 80 ? 10 : 0;
+		u->scrub_x = ui_text_width(buf, (size_t)head, u->cols);
+		if (u->scrub_w)
+			head += snprintf(buf + head, sizeof buf - (size_t)head, "%*s ", u->scrub_w, "");
+		n = snprintf(buf + head, sizeof buf - (size_t)head,
+			     "event %zu of %zu \xC2\xB7 t %.2fs%s \xC2\xB7 %zu nodes \xC2\xB7 %llu%s tokens \xC2\xB7 %s %s", pos,
+			     cnt, u->m.last_t, unit, tree_count(u->m.tree), (unsigned long long)u->m.usage.gen_tokens,
+			     budget, u->m.strategy, u->m.params);
+		ui_text(y, 0, u->cols, buf, strlen(buf));
+		if (u->scrub_w) {
+			int at = cnt ? (int)((double)pos / (double)cnt * (u->scrub_w - 1) + 0.5) : 0;
+			move(y, u->scrub_x);
+			for (int i = 0; i < u->scrub_w; i++)
+				addstr(i == at ? (u->utf8 ? "\xE2\x97\x8F" : "|")
+				       : i < at ? (u->utf8 ? "\xE2\x94\x81" : "=")
+						: (u->utf8 ? "\xE2\x94\x80" : "-"));
+		}
+		(void)n;
+		goto message;
 	}
 	(void)n;
 	ui_text(y, 0, u->cols, buf, strlen(buf));
+message:
 	attrset(A_NORMAL);
 	/* the message line */
 	move(u->rows - 1, 0);

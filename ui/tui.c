@@ -7,7 +7,10 @@
 #include <locale.h>
 #include <math.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -39,32 +42,54 @@ static const struct view_ops *const views[VIEW_COUNT] = {
 static volatile sig_atomic_t got_signal;
 static int curses_on;
 
-/* CANOPY_UI_TIMINGS=FILE: how long the first frame and each frame after a
- * key took, for tests/bench/bench_ui.sh.  Off unless asked for. */
+/* CANOPY_UI_TIMINGS=FILE: how long the first frame, each frame after a
+ * key and each replay seek took, for tests/bench/bench_ui.sh.  Off unless
+ * asked for. */
+struct samples {
+	double *v;
+	size_t n, cap;
+};
+
 static struct {
 	const char *path;
 	double start, first_frame;
-	double *frames;
-	size_t nframes, cap;
+	struct samples frames, seeks;
 	int after_key;
 } timing;
+
+static void sample_add(struct samples *s, double took)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->v = xrealloc(s->v, s->cap * sizeof *s->v);
+	}
+	s->v[s->n++] = took;
+}
 
 static void timing_frame(double took)
 {
 	if (!timing.path || !timing.after_key)
 		return;
 	timing.after_key = 0;
-	if (timing.nframes == timing.cap) {
-		timing.cap = timing.cap ? timing.cap * 2 : 64;
-		timing.frames = xrealloc(timing.frames, timing.cap * sizeof *timing.frames);
-	}
-	timing.frames[timing.nframes++] = took;
+	sample_add(&timing.frames, took);
 }
 
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 	return (x > y) - (x < y);
+}
+
+static void sample_write(FILE *f, const char *name, struct samples *s)
+{
+	fprintf(f, "%ss %zu\n", name, s->n);
+	if (s->n) {
+		qsort(s->v, s->n, sizeof *s->v, cmp_double);
+		fprintf(f, "%s_ms_median %.3f\n", name, s->v[s->n / 2] * 1000);
+		fprintf(f, "%s_ms_p95 %.3f\n", name, s->v[s->n * 95 / 100] * 1000);
+		fprintf(f, "%s_ms_max %.3f\n", name, s->v[s->n - 1] * 1000);
+	}
+	free(s->v);
 }
 
 static void timing_write(void)
@@ -75,15 +100,9 @@ static void timing_write(void)
 	if (!f)
 		return;
 	fprintf(f, "first_frame_s %.4f\n", timing.first_frame);
-	fprintf(f, "frames %zu\n", timing.nframes);
-	if (timing.nframes) {
-		qsort(timing.frames, timing.nframes, sizeof *timing.frames, cmp_double);
-		fprintf(f, "frame_ms_median %.3f\n", timing.frames[timing.nframes / 2] * 1000);
-		fprintf(f, "frame_ms_p95 %.3f\n", timing.frames[timing.nframes * 95 / 100] * 1000);
-		fprintf(f, "frame_ms_max %.3f\n", timing.frames[timing.nframes - 1] * 1000);
-	}
+	sample_write(f, "frame", &timing.frames);
+	sample_write(f, "seek", &timing.seeks);
 	fclose(f);
-	free(timing.frames);
 }
 
 static void restore_terminal(void)
@@ -316,8 +335,11 @@ void ui_replay_to(struct ui *u, size_t pos)
 	/* the start is the problem itself: an empty screen teaches nothing */
 	if (pos < 1 && replay_count(u->m.replay) > 0)
 		pos = 1;
+	double t0 = util_now();
 	if (model_seek(&u->m, pos, err, sizeof err))
 		ui_message(u, 1, "%s", err);
+	if (timing.path)
+		sample_add(&timing.seeks, util_now() - t0);
 	if (!tree_node(u->m.tree, u->top))
 		u->top = 0;
 	if (!tree_node(u->m.tree, u->sel))
@@ -597,6 +619,14 @@ static void on_mouse(struct ui *u)
 	MEVENT me;
 	if (getmouse(&me) != OK || tree_count(u->m.tree) == 0)
 		return;
+	if ((me.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)) && !u->m.live && me.y == u->rows - 2 &&
+	    u->scrub_w > 1 && me.x >= u->scrub_x && me.x < u->scrub_x + u->scrub_w) {
+		/* on the scrubber: to that point of the trace */
+		size_t cnt = replay_count(u->m.replay);
+		ui_replay_to(u, (size_t)llround((double)(me.x - u->scrub_x) / (u->scrub_w - 1) * (double)cnt));
+		ui_message(u, 0, "event %zu of %zu", replay_pos(u->m.replay), cnt);
+		return;
+	}
 	if (me.bstate & BUTTON4_PRESSED) {
 		move_by(u, -3);
 	} else if (me.bstate & BUTTON5_PRESSED) {
@@ -804,6 +834,98 @@ int ui_run_live(struct search *s, struct worker *w, const char *journal, const c
 	return sig ? 128 + sig : 0;
 }
 
+/* Loading a trace, on a thread of its own, so that the screen can say how
+ * far it has got and Esc can stop it. */
+struct loading {
+	const char *path;
+	struct replay_watch watch;
+	struct replay *r;
+	char err[768], warn[512];
+	atomic_int done;
+};
+
+static void *load_thread(void *arg)
+{
+	struct loading *l = arg;
+	l->r = replay_open_watched(l->path, &l->watch, l->err, sizeof l->err, l->warn, sizeof l->warn);
+	atomic_store(&l->done, 1);
+	return NULL;
+}
+
+/* The loading screen: the file, a bar, events so far and what the keys
+ * do.  Drawn only once loading has taken a moment, so a small trace
+ * opens without it. */
+static void draw_loading(struct ui *u, struct loading *l, uint64_t total, double t0)
+{
+	getmaxyx(stdscr, u->rows, u->cols);
+	uint64_t done = atomic_load(&l->watch.bytes);
+	double frac = total ? (double)done / (double)total : 0;
+	if (frac > 1)
+		frac = 1;
+	erase();
+	int y = u->rows / 2 - 1 > 0 ? u->rows / 2 - 1 : 0, w = u->cols - 4 > 10 ? u->cols - 4 : 10;
+	attrset(theme_attr(TE_TITLE));
+	mvhline(0, 0, ' ', u->cols);
+	ui_text(0, 1, u->cols - 2, "canopy \xC2\xB7 reading ", 18);
+	ui_text(0, 18, u->cols - 19, l->path, strlen(l->path));
+	attrset(theme_attr(TE_NORMAL));
+	if (total) { /* a pipe has no size to go by: events only */
+		int bar = w - 8;
+		mvaddch(y, 2, '[');
+		for (int i = 0; i < bar; i++)
+			addstr(i < (int)(frac * bar) ? (u->utf8 ? "\xE2\x96\x88" : "#")
+						     : (u->utf8 ? "\xC2\xB7" : "."));
+		printw("] %3d%%", (int)(frac * 100));
+	}
+	mvprintw(y + 1, 2, "%llu events in %.1f s", (unsigned long long)atomic_load(&l->watch.events),
+		 util_now() - t0);
+	ui_text(y + 3, 2, w, "Esc: open what is read so far \xC2\xB7 q: quit", 44);
+	refresh();
+}
+
+/* Returns the replay, or NULL with the reason in err ("" when the user
+ * quit). */
+static struct replay *load_replay(struct ui *u, const char *path, char *err, size_t errlen, char *warn,
+				  size_t warnlen)
+{
+	static struct loading l;
+	memset(&l, 0, sizeof l);
+	l.path = path;
+	struct stat st;
+	uint64_t total = stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
+	pthread_t th;
+	if (pthread_create(&th, NULL, load_thread, &l)) {
+		load_thread(&l);
+	} else {
+		double t0 = util_now();
+		int quit = 0;
+		while (!atomic_load(&l.done)) {
+			struct pollfd p = {.fd = 0, .events = POLLIN};
+			poll(&p, 1, 100);
+			for (int k; (k = getch()) != ERR;)
+				if (k == 27 || k == 'q' || k == CTRL_('c') || k == KEY_F(10)) {
+					atomic_store(&l.watch.stop, 1);
+					quit = k != 27;
+				}
+			if (got_signal) {
+				atomic_store(&l.watch.stop, 1);
+				quit = 1;
+			}
+			if (util_now() - t0 > 0.2 && !atomic_load(&l.done))
+				draw_loading(u, &l, total, t0);
+		}
+		pthread_join(th, NULL);
+		if (quit) {
+			replay_free(l.r);
+			snprintf(err, errlen, "%s", l.r ? "" : l.err);
+			return NULL;
+		}
+	}
+	snprintf(err, errlen, "%s", l.err);
+	snprintf(warn, warnlen, "%s", l.warn);
+	return l.r;
+}
+
 int ui_run_replay(const char *path, const struct ui_options *o)
 {
 	static struct ui u;
@@ -811,21 +933,26 @@ int ui_run_replay(const char *path, const struct ui_options *o)
 	timing.path = getenv("CANOPY_UI_TIMINGS");
 	timing.start = util_now();
 	char err[768], warn[512];
-	struct replay *r = replay_open(path, err, sizeof err, warn, sizeof warn);
-	if (!r) {
-		fprintf(stderr, "%s\n", err);
+	if (access(path, R_OK)) {
+		/* before the screen is taken: the message stays readable */
+		fprintf(stderr, "canopy: %s: %s\n", path, strerror(errno));
 		return 1;
+	}
+	if (start_curses(&u, o->theme)) {
+		fprintf(stderr, "canopy: cannot start the terminal UI (TERM=%s)\n", getenv("TERM") ? getenv("TERM") : "");
+		return 1;
+	}
+	struct replay *r = load_replay(&u, path, err, sizeof err, warn, sizeof warn);
+	if (!r) {
+		finish_ui(&u);
+		if (err[0])
+			fprintf(stderr, "%s\n", err);
+		return err[0] ? 1 : 0;
 	}
 	u.mode = KM_REPLAY;
 	u.follow = 1;
 	model_init_replay(&u.m, r);
 	u.m.journal = path;
-	if (start_curses(&u, o->theme)) {
-		fprintf(stderr, "canopy: cannot start the terminal UI (TERM=%s)\n", getenv("TERM") ? getenv("TERM") : "");
-		model_free(&u.m);
-		replay_free(r);
-		return 1;
-	}
 	if (warn[0])
 		ui_message(&u, 1, "%s", warn);
 	cmdline_init(&u);

@@ -14,6 +14,7 @@ struct ui {
 	enum ui_view view, back_view;
 	int32_t sel, top;
 	int rows, cols;
+	int scrub_x, scrub_w; /* replay: the status line's scrubber, as last drawn */
 	int utf8;
 	char message[512];
 	int message_is_error;

@@ -30,7 +30,9 @@ static const struct legend {
 			    "rephrase"},
 	{"new", "new", "a live node less than a second old is drawn in the 'tree.new' colour"},
 	{"\xE2\x9C\x93 \xE2\x9C\x97", "ok WRONG", "the final answer against the gold answer, in the title"},
-	{"mouse", "mouse", "the wheel scrolls; a click selects a node"},
+	{"mouse", "mouse", "the wheel scrolls; a click selects a node; in a replay, a click on the status "
+			    "line's scrubber seeks to that point"},
+	{"\xE2\x94\x81\xE2\x97\x8F\xE2\x94\x80", "=|-", "the scrubber: how far into the trace a replay's cursor is"},
 };
 
 enum { COL_KEY = 4, KEY_W = 13, CMD_W = 27 };

@@ -19,13 +19,23 @@ trace=$(KEEP=1 "$BUILD/tests/bench/bench_trace" "$NODES" | sed -n 's/^kept //p')
 [ -s "$trace" ] || { echo "bench_ui: could not make the trace"; exit 0; }
 export LC_ALL=C.UTF-8
 T new-session -d -s ui -x 200 -y 60 "CANOPY_UI_TIMINGS='$TMP/timing' '$CANOPY' '$trace'; sleep 5"
-for _ in $(seq 1 100); do
-	T capture-pane -p -t ui | grep -q "event" && break
+for _ in $(seq 1 600); do
+	T capture-pane -p -t ui | grep -q "event [0-9]* of" && break
 	sleep 0.1
 done
 # keys that move, page, fold and jump within the tree: each is one frame
 for k in j j j j j NPage NPage NPage End Home l h l b a p j k v t '?' '?' j; do
 	T send-keys -t ui "$k"
+	sleep 0.05
+done
+# seeks: to the start and the end, by units and events, and to 40 random
+# points (each is timed inside the UI, from the key to the tree ready)
+for k in g G g G '{' '}' '[' ']'; do
+	T send-keys -t ui "$k"
+	sleep 0.05
+done
+for i in $(seq 1 40); do
+	T send-keys -t ui : "seek $(( (i * 7919) % 100 ))%" Enter
 	sleep 0.05
 done
 T send-keys -t ui q
@@ -35,9 +45,11 @@ for _ in $(seq 1 100); do
 done
 [ -s "$TMP/timing" ] || { echo "bench_ui: the UI left no timings; its screen was:"; T capture-pane -p -t ui | tail -5; }
 first=$(sed -n "s/^first_frame_s //p" "$TMP/timing")
-row "first frame of a $NODES-node trace" "$first" "s" "(target < 1 s)"
+row "first frame of a $NODES-node trace" "$first" "s" "(target < 1 s at 1,000,000)"
 row "redraw after a key, median" "$(sed -n 's/^frame_ms_median //p' "$TMP/timing")" "ms" "(target < 5 ms)"
 row "redraw after a key, 95th percentile" "$(sed -n 's/^frame_ms_p95 //p' "$TMP/timing")" "ms"
+row "seek (g G { } [ ] and 40 :seek N%), median" "$(sed -n 's/^seek_ms_median //p' "$TMP/timing")" "ms" "(target < 100 ms)"
+row "seek, 95th percentile / max" "$(sed -n 's/^seek_ms_p95 //p' "$TMP/timing") / $(sed -n 's/^seek_ms_max //p' "$TMP/timing")" "ms"
 rm -f "$trace"
 
 # CPU: while a live search runs, and once it is done (nothing changes)

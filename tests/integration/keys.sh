@@ -220,6 +220,59 @@ press "round 1" "{ goes back to round 1" '{'
 press "sample 1" "and to the sample before it" '{'
 T send-keys -t ui q
 
+# ---- a large trace: seeks redraw at once; loading shows progress and Esc stops it ----
+if command -v python3 >/dev/null; then
+	# gen.py N [PACE]: a trace of N steps (a bushy tree, each scored) on
+	# stdout, after b.jsonl's header; with PACE, 5000 lines every PACE s
+	cat >"$TMP/gen.py" <<'PY'
+import sys, time
+n = int(sys.argv[1]); pace = float(sys.argv[2]) if len(sys.argv) > 2 else 0
+out = sys.stdout
+out.write(open(sys.argv[3]).readline())
+out.write('{"seq":1,"t":0,"ev":"node","id":0,"kind":"problem","tokens":0,"text":"A big tree"}\n')
+seq = 1
+try:
+    for i in range(1, n + 1):
+        seq += 1
+        p = 0 if i < 8 else i - 1 - (i * 7919) % min(i - 1, 500)
+        out.write('{"seq":%d,"t":%.4f,"ev":"node","id":%d,"parent":%d,"kind":"step","tokens":5,"text":"Step %d of the big tree"}\n' % (seq, i * 1e-4, i, p, i))
+        seq += 1
+        out.write('{"seq":%d,"t":%.4f,"ev":"score","id":%d,"prm":%.3f}\n' % (seq, i * 1e-4, i, (i * 37 % 100) / 100))
+        if pace and i % 2500 == 0:
+            out.flush()
+            time.sleep(pace)
+except BrokenPipeError:
+    pass
+PY
+	python3 "$TMP/gen.py" 200000 0 "$TMP/b.jsonl" >"$TMP/big.jsonl"
+	start 120 30 "'$CANOPY' replay '$TMP/big.jsonl'"
+	wait_for "of 400001" 60
+	press "event 1 of 400001" "g seeks a 400k-event trace to its start at once" g
+	press "event 400001 of 400001" "G to its end" G
+	press "event 200001 of 400001" ":seek 50% to its middle" : "seek 50%" Enter
+	press "event 200002 of 400001" "] steps one event from there" "]"
+	press "event 200001 of 400001" "[ back" "["
+	# the scrubber: columns 19-38 of the status line at 120 columns
+	shows "ev/s ━━━━━━━━━━●───────── event 200001" "the status line's scrubber shows where the cursor is"
+	click 28 28
+	shows "event 189474 of 400001" "a click on the scrubber seeks to that point"
+	click 38 28
+	shows "event 400001 of 400001" "its right end is the end"
+	T send-keys -t ui q
+	# a trace still being written, through a pipe: progress, then Esc
+	mkfifo "$TMP/slow.fifo"
+	python3 "$TMP/gen.py" 1000000 0.05 "$TMP/b.jsonl" >"$TMP/slow.fifo" &
+	gen=$!
+	start 120 30 "'$CANOPY' replay '$TMP/slow.fifo'"
+	shows "events in" "loading a trace shows how far it has got"
+	shows "Esc: open what is read so far" "and says what Esc does"
+	press "loading stopped at line" "Esc opens what is read so far, and says so" Escape
+	shows "#0 problem" "with the tree as far as it was read"
+	T send-keys -t ui q
+	kill $gen 2>/dev/null
+	wait $gen 2>/dev/null
+fi
+
 # ---- live: g and G, q and ^C ask first, search counts its matches ----
 start 200 60 "'$CANOPY' run --ui --paused --strategy beam --n 4 --width 2 --seed 3 --trace '$TMP/live.jsonl'"
 wait_for "#0 problem"

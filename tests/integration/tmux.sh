@@ -62,6 +62,14 @@ shows() {
 		sed 's/^/#   | /' "$TMP/screen" | head -30
 	fi
 }
+# click X Y: a left click at column X, row Y (from 0), as an xterm
+# reports it (X10 mouse protocol: ESC [ M, then button, x, y plus 33)
+click() {
+	c=$(printf "\\$(printf %o $((33 + $1)))")
+	r=$(printf "\\$(printf %o $((33 + $2)))")
+	T send-keys -t ui -l "$(printf '\033[M ')$c$r"
+	T send-keys -t ui -l "$(printf '\033[M#')$c$r"
+}
 # press TEXT DESCRIPTION KEY...: sends the keys, then shows TEXT
 press() {
 	text=$1
