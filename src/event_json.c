@@ -281,6 +281,18 @@ DECODER_HELPER int get_num(struct decoder *d, const char *k, int required, doubl
 	return r;
 }
 
+/* A UCT value: null stands for infinity (an unvisited child's), which
+ * JSON cannot write; absent is none. */
+DECODER_HELPER int get_uct(struct decoder *d, double *out)
+{
+	const struct jfield *f = jobject_get(d->o, "uct");
+	if (f && f->type == JT_NULL) {
+		*out = INFINITY;
+		return 1;
+	}
+	return get_num(d, "uct", 0, out);
+}
+
 DECODER_HELPER int get_str(struct decoder *d, const char *k, int required,
 		   struct strbuf *sb, const char **out)
 {
@@ -568,7 +580,7 @@ int event_parse(const char *line, size_t len, struct event *ev,
 			return -1;
 		ev->visits = (uint32_t)v;
 		if (get_num(&d, "value", 1, &ev->value) < 0 ||
-		    get_num(&d, "uct", 0, &ev->uct) < 0 || get_num(&d, "q", 0, &ev->q) < 0)
+		    get_uct(&d, &ev->uct) < 0 || get_num(&d, "q", 0, &ev->q) < 0)
 			return -1;
 		return 0;
 	case EV_PRUNE:
@@ -653,7 +665,7 @@ int event_parse(const char *line, size_t len, struct event *ev,
 			return -1;
 		return get_num(&d, "r", 0, &ev->value) < 0 ? -1 : 0;
 	case EV_SELECT:
-		return get_num(&d, "uct", 0, &ev->uct) < 0 ? -1 : 0;
+		return get_uct(&d, &ev->uct) < 0 ? -1 : 0;
 	case EV_VERDICT:
 		if (get_str(&d, "what", 1, &sc->reason, &ev->reason) < 0 ||
 		    get_str(&d, "label", 1, &sc->label, &ev->label) < 0)
