@@ -388,18 +388,19 @@ static int dvts_level(struct beam *b, struct search *s)
 		else if (best[g] == NODE_NONE || better(b, id, best[g]))
 			best[g] = id;
 	}
-	struct idlist kept = {0};
-	for (size_t i = 0; i < b->fresh.n; i++) {
-		int32_t id = b->fresh.v[i];
-		size_t g = (size_t)b->fresh_group.v[i];
-		if (id == best[g])
-			idlist_push(&kept, id);
-		else if (!finished(b, id, depth))
-			search_prune(s, id, 0);
+	/* subtree by subtree: its keep, then the prunes of its other
+	 * candidates, so that the journal says which competed with which
+	 * (why.c ranks them from exactly that) */
+	for (size_t g = 0; g < b->active.n; g++) {
+		if (best[g] == NODE_NONE)
+			continue;
+		search_keep(s, b->level, &best[g], 1);
+		for (size_t i = 0; i < b->fresh.n; i++) {
+			int32_t id = b->fresh.v[i];
+			if ((size_t)b->fresh_group.v[i] == g && id != best[g] && !finished(b, id, depth))
+				search_prune(s, id, 0);
+		}
 	}
-	if (kept.n)
-		search_keep(s, b->level, kept.v, kept.n);
-	idlist_free(&kept);
 	size_t alive = 0;
 	for (size_t g = 0; g < b->active.n; g++) {
 		b->active.v[g] = best[g];
