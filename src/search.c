@@ -334,14 +334,6 @@ int search_run(struct search *s)
 	return s->state == SEARCH_FAILED ? -1 : 0;
 }
 
-static int strategy_uses(const struct strategy_ops *st, enum param_id id)
-{
-	for (const struct param_default *d = st->params; d->id != P_COUNT; d++)
-		if (d->id == id)
-			return 1;
-	return 0;
-}
-
 int search_command(struct search *s, const struct command *c, char *err, size_t errlen)
 {
 	if (s->state == SEARCH_READY)
@@ -367,7 +359,12 @@ int search_command(struct search *s, const struct command *c, char *err, size_t 
 		break;
 	case CMD_SET: {
 		if (!strategy_uses(s->strategy, c->param)) {
-			snprintf(err, errlen, "%s does not use %s", s->strategy->name, param_name(c->param));
+			struct strbuf who;
+			sb_init(&who);
+			strategy_users_of(c->param, &who);
+			snprintf(err, errlen, "%s does not use %s (it applies to %s)", s->strategy->name,
+				 param_name(c->param), who.s ? who.s : "no strategy");
+			sb_free(&who);
 			return -1;
 		}
 		struct strbuf sb;

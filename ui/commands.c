@@ -15,6 +15,7 @@
 #include "params.h"
 #include "replay.h"
 #include "theme.h"
+#include "strategy.h"
 #include "ui.h"
 
 static int parse_node(struct ui *u, const char *s, int32_t *out)
@@ -111,6 +112,14 @@ static void c_set(struct ui *u, char *a1, char *a2)
 		ui_message(u, 1, "usage: set PARAM VALUE (Tab completes the parameter)");
 	} else if (param_parse((enum param_id)p, a2, &v, err, sizeof err)) {
 		ui_message(u, 1, "%s", err);
+	} else if (strategy_lookup(u->m.strategy) && !strategy_uses(strategy_lookup(u->m.strategy), (enum param_id)p)) {
+		/* said here and now, not dropped on the search's side */
+		struct strbuf who;
+		sb_init(&who);
+		strategy_users_of((enum param_id)p, &who);
+		ui_message(u, 1, "%s applies to %s, not to %s: nothing changed", param_name((enum param_id)p),
+			   who.s ? who.s : "no strategy", u->m.strategy);
+		sb_free(&who);
 	} else {
 		struct command c = {CMD_SET, 0, 0, (enum param_id)p, v, 1};
 		ui_live_command(u, &c);

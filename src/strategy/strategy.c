@@ -26,3 +26,18 @@ const struct strategy_ops *strategy_lookup(const char *name)
 			return strategy_list[i];
 	return NULL;
 }
+
+int strategy_uses(const struct strategy_ops *st, enum param_id id)
+{
+	for (const struct param_default *d = st->params; d->id != P_COUNT; d++)
+		if (d->id == id)
+			return 1;
+	return 0;
+}
+
+void strategy_users_of(enum param_id id, struct strbuf *sb)
+{
+	for (const struct strategy_ops *const *st = strategy_list; *st; st++)
+		if (strategy_uses(*st, id))
+			sb_printf(sb, "%s%s", sb->len ? ", " : "", (*st)->name);
+}

@@ -54,5 +54,9 @@ extern const struct strategy_ops strategy_magicore;
 extern const struct strategy_ops *const strategy_list[];
 
 const struct strategy_ops *strategy_lookup(const char *name);
+/* Whether the strategy takes the parameter (it has a default for it). */
+int strategy_uses(const struct strategy_ops *st, enum param_id id);
+/* "rebase" or "mcts, puct, rstar": the strategies that take it. */
+void strategy_users_of(enum param_id id, struct strbuf *sb);
 
 #endif

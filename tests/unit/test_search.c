@@ -330,8 +330,8 @@ int main(void)
 	struct backend *b = backend_sim_new(&sc, NULL);
 	s = make(&strategy_sc, b, "What is (17+25)*3-8?", 4, &l);
 	struct command wc = {CMD_SET, 0, 0, P_WIDTH, 2, 1};
-	ok(search_command(s, &wc, err, sizeof err) == -1 && !strcmp(err, "sc does not use width"),
-	   "a parameter the strategy does not read is refused");
+	ok(search_command(s, &wc, err, sizeof err) == -1 && !strncmp(err, "sc does not use width (it applies to beam, dvts, rebase", 53),
+	   "a parameter the strategy does not read is refused, naming those that do: %s", err);
 	ok(search_run(s) == 0, "sc runs");
 	is_int(tree_node(search_tree(s), 0)->nchildren, 8, "eight samples by default");
 	ok(l.top_count >= 1 && l.vote_chosen[0], "a vote is cast");
