@@ -9,8 +9,10 @@
 #include "cmd_common.h"
 #include "options.h"
 #include "export.h"
+#include "replay.h"
 #include "strategy.h"
 #include "trace.h"
+#include "why.h"
 
 void usage_check(FILE *f)
 {
@@ -28,7 +30,7 @@ void usage_check(FILE *f)
 void usage_export(FILE *f)
 {
 	fprintf(f,
-		"usage: canopy export TRACE --format json|dot|svg|md|csv [-o FILE]\n"
+		"usage: canopy export TRACE --format json|dot|svg|md|csv|why [-o FILE]\n"
 		"\n"
 		"Writes a trace to stdout (or FILE):\n"
 		"  json   nested JSON: each node with its text, scores, visits, answer, flags\n"
@@ -41,7 +43,9 @@ void usage_export(FILE *f)
 		"  md     a Markdown report for teaching: the problem, the path to the answer\n"
 		"         with its scores, the vote, the rounds of critique and refinement\n"
 		"  csv    one row a node: id, parent, depth, kind, text, scores, visits,\n"
-		"         answer, tokens, flags\n");
+		"         answer, tokens, flags\n"
+		"  why    every decision the journal records, node by node, with the\n"
+		"         formula and its numbers (the UI's Why pane, w), then the answer\n");
 	options_help(f, W_EXPORT);
 	fprintf(f, "\nExit status: 0 written, 1 the trace is invalid or writing failed, 2 bad usage.\n");
 }
@@ -106,6 +110,69 @@ int cmd_check(int argc, char **argv)
 	return status;
 }
 
+/* --format why: every node's decisions, as the UI's Why pane tells them,
+ * from a replay of the whole trace (its store and index); each line made
+ * terminal-safe, since it carries the model's text. */
+static int export_why(const char *path, const char *out)
+{
+	char err[768], warn[512];
+	struct replay *r = replay_open(path, err, sizeof err, warn, sizeof warn);
+	if (!r) {
+		say(stderr, "%s\n", err);
+		return EXIT_FAILED;
+	}
+	if (warn[0])
+		say(stderr, "%s\n", warn);
+	FILE *f = out ? fopen(out, "w") : stdout;
+	if (!f) {
+		say(stderr, "canopy export: %s: %s\n", out, strerror(errno));
+		replay_free(r);
+		return EXIT_FAILED;
+	}
+	struct event_scratch sc = {0};
+	struct why_ctx c = {replay_store(r), replay_index(r), replay_tree(r), replay_header(r), replay_count(r), &sc};
+	struct strbuf sb, line;
+	sb_init(&sb);
+	sb_init(&line);
+	const struct tree *t = replay_tree(r);
+	for (size_t i = 0; i < tree_count(t); i++) {
+		const struct node *n = tree_node(t, (int32_t)i);
+		sb_reset(&sb);
+		why_node(&c, (int32_t)i, 1, &sb);
+		sb_reset(&line);
+		sb_printf(&line, "#%zu %s: ", i, node_kind_name((enum node_kind)n->kind));
+		sb_add_visible(&line, n->text, strcspn(n->text, "\n") < 72 ? strcspn(n->text, "\n") : 72, 0);
+		fprintf(f, "%s\n", line.s);
+		for (const char *p = sb.s; p && *p;) {
+			const char *nl = strchr(p, '\n');
+			size_t l = nl ? (size_t)(nl - p) : strlen(p);
+			sb_reset(&line);
+			sb_add_visible(&line, p, l, 0);
+			fprintf(f, "  %s\n", line.s);
+			p = nl ? nl + 1 : p + l;
+		}
+	}
+	size_t fin = replay_last(r, EV_FINAL, 0, replay_count(r));
+	struct event ev;
+	if (fin && !replay_event(r, fin, &ev, err, sizeof err)) {
+		sb_reset(&sb);
+		why_final(&ev, &sb);
+		sb_reset(&line);
+		sb_add_visible(&line, sb.s, sb.len, 0);
+		fprintf(f, "%s\n", line.s);
+	}
+	int rc = fflush(f) ? EXIT_FAILED : EXIT_OK;
+	if (rc)
+		say(stderr, "canopy export: %s: %s\n", out ? out : "stdout", strerror(errno));
+	if (out)
+		fclose(f);
+	sb_free(&sb);
+	sb_free(&line);
+	event_scratch_free(&sc);
+	replay_free(r);
+	return rc;
+}
+
 int cmd_export(int argc, char **argv)
 {
 	char shorts[16];
@@ -138,16 +205,18 @@ int cmd_export(int argc, char **argv)
 	}
 	free(opts);
 	if (optind + 1 != argc) {
-		fprintf(stderr, "canopy export: give exactly one trace (canopy export TRACE --format json|dot|svg|md|csv)\n");
+		fprintf(stderr, "canopy export: give exactly one trace (canopy export TRACE --format json|dot|svg|md|csv|why)\n");
 		return EXIT_USAGE;
 	}
 	if (!format) {
-		fprintf(stderr, "canopy export: which format? (--format json, dot, svg, md or csv)\n");
+		fprintf(stderr, "canopy export: which format? (--format json, dot, svg, md, csv or why)\n");
 		return EXIT_USAGE;
 	}
+	if (!strcmp(format, "why"))
+		return export_why(argv[optind], out);
 	int fmt = export_format_parse(format);
 	if (fmt < 0) {
-		say(stderr, "canopy export: unknown format '%s' (json, dot, svg, md or csv)\n", format);
+		say(stderr, "canopy export: unknown format '%s' (json, dot, svg, md, csv or why)\n", format);
 		return EXIT_USAGE;
 	}
 	struct export_doc doc;

@@ -216,7 +216,7 @@ int event_apply(struct tree *t, const struct event *ev, char *err, size_t errlen
 		n->q = (float)ev->q;
 		break;
 	case EV_PRUNE:
-		tree_prune(t, ev->id);
+		tree_prune_by(t, ev->id, ev->by_user, NULL, NULL, NULL);
 		break;
 	case EV_ANSWER:
 		tree_set_answer(t, ev->id, ev->answer);

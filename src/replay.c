@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evindex.h"
 #include "evstore.h"
 #include "testing.h"
 #include "util.h"
@@ -66,6 +67,7 @@ struct replay {
 	char *path;
 	size_t count, pos;
 	struct evstore store; /* every event, decoded */
+	struct evindex index; /* and under each node, the events naming it */
 	struct undo *undo;
 	int32_t *pool; /* ids a prune marked, or a keep newly kept */
 	size_t npool, pool_cap;
@@ -148,7 +150,7 @@ static int apply_recording(struct replay *r, const struct event *ev, struct undo
 			u->u.ids.first = (uint32_t)r->npool;
 			int32_t *marked = NULL;
 			size_t nm = 0, cap = 0;
-			tree_prune_collect(t, ev->id, &marked, &nm, &cap);
+			tree_prune_by(t, ev->id, ev->by_user, &marked, &nm, &cap);
 			for (size_t i = 0; i < nm; i++)
 				pool_push(r, marked[i]);
 			free(marked);
@@ -202,7 +204,7 @@ static void undo_one(struct replay *r, const struct undo *u)
 		break;
 	case EV_PRUNE:
 		for (uint32_t i = 0; i < u->u.ids.count; i++)
-			tree_node_mut(t, r->pool[u->u.ids.first + i])->flags &= (uint16_t)~NF_PRUNED;
+			tree_node_mut(t, r->pool[u->u.ids.first + i])->flags &= (uint16_t)~(NF_PRUNED | NF_BY_USER);
 		break;
 	case EV_KEEP:
 		for (uint32_t i = 0; i < u->u.ids.count; i++)
@@ -321,6 +323,7 @@ struct replay *replay_open_watched(const char *path, struct replay_watch *w, cha
 	if (warn && warnlen)
 		warn[0] = '\0';
 	evstore_init(&r->store);
+	evindex_init(&r->index);
 	struct trace_reader *rd = trace_reader_open(path, &r->header, err, errlen);
 	if (!rd) {
 		free(r);
@@ -349,6 +352,7 @@ struct replay *replay_open_watched(const char *path, struct replay_watch *w, cha
 			rc = -1;
 			break;
 		}
+		evindex_add(&r->index, r->count, &sev);
 		if (ev.type == EV_UNIT) {
 			r->units = xrealloc(r->units, (r->nunits + 1) * sizeof *r->units);
 			r->unit_nth = xrealloc(r->unit_nth, (r->nunits + 1) * sizeof *r->unit_nth);
@@ -400,6 +404,7 @@ void replay_free(struct replay *r)
 	free(r->cps);
 	tree_free(r->tree);
 	evstore_free(&r->store);
+	evindex_free(&r->index);
 	free(r->path);
 	free(r->undo);
 	free(r->pool);
@@ -418,6 +423,8 @@ const struct trace_header *replay_header(const struct replay *r) { return &r->he
 struct tree *replay_tree(const struct replay *r) { return r->tree; }
 size_t replay_count(const struct replay *r) { return r->count; }
 size_t replay_pos(const struct replay *r) { return r->pos; }
+const struct evstore *replay_store(const struct replay *r) { return &r->store; }
+const struct evindex *replay_index(const struct replay *r) { return &r->index; }
 
 double replay_time(const struct replay *r, size_t pos)
 {

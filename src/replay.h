@@ -10,6 +10,8 @@
 #include <stdint.h>
 
 #include "event.h"
+#include "evindex.h"
+#include "evstore.h"
 #include "trace.h"
 #include "tree.h"
 
@@ -34,6 +36,9 @@ const struct trace_header *replay_header(const struct replay *r);
 struct tree *replay_tree(const struct replay *r);
 size_t replay_count(const struct replay *r); /* events in the trace */
 size_t replay_pos(const struct replay *r);   /* events applied, 0..count */
+/* Every event, and the events under each node (for why.c). */
+const struct evstore *replay_store(const struct replay *r);
+const struct evindex *replay_index(const struct replay *r);
 double replay_time(const struct replay *r, size_t pos); /* t of event pos (1-based) */
 
 /* Moves to pos (events applied).  0, or -1 with a message (the file

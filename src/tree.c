@@ -251,7 +251,8 @@ int32_t tree_add(struct tree *t, int32_t parent, enum node_kind kind,
 	n->first_child = n->last_child = n->next_sibling = NODE_NONE;
 	n->kind = (uint8_t)kind;
 	if (parent != NODE_NONE && (tree_node(t, parent)->flags & NF_PRUNED))
-		n->flags |= NF_PRUNED; /* out of the search with its parent */
+		/* out of the search with its parent, by whoever pruned it */
+		n->flags |= tree_node(t, parent)->flags & (NF_PRUNED | NF_BY_USER);
 	if (t->borrow && text)
 		n->text = text; /* NUL-terminated at len, by the caller's promise */
 	else
@@ -293,6 +294,12 @@ size_t tree_prune(struct tree *t, int32_t id)
 
 size_t tree_prune_collect(struct tree *t, int32_t id, int32_t **marked, size_t *nm, size_t *cap)
 {
+	return tree_prune_by(t, id, 0, marked, nm, cap);
+}
+
+size_t tree_prune_by(struct tree *t, int32_t id, int by_user, int32_t **marked, size_t *nm, size_t *cap)
+{
+	uint16_t mark = (uint16_t)(NF_PRUNED | (by_user ? NF_BY_USER : 0));
 	struct node *n = tree_node(t, id);
 	if (!n || (n->flags & NF_PRUNED))
 		return 0; /* pruned already, and so is all below it (tree_add) */
@@ -303,7 +310,7 @@ size_t tree_prune_collect(struct tree *t, int32_t id, int32_t **marked, size_t *
 		const struct node *c = tree_node(t, cur);
 		int before = (c->flags & NF_PRUNED) != 0;
 		if (!before) {
-			tree_node_mut(t, cur)->flags |= NF_PRUNED;
+			tree_node_mut(t, cur)->flags |= mark;
 			c = tree_node(t, cur);
 			if (marked) {
 				if (*nm == *cap) {

@@ -34,6 +34,7 @@ enum node_flag {
 	NF_TERMINAL = 1u << 1, /* states a final answer */
 	NF_FINAL = 1u << 2,    /* on the path to the chosen answer */
 	NF_KEPT = 1u << 3,     /* survived selection (beam level, filter) */
+	NF_BY_USER = 1u << 4,  /* pruned by the user (with NF_PRUNED), not the search */
 };
 
 struct node {
@@ -80,6 +81,8 @@ void tree_set_answer(struct tree *t, int32_t id, const char *answer);
  * (*n of them, *cap its capacity), so a replay can undo the prune. */
 size_t tree_prune(struct tree *t, int32_t id);
 size_t tree_prune_collect(struct tree *t, int32_t id, int32_t **marked, size_t *n, size_t *cap);
+/* The same, saying who pruned: by_user marks NF_BY_USER too. */
+size_t tree_prune_by(struct tree *t, int32_t id, int by_user, int32_t **marked, size_t *n, size_t *cap);
 /* Removes the newest node (a replay stepping back over its creation). */
 void tree_pop(struct tree *t);
 /* The same in constant time, told the parent's last child before it came

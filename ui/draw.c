@@ -203,12 +203,17 @@ int ui_score_attr(double v)
 
 void ui_bar(struct ui *u, int y, int x, int width, double v)
 {
+	ui_bar_ex(u, y, x, width, v, 0);
+}
+
+void ui_bar_ex(struct ui *u, int y, int x, int width, double v, int extra)
+{
 	if (isnan(v))
 		return;
 	v = v < 0 ? 0 : v > 1 ? 1 : v;
 	int eighths = (int)lround(v * width * 8);
 	move(y, x);
-	int attr = ui_score_attr(v);
+	int attr = ui_score_attr(v) | extra;
 	for (int i = 0; i < width; i++) {
 		int e = eighths - i * 8;
 		if (u->utf8) {
@@ -258,17 +263,49 @@ int ui_tree_height(const struct ui *u)
 	return h > 1 ? h : 1;
 }
 
+int ui_shown(const struct ui *u, int32_t id)
+{
+	const struct node *n = tree_node(u->m.tree, id);
+	return n && (id == 0 || !u->hide_pruned || !(n->flags & NF_PRUNED));
+}
+
+/* The node's first shown sibling from s on (s itself included). */
+static int32_t shown_from(const struct ui *u, int32_t s)
+{
+	while (s != NODE_NONE && !ui_shown(u, s))
+		s = tree_node(u->m.tree, s)->next_sibling;
+	return s;
+}
+
+int32_t ui_last_shown_child(const struct ui *u, int32_t id)
+{
+	const struct tree *t = u->m.tree;
+	if (!u->hide_pruned)
+		return tree_node(t, id)->last_child;
+	int32_t last = NODE_NONE;
+	for (int32_t c = tree_node(t, id)->first_child; c != NODE_NONE; c = tree_node(t, c)->next_sibling)
+		if (ui_shown(u, c))
+			last = c;
+	return last;
+}
+
 int32_t ui_next_visible(const struct ui *u, int32_t id)
 {
 	const struct tree *t = u->m.tree;
 	const struct node *n = tree_node(t, id);
 	if (!n)
 		return NODE_NONE;
-	if (n->first_child != NODE_NONE && !model_is_folded(&u->m, id))
-		return n->first_child;
-	while (id != 0 && tree_node(t, id)->next_sibling == NODE_NONE)
-		id = tree_node(t, id)->parent;
-	return id == 0 ? NODE_NONE : tree_node(t, id)->next_sibling;
+	if (n->first_child != NODE_NONE && !model_is_folded(&u->m, id)) {
+		int32_t c = shown_from(u, n->first_child);
+		if (c != NODE_NONE)
+			return c;
+	}
+	for (; id != 0; id = tree_node(t, id)->parent) {
+		int32_t s = shown_from(u, tree_node(t, id)->next_sibling);
+		if (s != NODE_NONE)
+			return s;
+	}
+	return NODE_NONE;
 }
 
 int32_t ui_prev_visible(const struct ui *u, int32_t id)
@@ -277,10 +314,12 @@ int32_t ui_prev_visible(const struct ui *u, int32_t id)
 	if (id <= 0)
 		return NODE_NONE;
 	int32_t p = tree_prev_sibling(t, id);
+	while (p != NODE_NONE && !ui_shown(u, p))
+		p = tree_prev_sibling(t, p);
 	if (p == NODE_NONE)
 		return tree_node(t, id)->parent;
-	while (tree_node(t, p)->last_child != NODE_NONE && !model_is_folded(&u->m, p))
-		p = tree_node(t, p)->last_child;
+	for (int32_t c; !model_is_folded(&u->m, p) && (c = ui_last_shown_child(u, p)) != NODE_NONE;)
+		p = c;
 	return p;
 }
 
@@ -353,10 +392,19 @@ void ui_draw_title(struct ui *u)
 	}
 	const char *mark = correct == 1 ? (u->utf8 ? "\xE2\x9C\x93" : "ok")
 			 : correct == 0 ? (u->utf8 ? "\xE2\x9C\x97" : "WRONG") : NULL;
+	/* and why the search chose it, always: "best finished candidate:
+	 * PRM 0.814", or why there is none */
+	const char *reason = u->m.final.held ? u->m.final.ev.reason : NULL;
+	int none = u->m.final.held && !fa;
 	int gw = gold ? ui_text_width(gold, strlen(gold), 40) : 0;
 	int aw = fa ? ui_text_width(fa, strlen(fa), 40) : 0;
 	int mw = mark ? ui_text_width(mark, strlen(mark), 8) : 0;
-	int rw = (gold ? 6 + gw : 0) + (fa ? 10 + aw + (mark ? 1 + mw : 0) : 0);
+	int rw = (gold ? 6 + gw : 0) + (fa ? 10 + aw + (mark ? 1 + mw : 0) : 0) + (none ? 12 : 0);
+	/* the reason takes what the problem can spare (it keeps 24 columns) */
+	int room = u->cols - 12 - 24 - rw - 4;
+	int rsw = reason && room > 8 ? ui_text_width(reason, strlen(reason), room) : 0;
+	if (rsw)
+		rw += 2 + rsw;
 	if (rw)
 		rw++; /* a space at the end */
 	int right_fits = rw && rw < u->cols - 12;
@@ -379,8 +427,18 @@ void ui_draw_title(struct ui *u)
 			x += ui_text(0, x, aw, fa, strlen(fa));
 			if (mark) {
 				mvaddstr(0, x, " ");
-				ui_text(0, x + 1, mw, mark, strlen(mark));
+				x += 1 + ui_text(0, x + 1, mw, mark, strlen(mark));
 			}
+		}
+		if (none) {
+			ui_text(0, x, 12, " \xC2\xB7 no answer", 13);
+			x += 12;
+		}
+		if (rsw) {
+			attrset(theme_attr(TE_TITLE));
+			ui_text(0, x, 2, ": ", 2);
+			x += 2;
+			ui_text(0, x, rsw, reason, strlen(reason));
 		}
 	}
 	attrset(A_NORMAL);
@@ -391,6 +449,27 @@ static const char *state_text(struct ui *u)
 	if (!u->m.live)
 		return u->m.playing ? "playing" : "replay";
 	return worker_state_name(u->ws.state);
+}
+
+/* The strategy's parameters at the end of the status line, as they are
+ * now: one changed by :set (a set event) stands out. */
+static void draw_params(struct ui *u, int y, int x)
+{
+	const char *p = u->m.params ? u->m.params : "";
+	while (*p && x < u->cols) {
+		size_t l = strcspn(p, " ");
+		size_t nl = strcspn(p, "=");
+		char name[32];
+		snprintf(name, sizeof name, "%.*s", (int)(nl < l ? nl : 0), p);
+		int id = param_lookup(name);
+		int changed = id >= 0 && (u->m.params_changed >> id & 1);
+		attrset(changed ? theme_attr(TE_STATUS) | (int)(A_REVERSE | A_BOLD) : theme_attr(TE_STATUS));
+		x += ui_text(y, x, u->cols - x, p, l);
+		attrset(theme_attr(TE_STATUS));
+		if (p[l] == ' ' && x < u->cols)
+			x += ui_text(y, x, 1, " ", 1);
+		p += l + (p[l] == ' ');
+	}
 }
 
 void ui_draw_status(struct ui *u)
@@ -420,11 +499,11 @@ void ui_draw_status(struct ui *u)
 		if (u->ws.warnings)
 			snprintf(trouble + strlen(trouble), sizeof trouble - strlen(trouble), ", %llu warned",
 				 (unsigned long long)u->ws.warnings);
-		n = snprintf(buf, sizeof buf, " %s \xC2\xB7 %s %llu \xC2\xB7 %zu nodes \xC2\xB7 %llu%s tokens%s \xC2\xB7 %llu%s requests, %d in flight%s \xC2\xB7 %.1fs \xC2\xB7 %s %s",
+		n = snprintf(buf, sizeof buf, " %s \xC2\xB7 %s %llu \xC2\xB7 %zu nodes \xC2\xB7 %llu%s tokens%s \xC2\xB7 %llu%s requests, %d in flight%s \xC2\xB7 %.1fs \xC2\xB7 %s ",
 			     state_text(u), u->m.unit[0] ? u->m.unit : "unit", (unsigned long long)u->m.unit_n,
 			     tree_count(u->m.tree), (unsigned long long)us->gen_tokens, budget,
 			     us->estimated ? " (est.)" : "", (unsigned long long)us->requests, rbudget,
-			     u->ws.inflight, trouble, u->ws.elapsed, u->m.strategy, u->m.params);
+			     u->ws.inflight, trouble, u->ws.elapsed, u->m.strategy);
 	} else {
 		size_t pos = replay_pos(u->m.replay), cnt = replay_count(u->m.replay);
 		/* before the first unit there is no "level 0" to speak of */
@@ -443,10 +522,10 @@ void ui_draw_status(struct ui *u)
 		if (u->scrub_w)
 			head += snprintf(buf + head, sizeof buf - (size_t)head, "%*s ", u->scrub_w, "");
 		n = snprintf(buf + head, sizeof buf - (size_t)head,
-			     "event %zu of %zu \xC2\xB7 t %.2fs%s \xC2\xB7 %zu nodes \xC2\xB7 %llu%s tokens \xC2\xB7 %s %s", pos,
+			     "event %zu of %zu \xC2\xB7 t %.2fs%s \xC2\xB7 %zu nodes \xC2\xB7 %llu%s tokens \xC2\xB7 %s ", pos,
 			     cnt, u->m.last_t, unit, tree_count(u->m.tree), (unsigned long long)u->m.usage.gen_tokens,
-			     budget, u->m.strategy, u->m.params);
-		ui_text(y, 0, u->cols, buf, strlen(buf));
+			     budget, u->m.strategy);
+		draw_params(u, y, ui_text(y, 0, u->cols, buf, strlen(buf)));
 		if (u->scrub_w) {
 			int at = cnt ? (int)((double)pos / (double)cnt * (u->scrub_w - 1) + 0.5) : 0;
 			move(y, u->scrub_x);
@@ -459,7 +538,7 @@ void ui_draw_status(struct ui *u)
 		goto message;
 	}
 	(void)n;
-	ui_text(y, 0, u->cols, buf, strlen(buf));
+	draw_params(u, y, ui_text(y, 0, u->cols, buf, strlen(buf)));
 message:
 	attrset(A_NORMAL);
 	/* the message line */

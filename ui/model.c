@@ -7,6 +7,8 @@
 
 #include "export.h"
 #include "search.h"
+#include "trace.h"
+#include "why.h"
 
 static void grow(struct model *m)
 {
@@ -79,6 +81,8 @@ void model_init_live(struct model *m, struct search *s, struct worker *w, const 
 {
 	memset(m, 0, sizeof *m);
 	m->live = 1;
+	evstore_init(&m->store);
+	evindex_init(&m->index);
 	m->tree = tree_new();
 	m->search = s;
 	m->worker = w;
@@ -123,6 +127,10 @@ static void summarise(struct model *m, const struct event *ev)
 	case EV_USAGE:
 		m->usage = ev->usage;
 		break;
+	case EV_SET:
+		if (m->live)
+			model_params_now(m);
+		break;
 	case EV_UNIT:
 		snprintf(m->unit, sizeof m->unit, "%s", ev->reason ? ev->reason : "");
 		m->unit_n = unit_nth(m, m->unit);
@@ -148,6 +156,8 @@ long model_apply_lines(struct model *m, const char *lines, size_t len, char *err
 			return -1;
 		}
 		grow(m);
+		evindex_add(&m->index, evstore_count(&m->store), &ev);
+		evstore_add(&m->store, &ev);
 		if (ev.type == EV_NODE)
 			m->born[ev.id] = now;
 		summarise(m, &ev);
@@ -165,6 +175,8 @@ void model_init_replay(struct model *m, struct replay *r)
 	m->replay = r;
 	m->tree = replay_tree(r);
 	header_facts(m, replay_header(r));
+	evstore_init(&m->store);
+	evindex_init(&m->index);
 	m->speed = 20;
 	char err[256];
 	model_seek(m, replay_pos(r), err, sizeof err);
@@ -193,6 +205,8 @@ static void resummarise(struct model *m)
 	}
 	m->events = pos;
 	m->last_t = replay_time(r, pos);
+	if (replay_index(r)->nsets)
+		model_params_now(m); /* as the set events up to here left them */
 }
 
 int model_seek(struct model *m, size_t pos, char *err, size_t errlen)
@@ -240,5 +254,72 @@ void model_free(struct model *m)
 	event_hold_clear(&m->final);
 	event_hold_clear(&m->difficulty);
 	event_scratch_free(&m->sc);
+	event_scratch_free(&m->why_sc);
+	evstore_free(&m->store);
+	evindex_free(&m->index);
+	if (m->has_header)
+		header_free(&m->header);
 	memset(m, 0, sizeof *m);
+}
+
+void model_params_now(struct model *m)
+{
+	const struct trace_header *h = model_header(m);
+	if (!h)
+		return;
+	const struct evindex *x = m->replay ? replay_index(m->replay) : &m->index;
+	const struct evstore *st = m->replay ? replay_store(m->replay) : &m->store;
+	size_t pos = m->replay ? replay_pos(m->replay) : evstore_count(&m->store);
+	struct params p = h->params;
+	m->params_changed = 0;
+	for (size_t i = 0; i < x->nsets && x->sets[i] < pos; i++) {
+		struct event ev;
+		evstore_get(st, x->sets[i], &ev, &m->why_sc);
+		int id = ev.param ? param_lookup(ev.param) : -1;
+		double v;
+		char err[128];
+		if (id >= 0 && ev.reason && !param_parse((enum param_id)id, ev.reason, &v, err, sizeof err)) {
+			p.v[id] = v;
+			m->params_changed |= 1u << id;
+		}
+	}
+	struct trace_header tmp = *h;
+	tmp.params = p;
+	struct strbuf sb;
+	sb_init(&sb);
+	header_params_string(&tmp, 1, &sb);
+	free(m->params);
+	m->params = sb_steal(&sb);
+}
+
+const struct trace_header *model_header(struct model *m)
+{
+	if (m->replay)
+		return replay_header(m->replay);
+	if (!m->has_header && m->journal) {
+		/* the journal's first line, written before the search began:
+		 * what the strategy and its parameters are */
+		char err[256];
+		struct trace_reader *rd = trace_reader_open(m->journal, &m->header, err, sizeof err);
+		if (rd) {
+			m->has_header = 1;
+			trace_reader_close(rd);
+		}
+	}
+	return m->has_header ? &m->header : NULL;
+}
+
+void model_why(struct model *m, int32_t id, int full, struct strbuf *out)
+{
+	struct why_ctx c = {.tree = m->tree, .sc = &m->why_sc, .header = model_header(m)};
+	if (m->replay) {
+		c.store = replay_store(m->replay);
+		c.index = replay_index(m->replay);
+		c.pos = replay_pos(m->replay);
+	} else {
+		c.store = &m->store;
+		c.index = &m->index;
+		c.pos = evstore_count(&m->store);
+	}
+	why_node(&c, id, full, out);
 }

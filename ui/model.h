@@ -9,6 +9,9 @@
 #include <stdint.h>
 
 #include "event.h"
+#include "evindex.h"
+#include "evstore.h"
+#include "header.h"
 #include "replay.h"
 #include "tree.h"
 #include "util.h"
@@ -23,6 +26,7 @@ struct model {
 	const char *journal;   /* the trace: where a live run writes its events, or the replayed file */
 	/* from the header */
 	char *problem, *gold, *strategy, *params, *backend;
+	uint32_t params_changed; /* by P_ id: changed by a set event since the start */
 	char *imported_from; /* the tool an imported trace came from, or NULL */
 	uint64_t budget_tokens, budget_requests; /* 0: none */
 	/* per node */
@@ -43,6 +47,13 @@ struct model {
 	uint64_t events;
 	double last_t;
 	struct event_scratch sc;
+	/* every event so far and the events under each node, for the why
+	 * (a replay's are its cursor's), and the trace's header */
+	struct evstore store;
+	struct evindex index;
+	struct trace_header header;
+	int has_header;
+	struct event_scratch why_sc;
 	/* replay playback */
 	int playing;
 	double speed; /* events a second */
@@ -70,6 +81,14 @@ double model_score(const struct node *n);
 int model_is_folded(const struct model *m, int32_t id);
 void model_set_folded(struct model *m, int32_t id, int folded);
 double model_born(const struct model *m, int32_t id);
+/* The parameters as the set events up to the cursor left them: rebuilds
+ * params and params_changed (a live run's header read from its journal). */
+void model_params_now(struct model *m);
+/* The trace's header (a live run's read from its journal), or NULL. */
+const struct trace_header *model_header(struct model *m);
+/* The why of node id at the cursor (why.c): one line a decision. */
+void model_why(struct model *m, int32_t id, int full, struct strbuf *out);
+
 /* The highest-scoring node that states an answer (else the highest-scoring
  * node), not pruned; NODE_NONE when none is scored.  Walks the tree. */
 int32_t model_best(const struct model *m);

@@ -35,6 +35,7 @@ static void defaults(void)
 	styles[TE_BEST] = (struct style){COLOR_CYAN, -1, A_BOLD};
 	styles[TE_FINAL] = (struct style){COLOR_GREEN, -1, A_BOLD};
 	styles[TE_PRUNED] = (struct style){-1, -1, A_DIM};
+	styles[TE_PRUNED_USER] = (struct style){COLOR_MAGENTA, -1, A_DIM};
 	styles[TE_NEW] = (struct style){COLOR_BLACK, COLOR_MAGENTA, 0};
 	styles[TE_ID] = (struct style){COLOR_YELLOW, -1, 0};
 	styles[TE_KIND] = (struct style){COLOR_BLUE, -1, A_BOLD};
@@ -67,6 +68,8 @@ static int mono_attr(enum theme_element e)
 		return A_BOLD;
 	case TE_PRUNED:
 		return A_DIM;
+	case TE_PRUNED_USER:
+		return A_DIM | A_UNDERLINE;
 	case TE_NEW:
 	case TE_ERROR:
 		return A_STANDOUT;

@@ -18,6 +18,7 @@
 	X(BEST, "tree.best")                     \
 	X(FINAL, "tree.final")                   \
 	X(PRUNED, "tree.pruned")                 \
+	X(PRUNED_USER, "tree.pruned.user")       \
 	X(NEW, "tree.new")                       \
 	X(ID, "tree.id")                         \
 	X(KIND, "tree.kind")                     \

@@ -34,6 +34,7 @@ static const struct view_ops *const views[VIEW_COUNT] = {
 	[VIEW_TREE] = &view_tree_ops,
 	[VIEW_VOTES] = &view_votes_ops,
 	[VIEW_ROUNDS] = &view_rounds_ops,
+	[VIEW_WHY] = &view_why_ops,
 	[VIEW_HELP] = &view_help_ops,
 };
 
@@ -243,8 +244,8 @@ static void move_by(struct ui *u, int n)
 static int32_t last_visible(const struct ui *u)
 {
 	int32_t id = 0;
-	while (tree_node(u->m.tree, id)->last_child != NODE_NONE && !model_is_folded(&u->m, id))
-		id = tree_node(u->m.tree, id)->last_child;
+	for (int32_t c; !model_is_folded(&u->m, id) && (c = ui_last_shown_child(u, id)) != NODE_NONE;)
+		id = c;
 	return id;
 }
 
@@ -478,6 +479,21 @@ static void do_action(struct ui *u, enum action a)
 	case A_VIEW_TREE: set_view(u, VIEW_TREE); break;
 	case A_VIEW_VOTES: set_view(u, VIEW_VOTES); break;
 	case A_VIEW_ROUNDS: set_view(u, VIEW_ROUNDS); break;
+	case A_HIDE_PRUNED: {
+		u->hide_pruned = !u->hide_pruned;
+		/* a hidden selection moves up to what is still shown */
+		int32_t c = u->sel;
+		while (c > 0 && !ui_shown(u, c))
+			c = tree_node(t, c)->parent;
+		u->top = 0;
+		ui_select(u, c);
+		ui_message(u, 0, u->hide_pruned ? "pruned subtrees hidden (z shows them)" : "pruned subtrees shown");
+		break;
+	}
+	case A_VIEW_WHY:
+		u->scroll[VIEW_WHY] = 0;
+		set_view(u, u->view == VIEW_WHY ? VIEW_TREE : VIEW_WHY);
+		break;
 	case A_NEXT_VIEW: set_view(u, (enum ui_view)((u->view + 1) % VIEW_HELP)); break;
 	case A_HELP: set_view(u, u->view == VIEW_HELP ? u->back_view : VIEW_HELP); break;
 	case A_COMMAND: cmdline_begin(u, CMDLINE_COMMAND, ":", ""); break;

@@ -6,7 +6,7 @@
 #include "idlist.h"
 #include "model.h"
 
-enum ui_view { VIEW_TREE, VIEW_VOTES, VIEW_ROUNDS, VIEW_HELP, VIEW_COUNT };
+enum ui_view { VIEW_TREE, VIEW_VOTES, VIEW_ROUNDS, VIEW_WHY, VIEW_HELP, VIEW_COUNT };
 
 struct ui {
 	struct model m;
@@ -29,6 +29,7 @@ struct ui {
 	double pace; /* live: seconds between units of work (+ and -) */
 	int follow; /* replay: playback selects the newest node (F; off when the user moves) */
 	int detail; /* the detail pane: 0 as the size allows, 1 shown, -1 hidden (Enter) */
+	int hide_pruned; /* z: pruned subtrees are left out of the tree view */
 	int dirty;
 };
 
@@ -39,7 +40,7 @@ struct view_ops {
 	int (*key)(struct ui *u, int key);
 };
 
-extern const struct view_ops view_tree_ops, view_votes_ops, view_rounds_ops, view_help_ops;
+extern const struct view_ops view_tree_ops, view_votes_ops, view_rounds_ops, view_why_ops, view_help_ops;
 
 /* Opens the UI on a live search (the worker already runs it) or on a
  * replay; returns the exit status. */
@@ -55,6 +56,9 @@ int ui_run_live(struct search *s, struct worker *w, const char *journal, const c
 int ui_run_replay(const char *path, const struct ui_options *o);
 
 /* ---- shared by the views ---- */
+/* Whether a node is drawn in the tree view (z hides pruned subtrees). */
+int ui_shown(const struct ui *u, int32_t id);
+int32_t ui_last_shown_child(const struct ui *u, int32_t id);
 int32_t ui_next_visible(const struct ui *u, int32_t id);
 int32_t ui_prev_visible(const struct ui *u, int32_t id);
 void ui_select(struct ui *u, int32_t id); /* unfolds ancestors, scrolls */
@@ -74,6 +78,8 @@ int ui_tree_height(const struct ui *u);
 void ui_detail_layout(const struct ui *u, int h, int w, int *dw, int *dh);
 /* Draws a score bar of width cells at (y, x); mono-safe (characters). */
 void ui_bar(struct ui *u, int y, int x, int width, double v);
+/* The same with extra attributes on the filled part (A_DIM: a pruned node's). */
+void ui_bar_ex(struct ui *u, int y, int x, int width, double v, int extra);
 int ui_score_attr(double v);
 /* Writes at most w columns of s (UTF-8) at (y, x); returns columns used. */
 int ui_text(int y, int x, int w, const char *s, size_t len);

@@ -20,7 +20,10 @@ static const struct legend {
 	{"\xE2\x98\x85", "*", "the search's answer: the node its final event names (a jumps to it; b to the "
 			    "highest score, which may differ)"},
 	{"\xE2\x97\x8F", "@", "a node on the path from the root to the search's answer"},
-	{"\xC3\x97", "x", "pruned (by the search, or by you with d)"},
+	{"\xC3\x97", "x", "pruned by the search (dimmed, its bar too; z hides pruned subtrees)"},
+	{"\xE2\x8A\x97", "X", "pruned by you (d), in the 'tree.pruned.user' colour"},
+	{"\xE2\x9C\x93 \xE2\x9C\x97", "ok x", "after an answer (in the tree and the votes): right or wrong against "
+					     "the gold answer, in the 'correct' or 'wrong' colour"},
 	{"\xE2\x96\xBE \xE2\x96\xB8", "- +", "a node with children, unfolded or folded (h, l, Enter)"},
 	{"\xE2\x86\x92", ">", "the answer the node states"},
 	{"0.82 \xE2\x96\x88\xE2\x96\x8C", "0.82 #", "its PRM score (else ORM), and as a bar: green high, yellow mid, red low"},
@@ -29,7 +32,8 @@ static const struct legend {
 	{"A1-A5", "A1-A5", "rStar's actions: propose a step, the rest at once, a sub-question, re-answer it, "
 			    "rephrase"},
 	{"new", "new", "a live node less than a second old is drawn in the 'tree.new' colour"},
-	{"\xE2\x9C\x93 \xE2\x9C\x97", "ok WRONG", "the final answer against the gold answer, in the title"},
+	{"\xE2\x9C\x93 \xE2\x9C\x97", "ok WRONG", "the search's answer against the gold, in the title, then why "
+						 "it was chosen (or why there is none)"},
 	{"mouse", "mouse", "the wheel scrolls; a click selects a node; in a replay, a click on the status "
 			    "line's scrubber seeks to that point"},
 	{"\xE2\x94\x81\xE2\x97\x8F\xE2\x94\x80", "=|-", "the scrubber: how far into the trace a replay's cursor is"},

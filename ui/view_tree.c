@@ -33,11 +33,15 @@ static void draw_row(struct ui *u, int y, int x, int w, int32_t id, double now)
 	const struct tree *t = u->m.tree;
 	const struct node *n = tree_node(t, id);
 	int selected = id == u->sel;
-	int pruned = (n->flags & NF_PRUNED) || ui_pending_prune(u, id);
+	int pending = ui_pending_prune(u, id);
+	int pruned = (n->flags & NF_PRUNED) || pending;
+	int by_user = pending || (n->flags & NF_BY_USER);
 	/* a new node's id flashes (the whole row did, and a live beam level
 	 * is most of the rows); :flash off stops it */
 	int fresh = u->flash && u->m.live && now - model_born(&u->m, id) < 1.0;
-	int base = selected ? theme_attr(TE_SELECTED) : pruned ? theme_attr(TE_PRUNED) : theme_attr(TE_NORMAL);
+	int base = selected ? theme_attr(TE_SELECTED)
+		   : pruned ? theme_attr(by_user ? TE_PRUNED_USER : TE_PRUNED)
+			    : theme_attr(TE_NORMAL);
 	attrset(base);
 	mvhline(y, x, ' ', w);
 	/* right: score, bar, visits, answer */
@@ -49,7 +53,7 @@ static void draw_row(struct ui *u, int y, int x, int w, int32_t id, double now)
 			attrset(ui_score_attr(sc) | (pruned ? A_DIM : 0));
 		mvprintw(y, rx, "%.2f", sc);
 		attrset(base);
-		ui_bar(u, y, rx + 5, right >= 30 ? 8 : 5, sc);
+		ui_bar_ex(u, y, rx + 5, right >= 30 ? 8 : 5, sc, pruned && !selected ? A_DIM : 0);
 	}
 	int cx = rx + (right >= 30 ? 14 : 11);
 	if (n->visits && right >= 30) {
@@ -61,9 +65,18 @@ static void draw_row(struct ui *u, int y, int x, int w, int32_t id, double now)
 		cx += 13;
 	}
 	if (n->answer && cx < x + w - 2) {
-		attrset(selected ? base : theme_attr(TE_ANSWER));
+		/* against the gold when it is known: right or wrong, in its
+		 * colour (the search's choice is the mark on the left) */
+		int ok_ = u->m.gold ? answer_equal(n->answer, u->m.gold) : -1;
+		const char *mk = ok_ < 0 ? NULL : ok_ ? (u->utf8 ? "\xE2\x9C\x93" : "ok") : (u->utf8 ? "\xE2\x9C\x97" : "x");
+		int mkw = mk ? (u->utf8 ? 2 : (int)strlen(mk) + 1) : 0;
+		attrset(selected ? base : theme_attr(ok_ < 0 ? TE_ANSWER : ok_ ? TE_CORRECT : TE_WRONG));
 		mvaddstr(y, cx, u->utf8 ? "\xE2\x86\x92" : ">");
-		ui_text(y, cx + 1, x + w - cx - 1, n->answer, strlen(n->answer));
+		int aw = ui_text(y, cx + 1, x + w - cx - 1 - mkw, n->answer, strlen(n->answer));
+		if (mk && cx + 1 + aw + mkw <= x + w) {
+			mvaddstr(y, cx + 1 + aw, " ");
+			addstr(mk);
+		}
 		attrset(base);
 	}
 	/* left: markers, indent, fold, id, kind, text */
@@ -71,7 +84,9 @@ static void draw_row(struct ui *u, int y, int x, int w, int32_t id, double now)
 	const char *mark = " ";
 	int mattr = base;
 	if (pruned) {
-		mark = u->utf8 ? "\xC3\x97" : "x";
+		/* who took it out: the search (×) or you (⊗) */
+		mark = by_user ? (u->utf8 ? "\xE2\x8A\x97" : "X") : (u->utf8 ? "\xC3\x97" : "x");
+		mattr = selected ? base : theme_attr(by_user ? TE_PRUNED_USER : TE_PRUNED);
 	} else if (id == tree_final_leaf(t)) {
 		/* what the search itself chose, as its final event says: no
 		 * other notion of "best" is marked */
@@ -117,7 +132,8 @@ static void draw_row(struct ui *u, int y, int x, int w, int32_t id, double now)
 	attrset(A_NORMAL);
 }
 
-static void wrap(int *y, int ybot, int x, int w, const char *s, size_t len, int attr)
+/* Draws s wrapped at spaces from row *y up to ybot; 1 when all of it fit. */
+static int wrap(int *y, int ybot, int x, int w, const char *s, size_t len, int attr)
 {
 	attrset(attr);
 	const char *p = s, *end = s + len;
@@ -143,6 +159,7 @@ static void wrap(int *y, int ybot, int x, int w, const char *s, size_t len, int 
 		p = cut < le ? cut + (*cut == ' ') : le + (nl != NULL);
 	}
 	attrset(A_NORMAL);
+	return p >= end;
 }
 
 static void draw_detail(struct ui *u, int y, int x, int h, int w)
@@ -187,11 +204,25 @@ static void draw_detail(struct ui *u, int y, int x, int h, int w)
 		}
 		y++;
 	}
-	if (n->flags & (NF_PRUNED | NF_FINAL) && y < ybot) {
-		attrset(theme_attr(TE_MESSAGE));
-		mvprintw(y++, x, "%s%s", n->flags & NF_PRUNED ? "pruned  " : "",
-			 n->flags & NF_FINAL ? "on the final path" : "");
+	/* why: the decisions about it, from the journal, in at most half of
+	 * what is left (w shows them all) */
+	struct strbuf why;
+	sb_init(&why);
+	model_why(&u->m, u->sel, 0, &why);
+	if (n->flags & NF_FINAL && u->sel != tree_final_leaf(t))
+		sb_adds(&why, "on the path to the search's answer\n");
+	if (why.len && y < ybot) {
+		int ywhy = y + ((ybot - y) / 2 > 2 ? (ybot - y) / 2 : 2);
+		if (ywhy > ybot)
+			ywhy = ybot;
+		if (!wrap(&y, ywhy, x, w, why.s, why.len - 1, theme_attr(TE_MESSAGE))) {
+			/* cut: say where the rest is */
+			attrset(theme_attr(TE_KIND));
+			mvaddstr(y - 1, x, "\xE2\x80\xA6 w: the whole why");
+			clrtoeol();
+		}
 	}
+	sb_free(&why);
 	attrset(A_NORMAL);
 	y++;
 	wrap(&y, ybot - 2, x, w, n->text, n->text_len, A_NORMAL);

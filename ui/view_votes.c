@@ -12,6 +12,7 @@
 #include "theme.h"
 #include "ui.h"
 #include "util.h"
+#include "why.h"
 
 static const struct vote_cluster *sort_base;
 
@@ -65,6 +66,13 @@ static void votes_draw(struct ui *u, int y, int x, int h, int w)
 	if (bw < 6)
 		bw = 6;
 	mvprintw(y + 2, x + 2, "%-*s %-*s %-*s", aw, "answer", bw + 8, "count", bw + 8, "weight");
+	/* what the weight is: the journal holds only its number */
+	const struct trace_header *hd = model_header(&u->m);
+	if (hd) {
+		attrset(theme_attr(TE_KIND));
+		mvprintw(y + 1, x + 2, "weight = %s", why_weight_meaning(hd));
+		attrset(A_NORMAL);
+	}
 	int r = y + 3, rows = h - 3 > 1 ? h - 3 : 1;
 	/* the cursor within the list, and the list scrolled to show it */
 	int *cur = &u->scroll[VIEW_VOTES];
@@ -83,8 +91,12 @@ static void votes_draw(struct ui *u, int y, int x, int h, int w)
 		double k = c->count, wt = c->weight;
 		int is_chosen = v->answer && !strcmp(v->answer, c->answer);
 		int is_gold = u->m.gold && answer_equal(c->answer, u->m.gold);
-		attrset(is_chosen ? theme_attr(TE_FINAL) : (int)A_NORMAL);
-		ui_text(r, x + 2, aw, c->answer, strlen(c->answer));
+		/* coloured by right or wrong against the gold, with its mark;
+		 * the chosen one says so in words on the right */
+		attrset(u->m.gold ? theme_attr(is_gold ? TE_CORRECT : TE_WRONG) : (int)A_NORMAL);
+		int tw = ui_text(r, x + 2, aw - 2, c->answer, strlen(c->answer));
+		if (u->m.gold)
+			mvaddstr(r, x + 3 + tw, is_gold ? (u->utf8 ? "\xE2\x9C\x93" : "ok") : (u->utf8 ? "\xE2\x9C\x97" : "x"));
 		attrset(A_NORMAL);
 		ui_bar(u, r, x + 3 + aw, bw, maxc > 0 ? k / maxc : 0);
 		mvprintw(r, x + 4 + aw + bw, "%-6.0f", k);

@@ -113,7 +113,7 @@ else
 fi
 "$CANOPY" export "$TMP/t.jsonl" --format png >/dev/null 2>"$TMP/err"
 is "$?" 2 "an unknown format is bad usage"
-contains "$TMP/err" "unknown format 'png' (json, dot, svg, md or csv)" "listing the formats"
+contains "$TMP/err" "unknown format 'png' (json, dot, svg, md, csv or why)" "listing the formats"
 
 echo 'garbage' >"$TMP/bad.jsonl"
 "$CANOPY" export "$TMP/bad.jsonl" --format json >"$TMP/out" 2>"$TMP/err"

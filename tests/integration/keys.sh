@@ -23,9 +23,12 @@ sys.exit(1 if glued or long else 0)
 PY
 ok $? "descriptions wrap inside 80 columns instead of running into the next entry"
 press "q, Esc or ? returns to where you were." "End goes to the end of the help" End
-shows "What the marks mean" "which ends with a legend of the marks"
-has "the search's answer: the node its final" "the legend says what ★ means"
+shows "the scrubber: how far into the trace" "which ends with a legend of the marks"
 hasnt "more below" "and at the end nothing says there is more"
+T send-keys -t ui PPage
+shows "What the marks mean" "the legend has its heading"
+has "the search's answer: the node its final" "the legend says what ★ means"
+T send-keys -t ui End
 for _ in 1 2 3 4 5; do T send-keys -t ui j; done
 screen
 has "q, Esc or ? returns to where you were." "j past the end stays on the last page, never a blank screen"

@@ -1,0 +1,95 @@
+# Why: every decision on screen with its numbers (issue: why), in tmux.
+# The numbers are the journal's: a pruned beam candidate's rank and the
+# level's cut-off are checked against the trace with python.
+. "$SRCDIR/tests/integration/lib.sh"
+
+. "$SRCDIR/tests/integration/tmux.sh"
+
+cp "$SRCDIR/examples/beam-recovers.jsonl" "$TMP/b.jsonl"
+cp "$SRCDIR/examples/mcts-visits-concentrate.jsonl" "$TMP/m.jsonl"
+
+# ---- headless: export --format why ----
+"$CANOPY" export "$TMP/b.jsonl" --format why >"$TMP/why.txt" 2>"$TMP/err"
+ok $? "export --format why writes every node's decisions"
+grep -q "^#10 step: Step 2: 30 ÷ 3 = 11 stickers." "$TMP/why.txt"
+ok $? "one block a node, headed by its id and text"
+# the rank and cut-off of #10, recomputed from the trace itself
+if command -v python3 >/dev/null; then
+	want=$(python3 - "$TMP/b.jsonl" <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1]).read().splitlines()[1:]]
+prm = {e["id"]: e["prm"] for e in ev if e["ev"] == "score" and "prm" in e}
+for i, e in enumerate(ev):
+    if e["ev"] != "keep":
+        continue
+    cands = list(e["ids"])
+    for f in ev[i + 1:]:
+        if f["ev"] != "prune":
+            break
+        cands.append(f["id"])
+    if 10 in cands:
+        ranked = sorted(cands, key=lambda c: (-prm[c], c))
+        cut = min(prm[c] for c in e["ids"])
+        print("level %d: ranked %d of %d by PRM (agg last) at %.3f; the best %d were kept, cut-off %.3f: pruned by the search"
+              % (e["level"], ranked.index(10) + 1, len(cands), prm[10], len(e["ids"]), cut))
+PY
+)
+	grep -qF -- "$want" "$TMP/why.txt"
+	ok $? "#10's rank, score, kept count and cut-off are the journal's ($want)"
+fi
+grep -q "^answer 62 (right): best finished candidate" "$TMP/why.txt"
+ok $? "and the answer with its reason comes last"
+"$CANOPY" export --help | grep -q "why    every decision"
+ok $? "export --help says what --format why is"
+
+# ---- the detail pane, the Why pane, the title ----
+start 200 50 "'$CANOPY' replay '$TMP/b.jsonl'"
+wait_for "#0 problem"
+shows "answer 62 ✓: best finished candidate: PRM 0.837" "the title says why the answer was chosen"
+shows "→62 ✓" "answers are marked right against the gold in the tree"
+T send-keys -t ui : "goto 10" Enter
+shows "ranked 8 of 8 by PRM (agg last) at 0.301" "a pruned candidate's detail says its rank and score"
+shows "cut-off 0.778: pruned by the search" "and the cut-off it missed"
+press "Why #10 (step)" "w opens the Why pane" w
+shows "the path from the problem:" "which goes on with the path"
+shows "the search's answer 62 (right)" "and ends with the search's answer and its reason"
+press "#10 Step 2" "w again goes back to the tree" w
+press "pruned subtrees hidden" "z hides pruned subtrees" z
+hasnt "#10 Step 2" "the pruned #10 is gone from the tree"
+press "pruned subtrees shown" "z again shows them" z
+shows "#10 Step 2" "and #10 is back"
+press "weight = Σ PRM of its solutions" "the votes view says what a weight sums" v
+T send-keys -t ui q
+
+# ---- MCTS: the UCT with its terms, and the backups ----
+start 200 50 "'$CANOPY' replay '$TMP/m.jsonl'"
+wait_for "#0 problem"
+T send-keys -t ui : "goto 1" Enter
+shows "UCT" "an MCTS node's detail shows its UCT at a selection"
+shows "= Q/N + c · √(ln N_parent / N)" "with the formula written out"
+shows "backed up reward" "and the rewards backed up through it"
+shows "rollouts through it, Q=" "N, Q (the sum) and Q/N (the mean) said as such"
+T send-keys -t ui q
+
+# ---- live: user prunes look different; :set shows in the status bar; what does not apply is refused ----
+start 200 40 "'$CANOPY' run --ui --paused --strategy beam --n 4 --width 2 --seed 3 --trace '$TMP/live.jsonl'"
+wait_for "#0 problem"
+T send-keys -t ui s
+wait_for "#4 Step 1" 10
+T send-keys -t ui : "goto 2" Enter
+sleep 0.3
+T send-keys -t ui d
+shows "#2 will be pruned when the search goes on" "a prune while paused waits"
+T send-keys -t ui s
+wait_for "level 2" 10
+shows "⊗     #2 Step 1" "a node you pruned is marked ⊗, not ×"
+T send-keys -t ui : "goto 2" Enter
+shows "pruned by you" "and its why says you pruned it"
+press "tau applies to rebase, not to beam: nothing changed" ":set of a parameter the strategy does not use is refused" : "set tau 0.5" Enter
+press "width=4" ":set shows the new value in the status bar" : "set width 4" Enter
+grep -q '"ev":"set","param":"width","value":"4","by":"user"' "$TMP/live.jsonl"
+ok $? "and the change is journaled"
+T send-keys -t ui q q
+T kill-server 2>/dev/null
+
+done_testing
