@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "answer.h"
+#include "calib.h"
 #include "util.h"
 
 int export_format_parse(const char *s)
@@ -402,6 +403,46 @@ static size_t path_to(const struct tree *t, int32_t id, int32_t **out)
 	return len;
 }
 
+static void md_hist(struct strbuf *sb, const char *title, const struct calib_hist *h)
+{
+	sb_printf(sb, "### %s\n\n", title);
+	if (!h->nright && !h->nwrong) {
+		sb_adds(sb, "None labelled.\n\n");
+		return;
+	}
+	sb_printf(sb, "%zu right, %zu wrong; AUC ", h->nright, h->nwrong);
+	if (isnan(h->auc))
+		sb_adds(sb, "not defined (it needs both)");
+	else
+		sb_printf(sb, "%.3f", h->auc);
+	sb_adds(sb, ".\n\n| score | right | wrong |\n|---|---|---|\n");
+	for (int b = CALIB_BINS - 1; b >= 0; b--)
+		sb_printf(sb, "| %.1f-%.1f | %zu | %zu |\n", b / (double)CALIB_BINS, (b + 1) / (double)CALIB_BINS,
+			  h->right[b], h->wrong[b]);
+	sb_addc(sb, '\n');
+}
+
+/* The calibration panel of the UI (c), as tables. */
+static void md_calibration(struct strbuf *sb, const struct tree *t, const char *gold)
+{
+	size_t n = tree_count(t), inv = 0;
+	signed char *lab = xmalloc(n);
+	calib_labels(t, gold, lab);
+	struct calib_hist steps, sp, so;
+	calib_steps(t, lab, &steps);
+	calib_solutions(t, lab, &sp, &so);
+	for (size_t i = 1; i < n; i++)
+		inv += (size_t)calib_inversion(t, lab, (int32_t)i, NULL);
+	sb_adds(sb, "## The PRM against the gold\n\nA step is right when an answer reached through it is right, "
+		    "wrong when answers were reached and none is; a solution by its own answer.\n\n");
+	sb_printf(sb, "PRM inversions (a wrong step scored above a right sibling): %zu.\n\n", inv);
+	md_hist(sb, "Steps: PRM", &steps);
+	md_hist(sb, "Solutions: PRM", &sp);
+	if (so.nright || so.nwrong)
+		md_hist(sb, "Solutions: ORM", &so);
+	free(lab);
+}
+
 static int write_md(FILE *f, const struct export_input *in)
 {
 	const struct tree *t = in->tree;
@@ -527,6 +568,9 @@ static int write_md(FILE *f, const struct export_input *in)
 			sb_addc(&sb, '\n');
 		}
 	}
+	/* the PRM against the gold */
+	if (in->gold && tree_count(t))
+		md_calibration(&sb, t, in->gold);
 	const struct event *dv = in->difficulty;
 	if (dv) {
 		sb_adds(&sb, "## Difficulty\n\nMAgICoRe judged the problem **");

@@ -510,3 +510,88 @@ void why_final(const struct event *ev, struct strbuf *out)
 	else
 		sb_printf(out, "no answer: %s", ev->reason ? ev->reason : "(no reason given)");
 }
+
+size_t why_rollout(const struct why_ctx *c, int32_t *path, size_t max, struct why_rollout_info *info)
+{
+	memset(info, 0, sizeof *info);
+	info->reward = NAN;
+	if (c->pos == 0)
+		return 0;
+	/* the latest unit under way, if it is a rollout */
+	uint32_t nth;
+	const char *what = evindex_unit_at(c->index, c->pos - 1, &nth);
+	if (!what || strcmp(what, "rollout"))
+		return 0;
+	size_t lo = 0, hi = c->index->nunits;
+	while (lo < hi) { /* the unit event itself: the last at or before pos - 1 */
+		size_t mid = (lo + hi) / 2;
+		if (c->index->units[mid].at <= c->pos - 1)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t from = c->index->units[lo - 1].at;
+	info->nth = nth;
+	size_t n = 0;
+	struct event ev;
+	for (size_t i = from + 1; i < c->pos; i++) {
+		get(c, i, &ev);
+		if (ev.type == EV_NODE && info->expanded == 0)
+			info->first_new = ev.id;
+		if (ev.type == EV_NODE)
+			info->expanded++;
+		else if (ev.type == EV_SELECT)
+			info->selected++;
+		else if (ev.type == EV_STATS && isnan(ev.uct)) {
+			/* the backup: root first, down to the leaf */
+			if (n < max)
+				path[n] = ev.id;
+			n++;
+			info->leaf = ev.id;
+			info->value = ev.value;
+			info->visits = ev.visits;
+			info->backup_at = i;
+		}
+	}
+	if (n) {
+		/* the reward: what the leaf's value grew by */
+		double before = 0;
+		for (uint32_t it = evindex_first(c->index, info->leaf); it != NONE; it = evindex_next(c->index, it)) {
+			uint32_t e = evindex_event(c->index, it);
+			if (e >= info->backup_at)
+				break;
+			get(c, e, &ev);
+			if (ev.type == EV_STATS && isnan(ev.uct))
+				before = ev.value;
+		}
+		info->reward = info->value - before;
+	}
+	return n;
+}
+
+int why_verdict_short(const struct why_ctx *c, int32_t id, char *buf, size_t len)
+{
+	struct event ev;
+	int found = 0;
+	for (uint32_t it = evindex_first(c->index, id); it != NONE; it = evindex_next(c->index, it)) {
+		uint32_t e = evindex_event(c->index, it);
+		if (e >= c->pos)
+			break;
+		get(c, e, &ev);
+		if (ev.type != EV_VERDICT || !ev.reason)
+			continue;
+		const char *label = ev.label ? ev.label : "";
+		if (!strcmp(ev.reason, "critique") || !strcmp(ev.reason, "review")) {
+			double fw = event_value(&ev, "first_wrong");
+			if (!strcmp(label, "wrong") && !isnan(fw) && fw > 0)
+				snprintf(buf, len, "step %.0f wrong", fw);
+			else
+				snprintf(buf, len, "%s", label);
+			found = 1;
+		} else if (!strcmp(ev.reason, "discriminator")) {
+			snprintf(buf, len, "%s %.0f/%.0f", label, event_value(&ev, "agree"), event_value(&ev, "of"));
+			found = 1;
+		}
+	}
+	return found;
+}

@@ -31,12 +31,16 @@ enum key_mode { KM_ALL = 3, KM_LIVE = 1, KM_REPLAY = 2 };
 	X(NEXT_SIBLING, ">", '>', 0, 0, KM_ALL, "jump to the next sibling")                         \
 	X(PREV_SIBLING, "<", '<', 0, 0, KM_ALL, "jump to the previous sibling")                     \
 	X(HIDE_PRUNED, "z", 'z', 0, 0, KM_ALL, "hide or show pruned subtrees")                     \
+	X(INVERSIONS, "I", 'I', 0, 0, KM_ALL,                                                      \
+	  "mark PRM inversions (a wrong step scored above a right sibling); n/N then go through them") \
 	X(SEARCH, "/", '/', 0, 0, KM_ALL, "search node text")                                       \
 	X(SEARCH_NEXT, "n", 'n', 0, 0, KM_ALL, "next match")                                        \
 	X(SEARCH_PREV, "N", 'N', 0, 0, KM_ALL, "previous match")                                    \
 	X(VIEW_TREE, "t", 't', 0, 0, KM_ALL, "the tree view")                                       \
 	X(VIEW_VOTES, "v", 'v', 0, 0, KM_ALL, "the votes view")                                     \
 	X(VIEW_ROUNDS, "r", 'r', 0, 0, KM_ALL, "the rounds view (critique, selfrefine, magicore)")  \
+	X(VIEW_CALIB, "c", 'c', 0, 0, KM_ALL,                                                       \
+	  "the calibration view: PRM and ORM scores of right and wrong steps and solutions, the AUC") \
 	X(VIEW_WHY, "w", 'w', 0, 0, KM_ALL,                                                         \
 	  "why: every decision about the selected node, with its formula and numbers (w again: back)") \
 	X(NEXT_VIEW, "Tab", '\t', 0, 0, KM_ALL, "the next view")                                    \

@@ -7,6 +7,7 @@
 
 #include "export.h"
 #include "search.h"
+#include "calib.h"
 #include "trace.h"
 #include "why.h"
 
@@ -255,6 +256,7 @@ void model_free(struct model *m)
 	event_hold_clear(&m->difficulty);
 	event_scratch_free(&m->sc);
 	event_scratch_free(&m->why_sc);
+	free(m->labels);
 	evstore_free(&m->store);
 	evindex_free(&m->index);
 	if (m->has_header)
@@ -309,7 +311,7 @@ const struct trace_header *model_header(struct model *m)
 	return m->has_header ? &m->header : NULL;
 }
 
-void model_why(struct model *m, int32_t id, int full, struct strbuf *out)
+static struct why_ctx why_ctx_of(struct model *m)
 {
 	struct why_ctx c = {.tree = m->tree, .sc = &m->why_sc, .header = model_header(m)};
 	if (m->replay) {
@@ -321,5 +323,38 @@ void model_why(struct model *m, int32_t id, int full, struct strbuf *out)
 		c.index = &m->index;
 		c.pos = evstore_count(&m->store);
 	}
+	return c;
+}
+
+void model_why(struct model *m, int32_t id, int full, struct strbuf *out)
+{
+	struct why_ctx c = why_ctx_of(m);
 	why_node(&c, id, full, out);
+}
+
+const signed char *model_labels(struct model *m)
+{
+	if (!m->gold)
+		return NULL;
+	size_t n = tree_count(m->tree);
+	if (!m->labels_valid || m->labels_count != n || m->labels_events != m->events) {
+		m->labels = xrealloc(m->labels, n ? n : 1);
+		calib_labels(m->tree, m->gold, m->labels);
+		m->labels_count = n;
+		m->labels_events = m->events;
+		m->labels_valid = 1;
+	}
+	return m->labels;
+}
+
+int model_verdict(struct model *m, int32_t id, char *buf, size_t len)
+{
+	struct why_ctx c = why_ctx_of(m);
+	return why_verdict_short(&c, id, buf, len);
+}
+
+size_t model_rollout(struct model *m, int32_t *path, size_t max, struct why_rollout_info *info)
+{
+	struct why_ctx c = why_ctx_of(m);
+	return why_rollout(&c, path, max, info);
 }

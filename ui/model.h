@@ -13,6 +13,7 @@
 #include "evstore.h"
 #include "header.h"
 #include "replay.h"
+#include "why.h"
 #include "tree.h"
 #include "util.h"
 #include "worker.h"
@@ -54,6 +55,11 @@ struct model {
 	struct trace_header header;
 	int has_header;
 	struct event_scratch why_sc;
+	/* right/wrong labels against the gold (calib.c), computed when asked
+	 * for and kept until the tree changes */
+	signed char *labels;
+	size_t labels_count, labels_events;
+	int labels_valid;
 	/* replay playback */
 	int playing;
 	double speed; /* events a second */
@@ -88,6 +94,14 @@ void model_params_now(struct model *m);
 const struct trace_header *model_header(struct model *m);
 /* The why of node id at the cursor (why.c): one line a decision. */
 void model_why(struct model *m, int32_t id, int full, struct strbuf *out);
+
+/* Each node's label against the gold (calib_labels), or NULL without a
+ * gold answer.  Walks the tree when it changed since the last call. */
+const signed char *model_labels(struct model *m);
+/* The node's latest verdict in a few words (why_verdict_short). */
+int model_verdict(struct model *m, int32_t id, char *buf, size_t len);
+/* The MCTS rollout at the cursor (why_rollout). */
+size_t model_rollout(struct model *m, int32_t *path, size_t max, struct why_rollout_info *info);
 
 /* The highest-scoring node that states an answer (else the highest-scoring
  * node), not pruned; NODE_NONE when none is scored.  Walks the tree. */

@@ -37,6 +37,7 @@ static void defaults(void)
 	styles[TE_PRUNED] = (struct style){-1, -1, A_DIM};
 	styles[TE_PRUNED_USER] = (struct style){COLOR_MAGENTA, -1, A_DIM};
 	styles[TE_NEW] = (struct style){COLOR_BLACK, COLOR_MAGENTA, 0};
+	styles[TE_ROLLOUT] = (struct style){COLOR_BLACK, COLOR_GREEN, 0};
 	styles[TE_ID] = (struct style){COLOR_YELLOW, -1, 0};
 	styles[TE_KIND] = (struct style){COLOR_BLUE, -1, A_BOLD};
 	styles[TE_SCORE_HIGH] = (struct style){COLOR_GREEN, -1, A_BOLD};
@@ -73,6 +74,8 @@ static int mono_attr(enum theme_element e)
 	case TE_NEW:
 	case TE_ERROR:
 		return A_STANDOUT;
+	case TE_ROLLOUT:
+		return A_REVERSE | A_UNDERLINE;
 	case TE_WRONG:
 	case TE_SCORE_LOW:
 		return A_UNDERLINE;

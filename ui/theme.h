@@ -20,6 +20,7 @@
 	X(PRUNED, "tree.pruned")                 \
 	X(PRUNED_USER, "tree.pruned.user")       \
 	X(NEW, "tree.new")                       \
+	X(ROLLOUT, "tree.rollout")               \
 	X(ID, "tree.id")                         \
 	X(KIND, "tree.kind")                     \
 	X(SCORE_HIGH, "score.high")              \

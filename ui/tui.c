@@ -21,6 +21,7 @@
 #include <wchar.h>
 
 #include "answer.h"
+#include "calib.h"
 #include "cmdline.h"
 #include "keys.h"
 #include "termbg.h"
@@ -35,6 +36,7 @@ static const struct view_ops *const views[VIEW_COUNT] = {
 	[VIEW_VOTES] = &view_votes_ops,
 	[VIEW_ROUNDS] = &view_rounds_ops,
 	[VIEW_WHY] = &view_why_ops,
+	[VIEW_CALIB] = &view_calib_ops,
 	[VIEW_HELP] = &view_help_ops,
 };
 
@@ -400,10 +402,73 @@ static void set_view(struct ui *u, enum ui_view v)
 	u->dirty = 1;
 }
 
+/* n/N with I on: the next PRM inversion in id order, wrapping, with
+ * which of how many it is. */
+static void inversion_step(struct ui *u, int dir)
+{
+	const signed char *lab = model_labels(&u->m);
+	const struct tree *t = u->m.tree;
+	size_t n = tree_count(t), all = 0, nth = 0;
+	int32_t to = NODE_NONE, over = NODE_NONE;
+	for (size_t k = 1; k <= n && lab; k++) {
+		int32_t id = (int32_t)((u->sel + (long)(dir > 0 ? k : n - k)) % (long)n);
+		if (to == NODE_NONE && calib_inversion(t, lab, id, &over))
+			to = id;
+	}
+	if (to == NODE_NONE) {
+		ui_message(u, 0, "no PRM inversions: no wrong step is scored above a right sibling");
+		return;
+	}
+	for (size_t i = 1; i < n; i++)
+		if (calib_inversion(t, lab, (int32_t)i, NULL)) {
+			all++;
+			if ((int32_t)i <= to)
+				nth++;
+		}
+	ui_select(u, to);
+	int32_t o;
+	calib_inversion(t, lab, to, &o);
+	ui_message(u, 0, "inversion %zu of %zu: #%d (wrong) has PRM %.3f, above its right sibling #%d's %.3f", nth, all,
+		   to, tree_node(t, to)->prm, o, tree_node(t, o)->prm);
+}
+
+/* After s (live) or { } (replay) in an MCTS search: the rollout just run
+ * is highlighted from the root to where it ended, the cursor follows it,
+ * and the message says what it did and what it backed up. */
+static void follow_rollout(struct ui *u)
+{
+	u->rollout_len = 0;
+	if (!u->show_rollout)
+		return;
+	struct why_rollout_info info;
+	size_t n = model_rollout(&u->m, u->rollout_path, 256, &info);
+	u->rollout_len = n < 256 ? n : 256;
+	if (!n || info.nth == u->rollout_said)
+		return;
+	u->rollout_said = info.nth;
+	ui_select(u, info.leaf);
+	const struct node *leaf = tree_node(u->m.tree, info.leaf);
+	char ans[96] = "";
+	if (leaf && leaf->answer)
+		snprintf(ans, sizeof ans, " (states %.40s%s)", leaf->answer,
+			 u->m.gold ? (answer_equal(leaf->answer, u->m.gold) ? ", right" : ", wrong") : "");
+	ui_message(u, 0, "rollout %u: %zu selection%s, %zu new node%s, ended at #%d%s; reward %.3f backed up "
+			 "through the %zu highlighted nodes (N and Q of each changed; w says how)",
+		   info.nth, info.selected, info.selected == 1 ? "" : "s", info.expanded, info.expanded == 1 ? "" : "s",
+		   info.leaf, ans, info.reward, n);
+}
+
 static void do_action(struct ui *u, enum action a)
 {
 	const struct tree *t = u->m.tree;
 	const struct node *n = tree_node(t, u->sel);
+	/* the rollout stays highlighted until the user does something else */
+	if (a == A_STEP || a == A_UNIT_FWD || a == A_UNIT_BACK) {
+		u->show_rollout = 1;
+		u->rollout_said = 0;
+	} else if (a != A_REDRAW && a != A_DETAIL && a != A_VIEW_WHY) {
+		u->show_rollout = 0;
+	}
 	u->confirm_quit = a == A_QUIT && u->confirm_quit;
 	if (a <= A_SEARCH_PREV && a != A_DETAIL && u->follow && !u->m.live) {
 		/* the user moved: playback leaves the cursor where they put it */
@@ -473,12 +538,32 @@ static void do_action(struct ui *u, enum action a)
 			ui_select(u, p);
 		break;
 	}
-	case A_SEARCH: cmdline_begin(u, CMDLINE_SEARCH, "/", ""); break;
-	case A_SEARCH_NEXT: ui_search_step(u, 1, ""); break;
-	case A_SEARCH_PREV: ui_search_step(u, -1, ""); break;
+	case A_SEARCH:
+		u->inversions = 0; /* n and N go back to the text search */
+		cmdline_begin(u, CMDLINE_SEARCH, "/", "");
+		break;
+	case A_SEARCH_NEXT:
+	case A_SEARCH_PREV:
+		if (u->inversions)
+			inversion_step(u, a == A_SEARCH_NEXT ? 1 : -1);
+		else
+			ui_search_step(u, a == A_SEARCH_NEXT ? 1 : -1, "");
+		break;
+	case A_INVERSIONS:
+		if (!u->m.gold) {
+			ui_message(u, 1, "no gold answer: nothing to hold the PRM against");
+			break;
+		}
+		u->inversions = !u->inversions;
+		if (u->inversions)
+			inversion_step(u, 1);
+		else
+			ui_message(u, 0, "inversions no longer marked (n/N search text again)");
+		break;
 	case A_VIEW_TREE: set_view(u, VIEW_TREE); break;
 	case A_VIEW_VOTES: set_view(u, VIEW_VOTES); break;
 	case A_VIEW_ROUNDS: set_view(u, VIEW_ROUNDS); break;
+	case A_VIEW_CALIB: set_view(u, u->view == VIEW_CALIB ? VIEW_TREE : VIEW_CALIB); break;
 	case A_HIDE_PRUNED: {
 		u->hide_pruned = !u->hide_pruned;
 		/* a hidden selection moves up to what is still shown */
@@ -753,8 +838,10 @@ static void check_size(struct ui *u)
 static void loop(struct ui *u)
 {
 	while (!u->quit && !got_signal) {
-		if (u->dirty)
+		if (u->dirty) {
+			follow_rollout(u);
 			draw(u);
+		}
 		/* nothing changes: sleep until something does (a second at a
 		 * time, to see a resize that sent no signal) */
 		int timeout = 1000;

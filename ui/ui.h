@@ -6,7 +6,7 @@
 #include "idlist.h"
 #include "model.h"
 
-enum ui_view { VIEW_TREE, VIEW_VOTES, VIEW_ROUNDS, VIEW_WHY, VIEW_HELP, VIEW_COUNT };
+enum ui_view { VIEW_TREE, VIEW_VOTES, VIEW_ROUNDS, VIEW_WHY, VIEW_CALIB, VIEW_HELP, VIEW_COUNT };
 
 struct ui {
 	struct model m;
@@ -30,6 +30,12 @@ struct ui {
 	int follow; /* replay: playback selects the newest node (F; off when the user moves) */
 	int detail; /* the detail pane: 0 as the size allows, 1 shown, -1 hidden (Enter) */
 	int hide_pruned; /* z: pruned subtrees are left out of the tree view */
+	int inversions;  /* I: PRM inversions marked, and n/N go through them */
+	/* MCTS, after s or { }: the rollout just run, highlighted and followed */
+	int show_rollout;
+	uint32_t rollout_said; /* the rollout whose message was given */
+	int32_t rollout_path[256];
+	size_t rollout_len;
 	int dirty;
 };
 
@@ -40,7 +46,8 @@ struct view_ops {
 	int (*key)(struct ui *u, int key);
 };
 
-extern const struct view_ops view_tree_ops, view_votes_ops, view_rounds_ops, view_why_ops, view_help_ops;
+extern const struct view_ops view_tree_ops, view_votes_ops, view_rounds_ops, view_why_ops, view_calib_ops,
+	view_help_ops;
 
 /* Opens the UI on a live search (the worker already runs it) or on a
  * replay; returns the exit status. */

@@ -24,6 +24,9 @@ static const struct legend {
 	{"\xE2\x8A\x97", "X", "pruned by you (d), in the 'tree.pruned.user' colour"},
 	{"\xE2\x9C\x93 \xE2\x9C\x97", "ok x", "after an answer (in the tree and the votes): right or wrong against "
 					     "the gold answer, in the 'correct' or 'wrong' colour"},
+	{"!", "!", "with I on: a PRM inversion, a wrong step scored above a right sibling (n/N go through them)"},
+	{"rollout", "rollout", "after s or { }: the MCTS rollout just run, in the 'tree.rollout' colour"},
+	{"[4 steps]", "[4 steps]", "a solution's steps, a critique's verdict, what a refinement changed"},
 	{"\xE2\x96\xBE \xE2\x96\xB8", "- +", "a node with children, unfolded or folded (h, l, Enter)"},
 	{"\xE2\x86\x92", ">", "the answer the node states"},
 	{"0.82 \xE2\x96\x88\xE2\x96\x8C", "0.82 #", "its PRM score (else ORM), and as a bar: green high, yellow mid, red low"},

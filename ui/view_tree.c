@@ -3,9 +3,12 @@
  * same for a hundred nodes or a million. */
 #include <curses.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "answer.h"
+#include "calib.h"
+#include "steps.h"
 #include "theme.h"
 #include "ui.h"
 
@@ -28,6 +31,68 @@ const char *ui_kind_label(const struct node *n)
 	}
 }
 
+/* Lines of a that b also has. */
+static size_t common_lines(const char *a, const char *b, size_t *na)
+{
+	size_t same = 0;
+	*na = 0;
+	for (const char *p = a; *p;) {
+		size_t l = strcspn(p, "\n");
+		if (l) {
+			(*na)++;
+			for (const char *q = b; *q;) {
+				size_t m = strcspn(q, "\n");
+				if (m == l && !memcmp(p, q, l)) {
+					same++;
+					break;
+				}
+				q += m + (q[m] == '\n');
+			}
+		}
+		p += l + (p[l] == '\n');
+	}
+	return same;
+}
+
+static int row_summary(struct ui *u, int32_t id, const struct node *n, char *buf, size_t len)
+{
+	switch ((enum node_kind)n->kind) {
+	case NODE_SOLUTION: {
+		struct step_span *sp;
+		size_t k = steps_split(n->text, n->text_len, &sp);
+		free(sp);
+		snprintf(buf, len, "[%zu step%s]", k, k == 1 ? "" : "s");
+		return 1;
+	}
+	case NODE_CRITIQUE:
+	case NODE_REVIEW: {
+		char v[48];
+		if (!model_verdict(&u->m, id, v, sizeof v))
+			return 0;
+		snprintf(buf, len, "[%s]", v);
+		return 1;
+	}
+	case NODE_REFINEMENT: {
+		/* against what it refined: the nearest solution or refinement
+		 * above it */
+		const struct tree *t = u->m.tree;
+		int32_t a = n->parent;
+		while (a > 0 && tree_node(t, a)->kind != NODE_SOLUTION && tree_node(t, a)->kind != NODE_REFINEMENT)
+			a = tree_node(t, a)->parent;
+		if (a <= 0)
+			return 0;
+		size_t lines, same = common_lines(n->text, tree_node(t, a)->text, &lines);
+		if (lines == same)
+			snprintf(buf, len, "[unchanged from #%d]", a);
+		else
+			snprintf(buf, len, "[%zu of %zu lines changed from #%d]", lines - same, lines, a);
+		return 1;
+	}
+	default:
+		return 0;
+	}
+}
+
 static void draw_row(struct ui *u, int y, int x, int w, int32_t id, double now)
 {
 	const struct tree *t = u->m.tree;
@@ -39,7 +104,11 @@ static void draw_row(struct ui *u, int y, int x, int w, int32_t id, double now)
 	/* a new node's id flashes (the whole row did, and a live beam level
 	 * is most of the rows); :flash off stops it */
 	int fresh = u->flash && u->m.live && now - model_born(&u->m, id) < 1.0;
+	int in_rollout = 0;
+	for (size_t i = 0; i < u->rollout_len && !in_rollout; i++)
+		in_rollout = u->rollout_path[i] == id;
 	int base = selected ? theme_attr(TE_SELECTED)
+		   : in_rollout ? theme_attr(TE_ROLLOUT)
 		   : pruned ? theme_attr(by_user ? TE_PRUNED_USER : TE_PRUNED)
 			    : theme_attr(TE_NORMAL);
 	attrset(base);
@@ -87,6 +156,10 @@ static void draw_row(struct ui *u, int y, int x, int w, int32_t id, double now)
 		/* who took it out: the search (×) or you (⊗) */
 		mark = by_user ? (u->utf8 ? "\xE2\x8A\x97" : "X") : (u->utf8 ? "\xC3\x97" : "x");
 		mattr = selected ? base : theme_attr(by_user ? TE_PRUNED_USER : TE_PRUNED);
+	} else if (u->inversions && model_labels(&u->m) && calib_inversion(t, model_labels(&u->m), id, NULL)) {
+		/* I: a wrong step the PRM put above a right sibling */
+		mark = "!";
+		mattr = selected ? base : theme_attr(TE_WRONG);
 	} else if (id == tree_final_leaf(t)) {
 		/* what the search itself chose, as its final event says: no
 		 * other notion of "best" is marked */
@@ -121,6 +194,15 @@ static void draw_row(struct ui *u, int y, int x, int w, int32_t id, double now)
 			attrset(pruned ? base : theme_attr(TE_KIND));
 		mvaddstr(y, cx2, kind);
 		cx2 += (int)strlen(kind) + 1;
+	}
+	/* a row that is not one step says what it is: a solution's steps, a
+	 * critique's verdict, what a refinement changed */
+	char what[64];
+	if (row_summary(u, id, n, what, sizeof what) && cx2 + (int)strlen(what) + 2 < rx) {
+		if (!selected)
+			attrset(pruned ? base : theme_attr(TE_MESSAGE));
+		mvaddstr(y, cx2, what);
+		cx2 += (int)strlen(what) + 1;
 	}
 	attrset(base);
 	if (cx2 < rx - 1) {

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "calib.h"
 #include "theme.h"
 #include "ui.h"
 #include "why.h"
@@ -101,6 +102,23 @@ static void why_draw(struct ui *u, int y, int x, int h, int w)
 		sb_adds(&sb, "the search's ");
 		why_final(&u->m.final.ev, &sb);
 		r = lines(r, y, ybot, x, w, sb.s, 1, theme_attr(TE_ANSWER));
+		/* against the gold: where the chosen path passed by a pruned
+		 * alternative that scored higher and was right */
+		const signed char *lab = model_labels(&u->m);
+		int32_t leaf = tree_final_leaf(t), alt = NODE_NONE;
+		int32_t at = lab && leaf != NODE_NONE ? calib_lost_at(t, lab, leaf, &alt) : NODE_NONE;
+		if (at != NODE_NONE) {
+			sb_reset(&sb);
+			sb_printf(&sb, "the chosen path first passed by a better one at #%d (PRM %.3f): its sibling #%d "
+				       "scored %.3f, was pruned, and an answer reached through it is right",
+				  at, tree_node(t, at)->prm, alt, tree_node(t, alt)->prm);
+			r = lines(r, y, ybot, x, w, sb.s, 1, theme_attr(TE_WRONG));
+		} else if (lab && leaf != NODE_NONE && lab[leaf] == -1) {
+			r = lines(r, y, ybot, x, w,
+				  "the answer is wrong, but no pruned sibling on its path scored higher and is known "
+				  "to be right: the PRM led it there", 1,
+				  theme_attr(TE_KIND));
+		}
 	}
 	sb_free(&sb);
 	ui_draw_title(u);

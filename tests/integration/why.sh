@@ -71,6 +71,53 @@ shows "backed up reward" "and the rewards backed up through it"
 shows "rollouts through it, Q=" "N, Q (the sum) and Q/N (the mean) said as such"
 T send-keys -t ui q
 
+# ---- the PRM against the gold: inversions (I, n/N) and the calibration view (c) ----
+"$CANOPY" run --strategy mcts --seed 5 --sim-prm-noise 0.4 --trace "$TMP/noisy.jsonl" >/dev/null 2>&1
+inv=$("$CANOPY" export "$TMP/noisy.jsonl" --format md | sed -n 's/^PRM inversions (a wrong step scored above a right sibling): \([0-9]*\)\./\1/p')
+test "$inv" -ge 2 2>/dev/null
+ok $? "a noisy PRM makes inversions, and export --format md counts them ($inv)"
+start 200 50 "'$CANOPY' replay '$TMP/noisy.jsonl'"
+wait_for "#0 problem"
+press "inversion 1 of $inv: #" "I marks the inversions and goes to the first" I
+shows "(wrong) has PRM" "saying what is inverted"
+press "inversion 2 of $inv: #" "n goes to the next" n
+press "inversion 1 of $inv: #" "N back" N
+T capture-pane -p -t ui | grep -q "^! "
+ok $? "inversions carry the ! mark in the tree"
+press "steps: PRM" "c opens the calibration view" c
+shows "PRM inversions (a wrong step scored above a right sibling): $inv" "which counts the same inversions"
+shows "AUC" "and gives the AUC"
+shows "solutions: PRM (last step)" "for steps and solutions"
+T send-keys -t ui q
+start 120 30 "'$CANOPY' replay '$TMP/b.jsonl'"
+wait_for "#0 problem"
+press "no PRM inversions" "a trace without inversions says so" I
+T send-keys -t ui q
+
+# ---- non-step rows say what they are ----
+start 160 30 "'$CANOPY' replay '$SRCDIR/examples/critique-fixes-step-3.jsonl'"
+wait_for "#0 problem"
+shows "solution [4 steps]" "a solution's row gives its number of steps"
+shows "critique [step 3 wrong]" "a critique's row its verdict"
+shows "refined [2 of 4 lines changed from #1]" "a refinement's row what it changed"
+T send-keys -t ui q
+
+# ---- MCTS: the rollout just run, highlighted and followed ----
+start 160 40 "'$CANOPY' replay '$TMP/m.jsonl'"
+wait_for "#0 problem"
+press "backed up through the 5 highlighted nodes" "{ says what the rollout did and what it backed up" "{"
+shows "rollout 23: 4 selections, 0 new nodes, ended at #60 (states 38, right); reward 0.926" "with its number, reward and end"
+T capture-pane -p -e -t ui | grep -c "42m" >"$TMP/n"
+test "$(cat "$TMP/n")" -ge 3
+ok $? "and its path is highlighted ($(cat "$TMP/n") rows)"
+shows "─ #60 " "the cursor follows it to where it ended"
+T send-keys -t ui j
+sleep 0.3
+T capture-pane -p -e -t ui | grep -c "42m" >"$TMP/n"
+test "$(cat "$TMP/n")" -eq 0
+ok $? "moving on clears the highlight"
+T send-keys -t ui q
+
 # ---- live: user prunes look different; :set shows in the status bar; what does not apply is refused ----
 start 200 40 "'$CANOPY' run --ui --paused --strategy beam --n 4 --width 2 --seed 3 --trace '$TMP/live.jsonl'"
 wait_for "#0 problem"

@@ -1,0 +1,200 @@
+#include "calib.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "answer.h"
+#include "util.h"
+
+struct prefix {
+	uint64_t h;
+	int32_t id;
+};
+
+static int by_hash(const void *a, const void *b)
+{
+	uint64_t x = ((const struct prefix *)a)->h, y = ((const struct prefix *)b)->h;
+	return (x > y) - (x < y);
+}
+
+void calib_labels(const struct tree *t, const char *gold, signed char *label)
+{
+	size_t n = tree_count(t);
+	memset(label, 0, n);
+	if (!gold || !n)
+		return;
+	/* children come after their parents: one pass from the newest up */
+	for (size_t i = n; i-- > 0;) {
+		const struct node *nd = tree_node(t, (int32_t)i);
+		if (nd->answer && node_kind_states_answer((enum node_kind)nd->kind))
+			label[i] = answer_equal(nd->answer, gold) ? 1 : label[i] == 1 ? 1 : -1;
+		if (i > 0 && label[i]) {
+			signed char *p = &label[nd->parent];
+			if (label[i] == 1 || *p == 0)
+				*p = label[i] == 1 ? 1 : -1;
+		}
+	}
+	/* a step whose whole path, text for text, is a labelled step's is
+	 * the same partial solution: it shares the label (a beam prunes
+	 * copies of what it keeps) */
+	struct prefix *pf = xcalloc(n, sizeof *pf);
+	uint64_t *h = xcalloc(n, sizeof *h);
+	for (size_t i = 0; i < n; i++) {
+		const struct node *nd = tree_node(t, (int32_t)i);
+		h[i] = hash_bytes(i ? h[nd->parent] : 1469598103934665603ull, nd->text, nd->text_len);
+		pf[i] = (struct prefix){h[i], (int32_t)i};
+	}
+	qsort(pf, n, sizeof *pf, by_hash);
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		signed char l = 0;
+		for (; j < n && pf[j].h == pf[i].h; j++)
+			if (label[pf[j].id] == 1 || (label[pf[j].id] == -1 && l == 0))
+				l = label[pf[j].id];
+		for (size_t k = i; k < j && l; k++)
+			if (!label[pf[k].id])
+				label[pf[k].id] = l;
+		i = j;
+	}
+	free(pf);
+	free(h);
+}
+
+int calib_inversion(const struct tree *t, const signed char *label, int32_t id, int32_t *over)
+{
+	const struct node *n = tree_node(t, id);
+	if (!n || id == 0 || label[id] != -1 || isnan(n->prm))
+		return 0;
+	int32_t best = NODE_NONE;
+	for (int32_t s = tree_node(t, n->parent)->first_child; s != NODE_NONE; s = tree_node(t, s)->next_sibling) {
+		const struct node *sn = tree_node(t, s);
+		if (label[s] == 1 && !isnan(sn->prm) && sn->prm < n->prm &&
+		    (best == NODE_NONE || sn->prm < tree_node(t, best)->prm))
+			best = s;
+	}
+	if (over)
+		*over = best;
+	return best != NODE_NONE;
+}
+
+static void add(struct calib_hist *h, double v, int right)
+{
+	if (isnan(v) || !right)
+		return;
+	/* scores are floats: 0.9f is 0.89999998, which belongs in 0.9-1.0 */
+	int b = (int)floor(v * CALIB_BINS + 1e-6);
+	b = b < 0 ? 0 : b >= CALIB_BINS ? CALIB_BINS - 1 : b;
+	if (right > 0) {
+		h->right[b]++;
+		h->nright++;
+	} else {
+		h->wrong[b]++;
+		h->nwrong++;
+	}
+}
+
+struct scored {
+	double v;
+	int right;
+};
+
+static int by_value(const void *a, const void *b)
+{
+	double x = ((const struct scored *)a)->v, y = ((const struct scored *)b)->v;
+	return (x > y) - (x < y);
+}
+
+/* Mann-Whitney: over every (right, wrong) pair, how often the right one
+ * scores higher, ties counting half. */
+static double auc(struct scored *s, size_t n)
+{
+	qsort(s, n, sizeof *s, by_value);
+	double right_below = 0, wins = 0;
+	size_t nr = 0, nw = 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i, r = 0, w = 0;
+		while (j < n && s[j].v == s[i].v) {
+			r += s[j].right > 0;
+			w += s[j].right < 0;
+			j++;
+		}
+		/* each right one here beats the wrong ones below it, ties half */
+		wins += (double)r * (double)nw + 0.5 * (double)r * (double)w;
+		nr += r;
+		nw += w;
+		right_below += (double)r;
+		i = j;
+	}
+	(void)right_below;
+	return nr && nw ? wins / ((double)nr * (double)nw) : NAN;
+}
+
+static void finish(struct calib_hist *h, struct scored *s, size_t n)
+{
+	h->auc = auc(s, n);
+}
+
+void calib_steps(const struct tree *t, const signed char *label, struct calib_hist *prm)
+{
+	memset(prm, 0, sizeof *prm);
+	size_t n = tree_count(t), k = 0;
+	struct scored *s = xcalloc(n ? n : 1, sizeof *s);
+	for (size_t i = 1; i < n; i++) {
+		const struct node *nd = tree_node(t, (int32_t)i);
+		if (nd->answer || isnan(nd->prm) || !label[i])
+			continue;
+		add(prm, nd->prm, label[i]);
+		s[k++] = (struct scored){nd->prm, label[i]};
+	}
+	finish(prm, s, k);
+	free(s);
+}
+
+void calib_solutions(const struct tree *t, const signed char *label, struct calib_hist *prm, struct calib_hist *orm)
+{
+	memset(prm, 0, sizeof *prm);
+	memset(orm, 0, sizeof *orm);
+	size_t n = tree_count(t), kp = 0, ko = 0;
+	struct scored *sp = xcalloc(n ? n : 1, sizeof *sp), *so = xcalloc(n ? n : 1, sizeof *so);
+	for (size_t i = 1; i < n; i++) {
+		const struct node *nd = tree_node(t, (int32_t)i);
+		if (!nd->answer || !label[i] || !node_kind_states_answer((enum node_kind)nd->kind))
+			continue;
+		if (!isnan(nd->prm)) {
+			add(prm, nd->prm, label[i]);
+			sp[kp++] = (struct scored){nd->prm, label[i]};
+		}
+		if (!isnan(nd->orm)) {
+			add(orm, nd->orm, label[i]);
+			so[ko++] = (struct scored){nd->orm, label[i]};
+		}
+	}
+	finish(prm, sp, kp);
+	finish(orm, so, ko);
+	free(sp);
+	free(so);
+}
+
+int32_t calib_lost_at(const struct tree *t, const signed char *label, int32_t leaf, int32_t *alt)
+{
+	if (!tree_node(t, leaf) || label[leaf] != -1)
+		return NODE_NONE; /* nothing was lost on the way to a right answer */
+	int32_t path[1024];
+	size_t len = tree_path(t, leaf, path, 1024);
+	if (len > 1024)
+		len = 1024;
+	for (size_t i = 1; i < len; i++) {
+		const struct node *on = tree_node(t, path[i]);
+		for (int32_t s = tree_node(t, on->parent)->first_child; s != NODE_NONE;
+		     s = tree_node(t, s)->next_sibling) {
+			const struct node *sn = tree_node(t, s);
+			if (s != path[i] && (sn->flags & NF_PRUNED) && label[s] == 1 && !isnan(sn->prm) &&
+			    (isnan(on->prm) || sn->prm > on->prm)) {
+				*alt = s;
+				return path[i];
+			}
+		}
+	}
+	return NODE_NONE;
+}
