@@ -33,5 +33,7 @@ void print_ui_commands(FILE *f);
 /* The same as canopy(1)'s roff (man.c). */
 void man_keys(FILE *f);
 void man_ui_commands(FILE *f);
+void man_marks(FILE *f);
+void print_marks(FILE *f);
 
 #endif

@@ -68,7 +68,8 @@ void usage_main(FILE *f)
 	fprintf(f,
 		"\n"
 		"  canopy --help, canopy COMMAND --help, canopy --version\n"
-		"  canopy help keys|commands [--man]   the UI's keys and : commands (as canopy(1))\n"
+		"  canopy help keys|marks|commands [--man]   the UI's keys, the marks on its screen and its\n"
+		"                                      : commands (as canopy(1))\n"
 		"  canopy help options [COMMAND]       every option, one a line\n"
 		"\n"
 		"A first look, headless: canopy run --show --strategy beam --sim-latency 20\n");
@@ -90,6 +91,10 @@ static int help(int argc, char **argv)
 	int man = argc > 3 && !strcmp(argv[3], "--man");
 	if (!strcmp(what, "keys")) {
 		(man ? man_keys : print_keys)(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(what, "marks")) {
+		(man ? man_marks : print_marks)(stdout);
 		return EXIT_OK;
 	}
 	if (!strcmp(what, "commands")) {

@@ -1,5 +1,5 @@
 /* man: canopy(1)'s generated lists, in roff, from the tables the program
- * runs on: the keys, the ":" commands and the subcommands.  `make
+ * runs on: the keys, the marks, the ":" commands and the subcommands.  `make
  * update-man` puts them between the marker comments of man/canopy.1, and
  * the docs test fails when the page and the program disagree. */
 #include <ctype.h>
@@ -73,4 +73,48 @@ void man_ui_commands(FILE *f)
 		}
 		fprintf(f, "%s.\n", modes[c->modes]);
 	}
+}
+
+/* A mark as roff: a non-ASCII character as \[uXXXX], which groff draws
+ * in any output and warns about in none. */
+static void roff_utf8(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		unsigned c = *p, n = 0;
+		if (c < 0x80) {
+			char one[2] = {(char)c, 0};
+			roff(f, one);
+			p++;
+			continue;
+		}
+		n = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : 1;
+		c &= n == 3 ? 0x07 : n == 2 ? 0x0F : 0x1F;
+		p++;
+		for (unsigned i = 0; i < n && (*p & 0xC0) == 0x80; i++)
+			c = c << 6 | (*p++ & 0x3F);
+		fprintf(f, "\\[u%04X]", c);
+	}
+}
+
+void man_marks(FILE *f)
+{
+	for (size_t i = 0; i < mark_table_len; i++) {
+		fputs(".TP\n.B ", f);
+		roff_utf8(f, mark_table[i].mark);
+		if (strcmp(mark_table[i].mark, mark_table[i].ascii)) {
+			fputs(" \\fR(ASCII: ", f);
+			roff(f, mark_table[i].ascii);
+			fputc(')', f);
+		}
+		fputc('\n', f);
+		sentence(f, mark_table[i].what);
+		fputs(".\n", f);
+	}
+}
+
+void print_marks(FILE *f)
+{
+	for (size_t i = 0; i < mark_table_len; i++)
+		fprintf(f, "%s\t%s\t%s\n", mark_table[i].mark, mark_table[i].ascii, mark_table[i].what);
 }

@@ -82,6 +82,11 @@ void evindex_add(struct evindex *x, size_t at, const struct event *ev)
 							      (uint8_t)(k < 16 ? k : 255)};
 		break;
 	}
+	case EV_VERDICT:
+		/* a judgement of the whole search (MAgICoRe's difficulty, MCTS's
+		 * stop) is the problem's */
+		file_under(x, ev->id == NODE_NONE ? 0 : ev->id, at);
+		break;
 	default:
 		file_under(x, ev->id, at);
 		break;

@@ -330,6 +330,16 @@ static void verdict(const struct why_ctx *c, const struct event *ev, struct strb
 				  event_value(ev, "steps"));
 		else
 			sb_printf(out, "%s: %s\n", what, label);
+	} else if (!strcmp(what, "difficulty")) {
+		/* MAgICoRe's easy/hard decision, with both conditions' numbers */
+		double z = event_value(ev, "cond1_mean_z"), co = event_value(ev, "c_orm"), cp = event_value(ev, "c_prm");
+		sb_printf(out, "MAgICoRe judged the problem %s%s", label,
+			  !strcmp(label, "easy") ? " (answered by weighted vote)" : " (refined)");
+		if (!isnan(z))
+			sb_printf(out, "; condition 1: the majority's mean normalised reward %+.3f (easy if >= 0)", z);
+		if (!isnan(co) && !isnan(cp))
+			sb_printf(out, "; condition 2: confidence ORM %.3f, PRM %.3f (easy if both >= 0.5)", co, cp);
+		sb_adds(out, "\n");
 	} else if (!strcmp(what, "confidence")) {
 		sb_printf(out, "confidence in %s: %.0f of %.0f votes agree = %.3f (its reward)\n", label,
 			  event_value(ev, "agree"), event_value(ev, "votes"), event_value(ev, "confidence"));

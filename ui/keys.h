@@ -85,6 +85,14 @@ struct key_binding {
 extern const struct key_binding key_table[];
 extern const size_t key_table_len;
 
+/* What every mark, number and colour on the screen means: the help's
+ * legend and canopy(1)'s MARKS (canopy help marks). */
+struct mark_entry {
+	const char *mark, *ascii, *what; /* UTF-8, ASCII, meaning */
+};
+extern const struct mark_entry mark_table[];
+extern const size_t mark_table_len;
+
 /* The action bound to key in mode, or A_NONE. */
 enum action key_action(int key, int mode);
 

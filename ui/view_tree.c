@@ -67,7 +67,8 @@ static int row_summary(struct ui *u, int32_t id, const struct node *n, char *buf
 	case NODE_CRITIQUE:
 	case NODE_REVIEW: {
 		char v[48];
-		if (!model_verdict(&u->m, id, v, sizeof v))
+		/* filter's verdict is on the answer it reviewed: the parent */
+		if (!model_verdict(&u->m, id, v, sizeof v) && !model_verdict(&u->m, n->parent, v, sizeof v))
 			return 0;
 		snprintf(buf, len, "[%s]", v);
 		return 1;
@@ -126,12 +127,13 @@ static void draw_row(struct ui *u, int y, int x, int w, int32_t id, double now)
 	}
 	int cx = rx + (right >= 30 ? 14 : 11);
 	if (n->visits && right >= 30) {
-		mvprintw(y, cx, "N=%-3u Q=%.2f", n->visits, n->value / n->visits);
-		cx += 13;
+		/* Q is the sum, Q/N the mean: said so wherever they are shown */
+		mvprintw(y, cx, "N=%-3u Q/N=%.2f", n->visits, n->value / n->visits);
+		cx += 15;
 	} else if (!isnan(n->q) && right >= 30) {
 		/* a mean without counts (imported): no N to show */
-		mvprintw(y, cx, "      Q=%.2f", n->q);
-		cx += 13;
+		mvprintw(y, cx, "    mean=%.2f", n->q);
+		cx += 15;
 	}
 	if (n->answer && cx < x + w - 2) {
 		/* against the gold when it is known: right or wrong, in its

@@ -91,7 +91,7 @@ done
 block() { # block WHAT: the lines between the page's markers for WHAT
 	sed -n "/^\.\\\\\" generated: canopy help $1 --man\$/,/^\.\\\\\" end generated\$/p" "$SRCDIR/man/canopy.1" | sed '1d;$d'
 }
-for what in keys commands; do
+for what in keys marks commands; do
 	block "$what" >"$TMP/page.$what"
 	"$CANOPY" help "$what" --man >"$TMP/prog.$what"
 	test -s "$TMP/prog.$what"
@@ -109,6 +109,8 @@ ok $? "canopy help keys prints the key table"
 "$CANOPY" help commands >"$TMP/commands"
 test "$(wc -l <"$TMP/commands")" -ge 10
 ok $? "canopy help commands prints the : command table"
+"$CANOPY" help marks | grep -q "the search's answer: the node its final event names"
+ok $? "canopy help marks prints what each mark means"
 # every subcommand in canopy --help is in canopy(1)'s COMMANDS
 "$CANOPY" --help | sed -n '/^Commands:/,/^$/p' | awk 'NF && $1 != "Commands:" && $1 ~ /^[a-z]+$/ && substr($0, 7, 1) != " " { print $1 }' >"$TMP/subcommands"
 test "$(wc -l <"$TMP/subcommands")" -ge 8
@@ -120,10 +122,16 @@ done
 
 if command -v groff >/dev/null; then
 	for m in canopy.1 canopy-trace.5; do
-		w=$(groff -t -man -ww -z "$SRCDIR/man/$m" 2>&1)
+		# as man(1) renders it on a UTF-8 terminal, and for print
+		# (where the marks' glyphs may be missing, nothing else may)
+		w=$(groff -t -man -Tutf8 -ww -z "$SRCDIR/man/$m" 2>&1)
 		is "$w" "" "$m renders without warnings"
+		w=$(groff -t -man -ww -z "$SRCDIR/man/$m" 2>&1 | grep -v "special character 'u[0-9A-F]*'")
+		is "$w" "" "$m renders for print with no warning but the marks' glyphs"
 	done
 else
+	skip "groff is not installed"
+	skip "groff is not installed"
 	skip "groff is not installed"
 	skip "groff is not installed"
 fi

@@ -83,7 +83,7 @@ start 120 30 "'$CANOPY' replay '$TMP/rl.jsonl'"
 wait_for "#0 problem"
 T send-keys -t ui G
 screen
-has "Q=0.74" "an llm-reasoners edge's Q shows on its row, with no made-up visit count"
+has "mean=0.74" "an llm-reasoners edge's Q (a mean) shows on its row, with no made-up visit count"
 hasnt "N=0" "and no N"
 T send-keys -t ui g
 screen
@@ -94,7 +94,7 @@ has "#2 What does a duck eat?" "} steps one MCTS iteration: the root's children 
 hasnt "#3 How many eggs does Janet" "and not the next iteration's"
 T send-keys -t ui "}"
 screen
-has "Q=0.66" "the next iteration: the edge's Q moves on"
+has "mean=0.66" "the next iteration: the edge's Q moves on"
 T send-keys -t ui q
 
 # ---- live: paused, stepped, pruned, expanded ----

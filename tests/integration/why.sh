@@ -80,8 +80,15 @@ start 200 50 "'$CANOPY' replay '$TMP/noisy.jsonl'"
 wait_for "#0 problem"
 press "inversion 1 of $inv: #" "I marks the inversions and goes to the first" I
 shows "(wrong) has PRM" "saying what is inverted"
-press "inversion 2 of $inv: #" "n goes to the next" n
-press "inversion 1 of $inv: #" "N back" N
+# n visits every inversion in turn, then wraps to the first
+seen=1
+for k in $(seq 2 "$inv") 1; do
+	T send-keys -t ui n
+	wait_for "inversion $k of $inv: #" && seen=$((seen + 1))
+done
+test "$seen" -eq $((inv + 1))
+ok $? "n visits each of the $inv inversions, then the first again"
+press "inversion $inv of $inv: #" "N goes back, round the start" N
 T capture-pane -p -t ui | grep -q "^! "
 ok $? "inversions carry the ! mark in the tree"
 press "steps: PRM" "c opens the calibration view" c
