@@ -895,6 +895,7 @@ static void loop(struct ui *u)
 
 static void finish_ui(struct ui *u)
 {
+	sb_free(&u->why_cache);
 	cmdline_save_history();
 	restore_terminal();
 	timing_write();

@@ -31,6 +31,10 @@ struct ui {
 	int detail; /* the detail pane: 0 as the size allows, 1 shown, -1 hidden (Enter) */
 	int hide_pruned; /* z: pruned subtrees are left out of the tree view */
 	int inversions;  /* I: PRM inversions marked, and n/N go through them */
+	struct strbuf why_cache; /* the detail pane's why, for why_sel at why_events */
+	int why_valid;
+	int32_t why_sel;
+	uint64_t why_events;
 	/* MCTS, after s or { }: the rollout just run, highlighted and followed */
 	int show_rollout;
 	uint32_t rollout_said; /* the rollout whose message was given */

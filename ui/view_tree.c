@@ -290,23 +290,29 @@ static void draw_detail(struct ui *u, int y, int x, int h, int w)
 	}
 	/* why: the decisions about it, from the journal, in at most half of
 	 * what is left (w shows them all) */
-	struct strbuf why;
-	sb_init(&why);
-	model_why(&u->m, u->sel, 0, &why);
-	if (n->flags & NF_FINAL && u->sel != tree_final_leaf(t))
-		sb_adds(&why, "on the path to the search's answer\n");
-	if (why.len && y < ybot) {
+	/* kept while neither the node nor the cursor moved: a node with a
+	 * long history (an MCTS root) is told once, not every frame */
+	struct strbuf *why = &u->why_cache;
+	if (!u->why_valid || u->why_sel != u->sel || u->why_events != u->m.events) {
+		sb_reset(why);
+		model_why(&u->m, u->sel, 0, why);
+		if (n->flags & NF_FINAL && u->sel != tree_final_leaf(t))
+			sb_adds(why, "on the path to the search's answer\n");
+		u->why_valid = 1;
+		u->why_sel = u->sel;
+		u->why_events = u->m.events;
+	}
+	if (why->len && y < ybot) {
 		int ywhy = y + ((ybot - y) / 2 > 2 ? (ybot - y) / 2 : 2);
 		if (ywhy > ybot)
 			ywhy = ybot;
-		if (!wrap(&y, ywhy, x, w, why.s, why.len - 1, theme_attr(TE_MESSAGE))) {
+		if (!wrap(&y, ywhy, x, w, why->s, why->len - 1, theme_attr(TE_MESSAGE))) {
 			/* cut: say where the rest is */
 			attrset(theme_attr(TE_KIND));
 			mvaddstr(y - 1, x, "\xE2\x80\xA6 w: the whole why");
 			clrtoeol();
 		}
 	}
-	sb_free(&why);
 	attrset(A_NORMAL);
 	y++;
 	wrap(&y, ybot - 2, x, w, n->text, n->text_len, A_NORMAL);

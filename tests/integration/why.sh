@@ -61,6 +61,34 @@ shows "#10 Step 2" "and #10 is back"
 press "weight = Σ PRM of its solutions" "the votes view says what a weight sums" v
 T send-keys -t ui q
 
+# ---- REBASE: the allotment on screen is the journal's ----
+"$CANOPY" run --strategy rebase --seed 5 --trace "$TMP/rb.jsonl" >/dev/null 2>&1
+if command -v python3 >/dev/null; then
+	want=$(python3 - "$TMP/rb.jsonl" <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1]).read().splitlines()[1:]]
+# node 1's allocation run: the alloc events around it, prunes between them
+at = next(i for i, e in enumerate(ev) if e["ev"] == "alloc" and e["id"] == 1)
+lo = at
+while lo > 0 and ev[lo - 1]["ev"] in ("alloc", "prune"):
+    lo -= 1
+hi = at
+while hi + 1 < len(ev) and ev[hi + 1]["ev"] in ("alloc", "prune"):
+    hi += 1
+run = [e for e in ev[lo:hi + 1] if e["ev"] == "alloc"]
+me = next(k for k, e in enumerate(run) if e["id"] == 1)
+w = sum(e["n"] for e in run[me:])
+print("allotted %d of the remaining width %d (rank %d of %d by PRM)" % (run[me]["n"], w, me + 1, len(run)))
+PY
+)
+	start 200 40 "'$CANOPY' replay '$TMP/rb.jsonl'"
+	wait_for "#0 problem"
+	T send-keys -t ui : "goto 1" Enter
+	shows "$want" "REBASE's allotment on screen is the journal's ($want)"
+	shows "ceil(W_rem" "with its formula"
+	T send-keys -t ui q
+fi
+
 # ---- MCTS: the UCT with its terms, and the backups ----
 start 200 50 "'$CANOPY' replay '$TMP/m.jsonl'"
 wait_for "#0 problem"
@@ -114,6 +142,21 @@ start 160 40 "'$CANOPY' replay '$TMP/m.jsonl'"
 wait_for "#0 problem"
 press "backed up through the 5 highlighted nodes" "{ says what the rollout did and what it backed up" "{"
 shows "rollout 23: 4 selections, 0 new nodes, ended at #60 (states 38, right); reward 0.926" "with its number, reward and end"
+if command -v python3 >/dev/null; then
+	# the reward of rollout 23 from the journal: what its leaf's value grew by
+	r=$(python3 - "$TMP/m.jsonl" <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1]).read().splitlines()[1:]]
+units = [i for i, e in enumerate(ev) if e["ev"] == "unit" and e.get("what") == "rollout"]
+a, b = units[22], units[23]
+back = [e for e in ev[a:b] if e["ev"] == "stats" and "uct" not in e]
+leaf = back[-1]
+before = [e for e in ev[:a] if e["ev"] == "stats" and "uct" not in e and e["id"] == leaf["id"]]
+print("%.3f" % (leaf["value"] - (before[-1]["value"] if before else 0)))
+PY
+)
+	shows "reward $r backed up" "and that reward is the journal's ($r)"
+fi
 T capture-pane -p -e -t ui | grep -c "42m" >"$TMP/n"
 test "$(cat "$TMP/n")" -ge 3
 ok $? "and its path is highlighted ($(cat "$TMP/n") rows)"
