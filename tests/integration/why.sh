@@ -37,7 +37,7 @@ PY
 	grep -qF -- "$want" "$TMP/why.txt"
 	ok $? "#10's rank, score, kept count and cut-off are the journal's ($want)"
 fi
-grep -q "^answer 62 (right): best finished candidate" "$TMP/why.txt"
+grep -q "^answer 62 (right): PRM-weighted vote (last-step scores) over 8 finished candidates" "$TMP/why.txt"
 ok $? "and the answer with its reason comes last"
 "$CANOPY" export --help | grep -q "why    every decision"
 ok $? "export --help says what --format why is"
@@ -45,7 +45,7 @@ ok $? "export --help says what --format why is"
 # ---- the detail pane, the Why pane, the title ----
 start 200 50 "'$CANOPY' replay '$TMP/b.jsonl'"
 wait_for "#0 problem"
-shows "answer 62 ✓: best finished candidate: PRM 0.837" "the title says why the answer was chosen"
+shows "answer 62 ✓: PRM-weighted vote (last-step scores) over 8" "the title says why the answer was chosen"
 shows "→62 ✓" "answers are marked right against the gold in the tree"
 T send-keys -t ui : "goto 10" Enter
 shows "ranked 8 of 8 by PRM (agg last) at 0.301" "a pruned candidate's detail says its rank and score"
@@ -94,6 +94,18 @@ start 200 50 "'$CANOPY' replay '$TMP/m.jsonl'"
 wait_for "#0 problem"
 T send-keys -t ui : "goto 1" Enter
 shows "UCT" "an MCTS node's detail shows its UCT at a selection"
+if command -v python3 >/dev/null; then
+	# #1's latest selection as the journal has it: its uct, and N, Q
+	u=$(python3 - "$TMP/m.jsonl" <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1]).read().splitlines()[1:]]
+sel = [e for e in ev if e["ev"] == "stats" and e["id"] == 1 and e.get("uct") is not None]
+e = sel[-1]
+print("UCT %.3f = Q/N + c" % e["uct"])
+PY
+)
+	shows "$u" "and that UCT is the journal's latest for it ($u)"
+fi
 shows "= Q/N + c · √(ln N_parent / N)" "with the formula written out"
 shows "backed up reward" "and the rewards backed up through it"
 shows "rollouts through it, Q=" "N, Q (the sum) and Q/N (the mean) said as such"
@@ -134,6 +146,9 @@ start 160 30 "'$CANOPY' replay '$SRCDIR/examples/critique-fixes-step-3.jsonl'"
 wait_for "#0 problem"
 shows "solution [4 steps]" "a solution's row gives its number of steps"
 shows "critique [step 3 wrong]" "a critique's row its verdict"
+grep -q '"ev":"verdict","what":"critique","label":"wrong","id":2,"values":{"steps":4,"wrong_steps":2,"first_wrong":3}' \
+	"$SRCDIR/examples/critique-fixes-step-3.jsonl"
+ok $? "which is the journal's verdict (first_wrong 3)"
 shows "refined [2 of 4 lines changed from #1]" "a refinement's row what it changed"
 T send-keys -t ui q
 
