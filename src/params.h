@@ -19,7 +19,7 @@ enum param_type { PT_INT, PT_REAL, PT_CHOICE };
 	X(TOP_P, "top-p", PT_REAL, 0, 1, NULL, "nucleus sampling mass")                   \
 	X(MAX_TOKENS, "max-tokens", PT_INT, 1, 1048576, NULL, "generated tokens per request") \
 	X(AGG, "agg", PT_CHOICE, 0, 3, "last|min|prod|mean", "how step scores make a solution's score") \
-	X(FINAL, "final", PT_CHOICE, 0, 1, "best|vote", "beam, dvts: best finished candidate, or weighted vote") \
+	X(FINAL, "final", PT_CHOICE, 0, 1, "best|vote", "beam, dvts: the best finished candidate (ours), or search-and-learn's PRM-weighted vote (the default)") \
 	X(LOOKAHEAD, "lookahead", PT_INT, 0, 20, NULL, "beam: steps rolled out at T=0 before scoring")   \
 	X(TAU, "tau", PT_REAL, 0.001, 100, NULL, "rebase: softmax temperature of the width allocation") \
 	X(ROLLOUTS, "rollouts", PT_INT, 1, 1000000, NULL, "mcts, puct, rstar: rollouts (one per step)")  \

@@ -1,15 +1,22 @@
-/* Beam searches with a PRM (ALGORITHMS.md section 3; Snell et al. 2024,
- * search-and-learn).
+/* Beam searches with a PRM (Snell et al. 2024; search-and-learn's
+ * sal/search/beam_search.py and diverse_verifier_tree_search.py, the
+ * rules followed here).
  *   beam  N candidates a level, width M: sample N first steps, score every
- *         prefix, keep the best N/M, sample M next steps from each, so N
- *         candidates are scored every level.  Finished candidates (a final
- *         answer, or the depth limit) are set aside.  --lookahead k rolls
- *         each candidate k steps forward at T=0 and the PRM scores the
- *         rolled-out text (search-and-learn forgets to; we do not).
+ *         prefix, keep the best N/M unfinished ones and sample N next steps
+ *         among them (M each, more each when finished candidates left
+ *         fewer prefixes, as search-and-learn duplicates its beams back to
+ *         N).  Finished candidates (a final answer, or the depth limit) are
+ *         set aside; the search runs until none is left to extend or the
+ *         depth is reached.  --lookahead k rolls each candidate k steps
+ *         forward at T=0 and the PRM scores the rolled-out text
+ *         (search-and-learn forgets to; we do not).
  *   dvts  diverse verifier tree search: N/M independent subtrees, each
- *         samples M next steps and keeps only its best one.
- * The answer is the best-scoring finished candidate (--final vote: a vote
- * weighted by the candidates' aggregated scores).  One unit = one level. */
+ *         samples M next steps and takes its best one, finished or not; a
+ *         subtree stops when that one is finished, and its last M children
+ *         are its output.
+ * The answer is a vote over the finished candidates weighted by their
+ * last-step PRM scores (search-and-learn's score()); --final best (ours)
+ * takes the best-scoring one.  One unit = one level. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,12 +39,12 @@ struct beam {
 
 static const struct param_default beam_params[] = {
 	{P_N, 16}, {P_WIDTH, 4}, {P_DEPTH, 40}, {P_LOOKAHEAD, 0}, {P_TEMPERATURE, 0.8},
-	{P_TOP_P, 1.0}, {P_MAX_TOKENS, 512}, {P_AGG, AGG_LAST}, {P_FINAL, 0}, {P_COUNT, 0},
+	{P_TOP_P, 1.0}, {P_MAX_TOKENS, 512}, {P_AGG, AGG_LAST}, {P_FINAL, 1}, {P_COUNT, 0},
 };
 
 static const struct param_default dvts_params[] = {
 	{P_N, 16}, {P_WIDTH, 4}, {P_DEPTH, 40}, {P_TEMPERATURE, 0.8}, {P_TOP_P, 1.0},
-	{P_MAX_TOKENS, 512}, {P_AGG, AGG_LAST}, {P_FINAL, 0}, {P_COUNT, 0},
+	{P_MAX_TOKENS, 512}, {P_AGG, AGG_LAST}, {P_FINAL, 1}, {P_COUNT, 0},
 };
 
 static void set_agg(struct beam *b, int32_t id, double v)
@@ -269,14 +276,6 @@ static int finished(const struct beam *b, int32_t id, int depth)
 	return (nd->flags & NF_TERMINAL) || (int)nd->depth >= depth;
 }
 
-static size_t live_finished(const struct beam *b)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < b->finished.n; i++)
-		n += is_live(b, b->finished.v[i]);
-	return n;
-}
-
 static int beam_level(struct beam *b, struct search *s)
 {
 	const struct params *p = search_params(s);
@@ -303,6 +302,11 @@ static int beam_level(struct beam *b, struct search *s)
 			act[na] = b->active.v[i];
 			counts[na++] = m;
 		}
+		/* N candidates every level, as search-and-learn duplicates its
+		 * active beams back to N: when finished candidates left fewer
+		 * than N/M prefixes, each of those left draws more */
+		for (size_t i = 0; i < na; i++)
+			counts[i] = n / (int)na + ((int)i < n % (int)na);
 	}
 	if (na == 0) {
 		free(act);
@@ -334,7 +338,8 @@ static int beam_level(struct beam *b, struct search *s)
 	for (size_t i = kept; i < open.n; i++)
 		search_prune(s, open.v[i], 0);
 	idlist_free(&open);
-	return b->active.n > 0 && live_finished(b) < (size_t)n && b->level < depth;
+	/* until every beam has finished or the depth is reached */
+	return b->active.n > 0 && b->level < depth;
 }
 
 static int dvts_level(struct beam *b, struct search *s)
@@ -376,35 +381,41 @@ static int dvts_level(struct beam *b, struct search *s)
 	free(tags);
 	free(offs);
 	b->level++;
-	/* each subtree keeps its best unfinished child */
+	/* each subtree takes its best child, finished or not (search-and-
+	 * learn's argmax); a subtree whose best child finished stops, and so
+	 * does every one at the depth limit: its last children are then its
+	 * output, the candidates of the final vote */
 	int32_t *best = xcalloc(b->active.n, sizeof *best);
 	for (size_t g = 0; g < b->active.n; g++)
 		best[g] = NODE_NONE;
 	for (size_t i = 0; i < b->fresh.n; i++) {
 		int32_t id = b->fresh.v[i];
 		size_t g = (size_t)b->fresh_group.v[i];
-		if (finished(b, id, depth))
-			idlist_push(&b->finished, id);
-		else if (best[g] == NODE_NONE || better(b, id, best[g]))
+		if (best[g] == NODE_NONE || better(b, id, best[g]))
 			best[g] = id;
 	}
 	/* subtree by subtree: its keep, then the prunes of its other
 	 * candidates, so that the journal says which competed with which
 	 * (why.c ranks them from exactly that) */
+	size_t alive = 0;
 	for (size_t g = 0; g < b->active.n; g++) {
-		if (best[g] == NODE_NONE)
+		if (best[g] == NODE_NONE) {
+			b->active.v[g] = NODE_NONE;
 			continue;
+		}
+		int stops = finished(b, best[g], depth) || b->level >= depth;
 		search_keep(s, b->level, &best[g], 1);
 		for (size_t i = 0; i < b->fresh.n; i++) {
 			int32_t id = b->fresh.v[i];
-			if ((size_t)b->fresh_group.v[i] == g && id != best[g] && !finished(b, id, depth))
+			if ((size_t)b->fresh_group.v[i] != g)
+				continue;
+			if (stops)
+				idlist_push(&b->finished, id);
+			else if (id != best[g])
 				search_prune(s, id, 0);
 		}
-	}
-	size_t alive = 0;
-	for (size_t g = 0; g < b->active.n; g++) {
-		b->active.v[g] = best[g];
-		alive += best[g] != NODE_NONE;
+		b->active.v[g] = stops ? NODE_NONE : best[g];
+		alive += !stops;
 	}
 	free(best);
 	return alive > 0 && b->level < depth;
@@ -450,6 +461,11 @@ static int beam_command(void *st, struct search *s, const struct command *c, cha
 	return 0;
 }
 
+/* The answer.  By default search-and-learn's (score() in sal/utils/
+ * score.py): a vote over the first N finished candidates, in the order
+ * they finished, repeated in turn to N when fewer finished, each weighted
+ * by its last step's PRM score.  --final best (ours) takes the one
+ * finished candidate with the best aggregated score instead. */
 static void beam_finish(void *st, struct search *s)
 {
 	struct beam *b = st;
@@ -463,43 +479,57 @@ static void beam_finish(void *st, struct search *s)
 		idlist_free(&live);
 		return;
 	}
-	sort_ids(live.v, live.n, b);
-	double *w = xcalloc(live.n, sizeof *w);
-	for (size_t i = 0; i < live.n; i++) {
-		double a = get_agg(b, live.v[i]);
-		w[i] = isnan(a) ? 0 : a;
-	}
-	struct vote_cluster *c;
-	size_t nc = vote_clusters(t, live.v, w, live.n, &c);
-	char reason[160];
 	static const char *const agg_names[] = {"last", "min", "prod", "mean"};
 	const char *agg = agg_names[(int)params_get(search_params(s), P_AGG)];
+	size_t n = (size_t)params_get(search_params(s), P_N);
+	char reason[200];
 	if ((int)params_get(search_params(s), P_FINAL) == 1) {
-		size_t k = vote_winner(c, nc, 1);
+		size_t k = live.n < n ? live.n : n, nv = n > k ? n : k;
+		int32_t *ids = xcalloc(nv, sizeof *ids);
+		double *w = xcalloc(nv, sizeof *w);
+		for (size_t i = 0; i < nv; i++) {
+			ids[i] = live.v[i % k];
+			double p = tree_node(t, ids[i])->prm;
+			w[i] = isnan(p) ? 0 : p;
+		}
+		struct vote_cluster *c;
+		size_t nc = vote_clusters(t, ids, w, nv, &c);
+		size_t win = vote_winner(c, nc, 1);
 		double total = 0;
 		for (size_t i = 0; i < nc; i++)
 			total += c[i].weight;
-		snprintf(reason, sizeof reason, "weighted vote (%s): %.3f of %.3f", agg, c[k].weight, total);
-		search_vote(s, c[k].answer, c, nc);
-		/* live is sorted best first, so the cluster's first member
-		 * in that order stands for it */
-		int32_t rep = c[k].nodes[0];
-		for (size_t i = 0; i < live.n && rep == c[k].nodes[0]; i++)
-			for (size_t j = 0; j < c[k].nnodes; j++)
-				if (c[k].nodes[j] == live.v[i]) {
-					rep = live.v[i];
-					break;
-				}
-		search_final(s, c[k].answer, rep, reason);
+		char copies[96] = "";
+		if (k < nv)
+			snprintf(copies, sizeof copies, ", %zu of them repeated to make %zu as search-and-learn does", k, nv);
+		snprintf(reason, sizeof reason, "PRM-weighted vote (last-step scores) over %zu finished candidates%s: %.3f of %.3f",
+			 k, copies, c[win].weight, total);
+		search_vote(s, c[win].answer, c, nc);
+		/* the winning cluster's best-scored member stands for it */
+		int32_t rep = c[win].nodes[0];
+		for (size_t j = 1; j < c[win].nnodes; j++)
+			if (tree_node(t, c[win].nodes[j])->prm > tree_node(t, rep)->prm)
+				rep = c[win].nodes[j];
+		search_final(s, c[win].answer, rep, reason);
+		vote_free(c, nc);
+		free(ids);
+		free(w);
 	} else {
+		sort_ids(live.v, live.n, b);
+		double *w = xcalloc(live.n, sizeof *w);
+		for (size_t i = 0; i < live.n; i++) {
+			double a = get_agg(b, live.v[i]);
+			w[i] = isnan(a) ? 0 : a;
+		}
+		struct vote_cluster *c;
+		size_t nc = vote_clusters(t, live.v, w, live.n, &c);
 		int32_t best = live.v[0];
 		const char *ans = tree_node(t, best)->answer;
 		snprintf(reason, sizeof reason, "best finished candidate: PRM %.3f (%s)", get_agg(b, best), agg);
 		search_vote(s, ans, c, nc);
 		search_final(s, ans, best, reason);
+		vote_free(c, nc);
+		free(w);
 	}
-	vote_free(c, nc);
-	free(w);
 	idlist_free(&live);
 }
 

@@ -20,6 +20,15 @@ struct script {
 };
 static const struct script *script_scores;
 static int script_answer_depth = 3; /* steps at this depth state an answer */
+static const char *const *script_finish; /* and these texts wherever they are */
+
+static int finishes(const char *text)
+{
+	for (const char *const *f = script_finish; f && *f; f++)
+		if (!strcmp(*f, text))
+			return 1;
+	return 0;
+}
 
 static char *fake_gen(const struct request *r, unsigned i)
 {
@@ -27,7 +36,7 @@ static char *fake_gen(const struct request *r, unsigned i)
 	size_t plen = strcspn(parent, " ");
 	char buf[128];
 	int n = snprintf(buf, sizeof buf, "%.*s.%u", (int)plen, parent, i);
-	if ((int)r->nsteps + 1 >= script_answer_depth)
+	if ((int)r->nsteps + 1 >= script_answer_depth || finishes(buf))
 		snprintf(buf + n, sizeof buf - (size_t)n, " The answer is %u.", i % 3);
 	return strdup(buf);
 }
@@ -256,6 +265,8 @@ int main(void)
 	cfg.backend = fb;
 	cfg.params.v[P_N] = 8;
 	cfg.params.set[P_N] = 1;
+	cfg.params.v[P_FINAL] = 0; /* --final best (ours) */
+	cfg.params.set[P_FINAL] = 1;
 	struct search *s = search_new(&cfg, err, sizeof err);
 	sb_free(&l.text);
 	memset(&l, 0, sizeof l);
@@ -269,18 +280,18 @@ int main(void)
 	search_run(s);
 	/* level 2: 8 candidates, all finished (they state answers); best is
 	 * s.5.2 at 0.99 with answer 2 */
-	is_str(search_final_answer(s), "2", "the best finished candidate answers");
+	is_str(search_final_answer(s), "2", "--final best: the best finished candidate answers");
 	is_str(tree_node(t, search_final_node(s))->text, "s.5.2 The answer is 2.", "and it is s.5.2 (PRM 0.99)");
 	ok(tree_node(t, search_final_node(s))->flags & NF_FINAL, "its path is marked final");
 	search_free(s);
 
-	/* --final vote: weighted vote over finished candidates.
+	/* the default, search-and-learn's: a vote over the finished
+	 * candidates weighted by their last-step PRM scores. 
 	 * Level 2 children are s.5.0-3 and s.1.0-3; answers are offset%3:
 	 * s.5.0->0 .5, s.5.1->1 .5, s.5.2->2 .99, s.5.3->0 .5,
 	 * s.1.0->0 .4, s.1.1->1 .5, s.1.2->2 .5, s.1.3->0 .5
 	 * weights: "0" = .5+.5+.4+.5 = 1.9, "1" = 1.0, "2" = 1.49 -> "0" wins. */
-	cfg.params.v[P_FINAL] = 1;
-	cfg.params.set[P_FINAL] = 1;
+	cfg.params.set[P_FINAL] = 0; /* the default */
 	s = search_new(&cfg, err, sizeof err);
 	sb_free(&l.text);
 	memset(&l, 0, sizeof l);
@@ -289,6 +300,93 @@ int main(void)
 	is_str(search_final_answer(s), "0", "the weighted vote picks 0 (weight 1.9 over 1.49 and 1.0)");
 	is_int(l.vote_clusters, 3, "three answer clusters");
 	search_free(s);
+
+	/* search-and-learn's beam: N candidates every level, until none is
+	 * left to extend.  N=2, M=1 (keep 2).  Level 1: s.0 (.9) goes on, s.1
+	 * states an answer.  Level 2 samples N=2 from s.0 alone (the old rule
+	 * sampled M=1): s.0.0 answers, s.0.1 goes on, and although N=2 have
+	 * now finished the search goes on to level 3. */
+	static const struct script refill[] = {{"s.0", .9}, {"s.1", .8}, {"s.0.1", .7}, {NULL, 0}};
+	static const char *const refill_finish[] = {"s.1", "s.0.0", NULL};
+	script_scores = refill;
+	script_finish = refill_finish;
+	script_answer_depth = 3;
+	cfg.params.v[P_N] = 2;
+	cfg.params.v[P_WIDTH] = 1;
+	cfg.params.set[P_WIDTH] = 1;
+	cfg.params.set[P_FINAL] = 0;
+	s = search_new(&cfg, err, sizeof err);
+	search_run(s);
+	t = search_tree(s);
+	size_t under_s0 = 0, depth3 = 0;
+	for (size_t i = 1; i < tree_count(t); i++) {
+		const struct node *nd = tree_node(t, (int32_t)i);
+		under_s0 += nd->depth == 2 && !strncmp(tree_node(t, nd->parent)->text, "s.0", 3);
+		depth3 += nd->depth == 3;
+	}
+	is_int(under_s0, 2, "the one prefix left draws N=2 next steps, not M=1");
+	is_int(depth3, 2, "and the search goes on after N candidates finished, to level 3");
+	/* the vote: the first N=2 finished (s.1 -> 1, s.0.0 -> 0, one each,
+	 * weights .8 and .5): 1 wins */
+	is_str(search_final_answer(s), "1", "the vote is over the first N finished, weighted by PRM: 1 (.8 over .5)");
+	search_free(s);
+	/* fewer than N finished with answers: the first ones repeated to N */
+	static const char *const one_finish[] = {"s.0", NULL};
+	script_finish = one_finish;
+	script_answer_depth = 99;
+	cfg.params.v[P_N] = 4;
+	cfg.params.v[P_WIDTH] = 1;
+	cfg.params.v[P_DEPTH] = 2;
+	cfg.params.set[P_DEPTH] = 1;
+	s = search_new(&cfg, err, sizeof err);
+	sb_free(&l.text);
+	memset(&l, 0, sizeof l);
+	search_set_listener(s, listen, &l);
+	search_run(s);
+	ok(l.vote_clusters == 1 && l.top_count == 4, "one finished answer, repeated to N=4 (%zu clusters, %u votes)",
+	   l.vote_clusters, l.top_count);
+	ok(strstr(l.text.s, "1 of them repeated to make 4 as search-and-learn does") != NULL, "and the reason says so");
+	search_free(s);
+	/* DVTS as search-and-learn: N=4, M=2, two subtrees.  Subtree 0 draws
+	 * s.0 (.9, states an answer) and s.1 (.6): its best is finished, so it
+	 * stops, and both are its output.  Subtree 1 draws s.2 (.8) and s.3
+	 * (.3): it goes on from s.2, s.3 pruned. */
+	static const struct script dv[] = {{"s.0", .9}, {"s.1", .6}, {"s.2", .8}, {"s.3", .3}, {NULL, 0}};
+	script_scores = dv;
+	script_finish = one_finish;
+	cfg.strategy = &strategy_dvts;
+	cfg.params.v[P_N] = 4;
+	cfg.params.v[P_WIDTH] = 2;
+	cfg.params.set[P_WIDTH] = 1;
+	cfg.params.v[P_DEPTH] = 3;
+	s = search_new(&cfg, err, sizeof err);
+	search_run(s);
+	t = search_tree(s);
+	int32_t id0 = NODE_NONE, id1 = NODE_NONE, id2 = NODE_NONE, id3 = NODE_NONE;
+	size_t under0 = 0, under2 = 0;
+	for (size_t i = 1; i < tree_count(t); i++) {
+		const struct node *nd = tree_node(t, (int32_t)i);
+		const char *tx = nd->text;
+		if (nd->depth == 1)
+			*(!strncmp(tx, "s.0", 3) ? &id0 : !strncmp(tx, "s.1", 3) ? &id1 : !strncmp(tx, "s.2", 3) ? &id2 : &id3) =
+				(int32_t)i;
+		if (nd->depth == 2) {
+			under0 += nd->parent == id0 || nd->parent == id1;
+			under2 += nd->parent == id2;
+		}
+	}
+	ok(under0 == 0 && under2 == 2, "a subtree whose best child finished stops; the other goes on (%zu, %zu)", under0,
+	   under2);
+	ok(!(tree_node(t, id1)->flags & NF_PRUNED) && (tree_node(t, id3)->flags & NF_PRUNED),
+	   "the stopped subtree's other child is its output, not pruned; the going one's is pruned");
+	is_str(search_final_answer(s), "0", "the vote is over the subtrees' outputs: s.0's 0");
+	search_free(s);
+	cfg.strategy = &strategy_beam;
+	script_finish = NULL;
+	cfg.params.set[P_DEPTH] = 0;
+	cfg.params.v[P_WIDTH] = 4;
+	cfg.params.set[P_WIDTH] = 0;
+	cfg.params.v[P_N] = 8;
 
 	/* user commands on the beam: set width, expand, prune */
 	cfg.params.set[P_FINAL] = 0;
