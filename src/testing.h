@@ -16,8 +16,11 @@
 int rebase_allocate(const double *r, size_t n, int w_rem, double tau, int *out);
 /* UCT: Q/N + c sqrt(ln N_parent / N); INFINITY unvisited (strategy_mcts.c). */
 double mcts_uct(double q, unsigned n, unsigned n_parent, double c);
-/* PUCT: Q/N + c P sqrt(N_parent) / (1 + N) (strategy_mcts.c). */
-double mcts_puct(double q, unsigned n, unsigned n_parent, double prior, double c);
+/* PUCT as OpenR: V + c(N_parent) P sqrt(N_parent) / (1 + N), V = Q/N, or
+ * v0 (the step's PRM score) unvisited; c(N_parent) = ln((N_parent +
+ * 19653) / 19652) + c_init (strategy_mcts.c). */
+double mcts_puct(double q, unsigned n, unsigned n_parent, double prior, double c_init, double v0);
+double mcts_puct_c(unsigned n_parent, double c_init);
 /* Priors from mean token log-probabilities: a softmax over siblings. */
 void mcts_priors(const double *lp, size_t n, double *prior);
 /* rStar's action table: may action follow a node of this kind? */

@@ -240,10 +240,15 @@ static void selection(const struct why_ctx *c, int32_t id, size_t at, struct str
 	unit_of(c, at, unit, sizeof unit);
 	int puct = is(c, "puct");
 	if (puct) {
+		/* OpenR's: the value is the mean, or unvisited the step's PRM
+		 * score; c grows with the parent's visits */
 		double prior = isnan(n->prior) ? 0 : n->prior;
-		sb_printf(out, "%s: PUCT %.3f = Q/N %.3f + c \xC2\xB7 P \xC2\xB7 \xE2\x88\x9AN_parent / (1 + N) = %.3f + %g "
-			       "\xC2\xB7 %.3f \xC2\xB7 \xE2\x88\x9A%u / %u",
-			  unit, u, nv ? q / nv : 0, nv ? q / nv : 0, cc, prior, np, 1 + nv);
+		double v = nv ? q / nv : isnan(n->prm) ? 0 : n->prm;
+		double cn = log((np + 19652.0 + 1) / 19652.0) + cc;
+		sb_printf(out, "%s: PUCT %.3f = V + c(N_parent) \xC2\xB7 P \xC2\xB7 \xE2\x88\x9AN_parent / (1 + N) = %.3f + %.4f "
+			       "\xC2\xB7 %.3f \xC2\xB7 \xE2\x88\x9A%u / %u, with V %s and c(N_parent) = ln((N_parent + 19653) / "
+			       "19652) + %g",
+			  unit, u, v, cn, prior, np, 1 + nv, nv ? "= Q/N" : "its PRM score (unvisited)", cc);
 	} else if (nv == 0 || isinf(u)) {
 		sb_printf(out, "%s: unvisited, so its UCT is \xE2\x88\x9E", unit);
 	} else {

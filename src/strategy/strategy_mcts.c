@@ -67,12 +67,19 @@ double mcts_uct(double q, unsigned n, unsigned n_parent, double c)
 	return q / n + c * sqrt(log((double)(n_parent ? n_parent : 1)) / n);
 }
 
-/* PUCT: exploitation, plus exploration weighted by the prior; an
- * unvisited child's value counts as 0. */
-double mcts_puct(double q, unsigned n, unsigned n_parent, double prior, double c)
+double mcts_puct_c(unsigned n_parent, double c_init)
 {
-	double mean = n ? q / n : 0;
-	return mean + c * prior * sqrt((double)(n_parent ? n_parent : 1)) / (1.0 + n);
+	return log((n_parent + 19652.0 + 1) / 19652.0) + c_init;
+}
+
+/* PUCT as OpenR computes it (reason/guided_search/tree.py, _ucb_score):
+ * V + c(N_p) P sqrt(N_p) / (1 + N), V the mean of the visits, or for an
+ * unvisited child its initial value (the PRM's score of its step:
+ * init_critic_value), c(N_p) = ln((N_p + 19653) / 19652) + c_init. */
+double mcts_puct(double q, unsigned n, unsigned n_parent, double prior, double c_init, double v0)
+{
+	double v = n ? q / n : v0;
+	return v + mcts_puct_c(n_parent, c_init) * prior * sqrt((double)n_parent) / (1.0 + n);
 }
 
 /* Priors from mean token log-probabilities: a softmax over the siblings
@@ -406,7 +413,8 @@ static int32_t uct_select(struct mcts *m, int32_t node)
 		if (!live(m, ch))
 			continue;
 		const struct node *cn = tree_node(t, ch);
-		double u = m->puct ? mcts_puct(cn->value, cn->visits, np, isnan(cn->prior) ? 0 : cn->prior, c)
+		double u = m->puct ? mcts_puct(cn->value, cn->visits, np, isnan(cn->prior) ? 0 : cn->prior, c,
+					       isnan(cn->prm) ? 0 : cn->prm)
 				   : mcts_uct(cn->value, cn->visits, np, c);
 		struct event ev;
 		event_init(&ev, EV_STATS);

@@ -130,12 +130,13 @@ int main(void)
 	 * mean token log-probabilities -0.1, -0.5, -1.0:
 	 *   exp: 0.904837, 0.606531, 0.367879, sum 1.879247
 	 *   priors 0.481489, 0.322752, 0.195759
-	 * parent N=2, c=1.25; A (Q=1.5, N=2, P=0.5), B (N=0, P=0.3), C (N=0, P=0.2):
-	 *   A = 0.75 + 1.25 * 0.5 * sqrt 2 / 3 = 0.75 + 0.294628 = 1.044628
-	 *   B = 0 + 1.25 * 0.3 * 1.414214 / 1 = 0.530330
-	 *   C = 1.25 * 0.2 * 1.414214 = 0.353553  -> A
-	 * with Q=0.3 for A: A = 0.15 + 0.294628 = 0.444628 < B -> B, the
-	 * unvisited child with the larger prior, before C */
+	 * OpenR's PUCT, parent N=2, c_init=1.25:
+	 *   c(2) = ln(19655 / 19652) + 1.25 = 1.250153
+	 *   A (Q=1.5, N=2, P=0.5) = 0.75 + 1.250153 * 0.5 * sqrt 2 / 3 = 1.044664
+	 *   B (N=0, P=0.3, PRM 0.6) = 0.6 + 1.250153 * 0.3 * 1.414214 = 1.130395
+	 *   C (N=0, P=0.2, PRM 0.9) = 0.9 + 1.250153 * 0.2 * 1.414214 = 1.253597 -> C:
+	 * an unvisited child's value is its PRM score (init_critic_value), so
+	 * the better-scored step goes first even with the smaller prior */
 	double lp3[] = {-0.1, -0.5, -1.0}, pr3[3];
 	mcts_priors(lp3, 3, pr3);
 	is_num(pr3[0], 0.481489, 1e-6, "prior of the likeliest step");
@@ -144,13 +145,16 @@ int main(void)
 	double lpu[] = {-0.1, NAN}, pru[2];
 	mcts_priors(lpu, 2, pru);
 	ok(pru[0] == 0.5 && pru[1] == 0.5, "one log-probability unknown: uniform priors");
-	is_num(mcts_puct(1.5, 2, 2, 0.5, 1.25), 1.044628, 1e-6, "PUCT of A");
-	is_num(mcts_puct(0, 0, 2, 0.3, 1.25), 0.530330, 1e-6, "PUCT of unvisited B: prior alone");
-	is_num(mcts_puct(0, 0, 2, 0.2, 1.25), 0.353553, 1e-6, "PUCT of unvisited C");
-	ok(mcts_puct(0.3, 2, 2, 0.5, 1.25) < mcts_puct(0, 0, 2, 0.3, 1.25) &&
-		   mcts_puct(0, 0, 2, 0.3, 1.25) > mcts_puct(0, 0, 2, 0.2, 1.25),
-	   "a poor A loses to unvisited B, which the prior puts before C");
-	ok(mcts_puct(0, 0, 0, 0.5, 1.25) > 0, "at a fresh node (N=0) the priors still order the children");
+	is_num(mcts_puct_c(2, 1.25), 1.250153, 1e-6, "c(2) = ln(19655/19652) + 1.25");
+	is_num(mcts_puct_c(10000, 1.25), 1.661384, 1e-6, "c grows with the parent's visits: c(10000) = 1.661384");
+	is_num(mcts_puct(1.5, 2, 2, 0.5, 1.25, 0), 1.044664, 1e-6, "PUCT of A");
+	is_num(mcts_puct(0, 0, 2, 0.3, 1.25, 0.6), 1.130395, 1e-6, "PUCT of unvisited B: its PRM score plus prior");
+	is_num(mcts_puct(0, 0, 2, 0.2, 1.25, 0.9), 1.253597, 1e-6, "PUCT of unvisited C");
+	ok(mcts_puct(0, 0, 2, 0.2, 1.25, 0.9) > mcts_puct(0, 0, 2, 0.3, 1.25, 0.6) &&
+		   mcts_puct(0, 0, 2, 0.3, 1.25, 0.6) > mcts_puct(1.5, 2, 2, 0.5, 1.25, 0),
+	   "C, the best-scored step, goes first, then B, then A");
+	is_num(mcts_puct(0, 0, 0, 0.5, 1.25, 0.4), 0.4, 1e-12,
+	       "at a fresh node (N=0) sqrt(N) is 0: the PRM scores alone order the children, as in OpenR");
 
 	/* ---- REBASE allocation ----
 	 * W=16, tau=0.2, r = 0.9, 0.5, 0.1: exp(r/tau) = 90.017, 12.182, 1.649

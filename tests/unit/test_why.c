@@ -215,6 +215,39 @@ static void mcts(void)
 	replay_free(r);
 }
 
+static void puct(void)
+{
+	struct replay *r = run(&strategy_puct, 3, (const char *const[]){"rollouts", "12"}, 2);
+	ok(r != NULL, "puct: replays");
+	struct event_scratch sc = {0};
+	struct strbuf sb;
+	sb_init(&sb);
+	const struct tree *t = replay_tree(r);
+	size_t checked = 0, bad = 0;
+	char why[1024] = "";
+	for (size_t id = 1; id < tree_count(t); id++) {
+		why_of(r, &sc, (int32_t)id, 1, &sb);
+		for (const char *p = sb.s ? strstr(sb.s, ": PUCT ") : NULL; p; p = strstr(p + 1, ": PUCT ")) {
+			double u, v, c, pr;
+			unsigned np, den;
+			if (sscanf(p, ": PUCT %lf = V + c(N_parent) \xC2\xB7 P \xC2\xB7 \xE2\x88\x9AN_parent / (1 + N) = %lf + %lf "
+				      "\xC2\xB7 %lf \xC2\xB7 \xE2\x88\x9A%u / %u",
+				   &u, &v, &c, &pr, &np, &den) != 6 ||
+			    fabs(c - (log((np + 19653.0) / 19652.0) + 1.25)) > 1e-4 ||
+			    fabs(v + c * pr * sqrt((double)np) / den - u) > 2e-3) {
+				bad++;
+				snprintf(why, sizeof why, "#%zu: %.300s", id, p);
+			}
+			checked++;
+		}
+	}
+	ok(checked > 5, "puct: %zu selections explained", checked);
+	ok(bad == 0, "puct: each PUCT = V + c(N) P sqrt(N) / (1 + N), c(N) OpenR's, recomputes to the journal's %s", why);
+	sb_free(&sb);
+	event_scratch_free(&sc);
+	replay_free(r);
+}
+
 int main(void)
 {
 	int fd = mkstemp(path);
@@ -222,6 +255,7 @@ int main(void)
 	beam();
 	rebase();
 	mcts();
+	puct();
 	unlink(path);
 	return tap_done();
 }
