@@ -1,5 +1,6 @@
 /* rebase: reward-balanced search (Wu et al. 2024, "Inference Scaling
- * Laws"; ALGORITHMS.md section 4).  A width budget W is shared at every
+ * Laws"; the authors' thu-wyz/inference_scaling rebase.py, whose rules
+ * these are).  A width budget W is shared at every
  * depth: each finished node uses one unit for good; the other frontier
  * nodes, sorted by their last step's PRM score r (highest first), get
  *   n_i = ceil(W_rem * exp(r_i/tau) / sum_{j>=i} exp(r_j/tau))
@@ -23,7 +24,9 @@ struct rebase {
 };
 
 static const struct param_default rebase_params[] = {
-	{P_WIDTH, 16}, {P_TAU, 0.2}, {P_DEPTH, 40}, {P_TEMPERATURE, 1.0}, {P_TOP_P, 1.0},
+	/* rebase.py stops after 25 depths; its hype-parameters/rebase.yaml
+	 * gives width 16, softmax temperature 0.2, sampling temperature 1.0 */
+	{P_WIDTH, 16}, {P_TAU, 0.2}, {P_DEPTH, 25}, {P_TEMPERATURE, 1.0}, {P_TOP_P, 1.0},
 	{P_MAX_TOKENS, 512}, {P_AGG, AGG_LAST}, {P_COUNT, 0},
 };
 
@@ -131,13 +134,15 @@ static int rebase_step(void *st, struct search *s)
 		idlist_free(&f);
 		return 0;
 	}
+	/* highest r first, and among equal r the later node first: REBASE's
+	 * rebase.py sorts ascending (a stable sort) and then reverses */
 	for (size_t i = 1; i < f.n; i++) {
 		int32_t x = f.v[i];
 		double rx = tree_node(t, x)->prm;
 		size_t j = i;
 		while (j > 0) {
 			double ry = tree_node(t, f.v[j - 1])->prm;
-			if (!(rx > ry || (isnan(ry) && !isnan(rx))))
+			if (!(rx >= ry || (isnan(ry) && !isnan(rx))))
 				break;
 			f.v[j] = f.v[j - 1];
 			j--;

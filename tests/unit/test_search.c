@@ -388,6 +388,32 @@ int main(void)
 	cfg.params.set[P_WIDTH] = 0;
 	cfg.params.v[P_N] = 8;
 
+	/* REBASE's ties: rebase.py sorts ascending, stably, then reverses, so
+	 * of two equal scores the later node is allotted first.  W=3: the
+	 * root gets 3 children, s.0 (.5), s.1 (.5), s.2 (.1); sorted s.1, s.0,
+	 * s.2: n(s.1) = ceil(3 * 12.18 / 26.01) = 2, then n(s.0) =
+	 * ceil(1 * 12.18 / 13.83) = 1, n(s.2) = 0 */
+	static const struct script ties[] = {{"s.0", .5}, {"s.1", .5}, {"s.2", .1}, {NULL, 0}};
+	script_scores = ties;
+	script_answer_depth = 99;
+	struct search_config rc = {0};
+	rc.strategy = &strategy_rebase;
+	rc.problem = "scripted";
+	rc.backend = fb;
+	rc.params.v[P_WIDTH] = 3;
+	rc.params.set[P_WIDTH] = 1;
+	rc.params.v[P_DEPTH] = 2;
+	rc.params.set[P_DEPTH] = 1;
+	s = search_new(&rc, err, sizeof err);
+	sb_free(&l.text);
+	memset(&l, 0, sizeof l);
+	search_set_listener(s, listen, &l);
+	search_run(s);
+	ok(strstr(l.text.s, "\"ev\":\"alloc\",\"id\":2,\"n\":2") && strstr(l.text.s, "\"ev\":\"alloc\",\"id\":1,\"n\":1") &&
+		   strstr(l.text.s, "\"ev\":\"alloc\",\"id\":3,\"n\":0"),
+	   "REBASE: of two equal scores the later node (#2) is allotted first (2, then #1 1, #3 0)");
+	search_free(s);
+
 	/* user commands on the beam: set width, expand, prune */
 	cfg.params.set[P_FINAL] = 0;
 	script_answer_depth = 4;
