@@ -589,6 +589,16 @@ static int batch_may_send(void *ctx)
 	 * it generated may still be scored (ALGORITHMS.md, "Budget") */
 	if (!b->scoring && !search_budget_left(s))
 		return 0;
+	if (!b->scoring && s->budget_tokens && b->out > 0) {
+		/* send only what the budget can still pay for, the rest as
+		 * requests come back: those out are reckoned at the mean a
+		 * generating request has cost so far (before any came back,
+		 * one goes alone), so a run stops within about one request */
+		uint64_t gen = s->usage.requests - s->usage.scorer_calls;
+		double per = gen ? (double)s->usage.gen_tokens / (double)gen : INFINITY;
+		if ((double)b->out * per >= (double)(s->budget_tokens - s->usage.gen_tokens))
+			return -1;
+	}
 	b->out++;
 	return 1;
 }

@@ -104,7 +104,10 @@ void backend_batch_send(struct backend_batch *bb, int max_inflight, const struct
 			bb->sent++;
 			continue;
 		}
-		if (bb->may_send && !bb->may_send(bb->ctx)) {
+		int go = bb->may_send ? bb->may_send(bb->ctx) : 1;
+		if (go < 0)
+			return; /* not now: when some of those out come back */
+		if (!go) {
 			bb->stopped = 1;
 			return;
 		}

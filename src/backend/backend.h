@@ -120,7 +120,9 @@ void request_clear_results(struct request *r);
  * order, each as soon as it and every earlier request have finished, so
  * the event order of a seeded run does not depend on timing.
  * max_inflight bounds the requests out at once (0: all); before sending
- * each request, may_send() (if given) can stop the batch (budget).
+ * each request, may_send() (if given) says 1 (send it), 0 (stop the
+ * batch: the budget is spent) or -1 (not yet: ask again when a request out
+ * comes back; only while some are out).
  * Returns the number of requests that were sent. */
 size_t backend_run(struct backend *b, struct request *const *reqs, size_t n, int max_inflight,
 		   int (*may_send)(void *ctx), void (*done)(void *ctx, struct request *r),

@@ -526,6 +526,28 @@ int main(void)
 	search_run(s);
 	is_int(search_usage(s)->requests, 5, "a request budget is exact");
 	search_free(s);
+	/* sc sends its 64 samples at once; under a budget of about one
+	 * sample's tokens only what the budget can pay for goes (it spent
+	 * 2421 tokens when all 64 went) */
+	bc.strategy = &strategy_sc;
+	bc.budget_requests = 0;
+	bc.params.v[P_N] = 64;
+	bc.params.set[P_N] = 1;
+	bc.budget_tokens = 1;
+	s = search_new(&bc, err, sizeof err);
+	search_run(s);
+	uint64_t one = search_usage(s)->gen_tokens; /* what the first sample alone costs */
+	search_free(s);
+	bc.budget_tokens = 2 * one;
+	s = search_new(&bc, err, sizeof err);
+	search_run(s);
+	used = search_usage(s)->gen_tokens;
+	ok(used >= 2 * one && used <= 2 * one + 2 * one + 40,
+	   "sc n=64 under a budget of two samples stops within about one more (%llu tokens, a sample %llu)",
+	   (unsigned long long)used, (unsigned long long)one);
+	ok(search_usage(s)->requests < 8, "having sent only what the budget allowed (%llu requests)",
+	   (unsigned long long)search_usage(s)->requests);
+	search_free(s);
 	backend_free(b);
 	sb_free(&l.text);
 
