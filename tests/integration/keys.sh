@@ -62,7 +62,7 @@ T send-keys -t ui q
 start 120 30 "'$CANOPY' replay '$TMP/sc.jsonl'"
 wait_for "#0 problem"
 press "answers from" "v shows the votes" v
-python3 - "$TMP/screen" "$TMP/sc.jsonl" <<'PY'
+cat >"$TMP/heaviest.py" <<'PY'
 import json, re, sys
 rows = open(sys.argv[1]).read().split("\n")
 vote = [json.loads(l) for l in open(sys.argv[2]) if '"ev":"vote"' in l][-1]
@@ -72,7 +72,14 @@ shown = [r.replace("\u25b6", " ").replace(">", " ").split()[0] for r in rows[hea
 shown = [a for a in shown if a in want]
 sys.exit(0 if shown == want else 1)
 PY
-ok $? "the votes are listed heaviest first"
+# read again until the pane is whole (one caught mid-update has half a list)
+heaviest=1
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+	T capture-pane -p -t ui >"$TMP/screen"
+	python3 "$TMP/heaviest.py" "$TMP/screen" "$TMP/sc.jsonl" && heaviest=0 && break
+	sleep 0.3
+done
+ok "$heaviest" "the votes are listed heaviest first"
 press "answer -4: 7 nodes: #4 #8 #12 #20 #24 #32 #40" "Enter on the heaviest answer names the nodes that gave it" Enter
 has "▾ #0 problem" "and goes to the tree, on the first of them"
 press "#0 problem" "Esc from the votes goes back to the tree" v End Escape
