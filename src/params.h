@@ -29,7 +29,8 @@ enum param_type { PT_INT, PT_REAL, PT_CHOICE };
 	X(ROUNDS, "rounds", PT_INT, 0, 50, NULL, "critique, selfrefine, magicore: refine rounds")        \
 	X(PARALLEL, "parallel", PT_INT, 1, 1024, NULL, "critique, selfrefine: independent chains")         \
 	X(K, "k", PT_INT, 1, 4096, NULL, "magicore: solutions sampled")                                 \
-	X(REFINE, "refine", PT_CHOICE, 0, 1, "adaptive|all", "magicore: refine only problems judged hard, or all")
+	X(REFINE, "refine", PT_CHOICE, 0, 1, "adaptive|all", "magicore: refine only problems judged hard, or all") \
+	X(MCTS_RULE, "mcts-rule", PT_CHOICE, 0, 1, "reasoners|terminal", "mcts: llm-reasoners' (step rewards summed, greedy simulation, the max-reward path) or ours (the terminal path's score, random simulation, the most visited path)")
 
 enum param_id {
 #define X(id, name, type, lo, hi, choices, help) P_##id,

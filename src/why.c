@@ -249,6 +249,13 @@ static void selection(const struct why_ctx *c, int32_t id, size_t at, struct str
 			       "\xC2\xB7 %.3f \xC2\xB7 \xE2\x88\x9A%u / %u, with V %s and c(N_parent) = ln((N_parent + 19653) / "
 			       "19652) + %g",
 			  unit, u, v, cn, prior, np, 1 + nv, nv ? "= Q/N" : "its PRM score (unvisited)", cc);
+	} else if (nv == 0 && is(c, "mcts") && (int)params_get(&p, P_MCTS_RULE) == 0 && !isinf(u)) {
+		/* llm-reasoners': an unvisited child counts its fast reward,
+		 * the PRM's score of its step, and N as 1 */
+		double v = isnan(n->prm) ? 0 : n->prm;
+		sb_printf(out, "%s: UCT %.3f = V + c \xC2\xB7 \xE2\x88\x9A(ln N_parent / max(1, N)) = %.3f + %g \xC2\xB7 "
+			       "\xE2\x88\x9A(ln %u / 1) = %.3f + %.3f, with V its PRM score (unvisited)",
+			  unit, u, v, cc, np, v, fabs(u - v) < 5e-4 ? 0 : u - v);
 	} else if (nv == 0 || isinf(u)) {
 		sb_printf(out, "%s: unvisited, so its UCT is \xE2\x88\x9E", unit);
 	} else {

@@ -11,6 +11,7 @@ struct mcts {
 	struct search *s;
 	int rstar;
 	int puct;
+	int reasoners; /* mcts with llm-reasoners' rule (--mcts-rule reasoners) */
 	double *lp; /* puct: mean token log-probability by node id (NAN: unknown) */
 	int said_uniform;
 	unsigned char *expanded; /* by node id */

@@ -29,7 +29,7 @@
 #include "util.h"
 
 static const struct param_default mcts_params[] = {
-	{P_ROLLOUTS, 10}, {P_C, 1.0}, {P_DEPTH, 5}, {P_WIDTH, 3}, {P_TEMPERATURE, 0.8},
+	{P_ROLLOUTS, 10}, {P_C, 1.0}, {P_DEPTH, 5}, {P_WIDTH, 3}, {P_MCTS_RULE, 0}, {P_TEMPERATURE, 0.8},
 	{P_TOP_P, 0.95}, {P_MAX_TOKENS, 512}, {P_AGG, AGG_LAST}, {P_COUNT, 0},
 };
 
@@ -132,6 +132,7 @@ static void *start(struct search *s, int rstar)
 	m->s = s;
 	m->rstar = rstar == 1;
 	m->puct = rstar == 2;
+	m->reasoners = rstar == 0 && (int)params_get(search_params(s), P_MCTS_RULE) == 0;
 	m->focus = NODE_NONE;
 	/* simulation's random choices are part of the seeded run */
 	rng_seed(&m->rng, hash_str(hash_u64(0x3c75, search_seed(s)), search_problem(s)));
@@ -449,6 +450,127 @@ static int32_t random_child(struct mcts *m, int32_t node)
 	return NODE_NONE;
 }
 
+/* llm-reasoners' MCTS (reasoners/algorithm/mcts.py, its defaults): UCT
+ * = Q + w sqrt(ln N_parent / max(1, N)), Q the mean of the node's backed-
+ * up returns, or for an unvisited child its fast reward (here its PRM
+ * score: uct_with_fast_reward). */
+static double reasoners_uct(const struct node *n, unsigned np, double c)
+{
+	double q = n->visits ? n->value / n->visits : isnan(n->prm) ? 0 : n->prm;
+	return q + c * sqrt(log((double)(np ? np : 1)) / (n->visits ? n->visits : 1));
+}
+
+static int32_t reasoners_select(struct mcts *m, int32_t node)
+{
+	const struct tree *t = T(m);
+	double c = params_get(search_params(m->s), P_C);
+	unsigned np = tree_node(t, node)->visits;
+	int32_t best = NODE_NONE;
+	double best_u = -INFINITY;
+	for (int32_t ch = tree_node(t, node)->first_child; ch != NODE_NONE; ch = tree_node(t, ch)->next_sibling) {
+		if (!live(m, ch))
+			continue;
+		const struct node *cn = tree_node(t, ch);
+		double u = reasoners_uct(cn, np, c);
+		struct event ev;
+		event_init(&ev, EV_STATS);
+		ev.id = ch;
+		ev.visits = cn->visits;
+		ev.value = cn->value;
+		ev.uct = u;
+		search_emit(m->s, &ev);
+		if (u > best_u) { /* max() keeps the first of equals */
+			best_u = u;
+			best = ch;
+		}
+	}
+	if (best != NODE_NONE)
+		emit_select(m, best, best_u);
+	return best;
+}
+
+/* Simulation's choice: the child with the highest fast reward (PRM
+ * score), the first of equals (simulate_strategy 'max': np.argmax). */
+static int32_t greedy_child(struct mcts *m, int32_t node)
+{
+	int32_t best = NODE_NONE;
+	double bs = -INFINITY;
+	for (int32_t c = tree_node(T(m), node)->first_child; c != NODE_NONE; c = tree_node(T(m), c)->next_sibling) {
+		if (!live(m, c))
+			continue;
+		double p = tree_node(T(m), c)->prm;
+		p = isnan(p) ? 0 : p;
+		if (best == NODE_NONE || p > bs) {
+			best = c;
+			bs = p;
+		}
+	}
+	return best;
+}
+
+static void reasoners_rollout(struct mcts *m)
+{
+	struct search *s = m->s;
+	struct idlist path = {0};
+	int32_t cur = 0;
+	idlist_push(&path, 0);
+	if (m->focus != NODE_NONE && live(m, m->focus)) {
+		size_t len = tree_path(T(m), m->focus, NULL, 0);
+		int32_t *fp = xcalloc(len, sizeof *fp);
+		tree_path(T(m), m->focus, fp, len);
+		for (size_t i = 1; i < len; i++) {
+			emit_select(m, fp[i], NAN);
+			idlist_push(&path, fp[i]);
+		}
+		cur = m->focus;
+		free(fp);
+	}
+	m->focus = NODE_NONE;
+	/* selection: down the expanded nodes by UCT */
+	while (!terminal(m, cur) && search_budget_left(s)) {
+		ensure(m, cur);
+		if (!m->expanded[cur])
+			break;
+		int32_t next = reasoners_select(m, cur);
+		if (next == NODE_NONE)
+			break;
+		idlist_push(&path, next);
+		cur = next;
+	}
+	/* expansion, then simulation: expand, take the best-scored child,
+	 * until a terminal node or the depth limit */
+	while (!terminal(m, cur) && search_budget_left(s)) {
+		ensure(m, cur);
+		if (!m->expanded[cur])
+			expand(m, cur, 0);
+		int32_t next = greedy_child(m, cur);
+		if (next == NODE_NONE)
+			break;
+		idlist_push(&path, next);
+		cur = next;
+	}
+	/* backpropagation: each node on the path gets the sum of the step
+	 * rewards from itself to the end (cum_reward = sum) */
+	double *ret = xcalloc(path.n ? path.n : 1, sizeof *ret);
+	double suffix = 0;
+	for (size_t i = path.n; i-- > 0;) {
+		double r = path.v[i] == 0 ? 0 : tree_node(T(m), path.v[i])->prm;
+		suffix += isnan(r) ? 0 : r;
+		ret[i] = suffix;
+	}
+	for (size_t i = 0; i < path.n; i++) {
+		const struct node *n = tree_node(T(m), path.v[i]);
+		struct event ev;
+		event_init(&ev, EV_STATS);
+		ev.id = path.v[i];
+		ev.visits = n->visits + 1;
+		ev.value = n->value + ret[i];
+		search_emit(s, &ev);
+	}
+	free(ret);
+	idlist_free(&path);
+}
+
 static void rollout(struct mcts *m)
 {
 	struct search *s = m->s;
@@ -531,11 +653,66 @@ void mcts_collect_terminals(const struct mcts *m, struct idlist *out)
 	}
 }
 
-/* Plain MCTS: follow the most visited children from the root. */
+/* llm-reasoners' output_strategy 'max_reward': over the visited nodes,
+ * the path to a node stating an answer with the largest sum of step
+ * rewards (a depth-first search; max() keeps the first of equals). */
+static double max_reward(const struct mcts *m, int32_t id, double sum, int32_t *leaf)
+{
+	const struct tree *t = T(m);
+	if (tree_node(t, id)->flags & NF_TERMINAL) {
+		*leaf = id;
+		return sum;
+	}
+	double best = -INFINITY;
+	for (int32_t c = tree_node(t, id)->first_child; c != NODE_NONE; c = tree_node(t, c)->next_sibling) {
+		const struct node *cn = tree_node(t, c);
+		if (!live(m, c) || !cn->visits)
+			continue;
+		int32_t l = NODE_NONE;
+		double v = max_reward(m, c, sum + (isnan(cn->prm) ? 0 : cn->prm), &l);
+		if (v > best) {
+			best = v;
+			*leaf = l;
+		}
+	}
+	return best;
+}
+
+/* Plain MCTS: follow the most visited children from the root (ours:
+ * --mcts-rule terminal), or llm-reasoners' max-reward path. */
 static void mcts_choose(struct mcts *m)
 {
 	struct search *s = m->s;
 	const struct tree *t = T(m);
+	if (m->reasoners) {
+		int32_t leaf = NODE_NONE;
+		double best = max_reward(m, 0, 0, &leaf);
+		struct idlist term = {0};
+		mcts_collect_terminals(m, &term);
+		double *w = xcalloc(term.n ? term.n : 1, sizeof *w);
+		for (size_t i = 0; i < term.n; i++)
+			w[i] = tree_node(t, term.v[i])->visits;
+		struct vote_cluster *c;
+		size_t nc = vote_clusters(t, term.v, w, term.n, &c);
+		const char *ans = leaf != NODE_NONE && !isinf(best) ? tree_node(t, leaf)->answer : NULL;
+		search_vote(s, ans, c, nc);
+		char reason[256];
+		if (!ans) {
+			search_final(s, NULL, NODE_NONE,
+				     m->closed ? "no rollout reached an answer, and the tree was fully expanded"
+					       : "no rollout reached an answer");
+		} else {
+			snprintf(reason, sizeof reason,
+				 "max-reward path: the sum of its %u step rewards is %.3f (llm-reasoners' max_reward)%s",
+				 tree_node(t, leaf)->depth, best,
+				 m->closed ? " (stopped early: the tree was fully expanded)" : "");
+			search_final(s, ans, leaf, reason);
+		}
+		vote_free(c, nc);
+		free(w);
+		idlist_free(&term);
+		return;
+	}
 	int32_t cur = 0;
 	for (;;) {
 		int32_t best = NODE_NONE;
@@ -620,7 +797,10 @@ static int mcts_step(void *st, struct search *s)
 	if (m->rollouts < total && !m->closed) {
 		search_unit(s, "rollout");
 		size_t before = tree_count(T(m));
-		rollout(m);
+		if (m->reasoners)
+			reasoners_rollout(m);
+		else
+			rollout(m);
 		m->rollouts++;
 		/* checked only after a rollout that made nothing new: cheap */
 		if (m->rollouts < total && tree_count(T(m)) == before && closed(m)) {

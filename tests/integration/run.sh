@@ -110,11 +110,17 @@ is "$?" 1 "an unwritable trace exits 1"
 contains "$TMP/err" "/nonexistent/dir/t.jsonl: No such file or directory" "and names the file"
 
 # MCTS stops when the tree is fully expanded: more rollouts would repeat
-"$CANOPY" run --strategy mcts --width 2 --depth 2 --rollouts 500 --trace "$TMP/closed.jsonl" >/dev/null 2>&1
+# (ours, --mcts-rule terminal: each rollout takes a new child first, so
+# the 4 leaves take 4; llm-reasoners' rule, the default, below)
+"$CANOPY" run --strategy mcts --mcts-rule terminal --width 2 --depth 2 --rollouts 500 --trace "$TMP/closed.jsonl" >/dev/null 2>&1
 is "$(grep -c '"ev":"unit".*rollout' "$TMP/closed.jsonl")" 4 "a width-2 depth-2 tree is done after 4 of 500 rollouts"
 grep -q '"what":"stop","label":"the tree is fully expanded: more rollouts would repeat these","values":{"rollouts":4,"of":500}' \
 	"$TMP/closed.jsonl"
 ok $? "and the journal says why it stopped"
 grep -q '"ev":"final".*fully expanded' "$TMP/closed.jsonl"
 ok $? "as the final answer's reason does"
+"$CANOPY" run --strategy mcts --width 2 --depth 2 --rollouts 500 --trace "$TMP/closed2.jsonl" >/dev/null 2>&1
+n=$(grep -c '"ev":"unit".*rollout' "$TMP/closed2.jsonl")
+test "$n" -lt 500 && grep -q '"what":"stop","label":"the tree is fully expanded' "$TMP/closed2.jsonl"
+ok $? "llm-reasoners' rule stops too once every child is visited ($n rollouts)"
 done_testing

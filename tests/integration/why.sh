@@ -112,7 +112,7 @@ shows "rollouts through it, Q=" "N, Q (the sum) and Q/N (the mean) said as such"
 T send-keys -t ui q
 
 # ---- the PRM against the gold: inversions (I, n/N) and the calibration view (c) ----
-"$CANOPY" run --strategy mcts --seed 5 --sim-prm-noise 0.4 --trace "$TMP/noisy.jsonl" >/dev/null 2>&1
+"$CANOPY" run --strategy mcts --mcts-rule terminal --seed 5 --sim-prm-noise 0.4 --trace "$TMP/noisy.jsonl" >/dev/null 2>&1
 inv=$("$CANOPY" export "$TMP/noisy.jsonl" --format md | sed -n 's/^PRM inversions (a wrong step scored above a right sibling): \([0-9]*\)\./\1/p')
 test "$inv" -ge 2 2>/dev/null
 ok $? "a noisy PRM makes inversions, and export --format md counts them ($inv)"
@@ -155,11 +155,12 @@ T send-keys -t ui q
 # ---- MCTS: the rollout just run, highlighted and followed ----
 start 160 40 "'$CANOPY' replay '$TMP/m.jsonl'"
 wait_for "#0 problem"
-press "backed up through the 5 highlighted nodes" "{ says what the rollout did and what it backed up" "{"
-shows "rollout 23: 4 selections, 0 new nodes, ended at #60 (states 38, right); reward 0.926" "with its number, reward and end"
+press "highlighted nodes (N and Q of each changed" "{ says what the rollout did and what it backed up" "{"
+shows "rollout 23: " "the rollout before the last, with its number"
 if command -v python3 >/dev/null; then
-	# the reward of rollout 23 from the journal: what its leaf's value grew by
-	r=$(python3 - "$TMP/m.jsonl" <<'PY'
+	# rollout 23 from the journal: its backup's path length, its leaf, and
+	# the reward, what the leaf's value grew by
+	set -- $(python3 - "$TMP/m.jsonl" <<'PY'
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1]).read().splitlines()[1:]]
 units = [i for i, e in enumerate(ev) if e["ev"] == "unit" and e.get("what") == "rollout"]
@@ -167,15 +168,16 @@ a, b = units[22], units[23]
 back = [e for e in ev[a:b] if e["ev"] == "stats" and "uct" not in e]
 leaf = back[-1]
 before = [e for e in ev[:a] if e["ev"] == "stats" and "uct" not in e and e["id"] == leaf["id"]]
-print("%.3f" % (leaf["value"] - (before[-1]["value"] if before else 0)))
+print("%.3f %d %d" % (leaf["value"] - (before[-1]["value"] if before else 0), leaf["id"], len(back)))
 PY
 )
-	shows "reward $r backed up" "and that reward is the journal's ($r)"
+	shows "ended at #$2" "it ended where the journal's backup did (#$2)"
+	shows "reward $1 backed up through the $3 highlighted nodes" "with the journal's reward and path ($1, $3 nodes)"
+	shows "─ #$2 " "the cursor follows it to where it ended"
 fi
 T capture-pane -p -e -t ui | grep -c "42m" >"$TMP/n"
 test "$(cat "$TMP/n")" -ge 3
 ok $? "and its path is highlighted ($(cat "$TMP/n") rows)"
-shows "─ #60 " "the cursor follows it to where it ended"
 T send-keys -t ui j
 sleep 0.3
 T capture-pane -p -e -t ui | grep -c "42m" >"$TMP/n"

@@ -385,8 +385,9 @@ int main(void)
 			char *start = prev - 1;
 			while (start > l.text.s && start[-1] != '\n')
 				start--;
-			if (!strstr(start, "\"ev\":\"stats\"") || strstr(start, "\"uct\":") > prev ||
-			    !strstr(start, "\"uct\":"))
+			/* within that line only: a stats event with a uct */
+			const char *st = strstr(start, "\"ev\":\"stats\""), *uc = strstr(start, "\"uct\":");
+			if (!st || st > prev || !uc || uc > prev)
 				break;
 			double x = atof(strstr(start, "\"uct\":") + 6);
 			best = x > best ? x : best;

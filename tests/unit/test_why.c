@@ -169,7 +169,7 @@ static void rebase(void)
 
 static void mcts(void)
 {
-	struct replay *r = run(&strategy_mcts, 7, (const char *const[]){"rollouts", "12"}, 2);
+	struct replay *r = run(&strategy_mcts, 7, (const char *const[]){"rollouts", "12", "mcts-rule", "terminal"}, 4);
 	ok(r != NULL, "mcts: replays");
 	struct event_scratch sc = {0};
 	struct strbuf sb;
@@ -215,6 +215,51 @@ static void mcts(void)
 	replay_free(r);
 }
 
+/* llm-reasoners' rule: an unvisited child's UCT is its PRM score plus
+ * c sqrt(ln N_parent / 1); a visited one's is the usual. */
+static void reasoners(void)
+{
+	struct replay *r = run(&strategy_mcts, 7, (const char *const[]){"rollouts", "12"}, 2);
+	ok(r != NULL, "mcts (llm-reasoners' rule): replays");
+	struct event_scratch sc = {0};
+	struct strbuf sb;
+	sb_init(&sb);
+	const struct tree *t = replay_tree(r);
+	size_t unvisited = 0, visited = 0, bad = 0;
+	char why[1024] = "";
+	for (size_t id = 1; id < tree_count(t); id++) {
+		why_of(r, &sc, (int32_t)id, 1, &sb);
+		for (const char *p = sb.s ? strstr(sb.s, ": UCT ") : NULL; p; p = strstr(p + 1, ": UCT ")) {
+			double u, v, c, term;
+			unsigned np, nv;
+			if (sscanf(p, ": UCT %lf = V + c \xC2\xB7 \xE2\x88\x9A(ln N_parent / max(1, N)) = %lf + %lf \xC2\xB7 "
+				      "\xE2\x88\x9A(ln %u / 1) = %*f + %lf",
+				   &u, &v, &c, &np, &term) == 5) {
+				unvisited++;
+				if (fabs(v - tree_node(t, (int32_t)id)->prm) > 5e-4 || fabs(v + c * sqrt(log((double)np)) - u) > 2e-3)
+					bad++, snprintf(why, sizeof why, "#%zu: %.300s", id, p);
+			} else if (sscanf(p, ": UCT %lf = Q/N + c \xC2\xB7 \xE2\x88\x9A(ln N_parent / N) = %lf + %lf \xC2\xB7 "
+					     "\xE2\x88\x9A(ln %u / %u)",
+					  &u, &v, &c, &np, &nv) == 5) {
+				visited++;
+				if (fabs(v + c * sqrt(log((double)np) / nv) - u) > 2e-3)
+					bad++, snprintf(why, sizeof why, "#%zu: %.300s", id, p);
+			} else {
+				bad++;
+				snprintf(why, sizeof why, "#%zu unread: %.300s", id, p);
+			}
+		}
+	}
+	ok(unvisited > 3 && visited > 3, "reasoners: %zu unvisited and %zu visited selections explained", unvisited,
+	   visited);
+	ok(bad == 0, "reasoners: an unvisited child's UCT is its PRM score + c sqrt(ln N_p), a visited one's "
+		     "Q/N + c sqrt(ln N_p / N) %s",
+	   why);
+	sb_free(&sb);
+	event_scratch_free(&sc);
+	replay_free(r);
+}
+
 static void puct(void)
 {
 	struct replay *r = run(&strategy_puct, 3, (const char *const[]){"rollouts", "12"}, 2);
@@ -255,6 +300,7 @@ int main(void)
 	beam();
 	rebase();
 	mcts();
+	reasoners();
 	puct();
 	unlink(path);
 	return tap_done();
