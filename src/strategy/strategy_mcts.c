@@ -450,6 +450,43 @@ static int32_t random_child(struct mcts *m, int32_t node)
 	return NODE_NONE;
 }
 
+/* A rollout's path begins at the root, and with a user's focus goes
+ * through that node first (each step journaled as a focus selection).
+ * Returns where selection goes on from. */
+static int32_t start_path(struct mcts *m, struct idlist *path)
+{
+	int32_t cur = 0;
+	idlist_push(path, 0);
+	if (m->focus != NODE_NONE && live(m, m->focus)) {
+		size_t len = tree_path(T(m), m->focus, NULL, 0);
+		int32_t *fp = xcalloc(len, sizeof *fp);
+		tree_path(T(m), m->focus, fp, len);
+		for (size_t i = 1; i < len; i++) {
+			emit_select(m, fp[i], NAN);
+			idlist_push(path, fp[i]);
+		}
+		cur = m->focus;
+		free(fp);
+	}
+	m->focus = NODE_NONE;
+	return cur;
+}
+
+/* Backpropagation: each node of the path gets one more visit and its
+ * return, ret[i] (the same reward for all when ret is NULL). */
+static void back_up(struct mcts *m, const struct idlist *path, const double *ret, double rw)
+{
+	for (size_t i = 0; i < path->n; i++) {
+		const struct node *n = tree_node(T(m), path->v[i]);
+		struct event ev;
+		event_init(&ev, EV_STATS);
+		ev.id = path->v[i];
+		ev.visits = n->visits + 1;
+		ev.value = n->value + (ret ? ret[i] : rw);
+		search_emit(m->s, &ev);
+	}
+}
+
 /* llm-reasoners' MCTS (reasoners/algorithm/mcts.py, its defaults): UCT
  * = Q + w sqrt(ln N_parent / max(1, N)), Q the mean of the node's backed-
  * up returns, or for an unvisited child its fast reward (here its PRM
@@ -512,20 +549,7 @@ static void reasoners_rollout(struct mcts *m)
 {
 	struct search *s = m->s;
 	struct idlist path = {0};
-	int32_t cur = 0;
-	idlist_push(&path, 0);
-	if (m->focus != NODE_NONE && live(m, m->focus)) {
-		size_t len = tree_path(T(m), m->focus, NULL, 0);
-		int32_t *fp = xcalloc(len, sizeof *fp);
-		tree_path(T(m), m->focus, fp, len);
-		for (size_t i = 1; i < len; i++) {
-			emit_select(m, fp[i], NAN);
-			idlist_push(&path, fp[i]);
-		}
-		cur = m->focus;
-		free(fp);
-	}
-	m->focus = NODE_NONE;
+	int32_t cur = start_path(m, &path);
 	/* selection: down the expanded nodes by UCT */
 	while (!terminal(m, cur) && search_budget_left(s)) {
 		ensure(m, cur);
@@ -558,15 +582,7 @@ static void reasoners_rollout(struct mcts *m)
 		suffix += isnan(r) ? 0 : r;
 		ret[i] = suffix;
 	}
-	for (size_t i = 0; i < path.n; i++) {
-		const struct node *n = tree_node(T(m), path.v[i]);
-		struct event ev;
-		event_init(&ev, EV_STATS);
-		ev.id = path.v[i];
-		ev.visits = n->visits + 1;
-		ev.value = n->value + ret[i];
-		search_emit(s, &ev);
-	}
+	back_up(m, &path, ret, 0);
 	free(ret);
 	idlist_free(&path);
 }
@@ -575,21 +591,7 @@ static void rollout(struct mcts *m)
 {
 	struct search *s = m->s;
 	struct idlist path = {0};
-	int32_t cur = 0;
-	idlist_push(&path, 0);
-	/* a user's focus: descend through that node first */
-	if (m->focus != NODE_NONE && live(m, m->focus)) {
-		size_t len = tree_path(T(m), m->focus, NULL, 0);
-		int32_t *fp = xcalloc(len, sizeof *fp);
-		tree_path(T(m), m->focus, fp, len);
-		for (size_t i = 1; i < len; i++) {
-			emit_select(m, fp[i], NAN);
-			idlist_push(&path, fp[i]);
-		}
-		cur = m->focus;
-		free(fp);
-	}
-	m->focus = NODE_NONE;
+	int32_t cur = start_path(m, &path);
 	/* selection */
 	while (!terminal(m, cur) && s && search_budget_left(s)) {
 		ensure(m, cur);
@@ -630,16 +632,7 @@ static void rollout(struct mcts *m)
 		cur = next;
 	}
 	/* backpropagation */
-	double rw = terminal(m, cur) ? reward(m, cur) : 0;
-	for (size_t i = 0; i < path.n; i++) {
-		struct node *n = tree_node(T(m), path.v[i]);
-		struct event ev;
-		event_init(&ev, EV_STATS);
-		ev.id = path.v[i];
-		ev.visits = n->visits + 1;
-		ev.value = n->value + rw;
-		search_emit(s, &ev);
-	}
+	back_up(m, &path, NULL, terminal(m, cur) ? reward(m, cur) : 0);
 	idlist_free(&path);
 }
 
