@@ -545,6 +545,24 @@ static int32_t greedy_child(struct mcts *m, int32_t node)
 	return best;
 }
 
+/* Simulation from cur: expand where needed and take pick's child, down
+ * to a terminal node or the depth limit; returns where it ended. */
+static int32_t simulate(struct mcts *m, struct idlist *path, int32_t cur,
+			int32_t (*pick)(struct mcts *m, int32_t node))
+{
+	while (!terminal(m, cur) && search_budget_left(m->s)) {
+		ensure(m, cur);
+		if (!m->expanded[cur])
+			expand(m, cur, 0);
+		int32_t next = pick(m, cur);
+		if (next == NODE_NONE)
+			break;
+		idlist_push(path, next);
+		cur = next;
+	}
+	return cur;
+}
+
 static void reasoners_rollout(struct mcts *m)
 {
 	struct search *s = m->s;
@@ -563,16 +581,7 @@ static void reasoners_rollout(struct mcts *m)
 	}
 	/* expansion, then simulation: expand, take the best-scored child,
 	 * until a terminal node or the depth limit */
-	while (!terminal(m, cur) && search_budget_left(s)) {
-		ensure(m, cur);
-		if (!m->expanded[cur])
-			expand(m, cur, 0);
-		int32_t next = greedy_child(m, cur);
-		if (next == NODE_NONE)
-			break;
-		idlist_push(&path, next);
-		cur = next;
-	}
+	cur = simulate(m, &path, cur, greedy_child);
 	/* backpropagation: each node on the path gets the sum of the step
 	 * rewards from itself to the end (cum_reward = sum) */
 	double *ret = xcalloc(path.n ? path.n : 1, sizeof *ret);
@@ -621,16 +630,7 @@ static void rollout(struct mcts *m)
 		cur = next;
 	}
 	/* simulation */
-	while (!terminal(m, cur) && search_budget_left(s)) {
-		ensure(m, cur);
-		if (!m->expanded[cur])
-			expand(m, cur, 0);
-		int32_t next = random_child(m, cur);
-		if (next == NODE_NONE)
-			break;
-		idlist_push(&path, next);
-		cur = next;
-	}
+	cur = simulate(m, &path, cur, random_child);
 	/* backpropagation */
 	back_up(m, &path, NULL, terminal(m, cur) ? reward(m, cur) : 0);
 	idlist_free(&path);
