@@ -111,7 +111,10 @@ int main(void)
 		   "the feedback goes in as it is, braces and all");
 		r.kind = REQ_ORM;
 		prompt_build(&r, &sys, &user);
-		ok(strstr(user.s, "[[correct]] or [[wrong]]") != NULL, "an ORM judge asks for [[correct]]");
+		ok(strstr(user.s, "[[correct]]") && strstr(user.s, "[[wrong]]") && strstr(user.s, "look for problems") &&
+			   strstr(user.s, "step by step"),
+		   "an ORM judge asks, as Chen et al.'s filter does, for a review that looks for problems, step by step, "
+		   "ending in [[correct]] or [[wrong]]");
 		r.kind = REQ_PRM;
 		prompt_build_logprob(&r, 1, &user);
 		is_str(user.s, "What is 6*7+1? Step 1: 6 × 7 = 42. ки", "logprob PRM text up to step 1 ends in the tag");
