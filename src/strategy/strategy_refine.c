@@ -548,6 +548,14 @@ static void loop_finish(void *st, struct search *s)
 			w[voters.n] = (isnan(c->orm) ? 0 : c->orm) + (isnan(c->prm) ? 0 : c->prm);
 			idlist_push(&voters, c->last);
 		}
+	} else if (l->kind == LK_SELF) {
+		/* Self-Refine returns its last refinement: each chain's newest
+		 * solution (several chains, --parallel, vote among those) */
+		for (size_t i = 0; i < l->nchains; i++) {
+			int32_t last = l->chains[i].last;
+			if (last != NODE_NONE && tree_node(t, last)->answer && !(tree_node(t, last)->flags & NF_PRUNED))
+				idlist_push(&voters, last);
+		}
 	} else {
 		/* every original and refined answer votes */
 		for (size_t i = 0; i < l->answers.n; i++)
@@ -578,6 +586,15 @@ static void loop_finish(void *st, struct search *s)
 			snprintf(reason, sizeof reason, "%s; weighted vote (ORM + prod PRM): %.3f",
 				 l->verdict_easy == 1 && l->round <= 1 ? "easy, not refined" : "refined",
 				 c[k].weight);
+		else if (l->kind == LK_SELF && voters.n == 1)
+			snprintf(reason, sizeof reason, "%s",
+				 tree_node(t, voters.v[0])->kind == NODE_REFINEMENT
+					 ? "the last refinement (Self-Refine returns it)"
+					 : "the first solution: its own feedback found nothing to refine (Self-Refine "
+					   "returns the latest version)");
+		else if (l->kind == LK_SELF)
+			snprintf(reason, sizeof reason, "majority of the %zu chains' last refinements: %u vote%s%s", voters.n,
+				 c[k].count, c[k].count == 1 ? "" : "s", tie ? " (a tie: the answer refined last wins)" : "");
 		else
 			snprintf(reason, sizeof reason, "majority of %zu original and refined answers: %u vote%s%s",
 				 voters.n, c[k].count, c[k].count == 1 ? "" : "s",

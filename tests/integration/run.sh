@@ -123,4 +123,9 @@ ok $? "as the final answer's reason does"
 n=$(grep -c '"ev":"unit".*rollout' "$TMP/closed2.jsonl")
 test "$n" -lt 500 && grep -q '"what":"stop","label":"the tree is fully expanded' "$TMP/closed2.jsonl"
 ok $? "llm-reasoners' rule stops too once every child is visited ($n rollouts)"
+# selfrefine answers with the last refinement, as Self-Refine returns it
+"$CANOPY" run --strategy selfrefine --seed 12 --difficulty 8 --trace "$TMP/sr.jsonl" >/dev/null 2>&1
+last=$(grep '"kind":"refinement"' "$TMP/sr.jsonl" | tail -1 | sed 's/.*"id":\([0-9]*\),.*/\1/')
+grep -q "\"ev\":\"final\",\"answer\":\"[^\"]*\",\"node\":$last,.*the last refinement (Self-Refine returns it)" "$TMP/sr.jsonl"
+ok $? "selfrefine's answer is its last refinement (#$last), not a vote over every version"
 done_testing
