@@ -212,7 +212,7 @@ static int write_dot(FILE *f, const struct export_input *in)
 		if (n->visits)
 			sb_printf(&sb, "\\nN=%u Q/N=%.2f", n->visits, n->value / n->visits);
 		else if (!isnan(n->q))
-			sb_printf(&sb, "\\nQ=%.2f", n->q);
+			sb_printf(&sb, "\\nmean=%.2f", n->q); /* a mean without counts (an import) */
 		if (n->answer) {
 			sb_adds(&sb, "\\nanswer: ");
 			dot_escape(&sb, n->answer, strlen(n->answer), 30);

@@ -323,7 +323,7 @@ int export_write_svg(FILE *f, const struct export_input *in)
 		if (n->visits)
 			sb_printf(&sb, " · N=%u Q/N=%.2f", n->visits, n->value / n->visits);
 		else if (!isnan(n->q))
-			sb_printf(&sb, " · Q=%.2f", n->q);
+			sb_printf(&sb, " · mean=%.2f", n->q); /* a mean without counts (an import) */
 		if (pruned) {
 			/* a short box: the header and the start of the text */
 			sb_adds(&sb, " · pruned</text>\n");

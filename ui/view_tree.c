@@ -270,7 +270,7 @@ static void draw_detail(struct ui *u, int y, int x, int h, int w)
 	if (n->visits)
 		printw("  N=%u Q=%.3f Q/N=%.3f", n->visits, n->value, n->value / n->visits);
 	else if (!isnan(n->q))
-		printw("  Q %.3f (mean; visits not recorded)", n->q);
+		printw("  mean %.3f (its source records no visit counts)", n->q);
 	if (!isnan(n->uct))
 		printw("  UCT %.3f", n->uct);
 	if (!isnan(n->prior))
