@@ -400,8 +400,19 @@ static int32_t first_unvisited(const struct mcts *m, int32_t node)
 	return NODE_NONE;
 }
 
-/* UCT (PUCT for puct) over the live children, each value journaled; ties
- * to the first. */
+/* llm-reasoners' MCTS (reasoners/algorithm/mcts.py, its defaults): UCT
+ * = Q + w sqrt(ln N_parent / max(1, N)), Q the mean of the node's backed-
+ * up returns, or for an unvisited child its fast reward (here its PRM
+ * score: uct_with_fast_reward). */
+static double reasoners_uct(const struct node *n, unsigned np, double c)
+{
+	double q = n->visits ? n->value / n->visits : isnan(n->prm) ? 0 : n->prm;
+	return q + c * sqrt(log((double)(np ? np : 1)) / (n->visits ? n->visits : 1));
+}
+
+/* UCT (PUCT for puct, llm-reasoners' UCT for its rule) over the live
+ * children, each value journaled; ties to the first (Python's max() keeps
+ * the first of equals too). */
 static int32_t uct_select(struct mcts *m, int32_t node)
 {
 	const struct tree *t = T(m);
@@ -414,9 +425,10 @@ static int32_t uct_select(struct mcts *m, int32_t node)
 		if (!live(m, ch))
 			continue;
 		const struct node *cn = tree_node(t, ch);
-		double u = m->puct ? mcts_puct(cn->value, cn->visits, np, isnan(cn->prior) ? 0 : cn->prior, c,
-					       isnan(cn->prm) ? 0 : cn->prm)
-				   : mcts_uct(cn->value, cn->visits, np, c);
+		double u = m->reasoners ? reasoners_uct(cn, np, c)
+			   : m->puct    ? mcts_puct(cn->value, cn->visits, np, isnan(cn->prior) ? 0 : cn->prior, c,
+						    isnan(cn->prm) ? 0 : cn->prm)
+					: mcts_uct(cn->value, cn->visits, np, c);
 		struct event ev;
 		event_init(&ev, EV_STATS);
 		ev.id = ch;
@@ -487,45 +499,6 @@ static void back_up(struct mcts *m, const struct idlist *path, const double *ret
 	}
 }
 
-/* llm-reasoners' MCTS (reasoners/algorithm/mcts.py, its defaults): UCT
- * = Q + w sqrt(ln N_parent / max(1, N)), Q the mean of the node's backed-
- * up returns, or for an unvisited child its fast reward (here its PRM
- * score: uct_with_fast_reward). */
-static double reasoners_uct(const struct node *n, unsigned np, double c)
-{
-	double q = n->visits ? n->value / n->visits : isnan(n->prm) ? 0 : n->prm;
-	return q + c * sqrt(log((double)(np ? np : 1)) / (n->visits ? n->visits : 1));
-}
-
-static int32_t reasoners_select(struct mcts *m, int32_t node)
-{
-	const struct tree *t = T(m);
-	double c = params_get(search_params(m->s), P_C);
-	unsigned np = tree_node(t, node)->visits;
-	int32_t best = NODE_NONE;
-	double best_u = -INFINITY;
-	for (int32_t ch = tree_node(t, node)->first_child; ch != NODE_NONE; ch = tree_node(t, ch)->next_sibling) {
-		if (!live(m, ch))
-			continue;
-		const struct node *cn = tree_node(t, ch);
-		double u = reasoners_uct(cn, np, c);
-		struct event ev;
-		event_init(&ev, EV_STATS);
-		ev.id = ch;
-		ev.visits = cn->visits;
-		ev.value = cn->value;
-		ev.uct = u;
-		search_emit(m->s, &ev);
-		if (u > best_u) { /* max() keeps the first of equals */
-			best_u = u;
-			best = ch;
-		}
-	}
-	if (best != NODE_NONE)
-		emit_select(m, best, best_u);
-	return best;
-}
-
 /* Simulation's choice: the child with the highest fast reward (PRM
  * score), the first of equals (simulate_strategy 'max': np.argmax). */
 static int32_t greedy_child(struct mcts *m, int32_t node)
@@ -573,7 +546,7 @@ static void reasoners_rollout(struct mcts *m)
 		ensure(m, cur);
 		if (!m->expanded[cur])
 			break;
-		int32_t next = reasoners_select(m, cur);
+		int32_t next = uct_select(m, cur);
 		if (next == NODE_NONE)
 			break;
 		idlist_push(&path, next);
