@@ -650,52 +650,7 @@ static void mcts_choose(struct mcts *m)
 {
 	struct search *s = m->s;
 	const struct tree *t = T(m);
-	if (m->reasoners) {
-		int32_t leaf = NODE_NONE;
-		double best = max_reward(m, 0, 0, &leaf);
-		struct idlist term = {0};
-		mcts_collect_terminals(m, &term);
-		double *w = xcalloc(term.n ? term.n : 1, sizeof *w);
-		for (size_t i = 0; i < term.n; i++)
-			w[i] = tree_node(t, term.v[i])->visits;
-		struct vote_cluster *c;
-		size_t nc = vote_clusters(t, term.v, w, term.n, &c);
-		const char *ans = leaf != NODE_NONE && !isinf(best) ? tree_node(t, leaf)->answer : NULL;
-		search_vote(s, ans, c, nc);
-		char reason[256];
-		if (!ans) {
-			search_final(s, NULL, NODE_NONE,
-				     m->closed ? "no rollout reached an answer, and the tree was fully expanded"
-					       : "no rollout reached an answer");
-		} else {
-			snprintf(reason, sizeof reason,
-				 "max-reward path: the sum of its %u step rewards is %.3f (llm-reasoners' max_reward)%s",
-				 tree_node(t, leaf)->depth, best,
-				 m->closed ? " (stopped early: the tree was fully expanded)" : "");
-			search_final(s, ans, leaf, reason);
-		}
-		vote_free(c, nc);
-		free(w);
-		idlist_free(&term);
-		return;
-	}
-	int32_t cur = 0;
-	for (;;) {
-		int32_t best = NODE_NONE;
-		for (int32_t c = tree_node(t, cur)->first_child; c != NODE_NONE;
-		     c = tree_node(t, c)->next_sibling) {
-			if (!live(m, c) || !tree_node(t, c)->visits)
-				continue;
-			const struct node *cn = tree_node(t, c);
-			if (best == NODE_NONE || cn->visits > tree_node(t, best)->visits ||
-			    (cn->visits == tree_node(t, best)->visits &&
-			     cn->value > tree_node(t, best)->value))
-				best = c;
-		}
-		if (best == NODE_NONE)
-			break;
-		cur = best;
-	}
+	/* the vote shown beside the answer: the answers reached, by visits */
 	struct idlist term = {0};
 	mcts_collect_terminals(m, &term);
 	double *w = xcalloc(term.n ? term.n : 1, sizeof *w);
@@ -704,27 +659,56 @@ static void mcts_choose(struct mcts *m)
 	struct vote_cluster *c;
 	size_t nc = vote_clusters(t, term.v, w, term.n, &c);
 	char reason[256];
-	int32_t pick = cur;
-	if (!tree_node(t, cur)->answer) {
-		/* the most visited path stops short: the best terminal by Q/N */
-		pick = NODE_NONE;
-		for (size_t i = 0; i < term.n; i++) {
-			const struct node *n = tree_node(t, term.v[i]);
-			if (pick == NODE_NONE || n->value / n->visits >
-						 tree_node(t, pick)->value / tree_node(t, pick)->visits)
-				pick = term.v[i];
+	int32_t pick = NODE_NONE;
+	if (m->reasoners) {
+		int32_t leaf = NODE_NONE;
+		double best = max_reward(m, 0, 0, &leaf);
+		if (leaf != NODE_NONE && !isinf(best)) {
+			pick = leaf;
+			snprintf(reason, sizeof reason,
+				 "max-reward path: the sum of its %u step rewards is %.3f (llm-reasoners' max_reward)%s",
+				 tree_node(t, leaf)->depth, best,
+				 m->closed ? " (stopped early: the tree was fully expanded)" : "");
 		}
-		snprintf(reason, sizeof reason, "most visited path ends unfinished; best terminal by Q/N");
 	} else {
-		const struct node *n = tree_node(t, cur);
-		snprintf(reason, sizeof reason, "most visited path: N=%u, Q/N=%.3f", n->visits,
-			 n->value / n->visits);
+		int32_t cur = 0;
+		for (;;) {
+			int32_t best = NODE_NONE;
+			for (int32_t ch = tree_node(t, cur)->first_child; ch != NODE_NONE;
+			     ch = tree_node(t, ch)->next_sibling) {
+				if (!live(m, ch) || !tree_node(t, ch)->visits)
+					continue;
+				const struct node *cn = tree_node(t, ch);
+				if (best == NODE_NONE || cn->visits > tree_node(t, best)->visits ||
+				    (cn->visits == tree_node(t, best)->visits && cn->value > tree_node(t, best)->value))
+					best = ch;
+			}
+			if (best == NODE_NONE)
+				break;
+			cur = best;
+		}
+		pick = cur;
+		if (!tree_node(t, cur)->answer) {
+			/* the most visited path stops short: the best terminal by Q/N */
+			pick = NODE_NONE;
+			for (size_t i = 0; i < term.n; i++) {
+				const struct node *n = tree_node(t, term.v[i]);
+				if (pick == NODE_NONE || n->value / n->visits >
+							 tree_node(t, pick)->value / tree_node(t, pick)->visits)
+					pick = term.v[i];
+			}
+			snprintf(reason, sizeof reason, "most visited path ends unfinished; best terminal by Q/N");
+		} else {
+			const struct node *n = tree_node(t, cur);
+			snprintf(reason, sizeof reason, "most visited path: N=%u, Q/N=%.3f", n->visits,
+				 n->value / n->visits);
+		}
+		if (m->closed)
+			snprintf(reason + strlen(reason), sizeof reason - strlen(reason),
+				 " (stopped after %d rollouts: the tree was fully expanded)", m->rollouts);
 	}
 	const char *ans = pick != NODE_NONE ? tree_node(t, pick)->answer : NULL;
 	search_vote(s, ans, c, nc);
-	if (m->closed)
-		snprintf(reason + strlen(reason), sizeof reason - strlen(reason),
-			 " (stopped after %d rollouts: the tree was fully expanded)", m->rollouts);
 	if (pick == NODE_NONE)
 		search_final(s, NULL, NODE_NONE,
 			     m->closed ? "no rollout reached an answer, and the tree was fully expanded"
