@@ -246,6 +246,21 @@ static uint32_t count_unit(struct replay *r, const char *what, uint8_t *kind)
 	return r->whats[r->nwhats++].n;
 }
 
+/* The index of the first of the sorted v[0..n) above x (binary search:
+ * a trace may have millions of units). */
+static size_t first_after(const size_t *v, size_t n, size_t x)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (v[mid] <= x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 size_t replay_find_unit(const struct replay *r, const char *what, size_t k)
 {
 	if (!k)
@@ -277,16 +292,8 @@ size_t replay_last(const struct replay *r, enum ev_type type, int difficulty_onl
 	if (k < 0)
 		return 0;
 	const struct poslist *pl = &r->kinds[k];
-	/* binary search: the last position <= pos */
-	size_t lo = 0, hi = pl->n;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (pl->v[mid] <= pos)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo ? pl->v[lo - 1] : 0;
+	size_t i = first_after(pl->v, pl->n, pos); /* then the last at or before pos */
+	return i ? pl->v[i - 1] : 0;
 }
 
 static void checkpoint(struct replay *r)
@@ -502,19 +509,10 @@ int replay_seek(struct replay *r, size_t pos, char *err, size_t errlen)
 	return 0;
 }
 
-/* The index of the first unit starting after pos (binary search: a
- * trace may have millions). */
+/* The index of the first unit starting after pos. */
 static size_t unit_after(const struct replay *r, size_t pos)
 {
-	size_t lo = 0, hi = r->nunits;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (r->units[mid] <= pos)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return first_after(r->units, r->nunits, pos);
 }
 
 size_t replay_next_unit(const struct replay *r)
