@@ -110,6 +110,15 @@ int cmd_check(int argc, char **argv)
 	return status;
 }
 
+/* -o FILE, or standard output; NULL (said) when FILE cannot be made. */
+static FILE *open_output(const char *out)
+{
+	FILE *f = out ? fopen(out, "w") : stdout;
+	if (!f)
+		say(stderr, "canopy export: %s: %s\n", out, strerror(errno));
+	return f;
+}
+
 /* --format why: every node's decisions, as the UI's Why pane tells them,
  * from a replay of the whole trace (its store and index); each line made
  * terminal-safe, since it carries the model's text. */
@@ -123,9 +132,8 @@ static int export_why(const char *path, const char *out)
 	}
 	if (warn[0])
 		say(stderr, "%s\n", warn);
-	FILE *f = out ? fopen(out, "w") : stdout;
+	FILE *f = open_output(out);
 	if (!f) {
-		say(stderr, "canopy export: %s: %s\n", out, strerror(errno));
 		replay_free(r);
 		return EXIT_FAILED;
 	}
@@ -227,9 +235,8 @@ int cmd_export(int argc, char **argv)
 	}
 	if (warn[0])
 		say(stderr, "%s\n", warn);
-	FILE *f = out ? fopen(out, "w") : stdout;
+	FILE *f = open_output(out);
 	if (!f) {
-		say(stderr, "canopy export: %s: %s\n", out, strerror(errno));
 		export_doc_free(&doc);
 		return EXIT_FAILED;
 	}
