@@ -557,3 +557,14 @@ message:
 	}
 }
 
+
+int ui_has_line(const char *text, const char *line, size_t len)
+{
+	for (const char *p = text; *p;) {
+		size_t l = strcspn(p, "\n");
+		if (l == len && !memcmp(p, line, len))
+			return 1;
+		p += l + (p[l] == '\n');
+	}
+	return 0;
+}

@@ -67,6 +67,9 @@ int ui_run_live(struct search *s, struct worker *w, const char *journal, const c
 int ui_run_replay(const char *path, const struct ui_options *o);
 
 /* ---- shared by the views ---- */
+/* Whether line (len bytes, no newline) is one of text's lines: what the
+ * rounds view and a refinement's row compare versions by. */
+int ui_has_line(const char *text, const char *line, size_t len);
 /* Whether a node is drawn in the tree view (z hides pruned subtrees). */
 int ui_shown(const struct ui *u, int32_t id);
 int32_t ui_last_shown_child(const struct ui *u, int32_t id);

@@ -10,23 +10,11 @@
 #include "theme.h"
 #include "ui.h"
 
-/* Is this line of b also a line of a? */
-static int has_line(const char *a, const char *line, size_t len)
-{
-	for (const char *p = a; *p;) {
-		size_t l = strcspn(p, "\n");
-		if (l == len && !memcmp(p, line, len))
-			return 1;
-		p += l + (p[l] == '\n');
-	}
-	return 0;
-}
-
 static int draw_lines(int y, int ybot, int x, int w, const char *text, const char *before)
 {
 	for (const char *p = text; *p && y < ybot;) {
 		size_t l = strcspn(p, "\n");
-		int changed = before && !has_line(before, p, l);
+		int changed = before && !ui_has_line(before, p, l);
 		if (changed) {
 			attrset(theme_attr(TE_MESSAGE) | A_BOLD);
 			mvaddstr(y, x, "~");

@@ -31,7 +31,7 @@ const char *ui_kind_label(const struct node *n)
 	}
 }
 
-/* Lines of a that b also has. */
+/* Lines of a that b also has; *na gets a's non-empty lines. */
 static size_t common_lines(const char *a, const char *b, size_t *na)
 {
 	size_t same = 0;
@@ -40,14 +40,7 @@ static size_t common_lines(const char *a, const char *b, size_t *na)
 		size_t l = strcspn(p, "\n");
 		if (l) {
 			(*na)++;
-			for (const char *q = b; *q;) {
-				size_t m = strcspn(q, "\n");
-				if (m == l && !memcmp(p, q, l)) {
-					same++;
-					break;
-				}
-				q += m + (q[m] == '\n');
-			}
+			same += (size_t)ui_has_line(b, p, l);
 		}
 		p += l + (p[l] == '\n');
 	}
