@@ -77,7 +77,8 @@ static int parse_spec(const char *text, struct spec *sp, char *err, size_t errle
 			free(copy);
 			return -1;
 		}
-		if (param_parse((enum param_id)id, eq + 1, &sp->params.v[id], err, errlen)) {
+		if (param_parse((enum param_id)id, eq + 1, &sp->params.v[id], err, errlen) ||
+		    strategy_check_value(sp->ops, (enum param_id)id, sp->params.v[id], err, errlen)) {
 			free(copy);
 			return -1;
 		}
@@ -104,6 +105,7 @@ struct job {
 	char *error;
 	uint64_t tokens, requests;
 	double seconds;
+	double reward; /* the MAgICoRe statistics' run: its solution's ORM + PRM (NAN: none) */
 	int reused; /* read back from --out, not run */
 };
 
@@ -162,6 +164,14 @@ static int reuse_event(void *ctx, const struct event *ev, uint64_t line)
 	return 0;
 }
 
+/* The first solution's ORM + PRM product, as MAgICoRe scores it (NAN:
+ * none, or not scored). */
+static double first_reward(const struct tree *t)
+{
+	const struct node *n1 = t && tree_count(t) > 1 ? tree_node(t, 1) : NULL;
+	return n1 && !isnan(n1->orm) ? n1->orm + (isnan(n1->prm) ? 0 : n1->prm) : NAN;
+}
+
 static void run_job(struct worker_ctx *w, struct job *j)
 {
 	struct bench *b = w->b;
@@ -183,6 +193,7 @@ static void run_job(struct worker_ctx *w, struct job *j)
 				if (!trace_load(path, &tr, reuse_event, j, err, sizeof err, NULL, 0)) {
 					j->answer = tr.final_answer ? xstrdup(tr.final_answer) : NULL;
 					j->correct = tr.final_correct == 1;
+					j->reward = first_reward(tr.tree);
 					j->reused = 1;
 					trace_free(&tr);
 					resume_free(&rs);
@@ -235,6 +246,7 @@ static void run_job(struct worker_ctx *w, struct job *j)
 		j->correct = search_final_correct(s) == 1;
 		j->tokens = u->gen_tokens;
 		j->requests = u->requests;
+		j->reward = first_reward(search_tree(s));
 	}
 	j->seconds = util_now() - r0;
 	search_free(s);
@@ -627,9 +639,36 @@ int cmd_bench(int argc, char **argv)
 		mainj[i].spec = (i % per) / nb;
 		mainj[i].budget = b.nbudgets ? (int)(i % nb) : -1;
 	}
-	/* the calibration spec sits after the user's, for trace names */
-	b.specs = xrealloc(b.specs, (b.nspecs + 1) * sizeof *b.specs);
+	/* MAgICoRe's condition 1 normalises by the data set's mean and
+	 * deviation of each problem's first solution (refine.py's reward_avg,
+	 * reward_std): one run a problem of exactly that first solution,
+	 * scored, unless every magicore spec was given them */
+	struct spec first;
+	memset(&first, 0, sizeof first);
+	first.label = xstrdup("magicore-first");
+	first.ops = &strategy_magicore;
+	first.params.v[P_K] = 1;
+	first.params.v[P_ROUNDS] = 0;
+	first.params.set[P_K] = first.params.set[P_ROUNDS] = 1;
+	int need_stats = 0;
+	for (size_t k = 0; k < b.nspecs; k++)
+		if (b.specs[k].ops == &strategy_magicore && !b.specs[k].params.set[P_REWARD_SD]) {
+			need_stats = 1;
+			/* the first solution is sampled as the spec samples it */
+			for (int q = P_TEMPERATURE; q <= P_MAX_TOKENS; q++)
+				if (b.specs[k].params.set[q]) {
+					first.params.v[q] = b.specs[k].params.v[q];
+					first.params.set[q] = 1;
+				}
+		}
+	size_t nstat = !status && need_stats ? b.nproblems : 0;
+	struct job *stat = xcalloc(nstat ? nstat : 1, sizeof *stat);
+	for (size_t i = 0; i < nstat; i++)
+		stat[i] = (struct job){.problem = i, .spec = b.nspecs + 1, .budget = -1, .reward = NAN};
+	/* the calibration specs sit after the user's, for trace names */
+	b.specs = xrealloc(b.specs, (b.nspecs + 2) * sizeof *b.specs);
 	b.specs[b.nspecs] = one;
+	b.specs[b.nspecs + 1] = first;
 	if (!status && o.out && !o.resume) {
 		/* an earlier bench's runs are the user's work: not overwritten */
 		for (size_t i = 0; i < ncal + nmain && !status; i++) {
@@ -689,6 +728,34 @@ int cmd_bench(int argc, char **argv)
 		}
 	} else if (o.unit) {
 		b.unit = o.unit;
+	}
+	if (!status && nstat) {
+		run_pool(&b, stat, nstat, ws, nworkers, tty, "MAgICoRe: each problem's first solution, for condition 1");
+		double sum = 0, sq = 0;
+		size_t runs = 0;
+		for (size_t i = 0; i < nstat; i++)
+			if (!stat[i].failed && !isnan(stat[i].reward)) {
+				sum += stat[i].reward;
+				runs++;
+			}
+		double mu = runs ? sum / (double)runs : 0;
+		for (size_t i = 0; i < nstat; i++)
+			if (!stat[i].failed && !isnan(stat[i].reward))
+				sq += (stat[i].reward - mu) * (stat[i].reward - mu);
+		double sd = runs ? sqrt(sq / (double)runs) : 0;
+		if (runs && sd > 0) {
+			for (size_t k = 0; k < b.nspecs; k++)
+				if (b.specs[k].ops == &strategy_magicore && !b.specs[k].params.set[P_REWARD_SD]) {
+					b.specs[k].params.v[P_REWARD_MEAN] = mu;
+					b.specs[k].params.v[P_REWARD_SD] = sd;
+					b.specs[k].params.set[P_REWARD_MEAN] = b.specs[k].params.set[P_REWARD_SD] = 1;
+				}
+			say(stdout, "MAgICoRe's condition 1: reward-mean=%.4f reward-sd=%.4f, over the first solutions of %zu "
+				    "problems (canopy run takes them as --reward-mean and --reward-sd)\n", mu, sd, runs);
+		} else {
+			say(stderr, "canopy bench: warning: MAgICoRe's set statistics could not be worked out (%zu scored "
+				    "first solutions); each problem's own are used\n", runs);
+		}
 	}
 	if (!status) {
 		run_pool(&b, mainj, nmain, ws, nworkers, tty, NULL);
@@ -777,7 +844,12 @@ int cmd_bench(int argc, char **argv)
 		free(mainj[i].answer);
 		free(mainj[i].error);
 	}
+	for (size_t i = 0; i < nstat; i++) {
+		free(stat[i].answer);
+		free(stat[i].error);
+	}
 	free(cal);
+	free(stat);
 	free(mainj);
 	free(b.budgets);
 	for (size_t i = 0; i < b.nproblems; i++) {
@@ -786,7 +858,7 @@ int cmd_bench(int argc, char **argv)
 		free(b.pr[i].gold);
 	}
 	free(b.pr);
-	for (size_t k = 0; k <= b.nspecs; k++)
+	for (size_t k = 0; k <= b.nspecs + 1; k++)
 		free(b.specs[k].label);
 	free(b.specs);
 	profile_free_argv(v, n);

@@ -323,6 +323,10 @@ static int parse_argv(int argc, char **argv, struct run_opts *o)
 			ret = bad(err, NULL);
 			goto out;
 		}
+		if (strategy_check_value(o->cfg.strategy, (enum param_id)p, o->cfg.params.v[p], err, sizeof err)) {
+			ret = bad(err, NULL);
+			goto out;
+		}
 	}
 	ret = 0;
 out:

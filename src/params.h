@@ -19,17 +19,20 @@ enum param_type { PT_INT, PT_REAL, PT_CHOICE };
 	X(TOP_P, "top-p", PT_REAL, 0, 1, NULL, "nucleus sampling mass")                   \
 	X(MAX_TOKENS, "max-tokens", PT_INT, 1, 1048576, NULL, "generated tokens per request") \
 	X(AGG, "agg", PT_CHOICE, 0, 3, "last|min|prod|mean", "how step scores make a solution's score") \
-	X(FINAL, "final", PT_CHOICE, 0, 1, "best|vote", "beam, dvts: the best finished candidate (ours), or search-and-learn's PRM-weighted vote (the default)") \
+	X(FINAL, "final", PT_CHOICE, 0, 3, "best|vote|last|disc", "how the answer is chosen: beam, dvts: vote (search-and-learn's PRM-weighted vote, the default) or best (ours); critique: vote (over the last round) or last (MathCritique's sequential final); rstar: disc (the discriminator, the default) or vote (the generator's majority, generator@maj)") \
 	X(LOOKAHEAD, "lookahead", PT_INT, 0, 20, NULL, "beam: steps rolled out at T=0 before scoring")   \
 	X(TAU, "tau", PT_REAL, 0.001, 100, NULL, "rebase: softmax temperature of the width allocation") \
 	X(ROLLOUTS, "rollouts", PT_INT, 1, 1000000, NULL, "mcts, puct, rstar: rollouts (one per step)")  \
 	X(C, "c", PT_REAL, 0, 100, NULL, "mcts, puct, rstar: UCT (PUCT) exploration constant")          \
 	X(DISC_MODE, "disc-mode", PT_CHOICE, 0, 2, "loose|mid|strict", "rstar: how many of 4 discriminator completions must agree (1, 2, 4)") \
-	X(VOTES, "votes", PT_INT, 1, 64, NULL, "rstar: samples voted to get an answer's confidence")     \
+	X(VOTES, "votes", PT_INT, 1, 256, NULL, "rstar: samples voted for a final answer's confidence (A2, a last sub-question; rStar's mcts_num_last_votes)") \
+	X(SUB_VOTES, "sub-votes", PT_INT, 1, 256, NULL, "rstar: samples voted for a sub-answer (A3, A4; rStar's num_votes)")     \
 	X(ROUNDS, "rounds", PT_INT, 0, 50, NULL, "critique, selfrefine, magicore: refine rounds")        \
 	X(PARALLEL, "parallel", PT_INT, 1, 1024, NULL, "critique, selfrefine: independent chains")         \
 	X(K, "k", PT_INT, 1, 4096, NULL, "magicore: solutions sampled")                                 \
 	X(REFINE, "refine", PT_CHOICE, 0, 1, "adaptive|all", "magicore: refine only problems judged hard, or all") \
+	X(REWARD_MEAN, "reward-mean", PT_REAL, -10, 10, NULL, "magicore: the data set's mean of a first solution's ORM + PRM product, for condition 1 (bench works it out)") \
+	X(REWARD_SD, "reward-sd", PT_REAL, 0, 10, NULL, "magicore: their standard deviation (0, the default: this problem's own k solutions')") \
 	X(MCTS_RULE, "mcts-rule", PT_CHOICE, 0, 1, "reasoners|terminal", "mcts: llm-reasoners' (step rewards summed, greedy simulation, the max-reward path) or ours (the terminal path's score, random simulation, the most visited path)")
 
 enum param_id {

@@ -367,6 +367,8 @@ int search_command(struct search *s, const struct command *c, char *err, size_t 
 			sb_free(&who);
 			return -1;
 		}
+		if (strategy_check_value(s->strategy, c->param, c->value, err, errlen))
+			return -1;
 		struct strbuf sb;
 		sb_init(&sb);
 		param_format(c->param, c->value, &sb);
@@ -905,6 +907,12 @@ static int32_t add_node_answer(struct search *s, int32_t parent, enum node_kind 
 		emit(s, &ev);
 	}
 	return id;
+}
+
+int32_t search_add_node_stating(struct search *s, int32_t parent, enum node_kind kind, const char *text,
+				size_t len, uint32_t tokens, int action, const char *answer)
+{
+	return add_node_answer(s, parent, kind, text, len, tokens, action, -1, answer);
 }
 
 int32_t search_add_node_ex(struct search *s, int32_t parent, enum node_kind kind,

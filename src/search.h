@@ -142,6 +142,10 @@ int32_t search_add_node(struct search *s, int32_t parent, enum node_kind kind,
 /* The same, with an rStar action (1-5, 0 none) and a round (-1 none). */
 int32_t search_add_node_ex(struct search *s, int32_t parent, enum node_kind kind,
 			   const char *text, size_t len, uint32_t tokens, int action, int round);
+/* A node that states answer (NULL: none, whatever its text says; rStar's
+ * one-step thoughts are not solutions until A2 answers from them). */
+int32_t search_add_node_stating(struct search *s, int32_t parent, enum node_kind kind, const char *text,
+				size_t len, uint32_t tokens, int action, const char *answer);
 /* Splits a generated text into steps (blank lines or "Step k:" markers),
  * adds them as a chain under parent, records an answer the last one
  * states.  Returns the last node. */

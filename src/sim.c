@@ -359,6 +359,15 @@ char *sim_continue_solution(const struct sim_problem *p, const struct sim_cfg *c
 			sb_addc(&sb, '\n');
 		sb_adds(&sb, s);
 	}
+	if (!sb.len) {
+		/* asked to go on from a solution that already states its
+		 * answer (rStar's A2 after such a step): a model restates it */
+		struct sim_state st;
+		sim_replay(p, all, n, &st, NULL);
+		char v[40];
+		sim_format_number(st.claim, v, sizeof v);
+		sb_printf(&sb, "The answer is %s.", v);
+	}
 	for (size_t i = nsteps; i < n; i++)
 		free(mine[i]);
 	free(mine);

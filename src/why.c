@@ -318,7 +318,8 @@ const char *why_weight_meaning(const struct trace_header *h)
 	if (is(c, "mcts") || is(c, "puct"))
 		return "\xCE\xA3 visits of its answer nodes";
 	if (is(c, "rstar"))
-		return "\xCE\xA3 of its kept trajectories' scores (reward \xC2\xB7 agreement)";
+		return "its confidence: the sum of its candidates' rewards over all the candidates (rStar's "
+		       "answer2confidence)";
 	if (is(c, "magicore"))
 		return "\xCE\xA3 ORM + PRM of its solutions";
 	return "as the strategy weighs them";
@@ -330,8 +331,11 @@ static void verdict(const struct why_ctx *c, const struct event *ev, struct strb
 	if (!strcmp(what, "discriminator")) {
 		double agree = event_value(ev, "agree"), of = event_value(ev, "of");
 		sb_printf(out, "discriminator: %s: %.0f of %.0f completions agree", label, agree, of);
-		double sc = event_value(ev, "score");
-		if (!isnan(sc))
+		double w = event_value(ev, "words"), sc = event_value(ev, "score");
+		if (!isnan(w))
+			sb_printf(out, " (from its first 20, 30, 40 and 50%% of %.0f words; reward %.3f, counted %.0f times)",
+				  w, event_value(ev, "reward"), event_value(ev, "count"));
+		else if (!isnan(sc)) /* traces from before rStar's own rule */
 			sb_printf(out, " (score %.3f = reward %.3f \xC2\xB7 %.0f/%.0f)", sc, event_value(ev, "reward"),
 				  agree, of);
 		sb_adds(out, "\n");
@@ -345,16 +349,25 @@ static void verdict(const struct why_ctx *c, const struct event *ev, struct strb
 	} else if (!strcmp(what, "difficulty")) {
 		/* MAgICoRe's easy/hard decision, with both conditions' numbers */
 		double z = event_value(ev, "cond1_mean_z"), co = event_value(ev, "c_orm"), cp = event_value(ev, "c_prm");
-		sb_printf(out, "MAgICoRe judged the problem %s%s", label,
-			  !strcmp(label, "easy") ? " (answered by weighted vote)" : " (refined)");
+		double it = event_value(ev, "iteration");
+		sb_printf(out, "MAgICoRe judged the problem %s", label);
+		if (!isnan(it))
+			sb_printf(out, " at iteration %.0f", it + 1);
+		sb_adds(out, !strcmp(label, "easy") ? " (answered by weighted vote)" : " (every solution reviewed and refined)");
 		if (!isnan(z))
 			sb_printf(out, "; condition 1: the majority's mean normalised reward %+.3f (easy if >= 0)", z);
+		else if (!isnan(co))
+			sb_adds(out, "; condition 1: no solution gives the first majority's answer, so it holds (as refine.py's NaN mean does)");
 		if (!isnan(co) && !isnan(cp))
 			sb_printf(out, "; condition 2: confidence ORM %.3f, PRM %.3f (easy if both >= 0.5)", co, cp);
 		sb_adds(out, "\n");
 	} else if (!strcmp(what, "confidence")) {
-		sb_printf(out, "confidence in %s: %.0f of %.0f votes agree = %.3f (its reward)\n", label,
-			  event_value(ev, "agree"), event_value(ev, "votes"), event_value(ev, "confidence"));
+		if (event_value(ev, "sub") == 1)
+			sb_printf(out, "sub-answer: the majority's, %.0f of %.0f votes agree = %.3f (not a solution: no reward)\n",
+				  event_value(ev, "agree"), event_value(ev, "votes"), event_value(ev, "confidence"));
+		else
+			sb_printf(out, "confidence in %s: %.0f of %.0f votes agree = %.3f (its reward)\n", label,
+				  event_value(ev, "agree"), event_value(ev, "votes"), event_value(ev, "confidence"));
 	} else {
 		sb_printf(out, "%s: %s", what, label);
 		for (size_t i = 0; i < ev->nvals; i++)
@@ -457,8 +470,8 @@ void why_node(const struct why_ctx *c, int32_t id, int full, struct strbuf *out)
 			if (isnan(ev.uct))
 				sb_printf(out, "%s: selected because you focused on it (f)\n", unit);
 			else if (isinf(ev.uct))
-				sb_printf(out, "%s: taken as its parent's first unvisited child (its UCT is \xE2\x88\x9E)\n",
-					  unit);
+				sb_printf(out, "%s: taken as its parent's %s unvisited child (its UCT is \xE2\x88\x9E)\n",
+					  unit, is(c, "rstar") ? "randomly chosen (rStar's _select)" : "first");
 			break;
 		case EV_STATS:
 			if (!isnan(ev.uct)) {

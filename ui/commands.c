@@ -120,6 +120,9 @@ static void c_set(struct ui *u, char *a1, char *a2)
 		ui_message(u, 1, "%s applies to %s, not to %s: nothing changed", param_name((enum param_id)p),
 			   who.s ? who.s : "no strategy", u->m.strategy);
 		sb_free(&who);
+	} else if (strategy_lookup(u->m.strategy) &&
+		   strategy_check_value(strategy_lookup(u->m.strategy), (enum param_id)p, v, err, sizeof err)) {
+		ui_message(u, 1, "%s: nothing changed", err);
 	} else {
 		struct command c = {CMD_SET, 0, 0, (enum param_id)p, v, 1};
 		ui_live_command(u, &c);

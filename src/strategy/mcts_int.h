@@ -23,6 +23,12 @@ struct mcts {
 	int discriminated;
 	struct rng rng;
 	struct idlist fresh;
+	struct idlist ends; /* rstar: where each rollout ended */
+	struct pending {
+		char *text;
+		uint32_t tokens;
+	} *pend; /* rstar: A3's sub-questions awaiting their sub-answers' vote */
+	size_t npend;
 };
 
 static inline const struct tree *T(const struct mcts *m) { return search_tree(m->s); }

@@ -1,36 +1,91 @@
-/* rstar_disc: rStar's discriminator.  Each candidate trajectory is cut
- * at a random 20-50% of its lines and completed by the discriminator
- * model; the candidate is kept when enough completions reach its answer
- * (disc-mode loose, mid, strict), and the final answer is the kept
- * candidate's with the highest reward x agreement. */
+/* rstar_disc: rStar's answer, as its do_discriminate.py chooses it.
+ *
+ * The candidates are the tree's solutions (its "Final Solutions": every
+ * direct answer, last sub-question and one-step thought stating an
+ * answer, not looking below one) and where each rollout ended (its
+ * "Rollout Solutions"), one trajectory counted once per time it appears.
+ * An answer's confidence is the sum of its candidates' rewards over the
+ * number of candidates (rc_criteria "reward"): the generator's majority
+ * (generator@maj) is the most confident answer.
+ *
+ * The discriminator then completes 4 prefixes of each trajectory, its
+ * first 20, 30, 40 and 50% of words, once each at T = 1.0, and keeps the
+ * candidates whose completions agree often enough (disc-mode: loose 1,
+ * mid 2, strict 4 of 4).  The winner: the only one kept; else, of the
+ * answers kept, the highest kept confidence + survival rate (the share of
+ * the answer's candidates kept); when none is kept, the majority.  When
+ * the majority's confidence is above 0.999, nothing is discriminated. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "answer.h"
 #include "mcts_int.h"
 #include "testing.h"
 
-struct disc_ctx {
-	const char *answer;
+#define DISC_MASKS 4
+
+struct cand {
+	int32_t id;
+	char *answer;  /* NULL: states none */
+	double reward; /* its node's confidence; 0 for a one-step thought */
+	unsigned freq;
+	int tried;     /* prefiltered: it has a short answer */
 	int agree;
+	size_t words;
 };
 
-static void disc_done(void *ctx, struct request *r)
+/* rStar's reach_terminal_ost_step: a one-step thought that says "answer is". */
+static int ost_answers(const char *text)
 {
-	struct disc_ctx *d = (struct disc_ctx *)ctx + r->tag;
-	if (r->status != REQ_OK)
-		return;
-	for (size_t i = 0; i < r->ntexts; i++) {
-		char *a = answer_extract(r->texts[i], strlen(r->texts[i]));
-		d->agree += a && d->answer && answer_equal(a, d->answer);
-		free(a);
+	for (const char *p = text; *p; p++)
+		if (!strncasecmp(p, "answer is", 9))
+			return 1;
+	return 0;
+}
+
+static int solution_node(const struct mcts *m, int32_t id)
+{
+	const struct node *n = tree_node(T(m), id);
+	return n->answer || (n->kind == NODE_STEP && n->action == 1 && ost_answers(n->text));
+}
+
+static void add_cand(const struct mcts *m, struct cand **c, size_t *n, int32_t id)
+{
+	for (size_t i = 0; i < *n; i++)
+		if ((*c)[i].id == id) {
+			(*c)[i].freq++;
+			return;
+		}
+	const struct node *nd = tree_node(T(m), id);
+	struct cand k = {.id = id, .freq = 1};
+	k.answer = nd->answer ? xstrdup(nd->answer) : answer_extract(nd->text, strlen(nd->text));
+	/* a one-step thought's reward is 0 in concat_solution_trace */
+	k.reward = nd->answer && (size_t)id < m->cap && !isnan(m->conf[id]) ? m->conf[id] : 0;
+	*c = xrealloc(*c, (*n + 1) * sizeof **c);
+	(*c)[(*n)++] = k;
+}
+
+/* find_valid_solution_nodes: depth first, stopping at a solution. */
+static void find_solutions(const struct mcts *m, int32_t id, struct cand **c, size_t *n)
+{
+	const struct tree *t = T(m);
+	for (int32_t ch = tree_node(t, id)->first_child; ch != NODE_NONE; ch = tree_node(t, ch)->next_sibling) {
+		if (tree_node(t, ch)->flags & NF_PRUNED)
+			continue;
+		if (solution_node(m, ch))
+			add_cand(m, c, n, ch);
+		else
+			find_solutions(m, ch, c, n);
 	}
 }
 
-/* The lines of a trajectory, the problem left out. */
-static size_t trajectory_lines(const struct mcts *m, int32_t leaf, char ***out)
+/* The trajectory's pieces as concat_solution_trace strings them: the
+ * steps, sub-answers (a re-answer in place of the one it replaces) and
+ * the direct answer, line by line; the problem and a rephrasing left out. */
+static size_t trajectory(const struct mcts *m, int32_t leaf, char ***out)
 {
 	const struct tree *t = T(m);
 	size_t len = tree_path(t, leaf, NULL, 0);
@@ -39,8 +94,20 @@ static size_t trajectory_lines(const struct mcts *m, int32_t leaf, char ***out)
 	char **lines = NULL;
 	size_t n = 0;
 	for (size_t i = 1; i < len; i++) {
-		const char *s = tree_node(t, ids[i])->text;
+		const struct node *nd = tree_node(t, ids[i]);
+		const char *s = nd->text;
+		if (nd->kind == NODE_REPHRASE)
+			continue;
+		if (nd->kind == NODE_SUBQUESTION) {
+			if (i + 1 < len && tree_node(t, ids[i + 1])->kind == NODE_REANSWER)
+				continue;
+			const char *a = strstr(s, "Answer:");
+			s = a ? a + 7 : s;
+		} else if (nd->kind == NODE_REANSWER && !strncmp(s, "Re-answer:", 10)) {
+			s += 10;
+		}
 		while (*s) {
+			s += strspn(s, " ");
 			size_t l = strcspn(s, "\n");
 			if (l) {
 				lines = xrealloc(lines, (n + 1) * sizeof *lines);
@@ -54,101 +121,279 @@ static size_t trajectory_lines(const struct mcts *m, int32_t leaf, char ***out)
 	return n;
 }
 
+static size_t count_words(const char *s)
+{
+	size_t w = 0;
+	for (const char *p = s; *p; p++)
+		w += *p != ' ' && (p == s || p[-1] == ' ');
+	return w;
+}
+
+/* mask_solution_trace: the first ceil(words x ratio) words, as lines
+ * (whole ones, then the cut one), so that a step is still a step. */
+static size_t prefix_lines(char **lines, size_t n, size_t keep, char ***out)
+{
+	char **p = xcalloc(n ? n : 1, sizeof *p);
+	size_t k = 0;
+	for (size_t i = 0; i < n && keep; i++) {
+		size_t w = count_words(lines[i]);
+		if (w <= keep) {
+			p[k++] = xstrdup(lines[i]);
+			keep -= w;
+			continue;
+		}
+		const char *s = lines[i], *e = s;
+		for (size_t j = 0; j < keep; j++) {
+			e += strspn(e, " ");
+			e += strcspn(e, " ");
+		}
+		p[k++] = xstrndup(s, (size_t)(e - s));
+		keep = 0;
+	}
+	*out = p;
+	return k;
+}
+
+static void disc_done(void *ctx, struct request *r)
+{
+	struct cand *c = (struct cand *)ctx + r->tag / DISC_MASKS;
+	if (r->status != REQ_OK)
+		return;
+	for (size_t i = 0; i < r->ntexts; i++) {
+		char *a = answer_extract(r->texts[i], strlen(r->texts[i]));
+		c->agree += a && c->answer && answer_equal(a, c->answer);
+		free(a);
+	}
+}
+
+/* group_candidates_by_answer: each candidate's answer group (SIZE_MAX:
+ * none), in order of first appearance; conf[g] the group's rewards over
+ * all the candidates counted, cnt[g] how many. */
+static size_t group(const struct cand *c, size_t n, const int *in, size_t *grp, double *conf, double *cnt)
+{
+	size_t ng = 0;
+	double total = 0;
+	for (size_t i = 0; i < n; i++) {
+		grp[i] = SIZE_MAX;
+		if (!in[i])
+			continue;
+		total += c[i].freq;
+		if (!c[i].answer)
+			continue;
+		size_t g = 0;
+		while (g < ng) {
+			size_t first = 0;
+			while (grp[first] != g)
+				first++;
+			if (answer_equal(c[first].answer, c[i].answer))
+				break;
+			g++;
+		}
+		if (g == ng) {
+			conf[ng] = cnt[ng] = 0;
+			ng++;
+		}
+		grp[i] = g;
+		conf[g] += c[i].reward * c[i].freq;
+		cnt[g] += c[i].freq;
+	}
+	for (size_t g = 0; g < ng; g++)
+		conf[g] = total > 0 ? conf[g] / total : 0;
+	return ng;
+}
+
+static size_t argmax(const double *v, size_t n)
+{
+	size_t b = 0;
+	for (size_t i = 1; i < n; i++)
+		if (v[i] > v[b])
+			b = i;
+	return b;
+}
+
+/* The first candidate in group g. */
+static size_t first_of(const size_t *grp, size_t n, size_t g, const int *in)
+{
+	for (size_t i = 0; i < n; i++)
+		if (grp[i] == g && (!in || in[i]))
+			return i;
+	return 0;
+}
+
 void rstar_discriminate(struct mcts *m)
 {
 	struct search *s = m->s;
-	int mode = (int)params_get(search_params(s), P_DISC_MODE);
-	struct idlist cand = {0};
-	mcts_collect_terminals(m, &cand);
-	size_t n = cand.n;
-	struct request *reqs = xcalloc(n ? n : 1, sizeof *reqs);
-	struct request **ptrs = xcalloc(n ? n : 1, sizeof *ptrs);
-	struct disc_ctx *d = xcalloc(n ? n : 1, sizeof *d);
-	char ***lines = xcalloc(n ? n : 1, sizeof *lines);
-	size_t *nlines = xcalloc(n ? n : 1, sizeof *nlines), *cut = xcalloc(n ? n : 1, sizeof *cut);
-	for (size_t i = 0; i < n; i++) {
-		nlines[i] = trajectory_lines(m, cand.v[i], &lines[i]);
-		double f = 0.2 + 0.3 * rng_uniform(&m->rng);
-		size_t k = (size_t)lround(f * (double)nlines[i]);
-		if (k >= nlines[i])
-			k = nlines[i] ? nlines[i] - 1 : 0;
-		cut[i] = k;
-		d[i].answer = tree_node(T(m), cand.v[i])->answer;
-		/* the discriminator completes the cut trajectory, four times */
-		search_request(s, &reqs[i], REQ_SOLUTION, 0);
-		free((void *)reqs[i].steps);
-		reqs[i].steps = (const char *const *)lines[i];
-		reqs[i].nsteps = k;
-		reqs[i].n = 4;
-		reqs[i].role = ROLE_DISC; /* --disc-url: another model checks */
-		reqs[i].tag = (int)i;
-		reqs[i].seed = hash_u64(reqs[i].seed, (uint64_t)cand.v[i]);
-		ptrs[i] = &reqs[i];
-	}
-	search_batch(s, ptrs, n, disc_done, d);
-	struct idlist kept = {0};
-	double *score = xcalloc(n ? n : 1, sizeof *score);
-	for (size_t i = 0; i < n; i++) {
-		const struct node *nd = tree_node(T(m), cand.v[i]);
-		int keep = rstar_disc_keep(d[i].agree, mode);
-		double rwd = nd->visits ? nd->value / nd->visits : 0;
-		score[i] = rwd * d[i].agree / 4.0;
-		static const char *const keys[] = {"agree", "of", "cut_lines", "lines", "reward", "score"};
-		double vals[6] = {d[i].agree, 4, (double)cut[i], (double)nlines[i], rwd, score[i]};
-		struct event ev;
-		event_verdict(&ev, cand.v[i], "discriminator", keep ? "kept" : "dropped", keys, vals, 6);
-		search_emit(s, &ev);
-		if (keep)
-			idlist_push(&kept, (int32_t)i);
-		reqs[i].steps = NULL;
-		search_request_free(&reqs[i]);
-		for (size_t j = 0; j < nlines[i]; j++)
-			free(lines[i][j]);
-		free(lines[i]);
-	}
-	/* the final choice: highest reward x agreement among the kept
-	 * (all candidates when none was kept) */
-	int fallback = kept.n == 0;
-	if (fallback)
-		for (size_t i = 0; i < n; i++)
-			idlist_push(&kept, (int32_t)i);
-	int32_t *ids = xcalloc(kept.n ? kept.n : 1, sizeof *ids);
-	double *w = xcalloc(kept.n ? kept.n : 1, sizeof *w);
-	size_t best = 0;
-	for (size_t i = 0; i < kept.n; i++) {
-		ids[i] = cand.v[kept.v[i]];
-		w[i] = score[kept.v[i]];
-		if (w[i] > w[best])
-			best = i;
-	}
-	struct vote_cluster *c;
-	size_t nc = vote_clusters(T(m), ids, w, kept.n, &c);
-	if (kept.n == 0) {
-		search_vote(s, NULL, c, 0);
-		search_final(s, NULL, NODE_NONE, "no rollout reached an answer");
+	const struct params *p = search_params(s);
+	int mode = (int)params_get(p, P_DISC_MODE);
+	int by_vote = (int)params_get(p, P_FINAL) == 1;
+	struct cand *c = NULL;
+	size_t n = 0;
+	find_solutions(m, 0, &c, &n);
+	for (size_t i = 0; i < m->ends.n; i++)
+		if (!(tree_node(T(m), m->ends.v[i])->flags & NF_PRUNED))
+			add_cand(m, &c, &n, m->ends.v[i]);
+	size_t *grp = xcalloc(n ? n : 1, sizeof *grp);
+	double *conf = xcalloc(n ? n : 1, sizeof *conf), *cnt = xcalloc(n ? n : 1, sizeof *cnt);
+	int *all = xcalloc(n ? n : 1, sizeof *all);
+	for (size_t i = 0; i < n; i++)
+		all[i] = 1;
+	size_t ng = group(c, n, all, grp, conf, cnt);
+	/* the vote shown: each answer's confidence (generator@maj) */
+	double total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += c[i].freq;
+	int32_t *vid = xcalloc(n ? n : 1, sizeof *vid);
+	double *vw = xcalloc(n ? n : 1, sizeof *vw);
+	size_t nv = 0;
+	for (size_t i = 0; i < n; i++)
+		if (tree_node(T(m), c[i].id)->answer) {
+			vid[nv] = c[i].id;
+			vw[nv++] = total > 0 ? c[i].reward * c[i].freq / total : 0;
+		}
+	struct vote_cluster *vc;
+	size_t nvc = vote_clusters(T(m), vid, vw, nv, &vc);
+	size_t maj = ng ? argmax(conf, ng) : 0;
+	char reason[320];
+	size_t win = SIZE_MAX;
+	if (ng == 0) {
+		/* nothing to choose from */
+	} else if (by_vote || conf[maj] > 0.999) {
+		win = first_of(grp, n, maj, NULL);
+		snprintf(reason, sizeof reason,
+			 by_vote ? "the generator's majority (generator@maj): confidence %.3f, the sum of its %.0f "
+				   "candidates' rewards over all %.0f"
+				 : "every candidate agrees (confidence %.3f of %.0f candidates over %.0f): nothing to discriminate",
+			 conf[maj], cnt[maj], total);
 	} else {
-		char reason[200];
-		snprintf(reason, sizeof reason, "%s: reward x agreement %.3f (%zu of %zu kept, mode %s)",
-			 fallback ? "the discriminator kept none; best of all" : "best kept trajectory",
-			 w[best], fallback ? (size_t)0 : kept.n, n,
-			 (const char *[]){"loose", "mid", "strict"}[mode]);
-		const char *ans = tree_node(T(m), ids[best])->answer;
-		search_vote(s, ans, c, nc);
-		search_final(s, ans, ids[best], reason);
+		/* the discriminator: 4 prefixes of each candidate with a short
+		 * answer (_filter_none, _filter_long), completed once each */
+		struct request *reqs = xcalloc(n * DISC_MASKS, sizeof *reqs);
+		struct request **ptrs = xcalloc(n * DISC_MASKS, sizeof *ptrs);
+		char ***pre = xcalloc(n * DISC_MASKS, sizeof *pre);
+		size_t *npre = xcalloc(n * DISC_MASKS, sizeof *npre), nr = 0;
+		for (size_t i = 0; i < n; i++) {
+			c[i].tried = c[i].answer && strlen(c[i].answer) <= 100;
+			if (!c[i].tried)
+				continue;
+			char **lines;
+			size_t nl = trajectory(m, c[i].id, &lines);
+			for (size_t l = 0; l < nl; l++)
+				c[i].words += count_words(lines[l]);
+			for (int k = 0; k < DISC_MASKS; k++) {
+				double ratio = 0.2 + 0.1 * k; /* mask_left_boundary 0.2 to 0.5 */
+				size_t keep = (size_t)ceil((double)c[i].words * ratio - 1e-9);
+				size_t j = i * DISC_MASKS + (size_t)k;
+				npre[j] = prefix_lines(lines, nl, keep, &pre[j]);
+				struct request *r = &reqs[nr];
+				search_request(s, r, REQ_SOLUTION, 0);
+				free((void *)r->steps);
+				r->steps = (const char *const *)pre[j];
+				r->nsteps = npre[j];
+				r->n = 1;                /* rc_n_completions */
+				r->temperature = 1.0;    /* rc_temperature */
+				r->role = ROLE_DISC;     /* --disc-url: another model checks */
+				r->tag = (int)j;
+				r->seed = hash_u64(hash_u64(r->seed, (uint64_t)c[i].id), (uint64_t)k);
+				ptrs[nr] = r;
+				nr++;
+			}
+			for (size_t l = 0; l < nl; l++)
+				free(lines[l]);
+			free(lines);
+		}
+		search_batch(s, ptrs, nr, disc_done, c);
+		for (size_t i = 0; i < nr; i++) {
+			reqs[i].steps = NULL;
+			search_request_free(&reqs[i]);
+		}
+		for (size_t j = 0; j < n * DISC_MASKS; j++) {
+			for (size_t l = 0; l < npre[j]; l++)
+				free(pre[j][l]);
+			free(pre[j]);
+		}
+		free(pre);
+		free(npre);
+		free(reqs);
+		free(ptrs);
+		int *kept = xcalloc(n ? n : 1, sizeof *kept), *tried = xcalloc(n ? n : 1, sizeof *tried);
+		size_t nkept = 0;
+		for (size_t i = 0; i < n; i++) {
+			tried[i] = c[i].tried;
+			if (!c[i].tried)
+				continue;
+			kept[i] = rstar_disc_keep(c[i].agree, mode);
+			nkept += (size_t)kept[i];
+			static const char *const keys[] = {"agree", "of", "words", "reward", "count"};
+			double vals[5] = {c[i].agree, DISC_MASKS, (double)c[i].words, c[i].reward, c[i].freq};
+			struct event ev;
+			event_verdict(&ev, c[i].id, "discriminator", kept[i] ? "kept" : "dropped", keys, vals, 5);
+			search_emit(s, &ev);
+		}
+		const char *mname = (const char *[]){"loose", "mid", "strict"}[mode < 0 || mode > 2 ? 1 : mode];
+		size_t *ugrp = xcalloc(n ? n : 1, sizeof *ugrp), *fgrp = xcalloc(n ? n : 1, sizeof *fgrp);
+		double *uconf = xcalloc(n ? n : 1, sizeof *uconf), *ucnt = xcalloc(n ? n : 1, sizeof *ucnt);
+		double *fconf = xcalloc(n ? n : 1, sizeof *fconf), *fcnt = xcalloc(n ? n : 1, sizeof *fcnt);
+		size_t nu = group(c, n, tried, ugrp, uconf, ucnt);
+		size_t nf = group(c, n, kept, fgrp, fconf, fcnt);
+		size_t ntried = 0;
+		for (size_t i = 0; i < n; i++)
+			ntried += (size_t)tried[i];
+		if (nkept == 0 && nu) {
+			size_t g = argmax(uconf, nu);
+			win = first_of(ugrp, n, g, NULL);
+			snprintf(reason, sizeof reason,
+				 "the discriminator kept none of %zu (mode %s): the most confident answer, %.3f", ntried,
+				 mname, uconf[g]);
+		} else if (nkept == 1) {
+			win = first_of(fgrp, n, 0, NULL);
+			snprintf(reason, sizeof reason, "the only candidate the discriminator kept: %d of %d completions agree (mode %s)",
+				 c[win].agree, DISC_MASKS, mname);
+		} else if (nf) {
+			/* _calculate_scores: kept confidence + survival rate */
+			double *score = xcalloc(nf, sizeof *score), *surv = xcalloc(nf, sizeof *surv);
+			for (size_t g = 0; g < nf; g++) {
+				size_t i = first_of(fgrp, n, g, NULL);
+				double all_cnt = ucnt[ugrp[i]];
+				surv[g] = all_cnt > 0 ? fcnt[g] / all_cnt : 0;
+				score[g] = fconf[g] + surv[g];
+			}
+			size_t g = argmax(score, nf);
+			win = first_of(fgrp, n, g, NULL);
+			snprintf(reason, sizeof reason,
+				 "discriminator (mode %s, %zu of %zu trajectories kept): kept confidence %.3f + survival "
+				 "%.3f (%.0f of its %.0f candidates kept) = %.3f, the highest",
+				 mname, nkept, ntried, fconf[g], surv[g], fcnt[g], ucnt[ugrp[win]], score[g]);
+			free(score);
+			free(surv);
+		}
+		if (win != SIZE_MAX && (size_t)(strlen(reason) + 80) < sizeof reason)
+			snprintf(reason + strlen(reason), sizeof reason - strlen(reason),
+				 "; the generator's majority: %s (confidence %.3f)", c[first_of(grp, n, maj, NULL)].answer,
+				 conf[maj]);
+		free(kept);
+		free(tried);
+		free(ugrp);
+		free(fgrp);
+		free(uconf);
+		free(ucnt);
+		free(fconf);
+		free(fcnt);
 	}
-	vote_free(c, nc);
-	free(ids);
-	free(w);
-	free(score);
-	idlist_free(&kept);
-	idlist_free(&cand);
-	free(reqs);
-	free(ptrs);
-	free(d);
-	free(lines);
-	free(nlines);
-	free(cut);
+	const char *ans = win != SIZE_MAX ? c[win].answer : NULL;
+	search_vote(s, ans, vc, nvc);
+	if (!ans)
+		search_final(s, NULL, NODE_NONE, "no rollout reached an answer");
+	else
+		search_final(s, ans, c[win].id, reason);
+	vote_free(vc, nvc);
+	for (size_t i = 0; i < n; i++)
+		free(c[i].answer);
+	free(c);
+	free(grp);
+	free(conf);
+	free(cnt);
+	free(all);
+	free(vid);
+	free(vw);
 	m->discriminated = 1;
 }
-
-/* Plain MCTS: follow the most visited children from the root. */

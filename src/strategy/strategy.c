@@ -1,5 +1,6 @@
 #include "strategy.h"
 
+#include <stdio.h>
 #include <string.h>
 
 const struct strategy_ops *const strategy_list[] = {
@@ -33,6 +34,28 @@ int strategy_uses(const struct strategy_ops *st, enum param_id id)
 		if (d->id == id)
 			return 1;
 	return 0;
+}
+
+int strategy_check_value(const struct strategy_ops *st, enum param_id id, double v, char *err, size_t errlen)
+{
+	if (id != P_FINAL || (st->finals >> (int)v & 1))
+		return 0;
+	/* the choices it takes, as the table spells them */
+	struct strbuf sb;
+	sb_init(&sb);
+	for (int i = 0; i < 32; i++) {
+		if (!(st->finals >> i & 1))
+			continue;
+		sb_printf(&sb, "%s", sb.len ? " or " : "");
+		param_format(id, i, &sb);
+	}
+	struct strbuf bad;
+	sb_init(&bad);
+	param_format(id, v, &bad);
+	snprintf(err, errlen, "%s takes final=%s, not final=%s", st->name, sb.s ? sb.s : "nothing", bad.s ? bad.s : "?");
+	sb_free(&sb);
+	sb_free(&bad);
+	return -1;
 }
 
 void strategy_users_of(enum param_id id, struct strbuf *sb)

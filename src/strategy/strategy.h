@@ -25,6 +25,7 @@ struct strategy_ops {
 	const char *title;
 	const char *unit; /* what one step is: "round", "level", ... */
 	const struct param_default *params; /* the ones it reads, ends at P_COUNT */
+	unsigned finals; /* the --final choices it takes: bit i for choice i */
 	void *(*start)(struct search *s);
 	/* Does one unit of work.  Returns 1 while there is more to do. */
 	int (*step)(void *st, struct search *s);
@@ -56,6 +57,10 @@ extern const struct strategy_ops *const strategy_list[];
 const struct strategy_ops *strategy_lookup(const char *name);
 /* Whether the strategy takes the parameter (it has a default for it). */
 int strategy_uses(const struct strategy_ops *st, enum param_id id);
+/* Whether the strategy takes this value of a parameter it uses (a
+ * choice of --final another strategy means); 0, or -1 with a message
+ * naming the choices it takes. */
+int strategy_check_value(const struct strategy_ops *st, enum param_id id, double v, char *err, size_t errlen);
 /* "rebase" or "mcts, puct, rstar": the strategies that take it. */
 void strategy_users_of(enum param_id id, struct strbuf *sb);
 

@@ -2,20 +2,23 @@
  *   mcts   plain UCT with one action (propose the next step), as
  *          llm-reasoners: c = 1.0, depth 5, 10 rollouts; reward = the
  *          PRM's aggregated score of the terminal path.
- *   rstar  rStar (Qi et al. 2024): actions A1-A5, allowed by node type;
- *          reward = confidence (the share of sampled answers agreeing with
- *          the majority); then the discriminator completes each candidate
- *          from a cut at 20-50% of it and keeps those it agrees with;
- *          final = highest reward x agreement.  Never reads the gold answer.
+ *   rstar  rStar (Qi et al. 2024), as its run_src code: actions A1-A5,
+ *          allowed by node type; a direct answer (A2) is the majority of
+ *          32 samples, a sub-answer (A3, A4) of 10, the share agreeing the
+ *          node's confidence and (a solution's) its reward; an A1 step
+ *          stating an answer is no solution (A2 follows it); selection
+ *          takes a random unvisited child; then rstar_disc.c chooses the
+ *          answer as do_discriminate.py does.  Never reads the gold answer.
  *   puct   as mcts, but selection by PUCT (OpenR): Q/N + c P sqrt(N_parent)
  *          / (1 + N), the prior P of a child the softmax of its text's mean
  *          token log-probability among its siblings (uniform when the
  *          backend gives none); every child scored this way, visited or not.
  * Selection: an unexpanded node is expanded; a node with unvisited
- * children takes the first of them; otherwise UCT = Q/N + c sqrt(ln N_parent
+ * children takes the first of them (rstar: a random one); otherwise UCT = Q/N + c sqrt(ln N_parent
  * / N), each child's UCT journaled.  Simulation: random children down to a
  * terminal node.  Backpropagation: Q += reward, N += 1 along the path.
  * One unit = one rollout (rstar: then one "discriminate" unit). */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,8 +42,9 @@ static const struct param_default puct_params[] = {
 };
 
 static const struct param_default rstar_params[] = {
-	{P_ROLLOUTS, 16}, {P_C, 2.0}, {P_DEPTH, 5}, {P_WIDTH, 3}, {P_VOTES, 4},
-	{P_DISC_MODE, 1}, {P_TEMPERATURE, 0.8}, {P_TOP_P, 0.95}, {P_MAX_TOKENS, 1024}, {P_COUNT, 0},
+	{P_ROLLOUTS, 16}, {P_C, 2.0}, {P_DEPTH, 5}, {P_WIDTH, 3}, {P_VOTES, 32}, {P_SUB_VOTES, 10},
+	{P_DISC_MODE, 1}, {P_FINAL, 3}, {P_TEMPERATURE, 0.8}, {P_TOP_P, 0.95}, {P_MAX_TOKENS, 1024},
+	{P_COUNT, 0},
 };
 
 /* rStar's action table: which actions may follow a node of this kind.
@@ -163,52 +167,206 @@ struct gen_ctx {
 	int action;
 };
 
+/* What a sample answers, for a vote: the answer it states, else (a
+ * sub-answer) the last number it writes. */
+static char *vote_key(const char *text)
+{
+	char *a = answer_extract(text, strlen(text));
+	if (a)
+		return a;
+	const char *num = NULL;
+	size_t len = 0;
+	for (const char *p = text; *p; p++) {
+		if (!isdigit((unsigned char)*p) || (p > text && (isdigit((unsigned char)p[-1]) || p[-1] == '.')))
+			continue;
+		const char *b = p > text && p[-1] == '-' ? p - 1 : p;
+		size_t l = strspn(p, "0123456789.,");
+		while (l && (p[l - 1] == '.' || p[l - 1] == ','))
+			l--;
+		num = b;
+		len = (size_t)(p - b) + l;
+	}
+	return num ? xstrndup(num, len) : NULL;
+}
+
+/* rStar's _get_most_likely_answer: the first sample of the answer most
+ * samples give (ties to the first to appear); *agree how many give it. */
+static size_t majority(char *const *texts, size_t n, size_t *agree)
+{
+	char **key = xcalloc(n ? n : 1, sizeof *key);
+	for (size_t i = 0; i < n; i++)
+		key[i] = vote_key(texts[i]);
+	size_t best = 0, best_count = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t c = 0;
+		for (size_t j = 0; j < n; j++)
+			c += key[i] && key[j] && answer_equal(key[i], key[j]);
+		if (c > best_count) {
+			best_count = c;
+			best = i;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		free(key[i]);
+	free(key);
+	*agree = best_count;
+	return best;
+}
+
+static void journal_confidence(struct mcts *m, int32_t id, size_t agree, size_t total, int sub)
+{
+	const char *answer = tree_node(T(m), id)->answer;
+	static const char *const keys[] = {"confidence", "agree", "votes", "sub"};
+	double vals[4] = {total ? (double)agree / (double)total : 0, (double)agree, (double)total, sub};
+	struct event ev;
+	event_verdict(&ev, id, "confidence", answer ? answer : sub ? "sub-answer" : "none", keys, vals, sub ? 4 : 3);
+	search_emit(m->s, &ev);
+}
+
+/* A voted node (rStar's A2 and A4, an A3 with its sub-answer): the
+ * majority's text, its share the node's confidence, journaled.  Only a
+ * solution (a direct answer, a last sub-question: is_valid_leaf_node)
+ * states an answer, read from its text or else its last number; a
+ * re-answer or another sub-question goes on like any step. */
+static int32_t add_voted(struct mcts *m, int32_t parent, enum node_kind kind, int action, const char *text,
+			 uint32_t tokens, size_t agree, size_t total, int solution)
+{
+	char *a = solution ? vote_key(text) : NULL;
+	int32_t id = search_add_node_stating(m->s, parent, kind, text, strlen(text), tokens, action, a);
+	free(a);
+	if (id == NODE_NONE)
+		return id;
+	ensure(m, id);
+	m->conf[id] = total ? (double)agree / (double)total : NAN;
+	idlist_push(&m->fresh, id);
+	if (total)
+		journal_confidence(m, id, agree, total, !solution);
+	return id;
+}
+
 static void gen_done(void *ctx, struct request *r)
 {
 	struct gen_ctx *g = (struct gen_ctx *)ctx + r->tag;
 	struct mcts *m = g->m;
 	if (r->status != REQ_OK || !r->ntexts)
 		return;
-	if (g->action == 2 && r->ntexts > 1) {
-		/* A2 answers directly: vote over the samples; the node is the
-		 * majority, its confidence the majority's share */
-		char **ans = xcalloc(r->ntexts, sizeof *ans);
-		size_t best = 0, best_count = 0;
-		for (size_t i = 0; i < r->ntexts; i++)
-			ans[i] = answer_extract(r->texts[i], strlen(r->texts[i]));
-		for (size_t i = 0; i < r->ntexts; i++) {
-			size_t c = 0;
-			for (size_t j = 0; j < r->ntexts; j++)
-				c += ans[i] && ans[j] && answer_equal(ans[i], ans[j]);
-			if (c > best_count) {
-				best_count = c;
-				best = i;
-			}
-		}
-		uint32_t tokens = 0;
-		for (size_t i = 0; i < r->ntexts; i++)
-			tokens += r->tokens[i];
-		int32_t id = search_add_node_ex(m->s, r->node, g->kind, r->texts[best],
-						strlen(r->texts[best]), tokens, g->action, -1);
-		if (id != NODE_NONE) {
-			ensure(m, id);
-			m->conf[id] = (double)best_count / (double)r->ntexts;
-			idlist_push(&m->fresh, id);
-		}
-		for (size_t i = 0; i < r->ntexts; i++)
-			free(ans[i]);
-		free(ans);
+	uint32_t tokens = 0;
+	for (size_t i = 0; i < r->ntexts; i++)
+		tokens += r->tokens[i];
+	if (m->rstar && (g->action == 2 || g->action == 4)) {
+		/* A2 answers directly, A4 answers the sub-question again: a
+		 * vote over the samples; the node is the majority's */
+		size_t agree, best = majority(r->texts, r->ntexts, &agree);
+		add_voted(m, r->node, g->kind, g->action, r->texts[best], tokens, agree, r->ntexts, g->action == 2);
 		return;
 	}
 	for (size_t i = 0; i < r->ntexts; i++) {
-		int32_t id = search_add_node_ex(m->s, r->node, g->kind, r->texts[i],
-						strlen(r->texts[i]), r->tokens[i], g->action, -1);
+		if (m->rstar && g->action == 3) {
+			/* its sub-answer is voted on next (vote_subanswers) */
+			m->pend = xrealloc(m->pend, (m->npend + 1) * sizeof *m->pend);
+			m->pend[m->npend++] = (struct pending){xstrdup(r->texts[i]), r->tokens[i]};
+			continue;
+		}
+		/* an rStar one-step thought that states an answer is not a
+		 * solution: A2 answers from it (is_valid_leaf_node) */
+		int32_t id = m->rstar ? search_add_node_stating(m->s, r->node, g->kind, r->texts[i], strlen(r->texts[i]),
+								r->tokens[i], g->action, NULL)
+				      : search_add_node_ex(m->s, r->node, g->kind, r->texts[i], strlen(r->texts[i]),
+							   r->tokens[i], g->action, -1);
 		if (id != NODE_NONE) {
 			idlist_push(&m->fresh, id);
 			ensure(m, id);
 			m->lp[id] = r->lps ? r->lps[i] : NAN;
 		}
 	}
+}
+
+/* rStar's last sub-question: one that asks for the answer (reach_
+ * terminal_subquestion: "Now we can answer"), or here whose answer
+ * states the problem's. */
+static int last_subquestion(const char *text)
+{
+	char *a = answer_extract(text, strlen(text));
+	int last = a != NULL || strstr(text, "Now we can answer") != NULL;
+	free(a);
+	return last;
+}
+
+struct sub_ctx {
+	char **texts;
+	size_t n;
+	uint32_t tokens;
+};
+
+static void sub_done(void *ctx, struct request *r)
+{
+	struct sub_ctx *c = (struct sub_ctx *)ctx + r->tag;
+	if (r->status != REQ_OK)
+		return;
+	for (size_t i = 0; i < r->ntexts; i++) {
+		c->texts = xrealloc(c->texts, (c->n + 1) * sizeof *c->texts);
+		c->texts[c->n++] = r->texts[i];
+		r->texts[i] = NULL; /* kept: freed below */
+		c->tokens += r->tokens[i];
+	}
+}
+
+/* A3's sub-answers as rStar gives them (generate_subquestions): each new
+ * sub-question answered sub-votes times (votes for a last one), the
+ * majority's answer kept, its share the node's confidence. */
+static void vote_subanswers(struct mcts *m, int32_t node)
+{
+	struct search *s = m->s;
+	const struct params *p = search_params(s);
+	size_t n = m->npend;
+	struct request *reqs = xcalloc(n ? n : 1, sizeof *reqs), **ptrs = xcalloc(n ? n : 1, sizeof *ptrs);
+	struct sub_ctx *c = xcalloc(n ? n : 1, sizeof *c);
+	for (size_t i = 0; i < n; i++) {
+		search_request(s, &reqs[i], REQ_REANSWER, node);
+		const char **steps = xcalloc(reqs[i].nsteps + 1, sizeof *steps);
+		memcpy(steps, reqs[i].steps, reqs[i].nsteps * sizeof *steps);
+		steps[reqs[i].nsteps] = m->pend[i].text;
+		free((void *)reqs[i].steps);
+		reqs[i].steps = steps;
+		reqs[i].nsteps++;
+		reqs[i].n = (int)params_get(p, last_subquestion(m->pend[i].text) ? P_VOTES : P_SUB_VOTES);
+		reqs[i].seed = hash_u64(reqs[i].seed, 0x5ab0 + i);
+		reqs[i].tag = (int)i;
+		ptrs[i] = &reqs[i];
+	}
+	search_batch(s, ptrs, n, sub_done, c);
+	for (size_t i = 0; i < n; i++) {
+		const char *q = m->pend[i].text;
+		uint32_t tokens = m->pend[i].tokens + c[i].tokens;
+		if (!c[i].n) {
+			/* no votes came back: the sub-question's own answer */
+			add_voted(m, node, NODE_SUBQUESTION, 3, q, tokens, 0, 0, last_subquestion(q));
+		} else {
+			size_t agree, best = majority(c[i].texts, c[i].n, &agree);
+			const char *ans = c[i].texts[best];
+			if (!strncmp(ans, "Re-answer:", 10))
+				ans += 10;
+			ans += strspn(ans, " ");
+			const char *mark = strstr(q, "Answer:");
+			struct strbuf sb;
+			sb_init(&sb);
+			if (mark)
+				sb_printf(&sb, "%.*sAnswer: %s", (int)(mark - q), q, ans);
+			else
+				sb_printf(&sb, "%s\nAnswer: %s", q, ans);
+			add_voted(m, node, NODE_SUBQUESTION, 3, sb.s, tokens, agree, c[i].n, last_subquestion(q));
+			sb_free(&sb);
+		}
+		for (size_t j = 0; j < c[i].n; j++)
+			free(c[i].texts[j]);
+		free(c[i].texts);
+		free(m->pend[i].text);
+		search_request_free(&reqs[i]);
+	}
+	m->npend = 0;
+	free(reqs);
+	free(ptrs);
+	free(c);
 }
 
 /* PUCT's priors of node's live children, journaled (again, when an
@@ -284,7 +442,8 @@ static void expand(struct mcts *m, int32_t node, int k)
 				continue;
 			search_request(s, &reqs[n], acts[a].req, node);
 			reqs[n].n = acts[a].action == 1 || acts[a].action == 3 ? width
-				    : acts[a].action == 2 ? (int)params_get(p, P_VOTES) : 1;
+				    : acts[a].action == 2 ? (int)params_get(p, P_VOTES)
+				    : acts[a].action == 4 ? (int)params_get(p, P_SUB_VOTES) : 1;
 			g[n] = (struct gen_ctx){m, acts[a].kind, acts[a].action};
 			n++;
 		}
@@ -296,6 +455,8 @@ static void expand(struct mcts *m, int32_t node, int k)
 	search_batch(s, ptrs, n, gen_done, g);
 	for (size_t i = 0; i < n; i++)
 		search_request_free(&reqs[i]);
+	if (m->npend)
+		vote_subanswers(m, node);
 	if (m->puct && m->fresh.n)
 		set_priors(m, node);
 	if (!m->rstar && m->fresh.n) {
@@ -333,16 +494,6 @@ static void conf_done(void *ctx, struct request *r)
 	}
 }
 
-static void journal_confidence(struct mcts *m, int32_t id, int agree, int total)
-{
-	const char *answer = tree_node(T(m), id)->answer;
-	static const char *const keys[] = {"confidence", "agree", "votes"};
-	double vals[3] = {total ? (double)agree / total : 0, agree, total};
-	struct event ev;
-	event_verdict(&ev, id, "confidence", answer ? answer : "none", keys, vals, 3);
-	search_emit(m->s, &ev);
-}
-
 static double reward(struct mcts *m, int32_t leaf)
 {
 	const struct tree *t = T(m);
@@ -372,10 +523,7 @@ static double reward(struct mcts *m, int32_t leaf)
 		search_batch(m->s, &rp, 1, conf_done, &c);
 		search_request_free(&r);
 		m->conf[leaf] = c.total ? (double)c.agree / c.total : 0;
-		journal_confidence(m, leaf, c.agree, c.total);
-	} else if (tree_node(t, leaf)->visits == 0) {
-		int votes = (int)params_get(search_params(m->s), P_VOTES);
-		journal_confidence(m, leaf, (int)lround(m->conf[leaf] * votes), votes);
+		journal_confidence(m, leaf, (size_t)c.agree, (size_t)c.total, 0);
 	}
 	return m->conf[leaf];
 }
@@ -391,11 +539,18 @@ static void emit_select(struct mcts *m, int32_t id, double uct)
 	search_emit(m->s, &ev);
 }
 
-static int32_t first_unvisited(const struct mcts *m, int32_t node)
+/* The child selection goes to before UCT: rStar takes a random
+ * unexplored one (_select: random.choice(unexplored)); ours, the first. */
+static int32_t unvisited(struct mcts *m, int32_t node)
 {
-	for (int32_t c = tree_node(T(m), node)->first_child; c != NODE_NONE;
-	     c = tree_node(T(m), c)->next_sibling)
-		if (live(m, c) && tree_node(T(m), c)->visits == 0)
+	size_t n = 0;
+	for (int32_t c = tree_node(T(m), node)->first_child; c != NODE_NONE; c = tree_node(T(m), c)->next_sibling)
+		n += live(m, c) && tree_node(T(m), c)->visits == 0;
+	if (!n)
+		return NODE_NONE;
+	size_t k = m->rstar ? rng_next(&m->rng) % n : 0;
+	for (int32_t c = tree_node(T(m), node)->first_child; c != NODE_NONE; c = tree_node(T(m), c)->next_sibling)
+		if (live(m, c) && tree_node(T(m), c)->visits == 0 && k-- == 0)
 			return c;
 	return NODE_NONE;
 }
@@ -581,7 +736,7 @@ static void rollout(struct mcts *m)
 		if (!m->expanded[cur]) {
 			expand(m, cur, 0);
 			/* PUCT weighs even unvisited children by their priors */
-			next = m->puct ? uct_select(m, cur) : first_unvisited(m, cur);
+			next = m->puct ? uct_select(m, cur) : unvisited(m, cur);
 			if (next != NODE_NONE && !m->puct)
 				emit_select(m, next, INFINITY);
 			if (next != NODE_NONE)
@@ -589,7 +744,7 @@ static void rollout(struct mcts *m)
 			cur = next == NODE_NONE ? cur : next;
 			break;
 		}
-		next = m->puct ? NODE_NONE : first_unvisited(m, cur);
+		next = m->puct ? NODE_NONE : unvisited(m, cur);
 		if (next != NODE_NONE) {
 			emit_select(m, next, INFINITY);
 			idlist_push(&path, next);
@@ -604,6 +759,8 @@ static void rollout(struct mcts *m)
 	}
 	/* simulation */
 	cur = simulate(m, &path, cur, random_child);
+	if (m->rstar)
+		idlist_push(&m->ends, cur); /* its "Rollout Solutions" */
 	/* backpropagation */
 	back_up(m, &path, NULL, terminal(m, cur) ? reward(m, cur) : 0);
 	idlist_free(&path);
@@ -813,6 +970,10 @@ static void mcts_free(void *st)
 	free(m->conf);
 	free(m->lp);
 	idlist_free(&m->fresh);
+	idlist_free(&m->ends);
+	for (size_t i = 0; i < m->npend; i++)
+		free(m->pend[i].text);
+	free(m->pend);
 	free(m);
 }
 
@@ -830,6 +991,6 @@ const struct strategy_ops strategy_puct = {
 
 const struct strategy_ops strategy_rstar = {
 	.name = "rstar", .title = "rStar: MCTS over actions A1-A5 with a discriminator",
-	.unit = "rollout", .params = rstar_params, .start = rstar_start, .step = mcts_step,
+	.unit = "rollout", .params = rstar_params, .finals = 0xA, .start = rstar_start, .step = mcts_step,
 	.command = mcts_command, .finish = mcts_finish, .free = mcts_free,
 };

@@ -1,11 +1,14 @@
 /* Critique and refine loops (ALGORITHMS.md sections 6 and 7).
- *   critique    MathCritique (Xi et al. 2024): the actor writes a solution,
- *               the critic (T=0) judges each step ("Correctness of the
- *               step: Correct|Wrong"); if anything is wrong the actor
- *               refines; up to --rounds rounds, stopping when the critic
- *               finds no error; --parallel K independent chains.  The
- *               answer is a vote over every original and refined answer.
- *   selfrefine  the same loop with the actor critiquing itself.
+ *   critique    MathCritique (Xi et al. 2024), as evaluate-all.sh: the
+ *               actor writes a solution; each round the critic (T=0)
+ *               judges each step ("Correctness of the step: Correct|
+ *               Wrong") and the actor refines every response, whatever
+ *               the critique; --rounds rounds (1), --parallel K chains
+ *               (1).  The answer: a vote over every round's refinements
+ *               (--final last: the last round's).
+ *   selfrefine  the same loop with the actor critiquing itself, a chain
+ *               stopping when its feedback finds nothing; the answer is
+ *               the last refinement (Self-Refine).
  *   magicore    MAgICoRe (Chen et al. 2024): k solutions scored by ORM and
  *               PRM (R = ORM + prod PRM); easy when the majority cluster's
  *               mean normalised reward is >= 0 or both score distributions
@@ -35,6 +38,8 @@ struct magicore_verdict {
 
 void magicore_verdict(const char *const *answers, const double *orm, const double *prm, size_t n,
 		      struct magicore_verdict *out);
+void magicore_verdict_with(const char *const *answers, const double *orm, const double *prm, size_t n,
+			   const char *majority, double mu, double sd, struct magicore_verdict *out);
 
 static double sigmoid(double x)
 {
@@ -71,18 +76,9 @@ static double confidence(const char *const *answers, const double *score, size_t
 	return 2.0 * (1.0 - sigmoid(h));
 }
 
-void magicore_verdict(const char *const *answers, const double *orm, const double *prm, size_t n,
-		      struct magicore_verdict *out)
+/* The majority answer of n (Counter.most_common: ties to the first). */
+static const char *majority_of(const char *const *answers, size_t n)
 {
-	memset(out, 0, sizeof *out);
-	double mu = 0, sd = 0;
-	for (size_t i = 0; i < n; i++)
-		mu += orm[i] + prm[i];
-	mu /= n ? (double)n : 1;
-	for (size_t i = 0; i < n; i++)
-		sd += (orm[i] + prm[i] - mu) * (orm[i] + prm[i] - mu);
-	sd = sqrt(sd / (n ? (double)n : 1));
-	/* the majority cluster, ties to the answer seen first */
 	size_t best = 0, best_count = 0;
 	for (size_t i = 0; i < n; i++) {
 		size_t c = 0;
@@ -93,20 +89,48 @@ void magicore_verdict(const char *const *answers, const double *orm, const doubl
 			best = i;
 		}
 	}
+	return n ? answers[best] : NULL;
+}
+
+/* refine.py's two conditions.  Condition 1: the mean z-score, (R - mu) /
+ * sd with R = ORM + PRM product, of the solutions that give the majority
+ * answer of the first iteration; mu and sd are the data set's (every
+ * problem's first solution: refine.py's reward_avg, reward_std).  As
+ * there, no such solution leaves the mean NaN, which is not below 0:
+ * condition 1 holds.  Condition 2: both confidences 2(1 - sigmoid(H)) at
+ * least 0.5.  Easy when either holds. */
+void magicore_verdict_with(const char *const *answers, const double *orm, const double *prm, size_t n,
+			   const char *majority, double mu, double sd, struct magicore_verdict *out)
+{
+	memset(out, 0, sizeof *out);
 	double z = 0;
 	size_t m = 0;
 	for (size_t j = 0; j < n; j++) {
-		if (!(answers[best] && answers[j] && answer_equal(answers[best], answers[j])))
+		if (!(majority && answers[j] && answer_equal(majority, answers[j])))
 			continue;
 		z += sd > 0 ? (orm[j] + prm[j] - mu) / sd : 0;
 		m++;
 	}
-	out->mean_z = m ? z / (double)m : 0;
-	out->cond1 = m > 0 && out->mean_z >= 0;
+	out->mean_z = m ? z / (double)m : NAN;
+	out->cond1 = !m || out->mean_z >= 0;
 	out->c_orm = confidence(answers, orm, n);
 	out->c_prm = confidence(answers, prm, n);
 	out->cond2 = out->c_orm >= 0.5 && out->c_prm >= 0.5;
 	out->easy = out->cond1 || out->cond2;
+}
+
+/* The same with this set's own majority, mean and deviation. */
+void magicore_verdict(const char *const *answers, const double *orm, const double *prm, size_t n,
+		      struct magicore_verdict *out)
+{
+	double mu = 0, sd = 0;
+	for (size_t i = 0; i < n; i++)
+		mu += orm[i] + prm[i];
+	mu /= n ? (double)n : 1;
+	for (size_t i = 0; i < n; i++)
+		sd += (orm[i] + prm[i] - mu) * (orm[i] + prm[i] - mu);
+	sd = sqrt(sd / (n ? (double)n : 1));
+	magicore_verdict_with(answers, orm, prm, n, majority_of(answers, n), mu, sd, out);
 }
 
 /* ---- shared machinery ---- */
@@ -128,19 +152,33 @@ struct loop {
 	size_t nchains;
 	int round; /* rounds done; 0 before the first solutions */
 	int done;
-	int verdict_easy; /* magicore: -1 before the verdict */
-	double last_mean_orm;
+	int verdict_easy; /* magicore: the last verdict, -1 before one */
 	struct idlist answers; /* every solution and refinement, for the vote */
+	/* magicore: chains [0, niter0) are the first solutions; cur the
+	 * iteration's (iter{n}), cand what its answer is chosen from */
+	size_t niter0;
+	size_t *cur, ncur, *cand, ncand;
+	const char *majority; /* the first solutions' */
+	double mu, sd;        /* condition 1's statistics */
+	int stats_own;        /* mu and sd are the problem's own */
 };
 
+/* MathCritique's evaluate-all.sh: MV_NUM=1 round, sample_num=1 chain;
+ * the vote over the refinements (ONLY_FINAL_SEQUENTIAL=0). */
 static const struct param_default critique_params[] = {
+	{P_ROUNDS, 1}, {P_PARALLEL, 1}, {P_FINAL, 1}, {P_TEMPERATURE, 0.7}, {P_TOP_P, 0.95},
+	{P_MAX_TOKENS, 1024}, {P_COUNT, 0},
+};
+
+static const struct param_default self_params[] = {
 	{P_ROUNDS, 3}, {P_PARALLEL, 1}, {P_TEMPERATURE, 0.7}, {P_TOP_P, 0.95},
 	{P_MAX_TOKENS, 1024}, {P_COUNT, 0},
 };
 
+/* refine.py's defaults: --k 40, --iter 3, T 0.8, top-p 0.95, 1000 tokens */
 static const struct param_default magicore_params[] = {
-	{P_K, 40}, {P_ROUNDS, 3}, {P_REFINE, 0}, {P_TEMPERATURE, 0.8}, {P_TOP_P, 0.95},
-	{P_MAX_TOKENS, 1024}, {P_COUNT, 0},
+	{P_K, 40}, {P_ROUNDS, 3}, {P_REFINE, 0}, {P_REWARD_MEAN, 0}, {P_REWARD_SD, 0}, {P_TEMPERATURE, 0.8},
+	{P_TOP_P, 0.95}, {P_MAX_TOKENS, 1000}, {P_COUNT, 0},
 };
 
 static void *loop_start(struct search *s, enum loop_kind kind)
@@ -352,7 +390,10 @@ static size_t refine_round(struct loop *l)
 			solution_request(l, &reqs[m], REQ_CRITIQUE, l->chains[i].last);
 			reqs[m].self = l->kind == LK_SELF;
 		}
-		reqs[m].temperature = 0; /* the critic is greedy */
+		/* MathCritique's critic is greedy; MAgICoRe's reviewer samples
+		 * as its solver does (one sampling_params for all) */
+		if (l->kind != LK_MAGICORE)
+			reqs[m].temperature = 0;
 		reqs[m].tag = (int)i;
 		ptrs[m] = &reqs[m];
 		m++;
@@ -376,9 +417,11 @@ static size_t refine_round(struct loop *l)
 		event_verdict(&ev, crit[i].made, l->kind == LK_MAGICORE ? "review" : "critique",
 			      cs.wrong || cs.final_wrong ? "wrong" : "correct", keys, vals, 3);
 		search_emit(s, &ev);
-		if (!cs.wrong && !cs.final_wrong) {
-			if (l->kind != LK_MAGICORE)
-				l->chains[i].active = 0; /* the critic is satisfied */
+		/* MathCritique refines every response, whatever its critique
+		 * says (new_pipeline); Self-Refine stops when its feedback
+		 * finds nothing; MAgICoRe refines every chain of a hard problem */
+		if (!cs.wrong && !cs.final_wrong && l->kind == LK_SELF) {
+			l->chains[i].active = 0;
 			continue;
 		}
 		solution_request(l, &reqs[r], REQ_REFINE, l->chains[i].last);
@@ -422,75 +465,153 @@ static size_t active_chains(const struct loop *l)
 	return n;
 }
 
-static void journal_difficulty(struct loop *l, const struct magicore_verdict *v)
+static void journal_difficulty(struct loop *l, const struct magicore_verdict *v, int iter)
 {
-	static const char *const keys[] = {"cond1_mean_z", "cond1", "c_orm", "c_prm", "cond2"};
-	double vals[5] = {v->mean_z, v->cond1, v->c_orm, v->c_prm, v->cond2};
+	static const char *const keys[] = {"cond1_mean_z", "cond1", "c_orm", "c_prm", "cond2", "iteration", "mean", "sd"};
+	double vals[8] = {v->mean_z, v->cond1, v->c_orm, v->c_prm, v->cond2, iter, l->mu, l->sd};
 	struct event ev;
-	event_verdict(&ev, NODE_NONE, "difficulty", v->easy ? "easy" : "hard", keys, vals, 5);
+	event_verdict(&ev, NODE_NONE, "difficulty", v->easy ? "easy" : "hard", keys, vals, 8);
 	search_emit(l->s, &ev);
 }
 
-static void magicore_judge(struct loop *l)
+static int chain_live(const struct loop *l, size_t i)
+{
+	int32_t id = l->chains[i].last;
+	return id != NODE_NONE && !(tree_node(search_tree(l->s), id)->flags & NF_PRUNED);
+}
+
+static double chain_reward(const struct chain *c)
+{
+	return (isnan(c->orm) ? 0 : c->orm) + (isnan(c->prm) ? 0 : c->prm);
+}
+
+/* After the first solutions: their majority, and condition 1's mean and
+ * deviation (given, the data set's, or this problem's own). */
+static void magicore_first(struct loop *l)
 {
 	const struct tree *t = search_tree(l->s);
-	size_t n = l->nchains;
+	const struct params *p = search_params(l->s);
+	l->niter0 = l->nchains;
+	const char **ans = xcalloc(l->nchains ? l->nchains : 1, sizeof *ans);
+	l->cur = xcalloc(l->nchains ? l->nchains : 1, sizeof *l->cur);
+	double mu = 0, sd = 0;
+	size_t n = 0;
+	for (size_t i = 0; i < l->nchains; i++) {
+		if (l->chains[i].last == NODE_NONE)
+			continue;
+		l->cur[l->ncur++] = i;
+		ans[n++] = tree_node(t, l->chains[i].last)->answer;
+		mu += chain_reward(&l->chains[i]);
+	}
+	mu /= n ? (double)n : 1;
+	for (size_t j = 0; j < l->ncur; j++)
+		sd += pow(chain_reward(&l->chains[l->cur[j]]) - mu, 2);
+	sd = sqrt(sd / (n ? (double)n : 1));
+	l->majority = majority_of(ans, n);
+	l->stats_own = params_get(p, P_REWARD_SD) <= 0;
+	l->mu = l->stats_own ? mu : params_get(p, P_REWARD_MEAN);
+	l->sd = l->stats_own ? sd : params_get(p, P_REWARD_SD);
+	free(ans);
+}
+
+/* refine.py's decision on the iteration's solutions. */
+static int magicore_judge(struct loop *l, int iter)
+{
+	const struct tree *t = search_tree(l->s);
+	size_t n = l->ncur;
 	const char **ans = xcalloc(n ? n : 1, sizeof *ans);
 	double *o = xcalloc(n ? n : 1, sizeof *o), *p = xcalloc(n ? n : 1, sizeof *p);
 	size_t m = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (!l->chains[i].active)
+	for (size_t j = 0; j < n; j++) {
+		const struct chain *c = &l->chains[l->cur[j]];
+		if (!chain_live(l, l->cur[j]))
 			continue;
-		ans[m] = tree_node(t, l->chains[i].last)->answer;
-		o[m] = isnan(l->chains[i].orm) ? 0 : l->chains[i].orm;
-		p[m] = isnan(l->chains[i].prm) ? 0 : l->chains[i].prm;
+		ans[m] = tree_node(t, c->last)->answer;
+		o[m] = isnan(c->orm) ? 0 : c->orm;
+		p[m] = isnan(c->prm) ? 0 : c->prm;
 		m++;
 	}
 	struct magicore_verdict v;
-	magicore_verdict(ans, o, p, m, &v);
-	journal_difficulty(l, &v);
+	magicore_verdict_with(ans, o, p, m, l->majority, l->mu, l->sd, &v);
+	journal_difficulty(l, &v, iter);
 	l->verdict_easy = v.easy;
-	double mean = 0;
-	for (size_t i = 0; i < m; i++)
-		mean += o[i];
-	l->last_mean_orm = m ? mean / (double)m : 0;
 	free(ans);
 	free(o);
 	free(p);
+	return v.easy;
 }
 
-/* Of all chains, the top k by ORM go on (ties to the older chain). */
-static double magicore_keep(struct loop *l, int k)
+/* get_top_k: of the candidates, the k with the highest ORM + PRM
+ * product (a stable sort: ties keep their order), journaled as kept. */
+static void magicore_top_k(struct loop *l, size_t *idx, size_t n, int k)
 {
-	size_t n = l->nchains;
-	size_t *order = xcalloc(n ? n : 1, sizeof *order), m = 0;
-	for (size_t i = 0; i < n; i++)
-		if (l->chains[i].active)
-			order[m++] = i;
-	for (size_t i = 1; i < m; i++) {
-		size_t x = order[i], j = i;
-		double ox = isnan(l->chains[x].orm) ? -1 : l->chains[x].orm;
-		while (j > 0 && ox > (isnan(l->chains[order[j - 1]].orm) ? -1 : l->chains[order[j - 1]].orm)) {
-			order[j] = order[j - 1];
+	for (size_t i = 1; i < n; i++) {
+		size_t x = idx[i], j = i;
+		while (j > 0 && chain_reward(&l->chains[x]) > chain_reward(&l->chains[idx[j - 1]])) {
+			idx[j] = idx[j - 1];
 			j--;
 		}
-		order[j] = x;
+		idx[j] = x;
 	}
-	int32_t *ids = xcalloc(m ? m : 1, sizeof *ids);
-	size_t kept = m < (size_t)k ? m : (size_t)k;
-	double mean = 0;
-	for (size_t i = 0; i < m; i++) {
-		if (i < kept) {
-			ids[i] = l->chains[order[i]].last;
-			mean += l->chains[order[i]].orm;
-		} else {
-			l->chains[order[i]].active = 0;
-		}
+	size_t kept = n < (size_t)k ? n : (size_t)k;
+	free(l->cand);
+	l->cand = xcalloc(kept ? kept : 1, sizeof *l->cand);
+	int32_t *ids = xcalloc(kept ? kept : 1, sizeof *ids);
+	for (size_t i = 0; i < kept; i++) {
+		l->cand[i] = idx[i];
+		ids[i] = l->chains[idx[i]].last;
 	}
+	l->ncand = kept;
 	search_keep(l->s, l->round, ids, kept);
 	free(ids);
-	free(order);
-	return kept ? mean / (double)kept : 0;
+}
+
+/* One iteration of refine.py: the decision on iter{n}; a hard problem's
+ * solutions are all reviewed and refined (iter{n+1}), and its answer
+ * comes from the top k of iter{n} and iter{n+1}; an easy one answers
+ * from iter{n}, and its next iteration starts again from the first
+ * solutions (iter{n+1} = iter0, as refine.py has it).  Returns 0 when
+ * nothing further could change. */
+static int magicore_iteration(struct loop *l)
+{
+	const struct params *p = search_params(l->s);
+	int k = (int)params_get(p, P_K);
+	int easy = magicore_judge(l, l->round - 1);
+	int refine_all = (int)params_get(p, P_REFINE) == 1;
+	if (easy && !refine_all) {
+		free(l->cand);
+		l->cand = xcalloc(l->ncur ? l->ncur : 1, sizeof *l->cand);
+		memcpy(l->cand, l->cur, l->ncur * sizeof *l->cand);
+		l->ncand = l->ncur;
+		int first = l->ncur == l->niter0 && (!l->ncur || l->cur[0] == 0);
+		l->ncur = 0;
+		for (size_t i = 0; i < l->niter0; i++)
+			if (l->chains[i].last != NODE_NONE)
+				l->cur[l->ncur++] = i;
+		/* judged easy on the first solutions, it always will be */
+		return !first;
+	}
+	for (size_t i = 0; i < l->nchains; i++)
+		l->chains[i].active = 0;
+	for (size_t j = 0; j < l->ncur; j++)
+		l->chains[l->cur[j]].active = 1;
+	size_t before = l->nchains;
+	refine_round(l);
+	score_chains(l, before, l->nchains);
+	size_t *both = xcalloc(l->ncur + l->nchains - before + 1, sizeof *both), nb = 0;
+	for (size_t j = 0; j < l->ncur; j++)
+		if (chain_live(l, l->cur[j]))
+			both[nb++] = l->cur[j];
+	free(l->cur);
+	l->cur = xcalloc(l->nchains - before + 1 > l->niter0 ? l->nchains - before + 1 : l->niter0 + 1, sizeof *l->cur);
+	l->ncur = 0;
+	for (size_t i = before; i < l->nchains; i++) {
+		both[nb++] = i;
+		l->cur[l->ncur++] = i;
+	}
+	magicore_top_k(l, both, nb, k);
+	free(both);
+	return l->ncur > 0;
 }
 
 static int loop_step(void *st, struct search *s)
@@ -507,25 +628,35 @@ static int loop_step(void *st, struct search *s)
 		l->round = 1;
 		if (l->kind == LK_MAGICORE) {
 			score_chains(l, 0, l->nchains);
-			magicore_judge(l);
-			/* easy problems are answered now, unless told to refine all */
-			if (l->verdict_easy && (int)params_get(p, P_REFINE) == 0)
-				l->done = 1;
+			magicore_first(l);
+			if (rounds == 0) {
+				/* no iteration: the first solutions answer */
+				l->cand = xcalloc(l->ncur ? l->ncur : 1, sizeof *l->cand);
+				memcpy(l->cand, l->cur, l->ncur * sizeof *l->cand);
+				l->ncand = l->ncur;
+			}
 		}
 		l->done |= rounds == 0;
 		return !l->done;
 	}
 	search_unit(s, "round");
-	size_t before = l->nchains;
-	size_t refined = refine_round(l);
 	if (l->kind == LK_MAGICORE) {
-		score_chains(l, before, l->nchains);
-		double prev = l->last_mean_orm;
-		double mean = magicore_keep(l, (int)params_get(p, P_K));
-		l->last_mean_orm = mean;
-		if (mean <= prev)
-			l->done = 1; /* the ORM stopped improving */
+		/* refine.py's --iter iterations, each deciding again */
+		int more = magicore_iteration(l);
+		l->round++;
+		if (!more && l->round <= rounds) {
+			static const char *const keys[] = {"iterations", "of"};
+			double v[2] = {l->round - 1, rounds};
+			struct event ev;
+			event_verdict(&ev, NODE_NONE, "stop",
+				      "easy on the first solutions: every further iteration would decide the same", keys, v, 2);
+			search_emit(s, &ev);
+		}
+		if (!more || l->round > rounds)
+			l->done = 1;
+		return !l->done;
 	}
+	size_t refined = refine_round(l);
 	l->round++;
 	if (!refined || !active_chains(l) || l->round > rounds)
 		l->done = 1;
@@ -539,13 +670,20 @@ static void loop_finish(void *st, struct search *s)
 	struct idlist voters = {0};
 	double *w = NULL;
 	if (l->kind == LK_MAGICORE) {
-		/* weighted self-consistency over the chains that went on */
-		w = xcalloc(l->nchains ? l->nchains : 1, sizeof *w);
-		for (size_t i = 0; i < l->nchains; i++) {
-			const struct chain *c = &l->chains[i];
-			if (!c->active || (tree_node(t, c->last)->flags & NF_PRUNED))
+		/* the last iteration's weighted vote, ORM + PRM product, over
+		 * its candidates (the top k of iter{n} and iter{n+1}, or iter{n}) */
+		if (!l->cand && l->ncur) {
+			/* stopped before an iteration: the current solutions */
+			l->cand = xcalloc(l->ncur, sizeof *l->cand);
+			memcpy(l->cand, l->cur, l->ncur * sizeof *l->cand);
+			l->ncand = l->ncur;
+		}
+		w = xcalloc(l->ncand ? l->ncand : 1, sizeof *w);
+		for (size_t j = 0; j < l->ncand; j++) {
+			const struct chain *c = &l->chains[l->cand[j]];
+			if (!chain_live(l, l->cand[j]) || !tree_node(t, c->last)->answer)
 				continue;
-			w[voters.n] = (isnan(c->orm) ? 0 : c->orm) + (isnan(c->prm) ? 0 : c->prm);
+			w[voters.n] = chain_reward(c);
 			idlist_push(&voters, c->last);
 		}
 	} else if (l->kind == LK_SELF) {
@@ -557,10 +695,21 @@ static void loop_finish(void *st, struct search *s)
 				idlist_push(&voters, last);
 		}
 	} else {
-		/* every original and refined answer votes */
-		for (size_t i = 0; i < l->answers.n; i++)
-			if (!(tree_node(t, l->answers.v[i])->flags & NF_PRUNED))
+		/* MathCritique's majority (test_filter.py --mode majority) is
+		 * over the results file: every round's refinements, the
+		 * originals left out; --final last (only_final_sequential) keeps
+		 * the last round's.  Before any refinement, the originals. */
+		int last = (int)params_get(search_params(s), P_FINAL) == 2;
+		for (size_t i = 0; i < l->answers.n; i++) {
+			const struct node *n = tree_node(t, l->answers.v[i]);
+			if (!(n->flags & NF_PRUNED) && n->kind == NODE_REFINEMENT && !last)
 				idlist_push(&voters, l->answers.v[i]);
+		}
+		for (size_t i = 0; i < l->nchains && (last || !voters.n); i++) {
+			int32_t id = l->chains[i].last;
+			if (id != NODE_NONE && !(tree_node(t, id)->flags & NF_PRUNED))
+				idlist_push(&voters, id);
+		}
 	}
 	struct vote_cluster *c;
 	size_t nc = vote_clusters(t, voters.v, w, voters.n, &c);
@@ -570,10 +719,10 @@ static void loop_finish(void *st, struct search *s)
 	} else {
 		size_t k = vote_winner(c, nc, l->kind == LK_MAGICORE);
 		int tie = 0;
-		if (l->kind != LK_MAGICORE)
-			/* a tie (one chain: the original against its
-			 * refinement) goes to the answer refined last, the one
-			 * the critic saw last */
+		if (l->kind == LK_SELF)
+			/* a tie among the chains' last versions goes to the
+			 * answer refined last (ours; Counter's most_common keeps
+			 * the first, as MathCritique's vote does) */
 			for (size_t j = 0; j < nc; j++) {
 				if (j == k || c[j].count != c[k].count)
 					continue;
@@ -581,11 +730,16 @@ static void loop_finish(void *st, struct search *s)
 				if (c[j].nodes[c[j].nnodes - 1] > c[k].nodes[c[k].nnodes - 1])
 					k = j;
 			}
+		int tied = 0;
+		for (size_t j = 0; j < nc; j++)
+			tied |= j != k && c[j].count == c[k].count;
 		char reason[200];
 		if (l->kind == LK_MAGICORE)
-			snprintf(reason, sizeof reason, "%s; weighted vote (ORM + prod PRM): %.3f",
-				 l->verdict_easy == 1 && l->round <= 1 ? "easy, not refined" : "refined",
-				 c[k].weight);
+			snprintf(reason, sizeof reason, "%s; weighted vote of %zu (ORM + PRM product): %.3f%s",
+				 l->verdict_easy == 1 ? "judged easy at the last iteration" : l->verdict_easy == 0
+					? "judged hard at the last iteration: the top k of its solutions and their refinements"
+					: "no iteration",
+				 voters.n, c[k].weight, l->stats_own ? " (condition 1 from this problem's own statistics)" : "");
 		else if (l->kind == LK_SELF && voters.n == 1)
 			snprintf(reason, sizeof reason, "%s",
 				 tree_node(t, voters.v[0])->kind == NODE_REFINEMENT
@@ -596,9 +750,13 @@ static void loop_finish(void *st, struct search *s)
 			snprintf(reason, sizeof reason, "majority of the %zu chains' last refinements: %u vote%s%s", voters.n,
 				 c[k].count, c[k].count == 1 ? "" : "s", tie ? " (a tie: the answer refined last wins)" : "");
 		else
-			snprintf(reason, sizeof reason, "majority of %zu original and refined answers: %u vote%s%s",
-				 voters.n, c[k].count, c[k].count == 1 ? "" : "s",
-				 tie ? " (a tie: the answer refined last wins)" : "");
+			snprintf(reason, sizeof reason, "majority of %zu %s%s: %u vote%s%s", voters.n,
+				 tree_node(t, voters.v[0])->kind != NODE_REFINEMENT ? "first solution" : "refinement",
+				 tree_node(t, voters.v[0])->kind != NODE_REFINEMENT ? (voters.n == 1 ? " (none was refined)" : "s (none was refined)")
+				 : (int)params_get(search_params(s), P_FINAL) == 2
+					 ? (voters.n == 1 ? " of the last round (MathCritique's only_final_sequential)" : "s of the last round (MathCritique's only_final_sequential)")
+					 : (voters.n == 1 ? " (MathCritique's majority over every round's refinements)" : "s, every round's (MathCritique's majority)"),
+				 c[k].count, c[k].count == 1 ? "" : "s", tied ? " (a tie: the first seen wins)" : "");
 		/* the newest member stands for the cluster */
 		search_vote(s, c[k].answer, c, nc);
 		search_final(s, c[k].answer, c[k].nodes[c[k].nnodes - 1], reason);
@@ -634,19 +792,21 @@ static void loop_free(void *st)
 	for (size_t i = 0; i < l->nchains; i++)
 		free(l->chains[i].step_prm);
 	free(l->chains);
+	free(l->cur);
+	free(l->cand);
 	idlist_free(&l->answers);
 	free(l);
 }
 
 const struct strategy_ops strategy_critique = {
 	.name = "critique", .title = "critique-in-the-loop: a critic judges each step, the actor refines",
-	.unit = "round", .params = critique_params, .start = critique_start, .step = loop_step,
+	.unit = "round", .params = critique_params, .finals = 0x6, .start = critique_start, .step = loop_step,
 	.command = loop_command, .finish = loop_finish, .free = loop_free,
 };
 
 const struct strategy_ops strategy_selfrefine = {
 	.name = "selfrefine", .title = "self-refine: the actor critiques its own solution",
-	.unit = "round", .params = critique_params, .start = self_start, .step = loop_step,
+	.unit = "round", .params = self_params, .start = self_start, .step = loop_step,
 	.command = loop_command, .finish = loop_finish, .free = loop_free,
 };
 

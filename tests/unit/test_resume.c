@@ -110,6 +110,12 @@ static struct search *make(const struct plan *p, struct backend *b, const char *
 	cfg.backend = b;
 	cfg.trace_path = trace;
 	cfg.resume = rs;
+	if (p->st == &strategy_critique) {
+		/* three rounds of two chains: enough requests to cut between */
+		cfg.params.v[P_ROUNDS] = 3;
+		cfg.params.v[P_PARALLEL] = 2;
+		cfg.params.set[P_ROUNDS] = cfg.params.set[P_PARALLEL] = 1;
+	}
 	char err[300];
 	struct search *s = search_new(&cfg, err, sizeof err);
 	if (!s)
