@@ -99,3 +99,20 @@ size_t vote_winner(const struct vote_cluster *c, size_t n, int by_weight)
 	}
 	return best;
 }
+
+size_t vote_majority(const char *const *answers, size_t n, size_t *count)
+{
+	size_t best = 0, best_count = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t c = 0;
+		for (size_t j = 0; j < n; j++)
+			c += answers[i] && answers[j] && answer_equal(answers[i], answers[j]);
+		if (c > best_count) {
+			best_count = c;
+			best = i;
+		}
+	}
+	if (count)
+		*count = best_count;
+	return best;
+}

@@ -18,6 +18,10 @@ size_t vote_clusters(const struct tree *t, const int32_t *nodes, const double *w
 size_t vote_clusters_assign(const struct tree *t, const int32_t *nodes, const double *weight,
 			    size_t n, struct vote_cluster **out, size_t *assign);
 void vote_free(struct vote_cluster *c, size_t n);
+/* The index of the first of the answers most of them equal (ties to the
+ * first to appear, as Python's Counter.most_common and max keep it; NULL
+ * answers agree with none); *count how many give it (may be NULL). */
+size_t vote_majority(const char *const *answers, size_t n, size_t *count);
 /* The index of the cluster with the largest count (by_weight: weight);
  * ties go to the first. */
 size_t vote_winner(const struct vote_cluster *c, size_t n, int by_weight);

@@ -30,6 +30,7 @@
 #include "testing.h"
 #include "mcts_int.h"
 #include "util.h"
+#include "vote.h"
 
 static const struct param_default mcts_params[] = {
 	{P_ROLLOUTS, 10}, {P_C, 1.0}, {P_DEPTH, 5}, {P_WIDTH, 3}, {P_MCTS_RULE, 0}, {P_TEMPERATURE, 0.8},
@@ -196,20 +197,10 @@ static size_t majority(char *const *texts, size_t n, size_t *agree)
 	char **key = xcalloc(n ? n : 1, sizeof *key);
 	for (size_t i = 0; i < n; i++)
 		key[i] = vote_key(texts[i]);
-	size_t best = 0, best_count = 0;
-	for (size_t i = 0; i < n; i++) {
-		size_t c = 0;
-		for (size_t j = 0; j < n; j++)
-			c += key[i] && key[j] && answer_equal(key[i], key[j]);
-		if (c > best_count) {
-			best_count = c;
-			best = i;
-		}
-	}
+	size_t best = vote_majority((const char *const *)key, n, agree);
 	for (size_t i = 0; i < n; i++)
 		free(key[i]);
 	free(key);
-	*agree = best_count;
 	return best;
 }
 

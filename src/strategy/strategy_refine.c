@@ -29,6 +29,7 @@
 #include "idlist.h"
 #include "search.h"
 #include "util.h"
+#include "vote.h"
 
 struct magicore_verdict {
 	double mean_z; /* condition 1: mean normalised reward of the majority */
@@ -79,17 +80,7 @@ static double confidence(const char *const *answers, const double *score, size_t
 /* The majority answer of n (Counter.most_common: ties to the first). */
 static const char *majority_of(const char *const *answers, size_t n)
 {
-	size_t best = 0, best_count = 0;
-	for (size_t i = 0; i < n; i++) {
-		size_t c = 0;
-		for (size_t j = 0; j < n; j++)
-			c += answers[i] && answers[j] && answer_equal(answers[i], answers[j]);
-		if (c > best_count) {
-			best_count = c;
-			best = i;
-		}
-	}
-	return n ? answers[best] : NULL;
+	return n ? answers[vote_majority(answers, n, NULL)] : NULL;
 }
 
 /* refine.py's two conditions.  Condition 1: the mean z-score, (R - mu) /
