@@ -120,8 +120,20 @@ for c in $(cat "$TMP/subcommands"); do
 	ok $? "canopy.1 COMMANDS describes $c"
 done
 
+# ---- canopy-strategies(7): every strategy, with the code it follows ----
+"$CANOPY" run --help | awk '/--strategy NAME/ {on = 1; next} on && /^  --/ {exit} on && /^      [a-z]/ {print $1}' \
+	>"$TMP/strategies"
+test "$(wc -l <"$TMP/strategies")" -ge 10
+ok $? "canopy run --help lists the strategies"
+for st in $(cat "$TMP/strategies"); do
+	sed -n '/^\.SH STRATEGIES$/,/^\.SH /p' "$SRCDIR/man/canopy-strategies.7" | grep -q "^\.B $st\$"
+	ok $? "canopy-strategies.7 describes $st"
+done
+grep -q 'canopy\\-strategies (7)' "$SRCDIR/man/canopy.1" && grep -q 'canopy-strategies(7)' "$SRCDIR/README.md"
+ok $? "canopy.1 and README.md point to canopy-strategies(7)"
+
 if command -v groff >/dev/null; then
-	for m in canopy.1 canopy-trace.5; do
+	for m in canopy.1 canopy-trace.5 canopy-strategies.7; do
 		# as man(1) renders it on a UTF-8 terminal, and for print
 		# (where the marks' glyphs may be missing, nothing else may)
 		w=$(groff -t -man -Tutf8 -ww -z "$SRCDIR/man/$m" 2>&1)
