@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "calib.h"
 #include "cmd.h"
 #include "cmd_common.h"
 #include "dataset.h"
@@ -123,6 +124,7 @@ struct bench {
 	double unit;     /* tokens a unit */
 	const char *out;
 	int resume;
+	struct calib_pool verifiers; /* every main run's solutions, under lock */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 };
@@ -247,6 +249,11 @@ static void run_job(struct worker_ctx *w, struct job *j)
 		j->tokens = u->gen_tokens;
 		j->requests = u->requests;
 		j->reward = first_reward(search_tree(s));
+		if (j->spec < b->nspecs && p->gold) {
+			pthread_mutex_lock(&b->lock);
+			calib_pool_add(&b->verifiers, search_tree(s), p->gold);
+			pthread_mutex_unlock(&b->lock);
+		}
 	}
 	j->seconds = util_now() - r0;
 	search_free(s);
@@ -818,6 +825,17 @@ int cmd_bench(int argc, char **argv)
 			snprintf(what, sizeof what, "%zu problems, difficulty %d", b.nproblems, o.difficulty);
 		else
 			snprintf(what, sizeof what, "%zu problems", b.nproblems);
+		/* how well the verifiers told right from wrong on these runs */
+		size_t pr, pw, orr, ow;
+		double pa = calib_pool_auc(&b.verifiers, 0, &pr, &pw), oa = calib_pool_auc(&b.verifiers, 1, &orr, &ow);
+		if (!isnan(pa) || !isnan(oa)) {
+			char ps[120] = "", os[120] = "";
+			if (!isnan(pa))
+				snprintf(ps, sizeof ps, "PRM AUC %.3f (%zu right, %zu wrong solutions)", pa, pr, pw);
+			if (!isnan(oa))
+				snprintf(os, sizeof os, "ORM AUC %.3f (%zu right, %zu wrong)", oa, orr, ow);
+			say(stdout, "verifiers on these runs: %s%s%s\n", ps, ps[0] && os[0] ? "; " : "", os);
+		}
 		if (b.nbudgets)
 			say(stdout, "(%s, budgets in units of %.0f generated tokens)\n", what, b.unit);
 		else
@@ -852,6 +870,7 @@ int cmd_bench(int argc, char **argv)
 	free(stat);
 	free(mainj);
 	free(b.budgets);
+	calib_pool_free(&b.verifiers);
 	for (size_t i = 0; i < b.nproblems; i++) {
 		free(b.pr[i].id);
 		free(b.pr[i].text);

@@ -198,3 +198,58 @@ int32_t calib_lost_at(const struct tree *t, const signed char *label, int32_t le
 	}
 	return NODE_NONE;
 }
+
+static void pool_push(struct calib_pool *p, int which, double v, signed char right)
+{
+	if (p->n[which] == p->cap[which]) {
+		p->cap[which] = p->cap[which] ? 2 * p->cap[which] : 256;
+		p->v[which] = xrealloc(p->v[which], p->cap[which] * sizeof *p->v[which]);
+		p->right[which] = xrealloc(p->right[which], p->cap[which] * sizeof *p->right[which]);
+	}
+	p->v[which][p->n[which]] = v;
+	p->right[which][p->n[which]++] = right;
+}
+
+void calib_pool_add(struct calib_pool *p, const struct tree *t, const char *gold)
+{
+	size_t n = tree_count(t);
+	if (!gold || !n)
+		return;
+	signed char *label = xcalloc(n, 1);
+	calib_labels(t, gold, label);
+	for (size_t i = 1; i < n; i++) {
+		const struct node *nd = tree_node(t, (int32_t)i);
+		if (!nd->answer || !label[i] || !node_kind_states_answer((enum node_kind)nd->kind))
+			continue;
+		if (!isnan(nd->prm))
+			pool_push(p, 0, nd->prm, label[i]);
+		if (!isnan(nd->orm))
+			pool_push(p, 1, nd->orm, label[i]);
+	}
+	free(label);
+}
+
+double calib_pool_auc(const struct calib_pool *p, int which, size_t *nright, size_t *nwrong)
+{
+	size_t n = p->n[which];
+	struct scored *s = xcalloc(n ? n : 1, sizeof *s);
+	size_t r = 0;
+	for (size_t i = 0; i < n; i++) {
+		s[i] = (struct scored){p->v[which][i], p->right[which][i]};
+		r += p->right[which][i] > 0;
+	}
+	double a = auc(s, n);
+	free(s);
+	*nright = r;
+	*nwrong = n - r;
+	return a;
+}
+
+void calib_pool_free(struct calib_pool *p)
+{
+	for (int w = 0; w < 2; w++) {
+		free(p->v[w]);
+		free(p->right[w]);
+	}
+	memset(p, 0, sizeof *p);
+}

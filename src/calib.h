@@ -31,6 +31,20 @@ struct calib_hist {
 void calib_steps(const struct tree *t, const signed char *label, struct calib_hist *prm);
 void calib_solutions(const struct tree *t, const signed char *label, struct calib_hist *prm, struct calib_hist *orm);
 
+/* Solutions' scores pooled over many searches (canopy bench's verifier
+ * line): [0] the PRM's score of each answer node, [1] the ORM's. */
+struct calib_pool {
+	double *v[2];
+	signed char *right[2];
+	size_t n[2], cap[2];
+};
+/* Adds a finished search's solutions, labelled against gold. */
+void calib_pool_add(struct calib_pool *p, const struct tree *t, const char *gold);
+/* The pooled AUC of the PRM (which 0) or ORM (1), NAN without right and
+ * wrong ones; *nright and *nwrong how many of each. */
+double calib_pool_auc(const struct calib_pool *p, int which, size_t *nright, size_t *nwrong);
+void calib_pool_free(struct calib_pool *p);
+
 /* When leaf's answer is wrong: the first node on the path to it with a
  * sibling that was pruned though labelled right and scored above it, the
  * place the search lost the right answer.  NODE_NONE when there is none

@@ -144,10 +144,8 @@ static cJSON *encode_backend(const struct header_backend *b)
 		cJSON_AddNumberToObject(j, "orm_noise", b->sim.orm_noise);
 		cJSON_AddNumberToObject(j, "critic_recall", b->sim.critic_recall);
 		/* written only when set, so that older traces read the same */
-		if (b->sim.critic_false != 0.05)
-			cJSON_AddNumberToObject(j, "critic_false", b->sim.critic_false);
-		if (b->sim.orm_bias > 0)
-			cJSON_AddNumberToObject(j, "orm_bias", b->sim.orm_bias);
+		cJSON_AddNumberToObject(j, "critic_false", b->sim.critic_false);
+		cJSON_AddNumberToObject(j, "orm_bias", b->sim.orm_bias);
 	}
 	if (b->api) {
 		cJSON_AddStringToObject(j, "api", b->api);
@@ -343,11 +341,11 @@ static int dec_backend(struct dec *d, const cJSON *j, struct header_backend *b)
 	if (dec_num(d, j, "latency_ms", 0, 1e7, 0, &b->latency_ms, w) ||
 	    dec_num(d, j, "latency_ms_per_token", 0, 1e7, 0, &b->latency_ms_per_token, w) ||
 	    dec_num(d, j, "error_scale", 0, SIM_ERROR_SCALE_MAX, 0, &b->sim.error_scale, w) ||
-	    dec_num(d, j, "prm_noise", 0, 1, 0, &b->sim.prm_noise, w) ||
-	    dec_num(d, j, "orm_noise", 0, 1, 0, &b->sim.orm_noise, w) ||
+	    dec_num(d, j, "prm_noise", 0, 3, 0, &b->sim.prm_noise, w) ||
+	    dec_num(d, j, "orm_noise", 0, 3, 0, &b->sim.orm_noise, w) ||
 	    dec_num(d, j, "critic_recall", 0, 1, 0, &b->sim.critic_recall, w) ||
 	    dec_num(d, j, "critic_false", 0, 1, 0, &b->sim.critic_false, w) ||
-	    dec_num(d, j, "orm_bias", 0, 1, 0, &b->sim.orm_bias, w))
+	    dec_num(d, j, "orm_bias", 0, 3, 0, &b->sim.orm_bias, w))
 		return -1;
 	if (dec_role(d, j, "prm", &b->prm) || dec_role(d, j, "orm", &b->orm) ||
 	    dec_role(d, j, "critic", &b->critic) || dec_role(d, j, "disc", &b->disc))

@@ -48,11 +48,12 @@ struct sim_problem {
 #define SIM_ERROR_SCALE_MAX 10.0
 struct sim_cfg {
 	double error_scale;   /* multiplies every mistake probability (1) */
-	double prm_noise;     /* sd of the PRM's noise (0.12) */
-	double orm_noise;     /* sd of the ORM's noise (0.12) */
-	double critic_recall; /* chance the critic finds the first error (0.8) */
-	double critic_false;  /* chance it flags a step of a correct solution (0.05) */
-	double orm_bias;      /* sd of the ORM's error per answer (0): every
+	double prm_noise;     /* sd of the PRM's error a step, logit scale (0.5) */
+	double orm_noise;     /* sd of the ORM's error a solution, logit scale (0.8) */
+	double critic_recall; /* chance the critic finds the first error (0.7),
+			       * less on harder problems */
+	double critic_false;  /* chance it flags a step of a correct solution (0.15) */
+	double orm_bias;      /* sd of the ORM's error per answer (0.6): every
 			       * solution reaching that answer shares it */
 	double trap_scale;    /* multiplies the share of generated problems
 			       * with a distractor (1) */

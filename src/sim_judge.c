@@ -52,10 +52,12 @@ static void explain(struct strbuf *sb, const struct sim_problem *p, const struct
 
 /* A critique in the MathCritique shape.  recall(i) is the chance of
  * noticing that step i, the first wrong one, is wrong. */
-static char *critique_with(const struct sim_problem *p, const struct sim_cfg *c,
-			   const char *const *steps, size_t nsteps, const double *scores,
-			   double recall, struct rng *r)
+static char *critique_with(const struct sim_problem *p, const char *const *steps, size_t nsteps,
+			   const double *scores,
+			   double recall, double false_alarm, struct rng *r)
 {
+	/* errors in harder problems are harder to see (ProcessBench) */
+	recall = clampd(recall * (1.15 - 0.05 * p->difficulty), 0, 1);
 	struct step_info *info = xcalloc(nsteps ? nsteps : 1, sizeof *info);
 	struct sim_state st;
 	sim_replay(p, steps, nsteps, &st, info);
@@ -78,9 +80,9 @@ static char *critique_with(const struct sim_problem *p, const struct sim_cfg *c,
 				low = i;
 		if (scores[low] < 0.6 && rng_uniform(r) < 0.5)
 			false_flag = (long)low;
-		else if (rng_uniform(r) < c->critic_false)
+		else if (rng_uniform(r) < false_alarm)
 			false_flag = rng_range(r, 0, (int)nsteps - 1);
-	} else if (first < 0 && nsteps && rng_uniform(r) < c->critic_false) {
+	} else if (first < 0 && nsteps && rng_uniform(r) < false_alarm) {
 		false_flag = rng_range(r, 0, (int)nsteps - 1);
 	}
 	struct strbuf sb;
@@ -118,19 +120,23 @@ static char *critique_with(const struct sim_problem *p, const struct sim_cfg *c,
 char *sim_critique(const struct sim_problem *p, const struct sim_cfg *c,
 		   const char *const *steps, size_t nsteps, struct rng *r)
 {
-	return critique_with(p, c, steps, nsteps, NULL, c->critic_recall, r);
+	return critique_with(p, steps, nsteps, NULL, c->critic_recall, c->critic_false, r);
 }
 
+/* A model reviewing its own answer finds its own mistakes less often than
+ * another model does, and "finds" mistakes in right answers more often:
+ * intrinsic self-correction does not help on average (Huang et al. 2023,
+ * "Large Language Models Cannot Self-Correct Reasoning Yet"). */
 char *sim_self_critique(const struct sim_problem *p, const struct sim_cfg *c,
 			const char *const *steps, size_t nsteps, struct rng *r)
 {
-	return critique_with(p, c, steps, nsteps, NULL, c->critic_recall * 0.5, r);
+	return critique_with(p, steps, nsteps, NULL, c->critic_recall * 0.35, clampd(2 * c->critic_false, 0, 0.9), r);
 }
 
 char *sim_review(const struct sim_problem *p, const struct sim_cfg *c,
 		 const char *const *steps, const double *scores, size_t nsteps, struct rng *r)
 {
-	return critique_with(p, c, steps, nsteps, scores, c->critic_recall, r);
+	return critique_with(p, steps, nsteps, scores, c->critic_recall, c->critic_false, r);
 }
 
 char *sim_judge(const struct sim_problem *p, const struct sim_cfg *c,
@@ -144,7 +150,7 @@ char *sim_judge(const struct sim_problem *p, const struct sim_cfg *c,
 	for (size_t i = 0; i < nsteps; i++)
 		trap |= info[i].trap;
 	free(info);
-	double say_wrong = right ? c->critic_false * 3 : c->critic_recall * (trap ? 0.6 : 1.0);
+	double say_wrong = right ? c->critic_false * 1.5 : c->critic_recall * (trap ? 0.6 : 1.0);
 	int wrong = rng_uniform(r) < say_wrong;
 	char claim[40];
 	sim_format_number(st.claim, claim, sizeof claim);
@@ -228,28 +234,81 @@ static uint64_t prefix_seed(uint64_t seed, const char *tag, const struct sim_pro
 	return h;
 }
 
+/* ---- the reward models ----
+ *
+ * Real PRMs and ORMs are far from oracles: open PRMs often miss the first
+ * wrong step and flag right ones, more so on harder problems (Zheng et
+ * al. 2024, ProcessBench), and an ORM's best-of-N gain flattens out and
+ * turns over as N grows because it believes some wrong answers (Lightman
+ * et al. 2023; Snell et al. 2024).  So the sim's verifiers score on the
+ * logit scale: a right step (every step so far right, Math-Shepherd's
+ * label) at +sep/2, a wrong one at -sep/2, the separation shrinking with
+ * the problem's difficulty, plus errors that do not average away:
+ *   - along the path (AR(1), rho 0.8): a PRM that likes a solution likes
+ *     its next step too;
+ *   - per answer: every solution reaching the same answer shares it, for
+ *     the PRM's answering step and for the ORM (orm_bias);
+ *   - per step or per solution (prm_noise, orm_noise).
+ * With the defaults the solution-level AUC of the PRM's last step is about
+ * 0.9 at difficulty 1 and 0.7 at 9, 0.78 on the default mix (the ORM's
+ * 0.86); tests/bench/sim_verifiers.sh prints them. */
+
+static double sigmoid(double x)
+{
+	return 1.0 / (1.0 + exp(-x));
+}
+
+/* The separation of right from wrong on the logit scale at difficulty d:
+ * 2.08 at 1, 1.0 at 10 (with an error of about unit sd, AUC 0.93 to 0.76
+ * before traps and clamping take their share). */
+static double separation(const struct sim_problem *p)
+{
+	int d = p->difficulty < 1 ? 1 : p->difficulty > 10 ? 10 : p->difficulty;
+	return 2.2 - 0.12 * d;
+}
+
+#define SIM_PATH_SD 0.7   /* the error a path carries from step to step */
+#define SIM_PATH_RHO 0.8
+#define SIM_ANSWER_SD 0.5 /* the PRM's error about an answer */
+
+/* An error about an answer: seeded by the problem and the answer alone,
+ * so every solution, every run and every search that reaches it shares it. */
+static double answer_error(const struct sim_problem *p, const char *tag, double claim)
+{
+	char v[40];
+	sim_format_number(claim, v, sizeof v);
+	struct rng b;
+	rng_seed(&b, hash_str(hash_str(hash_str(0x0b1a5, tag), p->text), v));
+	return rng_normal(&b);
+}
+
 void sim_prm(const struct sim_problem *p, const struct sim_cfg *c, uint64_t seed,
 	     const char *const *steps, size_t nsteps, double *out)
 {
 	struct step_info *info = xcalloc(nsteps ? nsteps : 1, sizeof *info);
 	struct sim_state st;
 	sim_replay(p, steps, nsteps, &st, info);
-	int before_ok = 1;
+	double sep = separation(p), path = 0;
+	int trapped = 0;
 	for (size_t i = 0; i < nsteps; i++) {
 		const struct step_info *si = &info[i];
-		double mean;
-		if (si->v == SV_OK || si->v == SV_NONE)
-			mean = before_ok ? 0.82 : 0.42;
-		else if (si->trap)
-			mean = 0.55; /* a plausible-looking wrong quantity */
-		else
-			mean = 0.2;
-		if (si->answered && si->prefix_ok)
-			mean += 0.06;
-		before_ok = si->prefix_ok;
 		struct rng r;
 		rng_seed(&r, prefix_seed(seed, "prm", p, steps, i + 1));
-		out[i] = clampd(mean + c->prm_noise * rng_normal(&r), 0.01, 0.99);
+		double eta = rng_normal(&r), e = rng_normal(&r);
+		path = i == 0 ? SIM_PATH_SD * eta
+			      : SIM_PATH_RHO * path + sqrt(1 - SIM_PATH_RHO * SIM_PATH_RHO) * SIM_PATH_SD * eta;
+		trapped |= si->trap;
+		double mean;
+		if (si->prefix_ok)
+			mean = sep / 2;
+		else if (trapped && si->v != SV_SLIP && si->v != SV_SKIP)
+			mean = 0; /* a plausible wrong quantity, and what follows from it */
+		else
+			mean = -sep / 2;
+		double z = mean + path + c->prm_noise * e;
+		if (si->answered)
+			z += SIM_ANSWER_SD * answer_error(p, "prm", si->claim);
+		out[i] = clampd(sigmoid(z), 0.01, 0.99);
 	}
 	free(info);
 }
@@ -259,22 +318,18 @@ double sim_orm(const struct sim_problem *p, const struct sim_cfg *c, uint64_t se
 {
 	struct sim_state st;
 	sim_replay(p, steps, nsteps, &st, NULL);
-	double mean = !st.answered ? 0.1 : sim_same(st.claim, p->answer) ? 0.78 : 0.3;
-	if (st.answered && c->orm_bias > 0) {
-		/* A real reward model is wrong about an answer, not about each
-		 * solution by itself: it believes some wrong answers and doubts
-		 * some right ones, whoever writes them.  That error does not
-		 * average away over many samples, and a search that selects by
-		 * the ORM (MAgICoRe's top-k) drifts towards the answers it
-		 * believes.  Seeded by the problem and the answer, not the run. */
-		char claim[40];
-		sim_format_number(st.claim, claim, sizeof claim);
-		struct rng b;
-		rng_seed(&b, hash_str(hash_str(0x0b1a5, p->text), claim));
-		mean += c->orm_bias * rng_normal(&b);
-	}
+	double sep = separation(p);
+	double mean = !st.answered ? -sep : st.prefix_ok && sim_same(st.claim, p->answer) ? sep / 2
+		      : sim_same(st.claim, p->answer)                                     ? sep / 4
+											  : -sep / 2;
+	/* A real reward model is wrong about an answer, not about each
+	 * solution by itself: it believes some wrong answers and doubts some
+	 * right ones, whoever writes them.  That error does not average away
+	 * over many samples, and a search that selects by the ORM drifts
+	 * towards the answers it believes. */
+	if (st.answered)
+		mean += c->orm_bias * answer_error(p, "orm", st.claim);
 	struct rng r;
 	rng_seed(&r, prefix_seed(seed, "orm", p, steps, nsteps));
-	return clampd(mean + c->orm_noise * rng_normal(&r), 0.01, 0.99);
+	return clampd(sigmoid(mean + c->orm_noise * rng_normal(&r)), 0.01, 0.99);
 }
-

@@ -16,12 +16,15 @@
 void sim_cfg_default(struct sim_cfg *c)
 {
 	c->error_scale = 1.0;
-	c->prm_noise = 0.12;
-	c->orm_noise = 0.12;
-	c->critic_recall = 0.8;
-	c->critic_false = 0.05;
+	/* the verifiers' errors on the logit scale (sim_judge.c), and a
+	 * critic that misses errors and flags right steps as ProcessBench's
+	 * critics do */
+	c->prm_noise = 0.5;
+	c->orm_noise = 0.8;
+	c->critic_recall = 0.7;
+	c->critic_false = 0.15;
 	c->fix_prob = 0.75;
-	c->orm_bias = 0;
+	c->orm_bias = 0.6;
 	c->trap_scale = 1;
 }
 

@@ -86,6 +86,23 @@ ok $? "and runs every magicore spec"
 "$CANOPY" bench --problems 5 --strategies magicore:reward-sd=0 >"$TMP/mg0.out" 2>&1
 ! grep -q "condition 1: reward-mean" "$TMP/mg0.out"
 ok $? "a spec given reward-sd needs no statistics run"
+# the sim's verifiers err as published ones do: on the default mix a
+# solution-level AUC between 0.70 and 0.90, lower on harder problems;
+# and bench says so for any run with gold answers
+"$CANOPY" bench --problems 200 --strategies wbon:n=16,bon:n=16 --jobs 2 >"$TMP/v.out" 2>&1
+prm=$(sed -n 's/^verifiers on these runs: PRM AUC \([0-9.]*\) .*/\1/p' "$TMP/v.out")
+orm=$(sed -n 's/.*; ORM AUC \([0-9.]*\) .*/\1/p' "$TMP/v.out")
+awk -v p="$prm" -v o="$orm" 'BEGIN {exit !(p >= 0.70 && p <= 0.90 && o >= 0.70 && o <= 0.90)}'
+ok $? "bench reports the verifiers' AUC, and the sim's are no oracles (PRM $prm, ORM $orm)"
+"$CANOPY" bench --problems 200 --difficulty 9 --strategies wbon:n=16 --jobs 2 >"$TMP/v9.out" 2>&1
+prm9=$(sed -n 's/^verifiers on these runs: PRM AUC \([0-9.]*\) .*/\1/p' "$TMP/v9.out")
+awk -v a="$prm9" -v b="$prm" 'BEGIN {exit !(a < b)}'
+ok $? "and the PRM errs more on hard problems ($prm9 at difficulty 9)"
+# intrinsic self-correction does not help on average (Huang et al. 2023)
+"$CANOPY" bench --problems 400 --strategies sc:n=1,selfrefine --jobs 2 >"$TMP/sr.out" 2>&1
+one=$(acc "$TMP/sr.out" sc:n=1) self=$(acc "$TMP/sr.out" selfrefine)
+awk -v a="$one" -v b="$self" 'BEGIN {exit !(b <= a + 0.02)}'
+ok $? "selfrefine ($self) is no better than its first sample ($one)"
 "$CANOPY" run --sim-orm-bias 0.3 --sim-critic-false 0.2 \
 	--strategy magicore --trace "$TMP/mg.jsonl" >/dev/null 2>&1
 head -1 "$TMP/mg.jsonl" | grep -q '"critic_false":0.2' && head -1 "$TMP/mg.jsonl" | grep -q '"orm_bias":0.3'

@@ -207,7 +207,7 @@ has "saved the journal to" "and the confirmation stays"
 T send-keys -t ui q q
 
 # ---- the rounds view scrolls by lines: every chain can be reached ----
-"$CANOPY" run --strategy critique --parallel 3 --rounds 1 --difficulty 7 --seed 4 -q \
+"$CANOPY" run --strategy critique --parallel 3 --rounds 2 --difficulty 7 --seed 4 -q \
 	--trace "$TMP/crit.jsonl" >/dev/null 2>&1
 start 80 24 "'$CANOPY' replay '$TMP/crit.jsonl'"
 wait_for "#0 problem"

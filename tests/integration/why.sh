@@ -48,8 +48,8 @@ wait_for "#0 problem"
 shows "answer 62 ✓: PRM-weighted vote (last-step scores) over 8" "the title says why the answer was chosen"
 shows "→62 ✓" "answers are marked right against the gold in the tree"
 T send-keys -t ui : "goto 10" Enter
-shows "ranked 8 of 8 by PRM (agg last) at 0.301" "a pruned candidate's detail says its rank and score"
-shows "cut-off 0.778: pruned by the search" "and the cut-off it missed"
+shows "ranked 8 of 8 by PRM (agg last) at 0.433" "a pruned candidate's detail says its rank and score"
+shows "cut-off 0.780: pruned by the search" "and the cut-off it missed"
 press "Why #10 (step)" "w opens the Why pane" w
 shows "the path from the problem:" "which goes on with the path"
 shows "the search's answer 62 (right)" "and ends with the search's answer and its reason"

@@ -113,18 +113,22 @@ static void test_realism(void)
 		steps[k] = wrong;
 		double w2 = sim_orm(&p, &c, 7, steps, k + 1);
 		shared &= w1 == w2;
-		sum += right - 0.78;
-		sum2 += (right - 0.78) * (right - 0.78);
-		wsum += w1 - 0.3;
-		wsum2 += (w1 - 0.3) * (w1 - 0.3);
-		cross += (right - 0.78) * (w1 - 0.3);
+		/* on the logit scale, about the means: +sep/2 for a right
+		 * answer, -sep/2 for a wrong one, sep = 2.2 - 0.12 d */
+		double er = log(right / (1 - right)) - 0.8, ew = log(w1 / (1 - w1)) + 0.8;
+		sum += er;
+		sum2 += er * er;
+		wsum += ew;
+		wsum2 += ew * ew;
+		cross += er * ew;
 		free(sol);
 	}
-	is_num(sqrt(sum2 / n - (sum / n) * (sum / n)), 0.1, 0.015, "--sim-orm-bias 0.1: a right answer's ORM error has sd 0.1");
+	is_num(sqrt(sum2 / n - (sum / n) * (sum / n)), 0.1, 0.015, "--sim-orm-bias 0.1: a right answer's ORM error has sd 0.1 (logit scale)");
 	is_num(sqrt(wsum2 / n - (wsum / n) * (wsum / n)), 0.1, 0.015, "and a wrong answer's too");
 	ok(shared, "two different solutions reaching the same answer share it");
 	ok(seedless, "whatever the run's seed: it is the model's opinion of the answer");
-	double corr = (cross / n) / sqrt((sum2 / n) * (wsum2 / n));
+	double corr = (cross / n - (sum / n) * (wsum / n)) /
+		      sqrt((sum2 / n - (sum / n) * (sum / n)) * (wsum2 / n - (wsum / n) * (wsum / n)));
 	ok(fabs(corr) < 0.2, "the errors about different answers are independent (correlation %.2f)", corr);
 
 	/* over-corrections: a right step 2 flagged wrong gets the same wrong
