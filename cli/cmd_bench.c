@@ -94,6 +94,7 @@ struct problem {
 	char *id, *text, *gold;
 	uint64_t seed;
 	int difficulty, trap; /* generated ones */
+	int rep; /* which --repeats pass */
 };
 
 /* One run: a problem and a strategy. */
@@ -218,6 +219,33 @@ static void run_job(struct worker_ctx *w, struct job *j)
 	if (j->budget >= 0) {
 		cfg.budget_tokens = (uint64_t)llround(b->budgets[j->budget] * b->unit);
 		cfg.budget_requests = 0;
+		/* the search grows with the budget, as Snell et al.'s and Wu et
+		 * al.'s curves do (N samples or beams, REBASE's width, MCTS's
+		 * rollouts), unless the spec fixes that size; the token budget
+		 * still caps what it spends */
+		enum param_id sz = sp->ops->scale;
+		if (sz != P_COUNT && !sp->params.set[sz]) {
+			double n = fmax(1, round(b->budgets[j->budget]));
+			if (sz == P_N && strategy_uses(sp->ops, P_WIDTH)) {
+				/* beam and dvts: N a multiple of the width M, at least M */
+				double m = 1;
+				for (const struct param_default *d = sp->ops->params; d->id != P_COUNT; d++)
+					if (d->id == P_WIDTH)
+						m = d->value;
+				if (sp->params.set[P_WIDTH]) {
+					m = sp->params.v[P_WIDTH];
+					n = fmax(m, round(n / m) * m);
+				} else if (n < m) {
+					/* below M candidates, as many beams as candidates */
+					cfg.params.v[P_WIDTH] = n;
+					cfg.params.set[P_WIDTH] = 1;
+				} else {
+					n = round(n / m) * m;
+				}
+			}
+			cfg.params.v[sz] = n;
+			cfg.params.set[sz] = 1;
+		}
 	}
 	/* --max-inflight, as canopy run takes it.  Unset, under a budget
 	 * requests go one at a time: it then stops within one request, and
@@ -295,7 +323,7 @@ static void progress(size_t done, size_t total, double elapsed)
 struct bench_opts {
 	const char *budgets, *plot;
 	double unit;
-	uint64_t problems, seed, budget_tokens, budget_requests;
+	uint64_t problems, seed, repeats, budget_tokens, budget_requests;
 	uint64_t limit, offset, sample;
 	int difficulty, traps, max_inflight, jobs, resume;
 	const char *list, *csv_path, *dataset, *out;
@@ -334,6 +362,7 @@ static int parse_argv(int argc, char **argv, struct bench_opts *o, const struct 
 	while ((c = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_PROBLEMS:
+		case OPT_REPEATS:
 		case OPT_SEED:
 		case OPT_DIFFICULTY:
 		case OPT_MAX_INFLIGHT:
@@ -347,6 +376,8 @@ static int parse_argv(int argc, char **argv, struct bench_opts *o, const struct 
 				return bad("%s", err);
 			if (c == OPT_PROBLEMS)
 				o->problems = (uint64_t)d;
+			else if (c == OPT_REPEATS)
+				o->repeats = (uint64_t)d;
 			else if (c == OPT_SEED)
 				o->seed = (uint64_t)d;
 			else if (c == OPT_DIFFICULTY)
@@ -410,26 +441,44 @@ static int parse_argv(int argc, char **argv, struct bench_opts *o, const struct 
 }
 
 /* The problems: generated, or read from the set (the sim must read each). */
+/* The seed of repeat k: far enough apart that generated sets do not overlap. */
+#define REPEAT_STRIDE 1000003u
+
+/* The problem id of problem i (1-based) in repeat k: "i", or "rK-i". */
+static char *problem_id(const struct bench_opts *o, const char *id, int k)
+{
+	char buf[300];
+	if (o->repeats > 1)
+		snprintf(buf, sizeof buf, "r%d-%s", k + 1, id);
+	else
+		snprintf(buf, sizeof buf, "%s", id);
+	return xstrdup(buf);
+}
+
 static int make_problems(struct bench_opts *o, struct bench *b, int sim_reads)
 {
 	char err[800];
+	int reps = o->repeats ? (int)o->repeats : 1;
 	if (!o->dataset) {
-		b->nproblems = (size_t)o->problems;
+		b->nproblems = (size_t)o->problems * (size_t)reps;
 		b->pr = xcalloc(b->nproblems, sizeof *b->pr);
-		uint64_t pseed = o->seed;
-		for (size_t i = 0; i < b->nproblems; i++, pseed++) {
-			struct sim_problem sp;
-			/* --traps: draw until the problem holds a distractor */
-			for (int tries = 0;; tries++, pseed++) {
-				sim_problem_generate_mix(pseed, o->difficulty, o->simc.trap_scale, &sp);
-				if (!o->traps || sp.has_distractor || tries > 10000)
-					break;
+		for (int k = 0; k < reps; k++) {
+			uint64_t pseed = o->seed + (uint64_t)k * REPEAT_STRIDE;
+			for (size_t i = 0; i < (size_t)o->problems; i++, pseed++) {
+				struct sim_problem sp;
+				/* --traps: draw until the problem holds a distractor */
+				for (int tries = 0;; tries++, pseed++) {
+					sim_problem_generate_mix(pseed, o->difficulty, o->simc.trap_scale, &sp);
+					if (!o->traps || sp.has_distractor || tries > 10000)
+						break;
+				}
+				char gold[40], id[32];
+				sim_format_number(sp.answer, gold, sizeof gold);
+				snprintf(id, sizeof id, "%zu", i + 1);
+				b->pr[(size_t)k * (size_t)o->problems + i] =
+					(struct problem){problem_id(o, id, k), xstrdup(sp.text), xstrdup(gold), pseed,
+							 sp.difficulty, sp.has_distractor, k};
 			}
-			char gold[40], id[32];
-			sim_format_number(sp.answer, gold, sizeof gold);
-			snprintf(id, sizeof id, "%zu", i + 1);
-			b->pr[i] = (struct problem){xstrdup(id), xstrdup(sp.text), xstrdup(gold), pseed, sp.difficulty,
-						    sp.has_distractor};
 		}
 		return 0;
 	}
@@ -455,17 +504,19 @@ static int make_problems(struct bench_opts *o, struct bench *b, int sim_reads)
 			return EXIT_USAGE;
 		}
 	}
-	b->nproblems = ds.n;
-	b->pr = xcalloc(ds.n, sizeof *b->pr);
-	for (size_t i = 0; i < ds.n; i++) {
-		b->pr[i] = (struct problem){ds.v[i].id, ds.v[i].problem, ds.v[i].gold, o->seed + i, 0, 0};
-		ds.v[i].id = ds.v[i].problem = ds.v[i].gold = NULL; /* ours now */
-	}
+	/* a data set's repeats are the same problems sampled again */
+	b->nproblems = ds.n * (size_t)reps;
+	b->pr = xcalloc(b->nproblems, sizeof *b->pr);
+	for (int k = 0; k < reps; k++)
+		for (size_t i = 0; i < ds.n; i++)
+			b->pr[(size_t)k * ds.n + i] =
+				(struct problem){problem_id(o, ds.v[i].id, k), xstrdup(ds.v[i].problem),
+						 ds.v[i].gold ? xstrdup(ds.v[i].gold) : NULL,
+						 o->seed + i + (uint64_t)k * REPEAT_STRIDE, 0, 0, k};
 	dataset_free(&ds);
 	return 0;
 }
 
-/* Runs a list of jobs on the workers, with a progress bar on a tty. */
 static void run_pool(struct bench *b, struct job *jobs, size_t njobs, struct worker_ctx *ws, size_t nworkers,
 		     int tty, const char *what)
 {
@@ -558,6 +609,7 @@ int cmd_bench(int argc, char **argv)
 	struct bench_opts o;
 	memset(&o, 0, sizeof o);
 	o.problems = 20;
+	o.repeats = 1;
 	o.seed = 1;
 	o.jobs = 1;
 	o.list = "sc,beam,rebase,mcts";
@@ -825,6 +877,85 @@ int cmd_bench(int argc, char **argv)
 			snprintf(what, sizeof what, "%zu problems, difficulty %d", b.nproblems, o.difficulty);
 		else
 			snprintf(what, sizeof what, "%zu problems", b.nproblems);
+		if (o.repeats > 1)
+			snprintf(what + strlen(what), sizeof what - strlen(what), ": %llu repeats of %zu",
+				 (unsigned long long)o.repeats, b.nproblems / (size_t)o.repeats);
+		/* --repeats: each repeat's accuracy, then which strategy is
+		 * right where the other is wrong, paired problem by problem */
+		size_t reps = (size_t)o.repeats;
+		if (reps > 1) {
+			unsigned *rc = xcalloc(b.nspecs * nb * reps, sizeof *rc), *rn = xcalloc(b.nspecs * nb * reps, sizeof *rn);
+			for (size_t i = 0; i < nmain; i++) {
+				const struct job *j = &mainj[i];
+				if (j->failed)
+					continue;
+				size_t at = (j->spec * nb + (size_t)(j->budget >= 0 ? j->budget : 0)) * reps +
+					    (size_t)b.pr[j->problem].rep;
+				rc[at] += (unsigned)j->correct;
+				rn[at]++;
+			}
+			say(stdout, "accuracy by repeat (problem seeds %llu + k x %u):\n", (unsigned long long)o.seed,
+			    REPEAT_STRIDE);
+			for (size_t k = 0; k < b.nspecs; k++)
+				for (size_t q = 0; q < nb; q++) {
+					char label[96];
+					if (b.nbudgets)
+						snprintf(label, sizeof label, "%s @%g", b.specs[k].label, b.budgets[q]);
+					else
+						snprintf(label, sizeof label, "%s", b.specs[k].label);
+					struct strbuf sb;
+					sb_init(&sb);
+					double mean = 0, sq = 0;
+					for (size_t r = 0; r < reps; r++) {
+						size_t at = (k * nb + q) * reps + r;
+						double a = rn[at] ? (double)rc[at] / rn[at] : 0;
+						sb_printf(&sb, " %.3f", a);
+						mean += a;
+						sq += a * a;
+					}
+					mean /= (double)reps;
+					double sd = sqrt(fmax(0, (sq - (double)reps * mean * mean) / (double)(reps - 1)));
+					say(stdout, "  %-24s%s  (mean %.3f, sd %.3f)\n", label, sb.s, mean, sd);
+					sb_free(&sb);
+				}
+			free(rc);
+			free(rn);
+		}
+		if (b.nspecs > 1) {
+			/* a paired sign test: over the problems (and budgets) both
+			 * ran, the ones exactly one got right */
+			size_t np = b.nproblems;
+			signed char *right = xcalloc(np * b.nspecs * nb, 1);
+			for (size_t i = 0; i < nmain; i++) {
+				const struct job *j = &mainj[i];
+				right[(j->problem * b.nspecs + j->spec) * nb + (size_t)(j->budget >= 0 ? j->budget : 0)] =
+					j->failed ? -1 : (signed char)j->correct;
+			}
+			say(stdout, "paired sign test (the problems exactly one of the two got right%s):\n",
+			    nb > 2 ? "; at the smallest and the largest budget" : "");
+			for (size_t q = 0; q < nb; q++) {
+				if (nb > 2 && q != 0 && q != nb - 1)
+					continue;
+				for (size_t x = 0; x < b.nspecs; x++)
+					for (size_t y = x + 1; y < b.nspecs; y++) {
+						unsigned wx = 0, wy = 0;
+						for (size_t i = 0; i < np; i++) {
+							signed char rx = right[(i * b.nspecs + x) * nb + q],
+								    ry = right[(i * b.nspecs + y) * nb + q];
+							if (rx < 0 || ry < 0)
+								continue;
+							wx += rx && !ry;
+							wy += ry && !rx;
+						}
+						char at[40] = "";
+						if (b.nbudgets)
+							snprintf(at, sizeof at, " @%g", b.budgets[q]);
+						say(stdout, "  %s%s against %s%s: %u to %u, p = %.2g\n", b.specs[x].label, at,
+						    b.specs[y].label, at, wx, wy, calib_sign_test(wx, wy));
+					}
+			}
+			free(right);
+		}
 		/* how well the verifiers told right from wrong on these runs */
 		size_t pr, pw, orr, ow;
 		double pa = calib_pool_auc(&b.verifiers, 0, &pr, &pw), oa = calib_pool_auc(&b.verifiers, 1, &orr, &ow);

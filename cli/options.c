@@ -87,6 +87,9 @@ const struct opt_entry opt_table[] = {
 	 .help = "the gold answer, for files without one, or to replace it"},
 	{.code = OPT_PROBLEMS, .name = "problems", .arg = "N", .where = W_BENCH, .section = "Problem", INT(1, 1000000),
 	 .help = "how many generated problems (default 20)"},
+	{.code = OPT_REPEATS, .name = "repeats", .arg = "R", .where = W_BENCH, .section = "Problem", INT(1, 1000),
+	 .help = "run it all R times over, with problem seeds N, N+1000003, ... (a data set: R samplings); "
+		 "accuracy is given per repeat, and a paired sign test compares the strategies (default 1)"},
 	{.code = OPT_DIFFICULTY, .name = "difficulty", .arg = "N", .where = W_SEARCH, .section = "Problem", INT(1, 10),
 	 .resume_ok = 0, .help = "1-10, for generated problems (default: drawn from the seed)"},
 	{.code = OPT_SEED, .name = "seed", .arg = "N", .where = W_SEARCH, .section = "Problem", INT(0, TRACE_MAX_EXACT),

@@ -253,3 +253,15 @@ void calib_pool_free(struct calib_pool *p)
 	}
 	memset(p, 0, sizeof *p);
 }
+
+double calib_sign_test(unsigned a, unsigned b)
+{
+	unsigned n = a + b, k = a < b ? a : b;
+	if (!n)
+		return 1;
+	/* 2 P(X <= k), X ~ Bin(n, 1/2), each term in logs to stay finite */
+	double sum = 0;
+	for (unsigned i = 0; i <= k; i++)
+		sum += exp(lgamma(n + 1.0) - lgamma(i + 1.0) - lgamma(n - i + 1.0) - n * log(2.0));
+	return fmin(1, 2 * sum);
+}

@@ -44,6 +44,9 @@ void calib_pool_add(struct calib_pool *p, const struct tree *t, const char *gold
  * wrong ones; *nright and *nwrong how many of each. */
 double calib_pool_auc(const struct calib_pool *p, int which, size_t *nright, size_t *nwrong);
 void calib_pool_free(struct calib_pool *p);
+/* The two-sided exact sign test: the chance, under a fair coin, of a
+ * split of a + b at least as uneven as a to b (1 when a + b is 0). */
+double calib_sign_test(unsigned a, unsigned b);
 
 /* When leaf's answer is wrong: the first node on the path to it with a
  * sibling that was pruned though labelled right and scored above it, the

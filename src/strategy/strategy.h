@@ -26,6 +26,9 @@ struct strategy_ops {
 	const char *unit; /* what one step is: "round", "level", ... */
 	const struct param_default *params; /* the ones it reads, ends at P_COUNT */
 	unsigned finals; /* the --final choices it takes: bit i for choice i */
+	/* what grows with a scaling curve's budget (bench --budgets): N, W,
+	 * rollouts...; P_COUNT for none (0 is P_N: every strategy says) */
+	enum param_id scale;
 	void *(*start)(struct search *s);
 	/* Does one unit of work.  Returns 1 while there is more to do. */
 	int (*step)(void *st, struct search *s);

@@ -546,12 +546,12 @@ static void beam_free(void *st)
 
 const struct strategy_ops strategy_beam = {
 	.name = "beam", .title = "beam search with a PRM", .unit = "level", .params = beam_params, .finals = 0x3,
-	.start = beam_start, .step = beam_step, .command = beam_command, .finish = beam_finish,
+	.scale = P_N, .start = beam_start, .step = beam_step, .command = beam_command, .finish = beam_finish,
 	.free = beam_free,
 };
 
 const struct strategy_ops strategy_dvts = {
 	.name = "dvts", .title = "diverse verifier tree search: N/M independent subtrees",
-	.unit = "level", .params = dvts_params, .finals = 0x3, .start = dvts_start, .step = beam_step,
+	.unit = "level", .params = dvts_params, .finals = 0x3, .scale = P_N, .start = dvts_start, .step = beam_step,
 	.command = beam_command, .finish = beam_finish, .free = beam_free,
 };

@@ -970,18 +970,18 @@ static void mcts_free(void *st)
 
 const struct strategy_ops strategy_mcts = {
 	.name = "mcts", .title = "MCTS with UCT over next steps, PRM reward", .unit = "rollout",
-	.params = mcts_params, .start = mcts_start, .step = mcts_step, .command = mcts_command,
+	.params = mcts_params, .scale = P_ROLLOUTS, .start = mcts_start, .step = mcts_step, .command = mcts_command,
 	.finish = mcts_finish, .free = mcts_free,
 };
 
 const struct strategy_ops strategy_puct = {
 	.name = "puct", .title = "MCTS with PUCT: priors from the model's token log-probabilities",
-	.unit = "rollout", .params = puct_params, .start = puct_start, .step = mcts_step,
+	.unit = "rollout", .params = puct_params, .scale = P_ROLLOUTS, .start = puct_start, .step = mcts_step,
 	.command = mcts_command, .finish = mcts_finish, .free = mcts_free,
 };
 
 const struct strategy_ops strategy_rstar = {
 	.name = "rstar", .title = "rStar: MCTS over actions A1-A5 with a discriminator",
-	.unit = "rollout", .params = rstar_params, .finals = 0xA, .start = rstar_start, .step = mcts_step,
+	.unit = "rollout", .params = rstar_params, .finals = 0xA, .scale = P_ROLLOUTS, .start = rstar_start, .step = mcts_step,
 	.command = mcts_command, .finish = mcts_finish, .free = mcts_free,
 };

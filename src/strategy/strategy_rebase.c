@@ -257,6 +257,6 @@ static void rebase_free(void *st)
 
 const struct strategy_ops strategy_rebase = {
 	.name = "rebase", .title = "REBASE: reward-balanced width allocation", .unit = "depth",
-	.params = rebase_params, .start = rebase_start, .step = rebase_step,
+	.params = rebase_params, .scale = P_WIDTH, .start = rebase_start, .step = rebase_step,
 	.command = rebase_command, .finish = rebase_finish, .free = rebase_free,
 };

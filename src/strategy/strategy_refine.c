@@ -791,18 +791,18 @@ static void loop_free(void *st)
 
 const struct strategy_ops strategy_critique = {
 	.name = "critique", .title = "critique-in-the-loop: a critic judges each step, the actor refines",
-	.unit = "round", .params = critique_params, .finals = 0x6, .start = critique_start, .step = loop_step,
+	.unit = "round", .params = critique_params, .finals = 0x6, .scale = P_PARALLEL, .start = critique_start, .step = loop_step,
 	.command = loop_command, .finish = loop_finish, .free = loop_free,
 };
 
 const struct strategy_ops strategy_selfrefine = {
 	.name = "selfrefine", .title = "self-refine: the actor critiques its own solution",
-	.unit = "round", .params = self_params, .start = self_start, .step = loop_step,
+	.unit = "round", .params = self_params, .scale = P_PARALLEL, .start = self_start, .step = loop_step,
 	.command = loop_command, .finish = loop_finish, .free = loop_free,
 };
 
 const struct strategy_ops strategy_magicore = {
 	.name = "magicore", .title = "MAgICoRe: refine only the problems judged hard",
-	.unit = "round", .params = magicore_params, .start = magicore_start, .step = loop_step,
+	.unit = "round", .params = magicore_params, .scale = P_K, .start = magicore_start, .step = loop_step,
 	.command = loop_command, .finish = loop_finish, .free = loop_free,
 };

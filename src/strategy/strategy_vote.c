@@ -319,24 +319,24 @@ static const struct param_default wbon_params[] = {
 
 const struct strategy_ops strategy_sc = {
 	.name = "sc", .title = "self-consistency (majority vote)", .unit = "phase",
-	.params = sc_params, .start = sc_start, .step = vote_step, .command = vote_command,
+	.params = sc_params, .scale = P_N, .start = sc_start, .step = vote_step, .command = vote_command,
 	.finish = vote_finish, .free = vote_free_state,
 };
 
 const struct strategy_ops strategy_bon = {
 	.name = "bon", .title = "best-of-N by ORM score", .unit = "phase",
-	.params = sc_params, .start = bon_start, .step = vote_step, .command = vote_command,
+	.params = sc_params, .scale = P_N, .start = bon_start, .step = vote_step, .command = vote_command,
 	.finish = vote_finish, .free = vote_free_state,
 };
 
 const struct strategy_ops strategy_wbon = {
 	.name = "wbon", .title = "weighted best-of-N by aggregated PRM score", .unit = "phase",
-	.params = wbon_params, .start = wbon_start, .step = vote_step, .command = vote_command,
+	.params = wbon_params, .scale = P_N, .start = wbon_start, .step = vote_step, .command = vote_command,
 	.finish = vote_finish, .free = vote_free_state,
 };
 
 const struct strategy_ops strategy_filter = {
 	.name = "filter", .title = "filter-vote: the model reviews each answer, the rest vote",
-	.unit = "phase", .params = sc_params, .start = filter_start, .step = vote_step,
+	.unit = "phase", .params = sc_params, .scale = P_N, .start = filter_start, .step = vote_step,
 	.command = vote_command, .finish = vote_finish, .free = vote_free_state,
 };

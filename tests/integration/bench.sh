@@ -48,8 +48,8 @@ for r in "sc:n=16 @1" "sc:n=16 @4" "wbon:n=16 @1" "wbon:n=16 @4"; do
 	grep -q "^$r " "$TMP/p.out"
 	ok $? "a row for $r"
 done
-t1=$(awk '$1=="sc:n=16" && $2=="@1" {print $6}' "$TMP/p.out")
-t4=$(awk '$1=="sc:n=16" && $2=="@4" {print $6}' "$TMP/p.out")
+t1=$(awk '$1=="sc:n=16" && $2=="@1" && $4 ~ /^\[/ {print $6}' "$TMP/p.out")
+t4=$(awk '$1=="sc:n=16" && $2=="@4" && $4 ~ /^\[/ {print $6}' "$TMP/p.out")
 test "$t4" -gt "$t1"
 ok $? "a bigger budget spends more tokens ($t1 then $t4)"
 contains "$TMP/p.out" "generated tokens per problem (log scale)" "the terminal plot labels its x axis"
@@ -77,7 +77,7 @@ is "$?" 2 "--budget with --budgets is bad usage"
 # worked out first and given to every magicore spec that has none; a
 # spec given them keeps its own.  (Its finding, selective refinement
 # beating refining everything, is a measurement: README reports it.)
-acc() { awk -v s="$2" '$1==s {print $2}' "$1"; }
+acc() { awk -v s="$2" '$1==s && $3 ~ /^\[/ {print $2}' "$1"; }
 "$CANOPY" bench --problems 40 --strategies magicore,magicore:refine=all:k=7,magicore:reward-sd=0 >"$TMP/mg.out" 2>&1
 grep -q "MAgICoRe's condition 1: reward-mean=[0-9.]* reward-sd=[0-9.]*, over the first solutions of 40 problems" "$TMP/mg.out"
 ok $? "bench works out MAgICoRe's set statistics from each problem's first solution"
@@ -86,6 +86,22 @@ ok $? "and runs every magicore spec"
 "$CANOPY" bench --problems 5 --strategies magicore:reward-sd=0 >"$TMP/mg0.out" 2>&1
 ! grep -q "condition 1: reward-mean" "$TMP/mg0.out"
 ok $? "a spec given reward-sd needs no statistics run"
+# --repeats: other problem seeds, each repeat's accuracy, a sign test
+"$CANOPY" bench --problems 10 --repeats 2 --strategies sc:n=4,wbon:n=4 --csv "$TMP/rep.csv" >"$TMP/rep.out" 2>&1
+is "$?" 0 "bench --repeats 2 exits 0"
+grep -qE '^  sc:n=4 +[0-9.]+ [0-9.]+  \(mean [0-9.]+, sd [0-9.]+\)$' "$TMP/rep.out"
+ok $? "each repeat's accuracy, with their mean and deviation"
+grep -qE '^  sc:n=4 against wbon:n=4: [0-9]+ to [0-9]+, p = [0-9.e+-]+$' "$TMP/rep.out"
+ok $? "a paired sign test between the two"
+grep -q "(20 problems: 2 repeats of 10, budget none)" "$TMP/rep.out"
+ok $? "and the summary says how many repeats of how many problems"
+test "$(grep -c '^"r2-' "$TMP/rep.csv")" -eq 20 && test "$(cut -d, -f1 "$TMP/rep.csv" | sort -u | wc -l)" -eq 21
+ok $? "the CSV names each repeat's problems apart (r1-, r2-)"
+# scaling curves grow the search with the budget unless the spec fixes it
+"$CANOPY" bench --problems 4 --strategies sc,rebase,sc:n=2 --budgets 1,4 --unit 60 >"$TMP/sz.out" 2>&1
+req() { awk -v s="$2" -v b="$3" '$1==s && $2==b && $4 ~ /^\[/ {print $7}' "$1"; }
+is "$(req "$TMP/sz.out" sc @4)" 4.0 "--budgets: sc at 4 units samples 4 (N grows with the budget)"
+is "$(req "$TMP/sz.out" sc:n=2 @4)" 2.0 "but a spec that sets n keeps it"
 # the sim's verifiers err as published ones do: on the default mix a
 # solution-level AUC between 0.70 and 0.90, lower on harder problems;
 # and bench says so for any run with gold answers

@@ -52,6 +52,29 @@ int main(void)
 	tree_node(t, b)->prm = 0.9f;
 	calib_steps(t, lab, &st);
 	ok(fabs(st.auc - 0.5) < 1e-12, "ties with the wrong one count half each (%g)", st.auc);
+	/* pooled over searches (bench): this tree's solutions (right .6,
+	 * wrong .8) and another's (right .9 and .7, wrong .5): right above
+	 * wrong in 4 of 6 pairs */
+	struct calib_pool pool = {0};
+	calib_pool_add(&pool, t, "7");
+	tree_node(t, a1)->prm = 0.5f;
+	tree_node(t, b1)->prm = 0.9f;
+	int32_t e1 = tree_add(t, b, NODE_STEP, "b2", 2);
+	tree_node(t, e1)->prm = 0.7f;
+	tree_node(t, e1)->orm = 0.3f;
+	tree_set_answer(t, e1, "7.0");
+	calib_pool_add(&pool, t, "7");
+	size_t nr, nw;
+	double pa = calib_pool_auc(&pool, 0, &nr, &nw);
+	ok(nr == 3 && nw == 2 && fabs(pa - 4.0 / 6.0) < 1e-12, "pooled PRM AUC by hand: 4 of 6 pairs (%g; %zu right, %zu wrong)",
+	   pa, nr, nw);
+	ok(isnan(calib_pool_auc(&pool, 1, &nr, &nw)) && nr == 1 && nw == 0, "one ORM score, no wrong one: no ORM AUC");
+	calib_pool_free(&pool);
+	/* the sign test, by hand: 2 P(X <= k), X ~ Bin(a + b, 1/2) */
+	ok(fabs(calib_sign_test(0, 5) - 0.0625) < 1e-12, "sign test 0 to 5: p = 2/32");
+	ok(fabs(calib_sign_test(9, 1) - 22.0 / 1024) < 1e-12, "9 to 1: p = 2 x 11/1024");
+	ok(fabs(calib_sign_test(4, 31) - 3.4654513e-06) < 1e-12, "4 to 31: p = 3.47e-06");
+	ok(calib_sign_test(5, 5) == 1 && calib_sign_test(0, 0) == 1, "an even split, or none: p = 1");
 	calib_labels(t, NULL, lab);
 	ok(!lab[0] && !lab[a1], "no gold: nothing labelled");
 	tree_free(t);
