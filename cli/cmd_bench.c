@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "answer.h"
 #include "calib.h"
 #include "cmd.h"
 #include "cmd_common.h"
@@ -108,6 +109,12 @@ struct job {
 	uint64_t tokens, requests;
 	double seconds;
 	double reward; /* the MAgICoRe statistics' run: its solution's ORM + PRM (NAN: none) */
+	int reached;   /* some answer it reached is right (pass@k); -1 unknown */
+	/* for --compute-optimal's bins: how many answers it reached, how many
+	 * were right, and their verifier scores (ORM, else PRM) summed */
+	unsigned nans, nright, nscored;
+	double score_sum;
+	int maj;       /* its vote's heaviest answer is right (rStar's generator@maj); -1 unknown */
 	int reused; /* read back from --out, not run */
 };
 
@@ -167,6 +174,24 @@ static int reuse_event(void *ctx, const struct event *ev, uint64_t line)
 	return 0;
 }
 
+/* What --compute-optimal bins by: the answers a run reached, right
+ * ones, and their mean verifier score (the ORM's, else the PRM's). */
+static void answer_stats(const struct tree *t, const char *gold, struct job *j)
+{
+	for (size_t i = 1; i < tree_count(t); i++) {
+		const struct node *n = tree_node(t, (int32_t)i);
+		if (!n->answer)
+			continue;
+		j->nans++;
+		j->nright += gold && answer_equal(n->answer, gold);
+		double v = !isnan(n->orm) ? n->orm : n->prm;
+		if (!isnan(v)) {
+			j->score_sum += v;
+			j->nscored++;
+		}
+	}
+}
+
 /* The first solution's ORM + PRM product, as MAgICoRe scores it (NAN:
  * none, or not scored). */
 static double first_reward(const struct tree *t)
@@ -197,6 +222,7 @@ static void run_job(struct worker_ctx *w, struct job *j)
 					j->answer = tr.final_answer ? xstrdup(tr.final_answer) : NULL;
 					j->correct = tr.final_correct == 1;
 					j->reward = first_reward(tr.tree);
+					j->reached = j->maj = -1;
 					j->reused = 1;
 					trace_free(&tr);
 					resume_free(&rs);
@@ -277,6 +303,9 @@ static void run_job(struct worker_ctx *w, struct job *j)
 		j->tokens = u->gen_tokens;
 		j->requests = u->requests;
 		j->reward = first_reward(search_tree(s));
+		j->reached = search_reached_gold(s);
+		answer_stats(search_tree(s), p->gold, j);
+		j->maj = p->gold && search_vote_top(s) ? answer_equal(search_vote_top(s), p->gold) : -1;
 		if (j->spec < b->nspecs && p->gold) {
 			pthread_mutex_lock(&b->lock);
 			calib_pool_add(&b->verifiers, search_tree(s), p->gold);
@@ -325,7 +354,7 @@ struct bench_opts {
 	double unit;
 	uint64_t problems, seed, repeats, budget_tokens, budget_requests;
 	uint64_t limit, offset, sample;
-	int difficulty, traps, max_inflight, jobs, resume;
+	int difficulty, traps, max_inflight, jobs, resume, compute_optimal;
 	const char *list, *csv_path, *dataset, *out;
 	enum ds_format format;
 	struct sim_cfg simc;
@@ -396,6 +425,7 @@ static int parse_argv(int argc, char **argv, struct bench_opts *o, const struct 
 				o->unit = d;
 			break;
 		case OPT_TRAPS: o->traps = 1; break;
+		case OPT_COMPUTE_OPTIMAL: o->compute_optimal = 1; break;
 		case OPT_STRATEGIES: o->list = optarg; break;
 		case OPT_BUDGET:
 			if (parse_budget(optarg, &o->budget_tokens, &o->budget_requests))
@@ -604,6 +634,141 @@ static int draw_curves(const struct bench *b, const void *cellsp, size_t nb, con
 	return status;
 }
 
+/* Snell et al.'s compute-optimal selection, from the runs made: the
+ * problems in 5 equal bins by difficulty, by the oracle (the share of
+ * right answers among every answer their runs reached) or as the
+ * verifier predicts it (the mean ORM, else PRM, score of those answers:
+ * no gold needed); in each bin the strategy with the best accuracy on
+ * half its problems (by index parity) is scored on the other half, and
+ * the other way round.  At each budget, against each strategy alone. */
+#define CO_BINS 5
+struct co_rank {
+	size_t problem;
+	double stat;
+};
+
+static int co_by_stat(const void *a, const void *b)
+{
+	const struct co_rank *x = a, *y = b;
+	if (x->stat != y->stat)
+		return x->stat > y->stat ? -1 : 1; /* easiest (highest) first */
+	return (x->problem > y->problem) - (x->problem < y->problem);
+}
+
+static void compute_optimal(const struct bench *b, const struct job *jobs, size_t njobs, size_t nb)
+{
+	size_t np = b->nproblems, ns = b->nspecs;
+	signed char *right = xcalloc(np * ns * nb, 1);
+	double *ans = xcalloc(np, sizeof *ans), *ok = xcalloc(np, sizeof *ok), *sc = xcalloc(np, sizeof *sc),
+	       *nsc = xcalloc(np, sizeof *nsc);
+	memset(right, -1, np * ns * nb);
+	for (size_t i = 0; i < njobs; i++) {
+		const struct job *j = &jobs[i];
+		if (j->failed)
+			continue;
+		right[(j->problem * ns + j->spec) * nb + (size_t)(j->budget >= 0 ? j->budget : 0)] = (signed char)j->correct;
+		ans[j->problem] += j->nans;
+		ok[j->problem] += j->nright;
+		sc[j->problem] += j->score_sum;
+		nsc[j->problem] += j->nscored;
+	}
+	say(stdout, "compute-optimal selection (%d bins by difficulty; each bin's strategy chosen on half its problems "
+		    "and scored on the other half):\n", CO_BINS);
+	struct co_rank *rk = xcalloc(np ? np : 1, sizeof *rk);
+	size_t *bin = xcalloc(np ? np : 1, sizeof *bin);
+	for (int by = 0; by < 2; by++) {
+		for (size_t i = 0; i < np; i++) {
+			rk[i].problem = i;
+			/* no answer at all is the hardest; unscored, likewise */
+			rk[i].stat = by == 0 ? (ans[i] ? ok[i] / ans[i] : 0) : (nsc[i] ? sc[i] / nsc[i] : -1);
+		}
+		qsort(rk, np, sizeof *rk, co_by_stat);
+		for (size_t r = 0; r < np; r++)
+			bin[rk[r].problem] = r * CO_BINS / (np ? np : 1);
+		say(stdout, "  %s:\n", by == 0 ? "bins by the oracle (the share of right answers among all the answers "
+						"the runs reached)"
+					      : "bins as the verifier predicts them (the mean ORM, else PRM, score of "
+						"the answers reached; no gold)");
+		for (size_t q = 0; q < nb; q++) {
+			unsigned got = 0, runs = 0;
+			size_t pick[CO_BINS];
+			for (int g = 0; g < CO_BINS; g++) {
+				for (int fold = 0; fold < 2; fold++) {
+					/* choose on the problems of the other parity */
+					size_t best = 0;
+					double best_acc = -1;
+					for (size_t k = 0; k < ns; k++) {
+						unsigned c = 0, n = 0;
+						for (size_t i = 0; i < np; i++) {
+							signed char v = right[(i * ns + k) * nb + q];
+							if (bin[i] != (size_t)g || (int)(i % 2) == fold || v < 0)
+								continue;
+							c += (unsigned)v;
+							n++;
+						}
+						double a = n ? (double)c / n : -1;
+						if (a > best_acc) {
+							best_acc = a;
+							best = k;
+						}
+					}
+					if (fold == 0)
+						pick[g] = best;
+					for (size_t i = 0; i < np; i++) {
+						signed char v = right[(i * ns + best) * nb + q];
+						if (bin[i] != (size_t)g || (int)(i % 2) != fold || v < 0)
+							continue;
+						got += (unsigned)v;
+						runs++;
+					}
+				}
+			}
+			double lo, hi;
+			wilson_interval(got, runs, &lo, &hi);
+			struct strbuf sb;
+			sb_init(&sb);
+			for (int g = 0; g < CO_BINS; g++)
+				sb_printf(&sb, "%s%s", g ? " | " : "", b->specs[pick[g]].label);
+			char at[40] = "";
+			if (b->nbudgets)
+				snprintf(at, sizeof at, "@%g ", b->budgets[q]);
+			say(stdout, "    %saccuracy %.3f [%.3f, %.3f]; easiest bin to hardest: %s\n", at,
+			    runs ? (double)got / runs : 0, lo, hi, sb.s ? sb.s : "");
+			sb_free(&sb);
+		}
+	}
+	/* what it is up against: the best strategy alone, at each budget */
+	for (size_t q = 0; q < nb; q++) {
+		size_t best = 0;
+		double best_acc = -1;
+		for (size_t k = 0; k < ns; k++) {
+			unsigned c = 0, n = 0;
+			for (size_t i = 0; i < np; i++) {
+				signed char v = right[(i * ns + k) * nb + q];
+				if (v >= 0) {
+					c += (unsigned)v;
+					n++;
+				}
+			}
+			if (n && (double)c / n > best_acc) {
+				best_acc = (double)c / n;
+				best = k;
+			}
+		}
+		char at[40] = "";
+		if (b->nbudgets)
+			snprintf(at, sizeof at, " @%g", b->budgets[q]);
+		say(stdout, "  the best strategy alone%s: %s, %.3f\n", at, b->specs[best].label, best_acc < 0 ? 0 : best_acc);
+	}
+	free(rk);
+	free(bin);
+	free(right);
+	free(ans);
+	free(ok);
+	free(sc);
+	free(nsc);
+}
+
 int cmd_bench(int argc, char **argv)
 {
 	struct bench_opts o;
@@ -691,12 +856,13 @@ int cmd_bench(int argc, char **argv)
 	size_t ncal = calibrate ? b.nproblems : 0, nmain = b.nproblems * b.nspecs * nb;
 	struct job *cal = xcalloc(ncal ? ncal : 1, sizeof *cal), *mainj = xcalloc(nmain ? nmain : 1, sizeof *mainj);
 	for (size_t i = 0; i < ncal; i++)
-		cal[i] = (struct job){.problem = i, .spec = b.nspecs, .budget = -1};
+		cal[i] = (struct job){.problem = i, .spec = b.nspecs, .budget = -1, .reached = -1, .maj = -1};
 	for (size_t i = 0; i < nmain; i++) {
 		size_t per = b.nspecs * nb;
 		mainj[i].problem = i / per;
 		mainj[i].spec = (i % per) / nb;
 		mainj[i].budget = b.nbudgets ? (int)(i % nb) : -1;
+		mainj[i].reached = mainj[i].maj = -1;
 	}
 	/* MAgICoRe's condition 1 normalises by the data set's mean and
 	 * deviation of each problem's first solution (refine.py's reward_avg,
@@ -723,7 +889,8 @@ int cmd_bench(int argc, char **argv)
 	size_t nstat = !status && need_stats ? b.nproblems : 0;
 	struct job *stat = xcalloc(nstat ? nstat : 1, sizeof *stat);
 	for (size_t i = 0; i < nstat; i++)
-		stat[i] = (struct job){.problem = i, .spec = b.nspecs + 1, .budget = -1, .reward = NAN};
+		stat[i] = (struct job){.problem = i, .spec = b.nspecs + 1, .budget = -1, .reward = NAN, .reached = -1,
+				       .maj = -1};
 	/* the calibration specs sit after the user's, for trace names */
 	b.specs = xrealloc(b.specs, (b.nspecs + 2) * sizeof *b.specs);
 	b.specs[b.nspecs] = one;
@@ -880,6 +1047,55 @@ int cmd_bench(int argc, char **argv)
 		if (o.repeats > 1)
 			snprintf(what + strlen(what), sizeof what - strlen(what), ": %llu repeats of %zu",
 				 (unsigned long long)o.repeats, b.nproblems / (size_t)o.repeats);
+		/* coverage: how often the right answer was among those the
+		 * search reached (pass@k for sampling), and rStar's generator
+		 * majority beside its discriminator's answer */
+		{
+			unsigned *cov = xcalloc(b.nspecs * nb, sizeof *cov), *cn = xcalloc(b.nspecs * nb, sizeof *cn);
+			unsigned *mj = xcalloc(b.nspecs * nb, sizeof *mj), *mn = xcalloc(b.nspecs * nb, sizeof *mn);
+			for (size_t i = 0; i < nmain; i++) {
+				const struct job *j = &mainj[i];
+				size_t at = j->spec * nb + (size_t)(j->budget >= 0 ? j->budget : 0);
+				if (j->failed)
+					continue;
+				if (j->reached >= 0) {
+					cov[at] += (unsigned)j->reached;
+					cn[at]++;
+				}
+				if (j->maj >= 0 && b.specs[j->spec].ops == &strategy_rstar) {
+					mj[at] += (unsigned)j->maj;
+					mn[at]++;
+				}
+			}
+			int any = 0;
+			for (size_t k = 0; k < b.nspecs * nb; k++)
+				any |= cn[k] > 0;
+			if (any)
+				say(stdout, "coverage (pass@k: the right answer among those the run reached):\n");
+			for (size_t k = 0; any && k < b.nspecs; k++)
+				for (size_t q = 0; q < nb; q++) {
+					size_t at = k * nb + q;
+					char label[96];
+					if (b.nbudgets)
+						snprintf(label, sizeof label, "%s @%g", b.specs[k].label, b.budgets[q]);
+					else
+						snprintf(label, sizeof label, "%s", b.specs[k].label);
+					if (cn[at])
+						say(stdout, "  %-24s %8.3f\n", label, (double)cov[at] / cn[at]);
+					if (mn[at]) {
+						double lo, hi;
+						wilson_interval(mj[at], mn[at], &lo, &hi);
+						say(stdout, "  %-24s %8.3f   [%.3f, %.3f]  its generator's majority (generator@maj), "
+							    "the same runs\n", label, (double)mj[at] / mn[at], lo, hi);
+					}
+				}
+			free(cov);
+			free(cn);
+			free(mj);
+			free(mn);
+		}
+		if (o.compute_optimal)
+			compute_optimal(&b, mainj, nmain, nb);
 		/* --repeats: each repeat's accuracy, then which strategy is
 		 * right where the other is wrong, paired problem by problem */
 		size_t reps = (size_t)o.repeats;

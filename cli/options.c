@@ -147,6 +147,10 @@ const struct opt_entry opt_table[] = {
 		 "sc:n=1, on these problems)"},
 	{.code = OPT_PLOT, .name = "plot", .arg = "FILE.svg", .where = W_BENCH, .section = "Scaling curves", TEXT,
 	 .help = "also write the plot as an SVG file"},
+	{.code = OPT_COMPUTE_OPTIMAL, .name = "compute-optimal", .where = W_BENCH, .section = "Scaling curves", SWITCH,
+	 .help = "Snell et al.'s compute-optimal selection: bin the problems into 5 by difficulty (by the "
+		 "oracle, and as the verifier predicts it), choose the best strategy per bin on half the problems, "
+		 "score it on the other half, against each strategy alone"},
 
 	/* ---- the backend ---- */
 	{.code = OPT_SRV_BACKEND, .name = "backend", .arg = "NAME", .where = W_SEARCH, .section = "Backend", TEXT,

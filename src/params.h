@@ -12,14 +12,14 @@ enum param_type { PT_INT, PT_REAL, PT_CHOICE };
 
 /* X(id, name, type, min, max, choices, help) */
 #define PARAM_TABLE(X)                                                                       \
-	X(N, "n", PT_INT, 1, 65536, NULL, "samples (sc), or candidates per level (beam)") \
+	X(N, "n", PT_INT, 1, 65536, NULL, "samples (sc), candidates per level (beam), or attempts in all (revise)") \
 	X(WIDTH, "width", PT_INT, 1, 1024, NULL, "beam width M: next steps per kept prefix") \
 	X(DEPTH, "depth", PT_INT, 1, 1000, NULL, "maximum depth in steps")                \
 	X(TEMPERATURE, "temperature", PT_REAL, 0, 2, NULL, "sampling temperature")        \
 	X(TOP_P, "top-p", PT_REAL, 0, 1, NULL, "nucleus sampling mass")                   \
 	X(MAX_TOKENS, "max-tokens", PT_INT, 1, 1048576, NULL, "generated tokens per request") \
 	X(AGG, "agg", PT_CHOICE, 0, 3, "last|min|prod|mean", "how step scores make a solution's score") \
-	X(FINAL, "final", PT_CHOICE, 0, 3, "best|vote|last|disc", "how the answer is chosen: beam, dvts: vote (search-and-learn's PRM-weighted vote, the default) or best (ours); critique: vote (over the last round) or last (MathCritique's sequential final); rstar: disc (the discriminator, the default) or vote (the generator's majority, generator@maj)") \
+	X(FINAL, "final", PT_CHOICE, 0, 3, "best|vote|last|disc", "how the answer is chosen: beam, dvts: vote (search-and-learn's PRM-weighted vote, the default) or best (ours); critique: vote (over every round's refinements) or last (the last round's, MathCritique's sequential final); revise: vote (ORM-weighted, over every attempt), best or last (ours); rstar: disc (the discriminator, the default) or vote (the generator's majority, generator@maj)") \
 	X(LOOKAHEAD, "lookahead", PT_INT, 0, 20, NULL, "beam: steps rolled out at T=0 before scoring")   \
 	X(TAU, "tau", PT_REAL, 0.001, 100, NULL, "rebase: softmax temperature of the width allocation") \
 	X(ROLLOUTS, "rollouts", PT_INT, 1, 1000000, NULL, "mcts, puct, rstar: rollouts (one per step)")  \
@@ -28,7 +28,7 @@ enum param_type { PT_INT, PT_REAL, PT_CHOICE };
 	X(VOTES, "votes", PT_INT, 1, 256, NULL, "rstar: samples voted for a final answer's confidence (A2, a last sub-question; rStar's mcts_num_last_votes)") \
 	X(SUB_VOTES, "sub-votes", PT_INT, 1, 256, NULL, "rstar: samples voted for a sub-answer (A3, A4; rStar's num_votes)")     \
 	X(ROUNDS, "rounds", PT_INT, 0, 50, NULL, "critique, selfrefine, magicore: refine rounds")        \
-	X(PARALLEL, "parallel", PT_INT, 1, 1024, NULL, "critique, selfrefine: independent chains")         \
+	X(PARALLEL, "parallel", PT_INT, 1, 1024, NULL, "critique, selfrefine, revise: independent chains")         \
 	X(K, "k", PT_INT, 1, 4096, NULL, "magicore: solutions sampled")                                 \
 	X(REFINE, "refine", PT_CHOICE, 0, 1, "adaptive|all", "magicore: refine only problems judged hard, or all") \
 	X(REWARD_MEAN, "reward-mean", PT_REAL, -10, 10, NULL, "magicore: the data set's mean of a first solution's ORM + PRM product, for condition 1 (bench works it out)") \

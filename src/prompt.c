@@ -29,6 +29,7 @@ enum prompt_id prompt_for(const struct request *r)
 	case REQ_REVIEW: return PROMPT_REVIEW;
 	case REQ_PRM: return PROMPT_PRM_JUDGE;
 	case REQ_REFINE: return PROMPT_REFINE;
+	case REQ_REVISE: return PROMPT_REVISE;
 	case REQ_JUDGE:
 	case REQ_ORM:
 	default: return PROMPT_JUDGE;

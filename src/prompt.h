@@ -30,6 +30,7 @@
 	X(REVIEW, "review")               \
 	X(PRM_JUDGE, "prm-judge")         \
 	X(REFINE, "refine")               \
+	X(REVISE, "revise")               \
 	X(JUDGE, "judge")                 \
 	X(PRM_LOGPROB, "prm-logprob")
 

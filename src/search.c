@@ -42,6 +42,7 @@ struct search {
 	char *final_answer;
 	int32_t final_node;
 	int final_correct;
+	char *vote_top; /* the last vote's heaviest answer */
 	uint64_t units;
 	atomic_int aborted;
 	uint64_t errors;
@@ -431,6 +432,7 @@ void search_free(struct search *s)
 	free(s->last_error);
 	free(s->last_warning);
 	free(s->final_answer);
+	free(s->vote_top);
 	free(s);
 }
 
@@ -996,6 +998,30 @@ void search_vote(struct search *s, const char *chosen, const struct vote_cluster
 	struct event ev;
 	event_vote(&ev, chosen, c, n);
 	emit(s, &ev);
+	/* the heaviest answer, the first of equals: rStar's generator@maj */
+	size_t top = 0;
+	for (size_t i = 1; i < n; i++)
+		if (c[i].weight > c[top].weight)
+			top = i;
+	free(s->vote_top);
+	s->vote_top = n && c[top].answer ? xstrdup(c[top].answer) : NULL;
+}
+
+const char *search_vote_top(const struct search *s)
+{
+	return s->vote_top;
+}
+
+int search_reached_gold(const struct search *s)
+{
+	if (!s->gold)
+		return -1;
+	for (size_t i = 1; i < tree_count(s->tree); i++) {
+		const char *a = tree_node(s->tree, (int32_t)i)->answer;
+		if (a && answer_equal(a, s->gold))
+			return 1;
+	}
+	return 0;
 }
 
 void search_final(struct search *s, const char *answer, int32_t node, const char *reason)

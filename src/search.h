@@ -85,6 +85,12 @@ const char *search_trace_path(const struct search *s);
 const char *search_final_answer(const struct search *s);
 int search_final_correct(const struct search *s); /* -1 unknown */
 int32_t search_final_node(const struct search *s);
+/* The last vote's heaviest answer (NULL: no vote); for rStar, the
+ * generator's majority beside the discriminator's final. */
+const char *search_vote_top(const struct search *s);
+/* Whether any answer the search reached is the gold one (pass@k, the
+ * run's coverage); -1 without a gold answer. */
+int search_reached_gold(const struct search *s);
 uint64_t search_units(const struct search *s);
 double search_elapsed(const struct search *s);
 const char *search_problem(const struct search *s);

@@ -98,6 +98,12 @@ char *sim_review(const struct sim_problem *p, const struct sim_cfg *c,
 char *sim_judge(const struct sim_problem *p, const struct sim_cfg *c,
 		const char *const *steps, size_t nsteps, struct rng *r);
 /* A new solution that acts on a critique (all steps, newline-separated). */
+/* A sequential revision (Snell et al.): the model rereads its latest
+ * attempt, finds its first error as often as a self-critique would (and
+ * false ones as often), and rewrites from there; finding nothing, it
+ * writes the attempt again. */
+char *sim_revise(const struct sim_problem *p, const struct sim_cfg *c, const char *const *steps, size_t nsteps,
+		 double temp, struct rng *r);
 char *sim_refine(const struct sim_problem *p, const struct sim_cfg *c,
 		 const char *const *steps, size_t nsteps, const char *critique,
 		 double temp, struct rng *r);

@@ -224,6 +224,17 @@ char *sim_refine(const struct sim_problem *p, const struct sim_cfg *c,
 	return sb_steal(&sb);
 }
 
+char *sim_revise(const struct sim_problem *p, const struct sim_cfg *c, const char *const *steps, size_t nsteps,
+		 double temp, struct rng *r)
+{
+	/* what the model sees in its own attempt: a self-critique's findings
+	 * (Huang et al.: as often wrong as right), then a refiner's fix */
+	char *crit = sim_self_critique(p, c, steps, nsteps, r);
+	char *out = sim_refine(p, c, steps, nsteps, crit, temp, r);
+	free(crit);
+	return out;
+}
+
 static uint64_t prefix_seed(uint64_t seed, const char *tag, const struct sim_problem *p,
 			    const char *const *steps, size_t n)
 {

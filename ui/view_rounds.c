@@ -90,6 +90,35 @@ static void rounds_draw(struct ui *u, int y, int x, int h, int w)
 			for (int32_t k = tree_node(t, cur)->first_child; k != NODE_NONE; k = tree_node(t, k)->next_sibling)
 				if (tree_node(t, k)->kind == NODE_CRITIQUE || tree_node(t, k)->kind == NODE_REVIEW)
 					crit = k;
+			if (crit == NODE_NONE && r < ybot) {
+				/* a sequential revision (revise): no critique, the
+				 * attempt's next one hangs right under it */
+				int32_t rev = NODE_NONE;
+				for (int32_t k = tree_node(t, cur)->first_child; k != NODE_NONE;
+				     k = tree_node(t, k)->next_sibling)
+					if (tree_node(t, k)->kind == NODE_REFINEMENT)
+						rev = k;
+				if (rev == NODE_NONE)
+					break;
+				const struct node *rn = tree_node(t, rev);
+				attrset(theme_attr(TE_KIND));
+				mvprintw(r, x + 1, "round %d  revision #%d of #%d", rn->round, rev, cur);
+				mvprintw(r, x + 3 + half, "revision #%d%s%s", rev, rn->answer ? " -> " : "",
+					 rn->answer ? rn->answer : "");
+				if (rn->answer && u->m.gold) {
+					int ok = answer_equal(rn->answer, u->m.gold);
+					attrset(theme_attr(ok ? TE_CORRECT : TE_WRONG));
+					printw(ok ? " (correct)" : " (wrong)");
+				}
+				attrset(A_NORMAL);
+				r++;
+				int rl = draw_lines(r, ybot, x + 3, half, before, NULL);
+				int rr = draw_lines(r, ybot, x + 3 + half, half, rn->text, before);
+				r = (rl > rr ? rl : rr) + 1;
+				before = rn->text;
+				cur = rev;
+				continue;
+			}
 			if (crit == NODE_NONE || r >= ybot)
 				break;
 			for (int32_t k = tree_node(t, crit)->first_child; k != NODE_NONE; k = tree_node(t, k)->next_sibling)
@@ -143,7 +172,7 @@ static void rounds_draw(struct ui *u, int y, int x, int h, int w)
 		r++;
 	}
 	if (!chains)
-		mvaddstr(y + 1, x + 2, "No rounds: this view is for critique, selfrefine and magicore searches.");
+		mvaddstr(y + 1, x + 2, "No rounds: this view is for critique, selfrefine, magicore and revise searches.");
 	ui_draw_title(u);
 	/* never scrolled past the last page (End goes there) */
 	int total = r - (y - off), most = total > h ? total - h : 0;

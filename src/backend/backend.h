@@ -21,6 +21,7 @@
 	X(REPHRASE, "rephrase")           \
 	X(CRITIQUE, "critique")           \
 	X(REFINE, "refine")               \
+	X(REVISE, "revise")               \
 	X(JUDGE, "judge")                 \
 	X(REVIEW, "review")               \
 	X(PRM, "prm")                     \

@@ -73,6 +73,7 @@ static char *generate_one(struct sim_backend *sb, const struct request *r, struc
 	case REQ_REFINE:
 		return sim_refine(p, c, r->steps, r->nsteps, r->feedback ? r->feedback : "",
 				  r->temperature, rng);
+	case REQ_REVISE: return sim_revise(p, c, r->steps, r->nsteps, r->temperature, rng);
 	default: return NULL;
 	}
 }

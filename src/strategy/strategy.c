@@ -17,6 +17,7 @@ const struct strategy_ops *const strategy_list[] = {
 	&strategy_critique,
 	&strategy_selfrefine,
 	&strategy_magicore,
+	&strategy_revise,
 	NULL,
 };
 

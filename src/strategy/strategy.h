@@ -53,6 +53,7 @@ extern const struct strategy_ops strategy_rstar;
 extern const struct strategy_ops strategy_critique;
 extern const struct strategy_ops strategy_selfrefine;
 extern const struct strategy_ops strategy_magicore;
+extern const struct strategy_ops strategy_revise;
 
 /* NULL-terminated, in the order --help lists them. */
 extern const struct strategy_ops *const strategy_list[];

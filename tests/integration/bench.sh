@@ -102,6 +102,20 @@ ok $? "the CSV names each repeat's problems apart (r1-, r2-)"
 req() { awk -v s="$2" -v b="$3" '$1==s && $2==b && $4 ~ /^\[/ {print $7}' "$1"; }
 is "$(req "$TMP/sz.out" sc @4)" 4.0 "--budgets: sc at 4 units samples 4 (N grows with the budget)"
 is "$(req "$TMP/sz.out" sc:n=2 @4)" 2.0 "but a spec that sets n keeps it"
+# --compute-optimal: with one strategy, every bin can only choose it
+"$CANOPY" bench --problems 30 --strategies wbon:n=4 --compute-optimal >"$TMP/co1.out" 2>&1
+alone=$(acc "$TMP/co1.out" wbon:n=4)
+test "$(grep -c "accuracy $alone \[.*easiest bin to hardest: wbon:n=4 | wbon:n=4 | wbon:n=4 | wbon:n=4 | wbon:n=4" "$TMP/co1.out")" -eq 2
+ok $? "--compute-optimal with one strategy is that strategy ($alone), by both binnings"
+"$CANOPY" bench --problems 30 --strategies sc:n=4,wbon:n=4,beam --compute-optimal --budgets 2,4 --unit 50 >"$TMP/co.out" 2>&1
+grep -q "^  bins as the verifier predicts them" "$TMP/co.out" && grep -qE '^    @4 accuracy [0-9.]+ \[' "$TMP/co.out" &&
+	grep -qE '^  the best strategy alone @2: ' "$TMP/co.out"
+ok $? "and with several, at each budget, beside the best strategy alone"
+grep -qE '^coverage \(pass@k' "$TMP/co.out" && grep -qE '^  beam @4 +[0-9.]+$' "$TMP/co.out"
+ok $? "bench gives each strategy's coverage (pass@k)"
+"$CANOPY" bench --problems 4 --strategies rstar:rollouts=4 >"$TMP/rs.out" 2>&1
+grep -qE '^  rstar:rollouts=4 +[0-9.]+   \[[0-9.]+, [0-9.]+\]  its generator.s majority \(generator@maj\), the same runs$' "$TMP/rs.out"
+ok $? "rStar's generator@maj is given beside its discriminator's accuracy"
 # the sim's verifiers err as published ones do: on the default mix a
 # solution-level AUC between 0.70 and 0.90, lower on harder problems;
 # and bench says so for any run with gold answers

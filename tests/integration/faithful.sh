@@ -190,4 +190,37 @@ is "$(tail -1 "$TMP/mag.out")" ok \
 	"MAgICoRe: each iteration decided again with the given set statistics, every hard solution refined, the top-k weighted vote"
 grep -v '^ok$' "$TMP/mag.out" | head -5 | sed 's/^/# /'
 
+# ---- sequential revisions ----
+"$CANOPY" run -q --strategy revise --n 8 --parallel 2 --seed 4 --difficulty 7 --trace "$TMP/rv.jsonl" >/dev/null
+python3 - "$TMP/rv.jsonl" >"$TMP/rv.out" 2>&1 <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])][1:]
+nodes = {e["id"]: e for e in ev if e["ev"] == "node"}
+ans = {e["id"]: e["answer"] for e in ev if e["ev"] == "answer"}
+orm = {e["id"]: e["orm"] for e in ev if e["ev"] == "score" and "orm" in e}
+bad = []
+firsts = [i for i, n in nodes.items() if n["kind"] == "solution"]
+revs = [i for i, n in nodes.items() if n["kind"] == "refinement"]
+if len(firsts) != 2 or len(revs) != 6:
+    bad.append("%d first attempts and %d revisions, not 2 and 6" % (len(firsts), len(revs)))
+for i in revs:
+    if nodes[nodes[i]["parent"]]["kind"] not in ("solution", "refinement"):
+        bad.append("revision %d does not follow an attempt" % i)
+if set(orm) != set(firsts + revs):
+    bad.append("not every attempt has an ORM score")
+w, order = {}, []
+for i in sorted(firsts + revs):
+    a = ans.get(i)
+    if a is None: continue
+    if a not in w: order.append(a)
+    w[a] = w.get(a, 0) + orm[i]
+want = max(order, key=lambda a: (w[a], -order.index(a)))
+got = [e for e in ev if e["ev"] == "final"][0].get("answer")
+if got != want:
+    bad.append("the ORM-weighted vote is %s, canopy says %s" % (want, got))
+print("\n".join(bad) if bad else "ok")
+PY
+is "$(tail -1 "$TMP/rv.out")" ok "revise: 2 chains of 4 attempts, each revision after the last, every attempt ORM-scored, the ORM-weighted vote"
+grep -v '^ok$' "$TMP/rv.out" | head -5 | sed 's/^/# /'
+
 done_testing

@@ -52,6 +52,15 @@ shows "MAgICoRe: hard (refined)" "magicore: the rounds view shows the imported e
 shows "the trace records cond1 0; cond2 0;" "and the numbers it records, by name"
 T send-keys -t ui q
 
+# sequential revisions: each revision beside the attempt it revises
+"$CANOPY" run -q --strategy revise --n 6 --parallel 2 --seed 4 --trace "$TMP/revise.jsonl" >/dev/null
+start 120 36 "'$CANOPY' replay '$TMP/revise.jsonl'"
+wait_for "#0 problem"
+T send-keys -t ui G r
+shows "round 2  revision #5 of #3" "revise: the rounds view shows each revision beside the attempt it revises"
+shows "chain 2: solution #2" "chain by chain"
+T send-keys -t ui q
+
 # ---- the title bar decodes the final answer ----
 # a trace made by hand: a final answer with a backslash, a quote and an
 # escaped non-ASCII character, as MATH answers hold them

@@ -109,6 +109,12 @@ int main(void)
 		prompt_build(&r, &sys, &user);
 		ok(strstr(user.s, "The critique:\nStep 2 adds 1 {twice}.\n\n") != NULL,
 		   "the feedback goes in as it is, braces and all");
+		r.kind = REQ_REVISE;
+		r.feedback = "Attempt 1:\nStep 1: 6 × 7 = 41.";
+		prompt_build(&r, &sys, &user);
+		ok(strstr(user.s, "Your earlier attempts:\nAttempt 1:\nStep 1: 6 × 7 = 41.\n\nYour latest attempt:\nStep 1: 6 × 7 = 42.") !=
+			   NULL && strstr(user.s, "write a new, better solution"),
+		   "a revision sees the earlier attempts, then the latest, and is asked for a new solution");
 		r.kind = REQ_ORM;
 		prompt_build(&r, &sys, &user);
 		ok(strstr(user.s, "[[correct]]") && strstr(user.s, "[[wrong]]") && strstr(user.s, "look for problems") &&
