@@ -619,6 +619,11 @@ static int run_resumable(struct run_opts *op, struct resume *resume)
 	}
 	if (!o.quiet)
 		say(stderr, "canopy: journal %s\n", trace);
+	if (!o.quiet && o.cfg.strategy == &strategy_magicore && !o.resume && !o.cfg.params.set[P_REWARD_SD])
+		say(stderr, "canopy: magicore: condition 1 uses this problem's own %g solutions' mean and deviation, "
+			    "not the data set's (canopy bench works those out; give them as --reward-mean and "
+			    "--reward-sd)\n",
+		    params_get(&o.cfg.params, P_K) > 0 ? params_get(&o.cfg.params, P_K) : 40);
 	struct printer pr = {.show = o.show, .quiet = o.quiet, .tty = isatty(2), .f = stderr};
 	search_set_listener(s, run_show_on_event, &pr);
 	int rc = search_run(s);

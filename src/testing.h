@@ -7,6 +7,7 @@
 #define CANOPY_TESTING_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "tree.h"
 
@@ -27,6 +28,45 @@ void mcts_priors(const double *lp, size_t n, double *prior);
 int rstar_allowed(enum node_kind kind, int action);
 /* The discriminator: do agree of 4 completions keep a candidate? */
 int rstar_disc_keep(int agree, int mode);
+/* rStar's answer from its candidates (rstar_disc.c, do_discriminate.py):
+ * each with its answer (NULL: none), reward, how many times it appears,
+ * whether it was discriminated (a short answer) and how many of the 4
+ * completions agreed.  Fills the numbers behind the choice and returns
+ * the winning candidate (SIZE_MAX: none).  by_vote: the generator's
+ * majority, nothing discriminated. */
+struct rstar_cand {
+	char *answer;
+	double reward;
+	unsigned freq;
+	int tried, agree;
+	int32_t id;
+	size_t words;
+};
+struct rstar_choice {
+	size_t maj;          /* the most confident answer's first candidate */
+	double maj_conf;     /* its confidence: rewards over every candidate */
+	int how;             /* 0 majority, 1 all agree, 2 none kept, 3 one kept, 4 scored */
+	size_t tried, kept;  /* candidates discriminated, kept */
+	double kept_conf, survival, score; /* the winner's (how 4) */
+	double kept_n, all_n;              /* its kept and all candidates (how 4) */
+	double none_conf;    /* how 2: the most confident among those tried */
+};
+size_t rstar_choose(const struct rstar_cand *c, size_t n, int mode, int by_vote, int discriminated,
+		    struct rstar_choice *out);
+/* MAgICoRe's two conditions (strategy_refine.c): condition 1's mean
+ * z-score of ORM + PRM product over the solutions giving the majority
+ * answer, by mu and sd; condition 2's confidences 2(1 - sigmoid(H)). */
+struct magicore_verdict {
+	double mean_z; /* NAN: no solution gives the majority's answer */
+	double c_orm, c_prm;
+	int cond1, cond2, easy;
+};
+/* With this set's own majority, mean and deviation. */
+void magicore_verdict(const char *const *answers, const double *orm, const double *prm, size_t n,
+		      struct magicore_verdict *out);
+/* With a given majority answer and statistics (the data set's). */
+void magicore_verdict_with(const char *const *answers, const double *orm, const double *prm, size_t n,
+			   const char *majority, double mu, double sd, struct magicore_verdict *out);
 /* filter-vote: a review's [[correct]] (1) or [[wrong]] (0), whichever
  * comes last; -1 when neither (strategy_vote.c). */
 int vote_judge_parse(const char *text);

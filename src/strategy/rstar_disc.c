@@ -27,16 +27,6 @@
 
 #define DISC_MASKS 4
 
-struct cand {
-	int32_t id;
-	char *answer;  /* NULL: states none */
-	double reward; /* its node's confidence; 0 for a one-step thought */
-	unsigned freq;
-	int tried;     /* prefiltered: it has a short answer */
-	int agree;
-	size_t words;
-};
-
 /* rStar's reach_terminal_ost_step: a one-step thought that says "answer is". */
 static int ost_answers(const char *text)
 {
@@ -52,7 +42,7 @@ static int solution_node(const struct mcts *m, int32_t id)
 	return n->answer || (n->kind == NODE_STEP && n->action == 1 && ost_answers(n->text));
 }
 
-static void add_cand(const struct mcts *m, struct cand **c, size_t *n, int32_t id)
+static void add_cand(const struct mcts *m, struct rstar_cand **c, size_t *n, int32_t id)
 {
 	for (size_t i = 0; i < *n; i++)
 		if ((*c)[i].id == id) {
@@ -60,7 +50,7 @@ static void add_cand(const struct mcts *m, struct cand **c, size_t *n, int32_t i
 			return;
 		}
 	const struct node *nd = tree_node(T(m), id);
-	struct cand k = {.id = id, .freq = 1};
+	struct rstar_cand k = {.id = id, .freq = 1};
 	k.answer = nd->answer ? xstrdup(nd->answer) : answer_extract(nd->text, strlen(nd->text));
 	/* a one-step thought's reward is 0 in concat_solution_trace */
 	k.reward = nd->answer && (size_t)id < m->cap && !isnan(m->conf[id]) ? m->conf[id] : 0;
@@ -69,7 +59,7 @@ static void add_cand(const struct mcts *m, struct cand **c, size_t *n, int32_t i
 }
 
 /* find_valid_solution_nodes: depth first, stopping at a solution. */
-static void find_solutions(const struct mcts *m, int32_t id, struct cand **c, size_t *n)
+static void find_solutions(const struct mcts *m, int32_t id, struct rstar_cand **c, size_t *n)
 {
 	const struct tree *t = T(m);
 	for (int32_t ch = tree_node(t, id)->first_child; ch != NODE_NONE; ch = tree_node(t, ch)->next_sibling) {
@@ -156,7 +146,7 @@ static size_t prefix_lines(char **lines, size_t n, size_t keep, char ***out)
 
 static void disc_done(void *ctx, struct request *r)
 {
-	struct cand *c = (struct cand *)ctx + r->tag / DISC_MASKS;
+	struct rstar_cand *c = (struct rstar_cand *)ctx + r->tag / DISC_MASKS;
 	if (r->status != REQ_OK)
 		return;
 	for (size_t i = 0; i < r->ntexts; i++) {
@@ -169,7 +159,7 @@ static void disc_done(void *ctx, struct request *r)
 /* group_candidates_by_answer: each candidate's answer group (SIZE_MAX:
  * none), in order of first appearance; conf[g] the group's rewards over
  * all the candidates counted, cnt[g] how many. */
-static size_t group(const struct cand *c, size_t n, const int *in, size_t *grp, double *conf, double *cnt)
+static size_t group(const struct rstar_cand *c, size_t n, const int *in, size_t *grp, double *conf, double *cnt)
 {
 	size_t ng = 0;
 	double total = 0;
@@ -220,24 +210,94 @@ static size_t first_of(const size_t *grp, size_t n, size_t g, const int *in)
 	return 0;
 }
 
+/* do_discriminate.py's choice, from the candidates' numbers alone. */
+size_t rstar_choose(const struct rstar_cand *c, size_t n, int mode, int by_vote, int discriminated,
+		    struct rstar_choice *out)
+{
+	memset(out, 0, sizeof *out);
+	out->maj = SIZE_MAX;
+	size_t *grp = xcalloc(n ? n : 1, sizeof *grp), *ugrp = xcalloc(n ? n : 1, sizeof *ugrp),
+	       *fgrp = xcalloc(n ? n : 1, sizeof *fgrp);
+	double *conf = xcalloc(n ? n : 1, sizeof *conf), *cnt = xcalloc(n ? n : 1, sizeof *cnt);
+	double *uconf = xcalloc(n ? n : 1, sizeof *uconf), *ucnt = xcalloc(n ? n : 1, sizeof *ucnt);
+	double *fconf = xcalloc(n ? n : 1, sizeof *fconf), *fcnt = xcalloc(n ? n : 1, sizeof *fcnt);
+	int *all = xcalloc(n ? n : 1, sizeof *all), *tried = xcalloc(n ? n : 1, sizeof *tried),
+	    *kept = xcalloc(n ? n : 1, sizeof *kept);
+	for (size_t i = 0; i < n; i++) {
+		all[i] = 1;
+		tried[i] = c[i].tried;
+		kept[i] = c[i].tried && rstar_disc_keep(c[i].agree, mode);
+		out->tried += (size_t)tried[i];
+		out->kept += (size_t)kept[i];
+	}
+	size_t ng = group(c, n, all, grp, conf, cnt), win = SIZE_MAX;
+	if (ng) {
+		size_t g = argmax(conf, ng);
+		out->maj = first_of(grp, n, g, NULL);
+		out->maj_conf = conf[g];
+	}
+	if (!ng) {
+		/* nothing to choose from */
+	} else if (by_vote || !discriminated) {
+		win = out->maj;
+		out->how = by_vote ? 0 : 1;
+	} else {
+		size_t nu = group(c, n, tried, ugrp, uconf, ucnt);
+		size_t nf = group(c, n, kept, fgrp, fconf, fcnt);
+		if (out->kept == 0 && nu) {
+			size_t g = argmax(uconf, nu);
+			win = first_of(ugrp, n, g, NULL);
+			out->how = 2;
+			out->none_conf = uconf[g];
+		} else if (out->kept == 1) {
+			win = first_of(fgrp, n, 0, NULL);
+			out->how = 3;
+		} else if (nf) {
+			/* _calculate_scores: kept confidence + survival rate */
+			double *score = xcalloc(nf, sizeof *score);
+			for (size_t g = 0; g < nf; g++) {
+				size_t i = first_of(fgrp, n, g, NULL);
+				double all_cnt = ucnt[ugrp[i]];
+				score[g] = fconf[g] + (all_cnt > 0 ? fcnt[g] / all_cnt : 0);
+			}
+			size_t g = argmax(score, nf);
+			win = first_of(fgrp, n, g, NULL);
+			out->how = 4;
+			out->kept_conf = fconf[g];
+			out->kept_n = fcnt[g];
+			out->all_n = ucnt[ugrp[win]];
+			out->survival = out->all_n > 0 ? out->kept_n / out->all_n : 0;
+			out->score = score[g];
+			free(score);
+		}
+	}
+	free(grp);
+	free(ugrp);
+	free(fgrp);
+	free(conf);
+	free(cnt);
+	free(uconf);
+	free(ucnt);
+	free(fconf);
+	free(fcnt);
+	free(all);
+	free(tried);
+	free(kept);
+	return win;
+}
+
 void rstar_discriminate(struct mcts *m)
 {
 	struct search *s = m->s;
 	const struct params *p = search_params(s);
 	int mode = (int)params_get(p, P_DISC_MODE);
 	int by_vote = (int)params_get(p, P_FINAL) == 1;
-	struct cand *c = NULL;
+	struct rstar_cand *c = NULL;
 	size_t n = 0;
 	find_solutions(m, 0, &c, &n);
 	for (size_t i = 0; i < m->ends.n; i++)
 		if (!(tree_node(T(m), m->ends.v[i])->flags & NF_PRUNED))
 			add_cand(m, &c, &n, m->ends.v[i]);
-	size_t *grp = xcalloc(n ? n : 1, sizeof *grp);
-	double *conf = xcalloc(n ? n : 1, sizeof *conf), *cnt = xcalloc(n ? n : 1, sizeof *cnt);
-	int *all = xcalloc(n ? n : 1, sizeof *all);
-	for (size_t i = 0; i < n; i++)
-		all[i] = 1;
-	size_t ng = group(c, n, all, grp, conf, cnt);
 	/* the vote shown: each answer's confidence (generator@maj) */
 	double total = 0;
 	for (size_t i = 0; i < n; i++)
@@ -252,19 +312,10 @@ void rstar_discriminate(struct mcts *m)
 		}
 	struct vote_cluster *vc;
 	size_t nvc = vote_clusters(T(m), vid, vw, nv, &vc);
-	size_t maj = ng ? argmax(conf, ng) : 0;
-	char reason[320];
-	size_t win = SIZE_MAX;
-	if (ng == 0) {
-		/* nothing to choose from */
-	} else if (by_vote || conf[maj] > 0.999) {
-		win = first_of(grp, n, maj, NULL);
-		snprintf(reason, sizeof reason,
-			 by_vote ? "the generator's majority (generator@maj): confidence %.3f, the sum of its %.0f "
-				   "candidates' rewards over all %.0f"
-				 : "every candidate agrees (confidence %.3f of %.0f candidates over %.0f): nothing to discriminate",
-			 conf[maj], cnt[maj], total);
-	} else {
+	struct rstar_choice ch;
+	rstar_choose(c, n, mode, by_vote, 0, &ch);
+	int discriminate = !by_vote && ch.maj != SIZE_MAX && ch.maj_conf <= 0.999;
+	if (discriminate) {
 		/* the discriminator: 4 prefixes of each candidate with a short
 		 * answer (_filter_none, _filter_long), completed once each */
 		struct request *reqs = xcalloc(n * DISC_MASKS, sizeof *reqs);
@@ -289,9 +340,9 @@ void rstar_discriminate(struct mcts *m)
 				free((void *)r->steps);
 				r->steps = (const char *const *)pre[j];
 				r->nsteps = npre[j];
-				r->n = 1;                /* rc_n_completions */
-				r->temperature = 1.0;    /* rc_temperature */
-				r->role = ROLE_DISC;     /* --disc-url: another model checks */
+				r->n = 1;             /* rc_n_completions */
+				r->temperature = 1.0; /* rc_temperature */
+				r->role = ROLE_DISC;  /* --disc-url: another model checks */
 				r->tag = (int)j;
 				r->seed = hash_u64(hash_u64(r->seed, (uint64_t)c[i].id), (uint64_t)k);
 				ptrs[nr] = r;
@@ -315,70 +366,50 @@ void rstar_discriminate(struct mcts *m)
 		free(npre);
 		free(reqs);
 		free(ptrs);
-		int *kept = xcalloc(n ? n : 1, sizeof *kept), *tried = xcalloc(n ? n : 1, sizeof *tried);
-		size_t nkept = 0;
 		for (size_t i = 0; i < n; i++) {
-			tried[i] = c[i].tried;
 			if (!c[i].tried)
 				continue;
-			kept[i] = rstar_disc_keep(c[i].agree, mode);
-			nkept += (size_t)kept[i];
 			static const char *const keys[] = {"agree", "of", "words", "reward", "count"};
 			double vals[5] = {c[i].agree, DISC_MASKS, (double)c[i].words, c[i].reward, c[i].freq};
 			struct event ev;
-			event_verdict(&ev, c[i].id, "discriminator", kept[i] ? "kept" : "dropped", keys, vals, 5);
+			event_verdict(&ev, c[i].id, "discriminator", rstar_disc_keep(c[i].agree, mode) ? "kept" : "dropped",
+				      keys, vals, 5);
 			search_emit(s, &ev);
 		}
-		const char *mname = (const char *[]){"loose", "mid", "strict"}[mode < 0 || mode > 2 ? 1 : mode];
-		size_t *ugrp = xcalloc(n ? n : 1, sizeof *ugrp), *fgrp = xcalloc(n ? n : 1, sizeof *fgrp);
-		double *uconf = xcalloc(n ? n : 1, sizeof *uconf), *ucnt = xcalloc(n ? n : 1, sizeof *ucnt);
-		double *fconf = xcalloc(n ? n : 1, sizeof *fconf), *fcnt = xcalloc(n ? n : 1, sizeof *fcnt);
-		size_t nu = group(c, n, tried, ugrp, uconf, ucnt);
-		size_t nf = group(c, n, kept, fgrp, fconf, fcnt);
-		size_t ntried = 0;
-		for (size_t i = 0; i < n; i++)
-			ntried += (size_t)tried[i];
-		if (nkept == 0 && nu) {
-			size_t g = argmax(uconf, nu);
-			win = first_of(ugrp, n, g, NULL);
-			snprintf(reason, sizeof reason,
-				 "the discriminator kept none of %zu (mode %s): the most confident answer, %.3f", ntried,
-				 mname, uconf[g]);
-		} else if (nkept == 1) {
-			win = first_of(fgrp, n, 0, NULL);
-			snprintf(reason, sizeof reason, "the only candidate the discriminator kept: %d of %d completions agree (mode %s)",
-				 c[win].agree, DISC_MASKS, mname);
-		} else if (nf) {
-			/* _calculate_scores: kept confidence + survival rate */
-			double *score = xcalloc(nf, sizeof *score), *surv = xcalloc(nf, sizeof *surv);
-			for (size_t g = 0; g < nf; g++) {
-				size_t i = first_of(fgrp, n, g, NULL);
-				double all_cnt = ucnt[ugrp[i]];
-				surv[g] = all_cnt > 0 ? fcnt[g] / all_cnt : 0;
-				score[g] = fconf[g] + surv[g];
-			}
-			size_t g = argmax(score, nf);
-			win = first_of(fgrp, n, g, NULL);
-			snprintf(reason, sizeof reason,
-				 "discriminator (mode %s, %zu of %zu trajectories kept): kept confidence %.3f + survival "
-				 "%.3f (%.0f of its %.0f candidates kept) = %.3f, the highest",
-				 mname, nkept, ntried, fconf[g], surv[g], fcnt[g], ucnt[ugrp[win]], score[g]);
-			free(score);
-			free(surv);
-		}
-		if (win != SIZE_MAX && (size_t)(strlen(reason) + 80) < sizeof reason)
-			snprintf(reason + strlen(reason), sizeof reason - strlen(reason),
-				 "; the generator's majority: %s (confidence %.3f)", c[first_of(grp, n, maj, NULL)].answer,
-				 conf[maj]);
-		free(kept);
-		free(tried);
-		free(ugrp);
-		free(fgrp);
-		free(uconf);
-		free(ucnt);
-		free(fconf);
-		free(fcnt);
 	}
+	size_t win = rstar_choose(c, n, mode, by_vote, discriminate, &ch);
+	const char *mname = (const char *[]){"loose", "mid", "strict"}[mode < 0 || mode > 2 ? 1 : mode];
+	char reason[320] = "";
+	switch (ch.how) {
+	case 0:
+		snprintf(reason, sizeof reason,
+			 "the generator's majority (generator@maj): confidence %.3f, the sum of its candidates' rewards "
+			 "over all %.0f",
+			 ch.maj_conf, total);
+		break;
+	case 1:
+		snprintf(reason, sizeof reason,
+			 "every candidate agrees (confidence %.3f of %.0f candidates): nothing to discriminate", ch.maj_conf,
+			 total);
+		break;
+	case 2:
+		snprintf(reason, sizeof reason, "the discriminator kept none of %zu (mode %s): the most confident answer, %.3f",
+			 ch.tried, mname, ch.none_conf);
+		break;
+	case 3:
+		snprintf(reason, sizeof reason, "the only candidate the discriminator kept: %d of %d completions agree (mode %s)",
+			 win != SIZE_MAX ? c[win].agree : 0, DISC_MASKS, mname);
+		break;
+	case 4:
+		snprintf(reason, sizeof reason,
+			 "discriminator (mode %s, %zu of %zu trajectories kept): kept confidence %.3f + survival %.3f (%.0f "
+			 "of its %.0f candidates kept) = %.3f, the highest",
+			 mname, ch.kept, ch.tried, ch.kept_conf, ch.survival, ch.kept_n, ch.all_n, ch.score);
+		break;
+	}
+	if (win != SIZE_MAX && ch.how >= 2 && strlen(reason) + 80 < sizeof reason)
+		snprintf(reason + strlen(reason), sizeof reason - strlen(reason),
+			 "; the generator's majority: %s (confidence %.3f)", c[ch.maj].answer, ch.maj_conf);
 	const char *ans = win != SIZE_MAX ? c[win].answer : NULL;
 	search_vote(s, ans, vc, nvc);
 	if (!ans)
@@ -389,10 +420,6 @@ void rstar_discriminate(struct mcts *m)
 	for (size_t i = 0; i < n; i++)
 		free(c[i].answer);
 	free(c);
-	free(grp);
-	free(conf);
-	free(cnt);
-	free(all);
 	free(vid);
 	free(vw);
 	m->discriminated = 1;

@@ -28,19 +28,10 @@
 #include "critique.h"
 #include "idlist.h"
 #include "search.h"
+#include "testing.h"
 #include "util.h"
 #include "vote.h"
 
-struct magicore_verdict {
-	double mean_z; /* condition 1: mean normalised reward of the majority */
-	double c_orm, c_prm; /* condition 2: confidences */
-	int cond1, cond2, easy;
-};
-
-void magicore_verdict(const char *const *answers, const double *orm, const double *prm, size_t n,
-		      struct magicore_verdict *out);
-void magicore_verdict_with(const char *const *answers, const double *orm, const double *prm, size_t n,
-			   const char *majority, double mu, double sd, struct magicore_verdict *out);
 
 static double sigmoid(double x)
 {

@@ -13,13 +13,6 @@
 #include "testing.h"
 #include "util.h"
 
-/* the rule functions the strategies export for testing */
-struct magicore_verdict {
-	double mean_z, c_orm, c_prm;
-	int cond1, cond2, easy;
-};
-void magicore_verdict(const char *const *answers, const double *orm, const double *prm, size_t n,
-		      struct magicore_verdict *out);
 
 /* ---- collecting events ---- */
 struct log {
@@ -288,6 +281,53 @@ int main(void)
 	magicore_verdict(ansC, oC, pC, 5, &v);
 	is_num(v.mean_z, -1.211815, 1e-5, "C: majority mean z = -1.2118");
 	ok(!v.cond1 && !v.cond2 && !v.easy, "C: hard (neither condition)");
+
+	/* D: the data set's statistics, not the set's own (refine.py's
+	 *    reward_avg 1.0, reward_std 0.5) and the first solutions'
+	 *    majority "2": answers 1,1,2, ORM .9,.5,.2, PRM .8,.3,.1: the
+	 *    majority's R = 0.3, z = (0.3 - 1) / 0.5 = -1.4; shares ORM
+	 *    1.4/0.2, PRM 1.1/0.1: C = 0.8138 and 0.8576: easy by condition 2 */
+	const char *ansD[] = {"1", "1", "2"};
+	double oD[] = {.9, .5, .2}, pD[] = {.8, .3, .1};
+	magicore_verdict_with(ansD, oD, pD, 3, "2", 1.0, 0.5, &v);
+	is_num(v.mean_z, -1.4, 1e-9, "D: z by the data set's mean and sd, of the given majority: -1.4");
+	is_num(v.c_orm, 0.813812, 1e-5, "D: C_orm = 0.8138");
+	is_num(v.c_prm, 0.857557, 1e-5, "D: C_prm = 0.8576");
+	ok(!v.cond1 && v.cond2 && v.easy, "D: easy by condition 2 alone");
+	/* E: no solution gives the first majority's answer: refine.py's
+	 *    np.mean of nothing is NaN, not below 0, so condition 1 holds */
+	magicore_verdict_with(ansD, oD, pD, 3, "9", 1.0, 0.5, &v);
+	ok(isnan(v.mean_z) && v.cond1 && v.easy, "E: no solution gives the majority's answer: condition 1 holds (NaN)");
+
+	/* ---- rStar's choice, by hand (do_discriminate.py) ----
+	 * A: 5, reward .8, twice, 4 of 4 agree; B: 5, .5, once, 1 agrees;
+	 * C: 7, .9, once, 3 agree; D: 7, reward 0 (a one-step thought), 2.
+	 * Confidence over 5 candidates: 5 -> 2.1/5 = .42, 7 -> .9/5 = .18:
+	 * the generator's majority is 5.  Mid keeps A, C, D (2 or more):
+	 * kept confidence 5 -> 1.6/4 = .4, 7 -> .9/4 = .225; survival 5 ->
+	 * 2/3, 7 -> 2/2; scores 1.0667 and 1.225: the discriminator says 7. */
+	char five[] = "5", seven[] = "7";
+	struct rstar_cand rc[] = {
+		{.answer = five, .reward = .8, .freq = 2, .tried = 1, .agree = 4},
+		{.answer = five, .reward = .5, .freq = 1, .tried = 1, .agree = 1},
+		{.answer = seven, .reward = .9, .freq = 1, .tried = 1, .agree = 3},
+		{.answer = seven, .reward = 0, .freq = 1, .tried = 1, .agree = 2},
+	};
+	struct rstar_choice ch;
+	is_int((int)rstar_choose(rc, 4, 1, 1, 0, &ch), 0, "rStar: the generator's majority is 5 (candidate A)");
+	is_num(ch.maj_conf, 0.42, 1e-12, "its confidence: 2.1 of rewards over 5 candidates = 0.42");
+	is_int((int)rstar_choose(rc, 4, 1, 0, 1, &ch), 2, "mid: the discriminator overturns it: 7 (candidate C)");
+	ok(ch.how == 4 && ch.kept == 3 && ch.tried == 4, "scored: 3 of 4 kept");
+	is_num(ch.kept_conf, 0.225, 1e-12, "7's kept confidence .9 over 4 kept");
+	is_num(ch.survival, 1.0, 1e-12, "its survival 2 of 2");
+	is_num(ch.score, 1.225, 1e-12, "score 1.225 against 5's 1.0667");
+	is_int((int)rstar_choose(rc, 4, 2, 0, 1, &ch), 0, "strict: only A is kept, and wins");
+	is_int(ch.how, 3, "as the only one kept");
+	is_int((int)rstar_choose(rc, 4, 0, 0, 1, &ch), 0, "loose: all kept, 5 scores .42 + 1 against .18 + 1");
+	for (size_t i = 0; i < 4; i++)
+		rc[i].agree = 0;
+	is_int((int)rstar_choose(rc, 4, 1, 0, 1, &ch), 0, "none kept: the most confident answer");
+	ok(ch.how == 2 && fabs(ch.none_conf - 0.42) < 1e-12, "said so, with its confidence");
 
 	/* ---- rStar ---- */
 	static const struct {
