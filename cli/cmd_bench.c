@@ -634,6 +634,15 @@ static int draw_curves(const struct bench *b, const void *cellsp, size_t nb, con
 	return status;
 }
 
+/* A result row's name: the spec, and its budget on a scaling curve. */
+static void cell_label(const struct bench *b, size_t k, size_t q, char *out, size_t len)
+{
+	if (b->nbudgets)
+		snprintf(out, len, "%s @%g", b->specs[k].label, b->budgets[q]);
+	else
+		snprintf(out, len, "%s", b->specs[k].label);
+}
+
 /* Snell et al.'s compute-optimal selection, from the runs made: the
  * problems in 5 equal bins by difficulty, by the oracle (the share of
  * right answers among every answer their runs reached) or as the
@@ -653,6 +662,41 @@ static int co_by_stat(const void *a, const void *b)
 	if (x->stat != y->stat)
 		return x->stat > y->stat ? -1 : 1; /* easiest (highest) first */
 	return (x->problem > y->problem) - (x->problem < y->problem);
+}
+
+/* How many of spec k's runs at budget q were right (*n: how many ran),
+ * over the problems of bin g (-1: all) whose index has parity (-1: any). */
+static unsigned co_right(const signed char *right, size_t np, size_t ns, size_t nb, size_t k, size_t q,
+			 const size_t *bin, int g, int parity, unsigned *n)
+{
+	unsigned c = 0;
+	*n = 0;
+	for (size_t i = 0; i < np; i++) {
+		signed char v = right[(i * ns + k) * nb + q];
+		if (v < 0 || (g >= 0 && bin[i] != (size_t)g) || (parity >= 0 && (int)(i % 2) != parity))
+			continue;
+		c += (unsigned)v;
+		(*n)++;
+	}
+	return c;
+}
+
+/* The spec with the best accuracy there (the first of equals). */
+static size_t co_best(const signed char *right, size_t np, size_t ns, size_t nb, size_t q, const size_t *bin, int g,
+		      int parity, double *acc)
+{
+	size_t best = 0;
+	double best_acc = -1;
+	for (size_t k = 0; k < ns; k++) {
+		unsigned n, c = co_right(right, np, ns, nb, k, q, bin, g, parity, &n);
+		double a = n ? (double)c / n : -1;
+		if (a > best_acc) {
+			best_acc = a;
+			best = k;
+		}
+	}
+	*acc = best_acc;
+	return best;
 }
 
 static void compute_optimal(const struct bench *b, const struct job *jobs, size_t njobs, size_t nb)
@@ -694,33 +738,15 @@ static void compute_optimal(const struct bench *b, const struct job *jobs, size_
 			size_t pick[CO_BINS];
 			for (int g = 0; g < CO_BINS; g++) {
 				for (int fold = 0; fold < 2; fold++) {
-					/* choose on the problems of the other parity */
-					size_t best = 0;
-					double best_acc = -1;
-					for (size_t k = 0; k < ns; k++) {
-						unsigned c = 0, n = 0;
-						for (size_t i = 0; i < np; i++) {
-							signed char v = right[(i * ns + k) * nb + q];
-							if (bin[i] != (size_t)g || (int)(i % 2) == fold || v < 0)
-								continue;
-							c += (unsigned)v;
-							n++;
-						}
-						double a = n ? (double)c / n : -1;
-						if (a > best_acc) {
-							best_acc = a;
-							best = k;
-						}
-					}
+					/* chosen on the problems of one parity, scored
+					 * on the other's */
+					double acc;
+					size_t best = co_best(right, np, ns, nb, q, bin, g, 1 - fold, &acc);
 					if (fold == 0)
 						pick[g] = best;
-					for (size_t i = 0; i < np; i++) {
-						signed char v = right[(i * ns + best) * nb + q];
-						if (bin[i] != (size_t)g || (int)(i % 2) != fold || v < 0)
-							continue;
-						got += (unsigned)v;
-						runs++;
-					}
+					unsigned n;
+					got += co_right(right, np, ns, nb, best, q, bin, g, fold, &n);
+					runs += n;
 				}
 			}
 			double lo, hi;
@@ -739,22 +765,8 @@ static void compute_optimal(const struct bench *b, const struct job *jobs, size_
 	}
 	/* what it is up against: the best strategy alone, at each budget */
 	for (size_t q = 0; q < nb; q++) {
-		size_t best = 0;
-		double best_acc = -1;
-		for (size_t k = 0; k < ns; k++) {
-			unsigned c = 0, n = 0;
-			for (size_t i = 0; i < np; i++) {
-				signed char v = right[(i * ns + k) * nb + q];
-				if (v >= 0) {
-					c += (unsigned)v;
-					n++;
-				}
-			}
-			if (n && (double)c / n > best_acc) {
-				best_acc = (double)c / n;
-				best = k;
-			}
-		}
+		double best_acc;
+		size_t best = co_best(right, np, ns, nb, q, bin, -1, -1, &best_acc);
 		char at[40] = "";
 		if (b->nbudgets)
 			snprintf(at, sizeof at, " @%g", b->budgets[q]);
@@ -1030,10 +1042,7 @@ int cmd_bench(int argc, char **argv)
 				double runs = c->runs ? c->runs : 1, lo, hi;
 				wilson_interval(c->correct, c->runs, &lo, &hi);
 				char label[96];
-				if (b.nbudgets)
-					snprintf(label, sizeof label, "%s @%g", b.specs[k].label, b.budgets[q]);
-				else
-					snprintf(label, sizeof label, "%s", b.specs[k].label);
+				cell_label(&b, k, q, label, sizeof label);
 				say(stdout, "%-24s %8.3f   [%.3f, %.3f] %10.0f %9.1f %8.3fs\n", label, c->correct / runs, lo, hi,
 				       c->tokens / runs, c->requests / runs, c->seconds);
 			}
@@ -1076,10 +1085,7 @@ int cmd_bench(int argc, char **argv)
 				for (size_t q = 0; q < nb; q++) {
 					size_t at = k * nb + q;
 					char label[96];
-					if (b.nbudgets)
-						snprintf(label, sizeof label, "%s @%g", b.specs[k].label, b.budgets[q]);
-					else
-						snprintf(label, sizeof label, "%s", b.specs[k].label);
+					cell_label(&b, k, q, label, sizeof label);
 					if (cn[at])
 						say(stdout, "  %-24s %8.3f\n", label, (double)cov[at] / cn[at]);
 					if (mn[at]) {
@@ -1115,10 +1121,7 @@ int cmd_bench(int argc, char **argv)
 			for (size_t k = 0; k < b.nspecs; k++)
 				for (size_t q = 0; q < nb; q++) {
 					char label[96];
-					if (b.nbudgets)
-						snprintf(label, sizeof label, "%s @%g", b.specs[k].label, b.budgets[q]);
-					else
-						snprintf(label, sizeof label, "%s", b.specs[k].label);
+					cell_label(&b, k, q, label, sizeof label);
 					struct strbuf sb;
 					sb_init(&sb);
 					double mean = 0, sq = 0;

@@ -533,6 +533,34 @@ void search_request(struct search *s, struct request *r, enum req_kind kind, int
 	r->node = node;
 }
 
+void search_request_whole(struct search *s, struct request *r, enum req_kind kind, int32_t node)
+{
+	search_request(s, r, kind, node);
+	free((void *)r->steps);
+	/* the node's lines are the steps */
+	const char **lines = NULL;
+	size_t n = 0;
+	for (const char *t = tree_node(s->tree, node)->text; *t;) {
+		size_t l = strcspn(t, "\n");
+		if (l) {
+			lines = xrealloc(lines, (n + 1) * sizeof *lines);
+			lines[n++] = xstrndup(t, l);
+		}
+		t += l + (t[l] == '\n');
+	}
+	r->steps = lines;
+	r->nsteps = n;
+}
+
+void search_request_whole_free(struct request *r)
+{
+	for (size_t i = 0; i < r->nsteps; i++)
+		free((void *)r->steps[i]);
+	free((void *)r->steps);
+	r->steps = NULL;
+	search_request_free(r);
+}
+
 void search_request_free(struct request *r)
 {
 	request_clear_results(r);

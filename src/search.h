@@ -121,6 +121,11 @@ void search_request(struct search *s, struct request *r, enum req_kind kind, int
 size_t search_batch(struct search *s, struct request *const *reqs, size_t n,
 		    void (*done)(void *ctx, struct request *r), void *ctx);
 void search_request_free(struct request *r);
+/* A request about one node's whole text (a solution, an attempt): its
+ * lines are the steps, the path above it left out; freed with
+ * search_request_whole_free. */
+void search_request_whole(struct search *s, struct request *r, enum req_kind kind, int32_t node);
+void search_request_whole_free(struct request *r);
 /* One request of kind about each node (counts[i] samples when counts is
  * given, tags[i] and offsets[i] likewise), run as one batch. */
 void search_ask(struct search *s, enum req_kind kind, const int32_t *nodes, const int *counts,

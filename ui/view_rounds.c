@@ -27,6 +27,18 @@ static int draw_lines(int y, int ybot, int x, int w, const char *text, const cha
 	return y;
 }
 
+/* "refinement #7 -> 140 (correct)": a round's new version and its answer
+ * against the gold. */
+static void draw_result(struct ui *u, int y, int x, const char *what, int32_t id, const struct node *n)
+{
+	mvprintw(y, x, "%s #%d%s%s", what, id, n->answer ? " -> " : "", n->answer ? n->answer : "");
+	if (n->answer && u->m.gold) {
+		int ok = answer_equal(n->answer, u->m.gold);
+		attrset(theme_attr(ok ? TE_CORRECT : TE_WRONG));
+		printw(ok ? " (correct)" : " (wrong)");
+	}
+}
+
 static void rounds_draw(struct ui *u, int y, int x, int h, int w)
 {
 	const struct tree *t = u->m.tree;
@@ -103,13 +115,7 @@ static void rounds_draw(struct ui *u, int y, int x, int h, int w)
 				const struct node *rn = tree_node(t, rev);
 				attrset(theme_attr(TE_KIND));
 				mvprintw(r, x + 1, "round %d  revision #%d of #%d", rn->round, rev, cur);
-				mvprintw(r, x + 3 + half, "revision #%d%s%s", rev, rn->answer ? " -> " : "",
-					 rn->answer ? rn->answer : "");
-				if (rn->answer && u->m.gold) {
-					int ok = answer_equal(rn->answer, u->m.gold);
-					attrset(theme_attr(ok ? TE_CORRECT : TE_WRONG));
-					printw(ok ? " (correct)" : " (wrong)");
-				}
+				draw_result(u, r, x + 3 + half, "revision", rev, rn);
 				attrset(A_NORMAL);
 				r++;
 				int rl = draw_lines(r, ybot, x + 3, half, before, NULL);
@@ -129,13 +135,7 @@ static void rounds_draw(struct ui *u, int y, int x, int h, int w)
 			mvprintw(r, x + 1, "round %d  %s #%d", cn->round, node_kind_name((enum node_kind)cn->kind), crit);
 			if (ref != NODE_NONE) {
 				const struct node *rn = tree_node(t, ref);
-				mvprintw(r, x + 3 + half, "refinement #%d%s%s", ref, rn->answer ? " -> " : "",
-					 rn->answer ? rn->answer : "");
-				if (rn->answer && u->m.gold) {
-					int ok = answer_equal(rn->answer, u->m.gold);
-					attrset(theme_attr(ok ? TE_CORRECT : TE_WRONG));
-					printw(ok ? " (correct)" : " (wrong)");
-				}
+				draw_result(u, r, x + 3 + half, "refinement", ref, rn);
 			} else {
 				mvprintw(r, x + 3 + half, "no refinement: nothing found wrong");
 			}

@@ -176,47 +176,6 @@ static void *critique_start(struct search *s) { return loop_start(s, LK_CRITIQUE
 static void *self_start(struct search *s) { return loop_start(s, LK_SELF); }
 static void *magicore_start(struct search *s) { return loop_start(s, LK_MAGICORE); }
 
-/* The lines of a node's text, as the steps of a request. */
-static size_t text_lines(const char *text, const char ***out)
-{
-	const char **lines = NULL;
-	size_t n = 0;
-	for (const char *s = text; *s;) {
-		size_t l = strcspn(s, "\n");
-		if (l) {
-			lines = xrealloc(lines, (n + 1) * sizeof *lines);
-			lines[n++] = xstrndup(s, l);
-		}
-		s += l + (s[l] == '\n');
-	}
-	*out = lines;
-	return n;
-}
-
-static void free_lines(const char **lines, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free((void *)lines[i]);
-	free(lines);
-}
-
-/* A request about a whole solution node: its lines are the steps. */
-static void solution_request(struct loop *l, struct request *r, enum req_kind kind, int32_t node)
-{
-	search_request(l->s, r, kind, node);
-	free((void *)r->steps);
-	const char **lines;
-	r->nsteps = text_lines(tree_node(search_tree(l->s), node)->text, &lines);
-	r->steps = lines;
-}
-
-static void solution_request_free(struct request *r)
-{
-	free_lines((const char **)r->steps, r->nsteps);
-	r->steps = NULL;
-	search_request_free(r);
-}
-
 struct batch_item {
 	struct loop *l;
 	size_t chain;
@@ -298,7 +257,7 @@ static void score_chains(struct loop *l, size_t from, size_t to)
 		items[i] = (struct batch_item){l, from + i, NODE_NONE};
 		if (!l->chains[from + i].active)
 			continue;
-		solution_request(l, &reqs[m], REQ_ORM, l->chains[from + i].last);
+		search_request_whole(l->s, &reqs[m], REQ_ORM, l->chains[from + i].last);
 		reqs[m].tag = (int)i;
 		ptrs[m] = &reqs[m];
 		m++;
@@ -308,14 +267,14 @@ static void score_chains(struct loop *l, size_t from, size_t to)
 	for (size_t i = 0; i < n; i++) {
 		if (!l->chains[from + i].active)
 			continue;
-		solution_request(l, &reqs[m2], REQ_PRM, l->chains[from + i].last);
+		search_request_whole(l->s, &reqs[m2], REQ_PRM, l->chains[from + i].last);
 		reqs[m2].tag = (int)i;
 		ptrs[m2 - m] = &reqs[m2];
 		m2++;
 	}
 	search_batch(l->s, ptrs, m2 - m, prm_done, items);
 	for (size_t i = 0; i < m2; i++)
-		solution_request_free(&reqs[i]);
+		search_request_whole_free(&reqs[i]);
 	for (size_t i = from; i < to; i++)
 		if (l->chains[i].active && !isnan(l->chains[i].orm))
 			search_score(l->s, l->chains[i].last, l->chains[i].prm, l->chains[i].orm);
@@ -364,12 +323,12 @@ static size_t refine_round(struct loop *l)
 		if (!l->chains[i].active || (tree_node(t, l->chains[i].last)->flags & NF_PRUNED))
 			continue;
 		if (l->kind == LK_MAGICORE) {
-			solution_request(l, &reqs[m], REQ_REVIEW, l->chains[i].last);
+			search_request_whole(l->s, &reqs[m], REQ_REVIEW, l->chains[i].last);
 			/* the reviewer sees each step's PRM score, as (Score: n/10) */
 			if (l->chains[i].nstep_prm == reqs[m].nsteps)
 				reqs[m].step_scores = l->chains[i].step_prm;
 		} else {
-			solution_request(l, &reqs[m], REQ_CRITIQUE, l->chains[i].last);
+			search_request_whole(l->s, &reqs[m], REQ_CRITIQUE, l->chains[i].last);
 			reqs[m].self = l->kind == LK_SELF;
 		}
 		/* MathCritique's critic is greedy; MAgICoRe's reviewer samples
@@ -382,7 +341,7 @@ static size_t refine_round(struct loop *l)
 	}
 	search_batch(s, ptrs, m, critique_done, crit);
 	for (size_t i = 0; i < m; i++)
-		solution_request_free(&reqs[i]);
+		search_request_whole_free(&reqs[i]);
 	/* refine where the critique found something wrong */
 	size_t r = 0;
 	struct batch_item *ref = xcalloc(n ? n : 1, sizeof *ref);
@@ -406,7 +365,7 @@ static size_t refine_round(struct loop *l)
 			l->chains[i].active = 0;
 			continue;
 		}
-		solution_request(l, &reqs[r], REQ_REFINE, l->chains[i].last);
+		search_request_whole(l->s, &reqs[r], REQ_REFINE, l->chains[i].last);
 		reqs[r].node = crit[i].made; /* the refinement hangs under its critique */
 		reqs[r].feedback = ctext;
 		reqs[r].tag = (int)i;
@@ -415,7 +374,7 @@ static size_t refine_round(struct loop *l)
 	}
 	search_batch(s, ptrs, r, refine_done, ref);
 	for (size_t i = 0; i < r; i++)
-		solution_request_free(&reqs[i]);
+		search_request_whole_free(&reqs[i]);
 	size_t refined = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (ref[i].made == NODE_NONE)

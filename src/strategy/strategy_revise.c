@@ -61,30 +61,6 @@ static double *orm_of(struct revise *v, int32_t id)
 	return &v->orm[id];
 }
 
-/* The lines of a node's text, as a request's steps. */
-static size_t lines_of(const char *text, const char ***out)
-{
-	const char **lines = NULL;
-	size_t n = 0;
-	for (const char *s = text; *s;) {
-		size_t l = strcspn(s, "\n");
-		if (l) {
-			lines = xrealloc(lines, (n + 1) * sizeof *lines);
-			lines[n++] = xstrndup(s, l);
-		}
-		s += l + (s[l] == '\n');
-	}
-	*out = lines;
-	return n;
-}
-
-static void free_lines(const char *const *lines, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free((void *)lines[i]);
-	free((void *)lines);
-}
-
 struct made {
 	struct revise *v;
 	int32_t id;
@@ -117,20 +93,13 @@ static void score(struct revise *v, const struct made *m, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (m[i].id == NODE_NONE)
 			continue;
-		search_request(v->s, &reqs[k], REQ_ORM, m[i].id);
-		free((void *)reqs[k].steps);
-		const char **lines;
-		reqs[k].nsteps = lines_of(tree_node(T(v), m[i].id)->text, &lines);
-		reqs[k].steps = lines;
+		search_request_whole(v->s, &reqs[k], REQ_ORM, m[i].id);
 		ptrs[k] = &reqs[k];
 		k++;
 	}
 	search_batch(v->s, ptrs, k, orm_done, v);
-	for (size_t i = 0; i < k; i++) {
-		free_lines(reqs[i].steps, reqs[i].nsteps);
-		reqs[i].steps = NULL;
-		search_request_free(&reqs[i]);
-	}
+	for (size_t i = 0; i < k; i++)
+		search_request_whole_free(&reqs[i]);
 	free(reqs);
 	free(ptrs);
 }
@@ -189,11 +158,7 @@ static int revise_step(void *st, struct search *s)
 		if (!c->n || c->n >= v->length || !live(v, c->v[c->n - 1]))
 			continue;
 		int32_t last = c->v[c->n - 1];
-		search_request(s, &reqs[k], REQ_REVISE, last);
-		free((void *)reqs[k].steps);
-		const char **lines;
-		reqs[k].nsteps = lines_of(tree_node(T(v), last)->text, &lines);
-		reqs[k].steps = lines;
+		search_request_whole(s, &reqs[k], REQ_REVISE, last);
 		/* the attempts before the latest, oldest first */
 		sb_init(&ctx[i]);
 		size_t from = c->n > REVISE_CONTEXT + 1 ? c->n - 1 - REVISE_CONTEXT : 0;
@@ -208,11 +173,8 @@ static int revise_step(void *st, struct search *s)
 	}
 	search_batch(s, ptrs, k, attempt_done, m);
 	size_t grew = 0;
-	for (size_t i = 0; i < k; i++) {
-		free_lines(reqs[i].steps, reqs[i].nsteps);
-		reqs[i].steps = NULL;
-		search_request_free(&reqs[i]);
-	}
+	for (size_t i = 0; i < k; i++)
+		search_request_whole_free(&reqs[i]);
 	for (size_t i = 0; i < v->nchains; i++) {
 		sb_free(&ctx[i]);
 		if (m[i].id != NODE_NONE) {
