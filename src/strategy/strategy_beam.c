@@ -470,20 +470,35 @@ static void beam_finish(void *st, struct search *s)
 {
 	struct beam *b = st;
 	const struct tree *t = search_tree(s);
-	struct idlist live = {0};
+	/* search-and-learn's completed beams: every finished candidate, with
+	 * an answer or not (one that ran out of depth takes its place among
+	 * the first N as sal's does, and votes for no answer) */
+	struct idlist live = {0}, answered = {0};
 	for (size_t i = 0; i < b->finished.n; i++)
-		if (is_live(b, b->finished.v[i]) && tree_node(t, b->finished.v[i])->answer)
+		if (is_live(b, b->finished.v[i])) {
 			idlist_push(&live, b->finished.v[i]);
-	if (live.n == 0) {
-		search_final(s, NULL, NODE_NONE, "no candidate finished within the depth and budget");
+			if (tree_node(t, b->finished.v[i])->answer)
+				idlist_push(&answered, b->finished.v[i]);
+		}
+	int by_vote = (int)params_get(search_params(s), P_FINAL) == 1;
+	if (answered.n == 0) {
+		search_final(s, NULL, NODE_NONE,
+			     live.n ? "no finished candidate stated an answer" : "no candidate finished within the depth and budget");
 		idlist_free(&live);
+		idlist_free(&answered);
 		return;
+	}
+	if (!by_vote) {
+		/* --final best (ours) chooses among the answered only */
+		idlist_free(&live);
+		live = answered;
+		answered = (struct idlist){0};
 	}
 	static const char *const agg_names[] = {"last", "min", "prod", "mean"};
 	const char *agg = agg_names[(int)params_get(search_params(s), P_AGG)];
 	size_t n = (size_t)params_get(search_params(s), P_N);
 	char reason[200];
-	if ((int)params_get(search_params(s), P_FINAL) == 1) {
+	if (by_vote) {
 		size_t k = live.n < n ? live.n : n, nv = n > k ? n : k;
 		int32_t *ids = xcalloc(nv, sizeof *ids);
 		double *w = xcalloc(nv, sizeof *w);
@@ -494,15 +509,31 @@ static void beam_finish(void *st, struct search *s)
 		}
 		struct vote_cluster *c;
 		size_t nc = vote_clusters(t, ids, w, nv, &c);
+		size_t none = 0;
+		for (size_t i = 0; i < k; i++)
+			none += tree_node(t, live.v[i])->answer == NULL;
+		if (!nc) {
+			snprintf(reason, sizeof reason, "none of the first %zu finished candidates stated an answer", k);
+			search_vote(s, NULL, c, 0);
+			search_final(s, NULL, NODE_NONE, reason);
+			vote_free(c, nc);
+			free(ids);
+			free(w);
+			idlist_free(&live);
+			idlist_free(&answered);
+			return;
+		}
 		size_t win = vote_winner(c, nc, 1);
 		double total = 0;
 		for (size_t i = 0; i < nc; i++)
 			total += c[i].weight;
-		char copies[96] = "";
+		char copies[96] = "", unanswered[96] = "";
 		if (k < nv)
 			snprintf(copies, sizeof copies, ", %zu of them repeated to make %zu as search-and-learn does", k, nv);
-		snprintf(reason, sizeof reason, "PRM-weighted vote (last-step scores) over %zu finished candidates%s: %.3f of %.3f",
-			 k, copies, c[win].weight, total);
+		if (none)
+			snprintf(unanswered, sizeof unanswered, " (%zu of them without an answer, voting for none)", none);
+		snprintf(reason, sizeof reason, "PRM-weighted vote (last-step scores) over %zu finished candidates%s%s: %.3f of %.3f",
+			 k, unanswered, copies, c[win].weight, total);
 		search_vote(s, c[win].answer, c, nc);
 		/* the winning cluster's best-scored member stands for it */
 		int32_t rep = c[win].nodes[0];
@@ -531,6 +562,7 @@ static void beam_finish(void *st, struct search *s)
 		free(w);
 	}
 	idlist_free(&live);
+	idlist_free(&answered);
 }
 
 static void beam_free(void *st)
