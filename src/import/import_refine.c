@@ -9,8 +9,9 @@
  *
  * mathcritique (MathCritique's results, JSON Lines): one record a
  * solution, {idx, dataset_type, question, answer, origin_response,
- * critic, new_response}; later rounds critique an earlier round's
- * new_response, which comes back as their origin_response.
+ * critic, new_response}; each round appends one record a chain, whose
+ * origin_response is its chain's last new_response.  Linked by the
+ * file's order, never by text: texts repeat.
  *
  * In canopy both are the rounds view's picture: solutions, critiques and
  * refinements hung under what they judge or refine, then the vote. */
@@ -35,18 +36,6 @@ static int32_t find_solution(const struct tree *t, const char *s)
 		if ((nd->kind == NODE_SOLUTION || nd->kind == NODE_REFINEMENT) && nd->text_len == n &&
 		    !memcmp(nd->text, s, n))
 			return (int32_t)i;
-	}
-	return NODE_NONE;
-}
-
-/* The child of parent of this kind with exactly this text. */
-static int32_t find_child(const struct tree *t, int32_t parent, enum node_kind kind, const char *s)
-{
-	size_t n = strlen(s);
-	for (int32_t c = tree_node(t, parent)->first_child; c != NODE_NONE; c = tree_node(t, c)->next_sibling) {
-		const struct node *cn = tree_node(t, c);
-		if (cn->kind == kind && cn->text_len == n && !memcmp(cn->text, s, n))
-			return c;
 	}
 	return NODE_NONE;
 }
@@ -250,6 +239,30 @@ static char *mc_key(const cJSON *rec)
 	return sb_steal(&sb);
 }
 
+/* Whether problem p's refined records, in file order, make rounds of k:
+ * each record after the first k continues (its origin_response is the
+ * new_response of) a record of the round before. */
+static int mc_rounds_fit(const struct import_records *r, const size_t *keyof, size_t p, size_t k)
+{
+	size_t *ids = xcalloc(r->n ? r->n : 1, sizeof *ids), n = 0;
+	for (size_t i = 0; i < r->n; i++)
+		if (keyof[i] == p && cJSON_IsObject(r->v[i]) &&
+		    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(r->v[i], "new_response")) &&
+		    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(r->v[i], "origin_response")))
+			ids[n++] = i;
+	int fits = n % k == 0;
+	for (size_t j = k; j < n && fits; j++) {
+		const char *orig = cJSON_GetObjectItemCaseSensitive(r->v[ids[j]], "origin_response")->valuestring;
+		size_t from = (j / k - 1) * k;
+		int found = 0;
+		for (size_t q = from; q < from + k && !found; q++)
+			found = !strcmp(cJSON_GetObjectItemCaseSensitive(r->v[ids[q]], "new_response")->valuestring, orig);
+		fits = found;
+	}
+	free(ids);
+	return fits;
+}
+
 static int convert_mathcritique(struct imp *im, const struct import_opts *o)
 {
 	struct import_records r;
@@ -261,6 +274,7 @@ static int convert_mathcritique(struct imp *im, const struct import_opts *o)
 	char *want = NULL;
 	long index = o->index < 0 ? 0 : o->index;
 	size_t *members = xcalloc(r.n, sizeof *members), nm = 0;
+	size_t *keyof = xcalloc(r.n ? r.n : 1, sizeof *keyof); /* each record's problem */
 	for (size_t i = 0; i < r.n; i++) {
 		if (!cJSON_IsObject(r.v[i])) {
 			imp_where(im, o->path, r.line[i], (long)i);
@@ -276,6 +290,7 @@ static int convert_mathcritique(struct imp *im, const struct import_opts *o)
 			keys[nkeys++] = key;
 		else
 			free(key);
+		keyof[i] = k;
 		if ((long)k == index) {
 			if (!want)
 				want = keys[k];
@@ -316,93 +331,130 @@ static int convert_mathcritique(struct imp *im, const struct import_opts *o)
 			free(gold);
 		}
 	}
-	/* round 0: every first response, that is no one's refinement */
+	/* Linked by the file's order, never by text (a right answer, or a
+	 * T=0 copy, is written the same by several chains): the problem's
+	 * records are rounds of K, one per chain, K the first size for which
+	 * every later record continues a chain of the round before
+	 * (evaluate-all.sh appends each round's records; test_filter.py
+	 * sorts by idx, stably).  A record without a critique or refinement
+	 * (an original the test pass wrote as it was) is a chain of its own. */
+	size_t nref = 0;
+	for (size_t m = 0; m < nm; m++)
+		nref += cJSON_IsString(cJSON_GetObjectItemCaseSensitive(r.v[members[m]], "new_response"));
+	size_t *refd = xcalloc(nm ? nm : 1, sizeof *refd), *plain = xcalloc(nm ? nm : 1, sizeof *plain), np = 0;
+	nref = 0;
+	for (size_t m = 0; m < nm; m++) {
+		if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(r.v[members[m]], "new_response")))
+			refd[nref++] = m;
+		else
+			plain[np++] = m;
+	}
+	/* K is one for the whole file (sample_num): the first that fits
+	 * every problem's records; when another fits them all too, the
+	 * rounds are a guess, and the import says so */
+	size_t K = 0, also = 0, fewest = SIZE_MAX;
+	for (size_t p = 0; p < nkeys; p++) {
+		size_t c = 0;
+		for (size_t i = 0; i < r.n; i++)
+			c += keyof[i] == p && cJSON_IsObject(r.v[i]) &&
+			     cJSON_IsString(cJSON_GetObjectItemCaseSensitive(r.v[i], "new_response"));
+		if (c && c < fewest)
+			fewest = c;
+	}
+	for (size_t k = 1; k <= nref && (!K || !also); k++) {
+		int fits = 1;
+		for (size_t p = 0; p < nkeys && fits; p++)
+			fits = mc_rounds_fit(&r, keyof, p, k);
+		if (fits && !K)
+			K = k;
+		else if (fits && k < fewest)
+			also = k; /* a second reading with rounds too (one round of all always fits) */
+	}
+	if (K && also && !imp_failed(im))
+		imp_warn(im, "%s: the records make rounds of %zu (a chain each) or of %zu alike; taken as %zu chains",
+			 o->path, K, also, K);
+	int32_t *chain = xcalloc((nref > 0 ? nref : 1) + np, sizeof *chain);
+	int32_t *votes = xcalloc(nm ? nm : 1, sizeof *votes);
+	size_t nvotes = 0;
+	if (!imp_failed(im) && nref && !K) {
+		imp_where(im, o->path, r.line[members[refd[0]]], (long)members[refd[0]]);
+		imp_fail(im, "the records of problem %ld do not make rounds: some origin_response is no earlier round's "
+			     "new_response", index);
+	}
 	if (!imp_failed(im)) {
 		imp_unit(im, "sample");
-		for (size_t m = 0; m < nm && !imp_failed(im); m++) {
-			const char *orig = cJSON_GetObjectItemCaseSensitive(r.v[members[m]], "origin_response")->valuestring;
-			int refined = 0;
-			for (size_t m2 = 0; m2 < nm && !refined; m2++) {
-				const cJSON *nr = cJSON_GetObjectItemCaseSensitive(r.v[members[m2]], "new_response");
-				refined = m2 != m && cJSON_IsString(nr) && !strcmp(nr->valuestring, orig);
-			}
-			if (!refined && find_solution(imp_tree(im), orig) == NODE_NONE)
-				imp_node(im, 0, NODE_SOLUTION, orig, strlen(orig), 0, 0, -1);
+		/* round 0: each chain's first response, the originals after */
+		for (size_t c = 0; c < K; c++) {
+			const char *orig = cJSON_GetObjectItemCaseSensitive(r.v[members[refd[c]]], "origin_response")->valuestring;
+			chain[c] = imp_node(im, 0, NODE_SOLUTION, orig, strlen(orig), 0, 0, -1);
+		}
+		for (size_t q = 0; q < np; q++) {
+			const char *orig = cJSON_GetObjectItemCaseSensitive(r.v[members[plain[q]]], "origin_response")->valuestring;
+			int32_t id = imp_node(im, 0, NODE_SOLUTION, orig, strlen(orig), 0, 0, -1);
+			votes[nvotes++] = id;
 		}
 	}
-	/* then round by round: the critiques of what exists, and what they
-	 * led to */
-	unsigned char *done = xcalloc(nm ? nm : 1, 1);
-	int32_t *final = xcalloc(nm ? nm : 1, sizeof *final);
-	for (int round = 1; !imp_failed(im); round++) {
-		int progress = 0, unit = 0;
-		for (size_t m = 0; m < nm && !imp_failed(im); m++) {
-			if (done[m])
-				continue;
-			const cJSON *rec = r.v[members[m]];
-			imp_where(im, o->path, r.line[members[m]], (long)members[m]);
-			const char *orig = cJSON_GetObjectItemCaseSensitive(rec, "origin_response")->valuestring;
-			int32_t on = find_solution(imp_tree(im), orig);
-			if (on == NODE_NONE)
-				continue;
-			int oround = tree_node(imp_tree(im), on)->round;
-			if ((oround < 0 ? 0 : oround) != round - 1)
-				continue;
-			done[m] = 1;
-			progress = 1;
-			final[m] = on;
-			const cJSON *crit = cJSON_GetObjectItemCaseSensitive(rec, "critic");
-			const cJSON *nr = cJSON_GetObjectItemCaseSensitive(rec, "new_response");
-			if (!cJSON_IsString(crit) && !cJSON_IsString(nr))
-				continue;
-			if (!unit) {
-				imp_unit(im, "round");
-				unit = 1;
-			}
-			int32_t parent = on;
-			if (cJSON_IsString(crit)) {
-				int32_t cn = find_child(imp_tree(im), on, NODE_CRITIQUE, crit->valuestring);
-				if (cn == NODE_NONE) {
-					imp_auto_answer(im, 0); /* a critique states no answer */
-					cn = imp_node(im, on, NODE_CRITIQUE, crit->valuestring, strlen(crit->valuestring),
-						      0, 0, round);
-					imp_auto_answer(im, 1);
-					struct critique_summary cs;
-					critique_parse(crit->valuestring, &cs);
-					static const char *const ck[] = {"steps", "wrong_steps", "first_wrong"};
-					double cv[3] = {cs.steps, cs.wrong, cs.first_wrong};
-					imp_verdict(im, cn, "critique", cs.wrong || cs.final_wrong ? "wrong" : "correct", ck,
-						    cv, 3);
-				}
-				parent = cn;
-			}
-			if (cJSON_IsString(nr)) {
-				int32_t rn = find_child(imp_tree(im), parent, NODE_REFINEMENT, nr->valuestring);
-				if (rn == NODE_NONE)
-					rn = imp_node(im, parent, NODE_REFINEMENT, nr->valuestring, strlen(nr->valuestring),
-						      0, 0, round);
-				final[m] = rn;
-			}
+	unsigned char *used = xcalloc(K ? K : 1, 1);
+	for (size_t j = 0; j < nref && !imp_failed(im); j++) {
+		size_t round = j / K + 1, pos = j % K;
+		const cJSON *rec = r.v[members[refd[j]]];
+		imp_where(im, o->path, r.line[members[refd[j]]], (long)members[refd[j]]);
+		if (pos == 0) {
+			imp_unit(im, "round");
+			memset(used, 0, K);
 		}
-		if (!progress)
+		/* the chain it continues: the same place if that chain's last
+		 * response is its origin_response, else the first such chain */
+		const char *orig = cJSON_GetObjectItemCaseSensitive(rec, "origin_response")->valuestring;
+		size_t c = SIZE_MAX;
+		for (size_t t = 0; t < K && c == SIZE_MAX; t++) {
+			size_t cand = (pos + t) % K;
+			const struct node *cn = tree_node(imp_tree(im), chain[cand]);
+			if (!used[cand] && cn->text_len == strlen(orig) && !memcmp(cn->text, orig, cn->text_len))
+				c = cand;
+		}
+		if (c == SIZE_MAX) {
+			imp_fail(im, "round %zu: its origin_response is no chain's last response", round);
 			break;
+		}
+		used[c] = 1;
+		int32_t parent = chain[c];
+		const cJSON *crit = cJSON_GetObjectItemCaseSensitive(rec, "critic");
+		if (cJSON_IsString(crit)) {
+			imp_auto_answer(im, 0); /* a critique states no answer */
+			int32_t cn = imp_node(im, parent, NODE_CRITIQUE, crit->valuestring, strlen(crit->valuestring), 0, 0,
+					      (int)round);
+			imp_auto_answer(im, 1);
+			struct critique_summary cs;
+			critique_parse(crit->valuestring, &cs);
+			static const char *const ck[] = {"steps", "wrong_steps", "first_wrong"};
+			double cv[3] = {cs.steps, cs.wrong, cs.first_wrong};
+			imp_verdict(im, cn, "critique", cs.wrong || cs.final_wrong ? "wrong" : "correct", ck, cv, 3);
+			parent = cn;
+		}
+		const char *nr = cJSON_GetObjectItemCaseSensitive(rec, "new_response")->valuestring;
+		chain[c] = imp_node(im, parent, NODE_REFINEMENT, nr, strlen(nr), 0, 0, (int)round);
+		votes[nvotes++] = chain[c];
 	}
 	if (!imp_failed(im)) {
-		/* each record's last response, as MathCritique's majority vote */
-		int32_t *nodes = xcalloc(nm ? nm : 1, sizeof *nodes);
-		size_t nn = 0;
-		for (size_t m = 0; m < nm; m++)
-			if (done[m] && final[m] > 0)
-				nodes[nn++] = final[m];
+		/* test_filter.py --mode majority: every record of the results
+		 * file votes with its response (new_response, else its
+		 * origin_response), the most common answer, the first of equals */
 		int32_t vnode;
-		const char *ans = imp_vote(im, nodes, NULL, nn, 0, &vnode);
-		char reason[96];
-		snprintf(reason, sizeof reason, "majority of the last responses (%zu)", nn);
+		const char *ans = imp_vote(im, votes, NULL, nvotes, 0, &vnode);
+		char reason[160];
+		snprintf(reason, sizeof reason,
+			 "majority of the %zu records' responses (test_filter.py's majority; %zu chain%s, %zu round%s)",
+			 nvotes, K + np, K + np == 1 ? "" : "s", K ? nref / K : 0, K && nref / K == 1 ? "" : "s");
 		imp_final(im, ans, vnode, reason);
-		free(nodes);
 	}
-	free(done);
-	free(final);
+	free(used);
+	free(chain);
+	free(votes);
+	free(refd);
+	free(plain);
+	free(keyof);
+
 	for (size_t k = 0; k < nkeys; k++)
 		free(keys[k]);
 	free(keys);
