@@ -287,24 +287,65 @@ int import_read_records(const char *path, struct import_records *r, char *err, s
 	} else {
 		if (first)
 			cJSON_Delete(first);
-		r->doc = cJSON_ParseWithLength(m.p, m.n);
-		if (!r->doc) {
-			const char *e = cJSON_GetErrorPtr();
+		/* one document, a list, or documents one after another (records
+		 * pretty-printed and saved end to end, as PRM800K's users do):
+		 * every value is read, none dropped */
+		const char *q = m.p;
+		size_t nvals = 0;
+		cJSON **vals = NULL;
+		size_t *starts = NULL;
+		for (;;) {
+			while (q < end && (*q == ' ' || *q == '\n' || *q == '\r' || *q == '\t'))
+				q++;
+			if (q >= end)
+				break;
+			const char *pe = NULL;
+			cJSON *v = cJSON_ParseWithLengthOpts(q, (size_t)(end - q), &pe, 0);
+			if (!v) {
+				const char *e = cJSON_GetErrorPtr();
+				size_t line, col;
+				position(m.p, e && e >= m.p && e <= end ? (size_t)(e - m.p) : (size_t)(q - m.p), &line, &col);
+				snprintf(err, errlen, "%s:%zu:%zu: not valid JSON%s", path, line, col,
+					 nvals ? " (after the document before it)" : "");
+				rc = -1;
+				break;
+			}
 			size_t line, col;
-			position(m.p, e && e >= m.p && e <= end ? (size_t)(e - m.p) : 0, &line, &col);
-			snprintf(err, errlen, "%s:%zu:%zu: not valid JSON", path, line, col);
-			rc = -1;
-		} else if (cJSON_IsArray(r->doc)) {
-			size_t n = (size_t)cJSON_GetArraySize(r->doc);
-			r->v = xcalloc(n ? n : 1, sizeof *r->v);
-			r->line = xcalloc(n ? n : 1, sizeof *r->line);
-			for (cJSON *e = r->doc->child; e; e = e->next)
-				r->v[r->n++] = e;
+			position(m.p, (size_t)(q - m.p), &line, &col);
+			vals = xrealloc(vals, (nvals + 1) * sizeof *vals);
+			starts = xrealloc(starts, (nvals + 1) * sizeof *starts);
+			vals[nvals] = v;
+			starts[nvals++] = line;
+			q = pe && pe > q ? pe : end;
+		}
+		if (rc) {
+			for (size_t i = 0; i < nvals; i++)
+				cJSON_Delete(vals[i]);
+			free(vals);
+			free(starts);
+		} else if (nvals == 1) {
+			r->doc = vals[0];
+			free(vals);
+			if (cJSON_IsArray(r->doc)) {
+				size_t n = (size_t)cJSON_GetArraySize(r->doc);
+				r->v = xcalloc(n ? n : 1, sizeof *r->v);
+				r->line = xcalloc(n ? n : 1, sizeof *r->line);
+				for (cJSON *e = r->doc->child; e; e = e->next) {
+					r->line[r->n] = starts[0];
+					r->v[r->n++] = e;
+				}
+				free(starts);
+			} else {
+				r->v = xcalloc(1, sizeof *r->v);
+				r->line = starts;
+				r->v[r->n++] = r->doc;
+				r->single = 1;
+			}
 		} else {
-			r->v = xcalloc(1, sizeof *r->v);
-			r->line = xcalloc(1, sizeof *r->line);
-			r->v[r->n++] = r->doc;
-			r->single = 1;
+			/* each document its own record (freed one by one) */
+			r->v = vals;
+			r->line = starts;
+			r->n = nvals;
 		}
 	}
 	munmap((void *)m.p, m.n);

@@ -2,7 +2,9 @@
  * labelled solution: at every step the labeller rated one or more
  * candidate completions (-1, 0, +1) and chose one (or wrote their own),
  * which the next step continues.  In canopy: the candidates are
- * siblings scored (rating + 1) / 2, the chosen ones are the path. */
+ * siblings scored (rating + 1) / 2, the chosen ones are the path.  A
+ * phase 2 record also holds the generated solution that was rated, whole
+ * (pre_generated_steps, _answer, _verifier_score): its path and answer. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,13 +144,66 @@ static int convert(struct imp *im, const cJSON *rec, const struct import_opts *o
 		if (imp_failed(im))
 			break;
 	}
+	/* phase 2: the generated solution the labellers rated, whole, with
+	 * its answer and the PRM score it was chosen by (pre_generated_*);
+	 * its first steps are the rated ones, the rest were never rated
+	 * (labelling stops at the first error) */
+	const cJSON *pg = cJSON_GetObjectItemCaseSensitive(q, "pre_generated_steps");
+	int32_t pend = NODE_NONE;
+	if (!imp_failed(im) && cJSON_IsArray(pg)) {
+		int32_t at = 0;
+		size_t k = 0, rated = 0;
+		const cJSON *step;
+		cJSON_ArrayForEach(step, pg) {
+			if (!cJSON_IsString(step)) {
+				imp_fail(im, "question.pre_generated_steps[%zu]: not a string", k);
+				break;
+			}
+			int32_t found = NODE_NONE;
+			size_t len = strlen(step->valuestring);
+			for (int32_t c = tree_node(imp_tree(im), at)->first_child; c != NODE_NONE && found == NODE_NONE;
+			     c = tree_node(imp_tree(im), c)->next_sibling)
+				if (tree_node(imp_tree(im), c)->text_len == len &&
+				    !memcmp(tree_node(imp_tree(im), c)->text, step->valuestring, len))
+					found = c;
+			if (found == NODE_NONE) {
+				if (!k || at != 0)
+					imp_unit(im, "unrated");
+				found = imp_node(im, at, NODE_STEP, step->valuestring, len, 0, 0, -1);
+			} else {
+				rated++;
+			}
+			at = found;
+			k++;
+		}
+		if (!imp_failed(im) && k) {
+			pend = at;
+			const cJSON *pa = cJSON_GetObjectItemCaseSensitive(q, "pre_generated_answer");
+			if (cJSON_IsString(pa) && !tree_node(imp_tree(im), pend)->answer)
+				imp_answer(im, pend, pa->valuestring);
+			const cJSON *vs = cJSON_GetObjectItemCaseSensitive(q, "pre_generated_verifier_score");
+			static const char *const keys[] = {"score", "steps", "rated"};
+			double vals[3] = {cJSON_IsNumber(vs) ? vs->valuedouble : NAN, (double)k, (double)rated};
+			imp_verdict(im, pend, "verifier", "the PRM's score of the generated solution (pre_generated_verifier_score)",
+				    keys, vals, cJSON_IsNumber(vs) ? 3 : 0);
+			if (cJSON_IsNumber(vs))
+				imp_score(im, pend, NAN, vs->valuedouble);
+		}
+	}
 	if (!imp_failed(im)) {
-		/* the path ends at the last chosen completion */
-		const struct node *ln = tree_node(imp_tree(im), last);
-		char reason[160];
-		snprintf(reason, sizeof reason, "the labelled path%s%s", fin ? "; finish_reason: " : "",
-			 fin ? fin->valuestring : "");
-		imp_final(im, ln->answer, last, reason);
+		char reason[200];
+		if (pend != NODE_NONE) {
+			/* the answer the data set records for the solution */
+			snprintf(reason, sizeof reason, "the generated solution's answer (pre_generated_answer)%s%s",
+				 fin ? "; the labelling's finish_reason: " : "", fin ? fin->valuestring : "");
+			imp_final(im, tree_node(imp_tree(im), pend)->answer, pend, reason);
+		} else {
+			/* the path ends at the last chosen completion */
+			const struct node *ln = tree_node(imp_tree(im), last);
+			snprintf(reason, sizeof reason, "the labelled path%s%s", fin ? "; finish_reason: " : "",
+				 fin ? fin->valuestring : "");
+			imp_final(im, ln->answer, last, reason);
+		}
 	}
 	return imp_failed(im) ? -1 : 0;
 }

@@ -29,6 +29,34 @@ EOF
 	contains "$TMP/check.txt" "$answer" "$fmt: $answer"
 done
 
+if [ -r "$SHARED_DATA/prm800k-phase1-test-example.json" ] && [ -r "$SHARED_DATA/prm800k-phase2-test-example.json" ]; then
+	# the two real samples saved end to end, as users keep them
+	cat "$SHARED_DATA/prm800k-phase1-test-example.json" "$SHARED_DATA/prm800k-phase2-test-example.json" \
+		>"$TMP/prm-both.json"
+	imp prm800k "$TMP/prm-both.json" --index 1
+	is "$?" 0 "prm800k: two pretty-printed records end to end, --index 1 reads the second"
+	contains "$TMP/imp.out" "final answer 7200 (wrong)" "phase 2: the generated solution's answer (pre_generated_answer)"
+	"$CANOPY" export "$TMP/out.jsonl" --format md >"$TMP/p2.md"
+	contains "$TMP/p2.md" "| #16 | step | # Answer<br><br>7200 | | 0.001 |" "and the PRM score it was chosen by (pre_generated_verifier_score)"
+	python3 -c '
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])][1:]
+steps = json.load(open(sys.argv[2]))["question"]["pre_generated_steps"]
+kids = {}
+for e in ev:
+    if e["ev"] == "node" and "parent" in e:
+        kids.setdefault(e["parent"], []).append(e)
+fin = [e for e in ev if e["ev"] == "final"][0]["node"]
+nodes = {e["id"]: e for e in ev if e["ev"] == "node"}
+path, at = [], fin
+while at:
+    path.append(nodes[at]["text"]); at = nodes[at]["parent"]
+sys.exit(0 if path[::-1] == steps else 1)
+' "$TMP/out.jsonl" "$SHARED_DATA/prm800k-phase2-test-example.json"
+	ok $? "the final path is the whole generated solution, its 13 steps, rated or not"
+	imp prm800k "$TMP/prm-both.json" --index 2
+	contains "$TMP/imp.out" "the file holds 2 records" "and says how many the file holds"
+fi
 if [ -r "$SHARED_DATA/prm800k-phase1-test-example.json" ]; then
 	imp prm800k "$SHARED_DATA/prm800k-phase1-test-example.json"
 	is "$?" 0 "import --from prm800k (the real sample) exits 0"

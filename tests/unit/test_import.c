@@ -119,11 +119,21 @@ static void test_prm800k(void)
 		rc = import_load("prm800k", p2, -1, NULL, &tr, &s, err, sizeof err);
 		ok(!rc, "PRM800K phase 2 sample imports (%s)", rc ? err : "ok");
 		if (!rc) {
-			ok(!tr.final_answer && tr.final_node == 6,
-			   "found_error: no answer, the path ends at the last chosen step");
-			int32_t last = tree_count(tr.tree) - 4; /* the four rated alternatives */
-			ok(N(&tr, last)->prm == 0 && !(N(&tr, last)->flags & NF_FINAL),
-			   "the step rated -1 where labelling stopped is off the path");
+			/* found_error: the labelling stops at step 7, rated -1; the
+			 * generated solution it rated goes on to its answer */
+			ok(tr.final_answer && !strcmp(tr.final_answer, "7200") && tr.final_correct == 0,
+			   "the final answer is the generated solution's, 7200 (pre_generated_answer), wrong");
+			int depth = 0;
+			for (int32_t at = tr.final_node; at > 0; at = N(&tr, at)->parent)
+				depth++;
+			is_int(depth, 13, "its path is the whole generated solution, 13 steps");
+			int32_t rated = NODE_NONE;
+			for (int32_t at = tr.final_node; at > 0; at = N(&tr, at)->parent)
+				if (N(&tr, at)->depth == 7)
+					rated = at;
+			ok(rated != NODE_NONE && N(&tr, rated)->prm == 0, "its step 7 is the one the labeller rated -1");
+			is_num(N(&tr, tr.final_node)->orm, 0.00115461, 1e-6,
+			       "the PRM score the data set chose it by (pre_generated_verifier_score)");
 			trace_free(&tr);
 		}
 	}
@@ -359,6 +369,17 @@ static void test_records(void)
 	write_file(f, "{\n  \"a\": 1,\n  \"b\": [1, 2,\n}\n");
 	ok(import_read_records(f, &r, err, sizeof err) && strstr(err, "rec.json:4:1: not valid JSON"),
 	   "a broken document: line and column (%s)", err);
+	/* records pretty-printed and saved end to end, as PRM800K's users
+	 * save samples: every one is read, none dropped */
+	write_file(f, "{\n  \"a\": 1\n}\n{\n  \"a\": 2\n}\n\n{\"a\": 3}\n");
+	ok(!import_read_records(f, &r, err, sizeof err) && r.n == 3 && !r.single && r.line[1] == 4 && r.line[2] == 8,
+	   "concatenated pretty-printed records: all 3, each with its line");
+	if (r.n == 3)
+		ok(cJSON_GetObjectItemCaseSensitive(r.v[2], "a")->valueint == 3, "the last one too");
+	import_records_free(&r);
+	write_file(f, "{\n  \"a\": 1\n}\n{\"a\": 2} trailing\n");
+	ok(import_read_records(f, &r, err, sizeof err) && strstr(err, "rec.json:4:10: not valid JSON (after the document before it)"),
+	   "trailing text after a record is an error with its place, never dropped (%s)", err);
 	free(f);
 }
 
