@@ -103,25 +103,31 @@ static void rounds_draw(struct ui *u, int y, int x, int h, int w)
 				if (tree_node(t, k)->kind == NODE_CRITIQUE || tree_node(t, k)->kind == NODE_REVIEW)
 					crit = k;
 			if (crit == NODE_NONE && r < ybot) {
-				/* a sequential revision (revise): no critique, the
-				 * attempt's next one hangs right under it */
+				/* no critique: a sequential revision (revise) or a
+				 * refinement whose feedback the trace does not hold
+				 * (MAgICoRe's own output): each one under cur, in
+				 * order, then on down from the last */
+				int revise = u->m.strategy && !strcmp(u->m.strategy, "revise");
 				int32_t rev = NODE_NONE;
-				for (int32_t k = tree_node(t, cur)->first_child; k != NODE_NONE;
-				     k = tree_node(t, k)->next_sibling)
-					if (tree_node(t, k)->kind == NODE_REFINEMENT)
-						rev = k;
+				for (int32_t k = tree_node(t, cur)->first_child; k != NODE_NONE && r < ybot;
+				     k = tree_node(t, k)->next_sibling) {
+					const struct node *rn = tree_node(t, k);
+					if (rn->kind != NODE_REFINEMENT)
+						continue;
+					rev = k;
+					attrset(theme_attr(TE_KIND));
+					mvprintw(r, x + 1, "round %d  %s of #%d%s", rn->round, revise ? "revision" : "refinement",
+						 cur, revise ? "" : " (no feedback kept)");
+					draw_result(u, r, x + 3 + half, revise ? "revision" : "refinement", k, rn);
+					attrset(A_NORMAL);
+					r++;
+					int rl = draw_lines(r, ybot, x + 3, half, before, NULL);
+					int rr = draw_lines(r, ybot, x + 3 + half, half, rn->text, before);
+					r = (rl > rr ? rl : rr) + 1;
+				}
 				if (rev == NODE_NONE)
 					break;
-				const struct node *rn = tree_node(t, rev);
-				attrset(theme_attr(TE_KIND));
-				mvprintw(r, x + 1, "round %d  revision #%d of #%d", rn->round, rev, cur);
-				draw_result(u, r, x + 3 + half, "revision", rev, rn);
-				attrset(A_NORMAL);
-				r++;
-				int rl = draw_lines(r, ybot, x + 3, half, before, NULL);
-				int rr = draw_lines(r, ybot, x + 3 + half, half, rn->text, before);
-				r = (rl > rr ? rl : rr) + 1;
-				before = rn->text;
+				before = tree_node(t, rev)->text;
 				cur = rev;
 				continue;
 			}

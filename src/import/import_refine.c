@@ -140,9 +140,10 @@ static int convert_magicore(struct imp *im, const cJSON *rec, const struct impor
 	free(gold);
 	imp_auto_answer(im, 0);
 	imp_unit(im, "sample");
-	int32_t *cur = xcalloc(k ? k : 1, sizeof *cur);
+	int32_t *cur = xcalloc(k ? k : 1, sizeof *cur), *first = xcalloc(k ? k : 1, sizeof *first),
+		*prev = xcalloc(k ? k : 1, sizeof *prev);
 	for (size_t i = 0; i < k && !imp_failed(im); i++)
-		cur[i] = magicore_node(im, 0, NODE_SOLUTION, 0, &round0, i);
+		first[i] = prev[i] = cur[i] = magicore_node(im, 0, NODE_SOLUTION, 0, &round0, i);
 	for (int n = 1; n <= rounds && !imp_failed(im); n++) {
 		struct mround rn;
 		if (mround_get(im, rec, n, &rn, k) < 0)
@@ -162,8 +163,13 @@ static int convert_magicore(struct imp *im, const cJSON *rec, const struct impor
 		int easy = same_texts(rn.reasoning, round0.reasoning);
 		imp_unit(im, "round");
 		imp_verdict(im, NODE_NONE, "difficulty", easy ? "easy" : "hard", keys, vals, nv);
-		if (easy)
-			continue; /* nothing refined: round 0 copied */
+		memcpy(prev, cur, k * sizeof *cur);
+		if (easy) {
+			/* nothing refined: refine.py copies round 0 (iter{n} =
+			 * iter0), so the next round refines the first solutions */
+			memcpy(cur, first, k * sizeof *cur);
+			continue;
+		}
 		for (size_t i = 0; i < k && !imp_failed(im); i++)
 			cur[i] = magicore_node(im, cur[i], NODE_REFINEMENT, n, &rn, i);
 	}
@@ -180,12 +186,41 @@ static int convert_magicore(struct imp *im, const cJSON *rec, const struct impor
 		double *w = NULL;
 		size_t nn = 0;
 		if (rounds && cJSON_IsArray(top[0])) {
+			/* each of the top k is one of the solutions the last
+			 * round chose from (refine.py: iter{n} and iter{n+1}, or
+			 * iter{n} alone), matched by text and ORM score, each
+			 * solution once: texts repeat (a refinement that changed
+			 * nothing) and must not all name one node */
 			size_t tk = (size_t)cJSON_GetArraySize(top[0]);
 			nodes = xcalloc(tk ? tk : 1, sizeof *nodes);
 			w = xcalloc(tk ? tk : 1, sizeof *w);
+			int32_t *pool = xcalloc(2 * k + 1, sizeof *pool);
+			size_t npool = 0;
+			for (size_t i = 0; i < k; i++)
+				pool[npool++] = prev[i];
+			for (size_t i = 0; i < k; i++)
+				if (cur[i] != prev[i])
+					pool[npool++] = cur[i];
+			unsigned char *taken = xcalloc(npool ? npool : 1, 1);
 			for (size_t i = 0; i < tk; i++) {
 				const cJSON *t = cJSON_GetArrayItem(top[0], (int)i);
-				int32_t id = cJSON_IsString(t) ? find_solution(imp_tree(im), t->valuestring) : NODE_NONE;
+				const cJSON *tov = cJSON_GetArrayItem(top[2], (int)i);
+				int32_t id = NODE_NONE;
+				for (int pass = 0; pass < 2 && id == NODE_NONE && cJSON_IsString(t); pass++)
+					for (size_t j = 0; j < npool && id == NODE_NONE; j++) {
+						const struct node *nd = tree_node(imp_tree(im), pool[j]);
+						if (taken[j] || nd->text_len != strlen(t->valuestring) ||
+						    memcmp(nd->text, t->valuestring, nd->text_len))
+							continue;
+						/* first pass: the ORM score agrees too */
+						if (pass == 0 && cJSON_IsNumber(tov) &&
+						    !(fabs((double)nd->orm - tov->valuedouble) < 1e-6))
+							continue;
+						taken[j] = 1;
+						id = pool[j];
+					}
+				if (id == NODE_NONE && cJSON_IsString(t))
+					id = find_solution(imp_tree(im), t->valuestring);
 				if (id == NODE_NONE)
 					continue;
 				const cJSON *ov = cJSON_GetArrayItem(top[2], (int)i);
@@ -193,6 +228,8 @@ static int convert_magicore(struct imp *im, const cJSON *rec, const struct impor
 				nodes[nn] = id;
 				w[nn++] = (cJSON_IsNumber(ov) ? ov->valuedouble : 0) + (isnan(pv) ? 0 : pv);
 			}
+			free(pool);
+			free(taken);
 		} else {
 			size_t total = tree_count(imp_tree(im));
 			nodes = xcalloc(total, sizeof *nodes);
@@ -210,6 +247,8 @@ static int convert_magicore(struct imp *im, const cJSON *rec, const struct impor
 		free(w);
 	}
 	free(cur);
+	free(first);
+	free(prev);
 	return imp_failed(im) ? -1 : 0;
 }
 

@@ -15,7 +15,7 @@ imp() { # imp FORMAT FILE [ARGS...]: imports into $TMP/out.jsonl
 for spec in "llm-reasoners|reasoners-treelog.json|6 nodes|answer 18" \
 	"rstar|rstar|7 nodes|answer 18 (correct)" \
 	"search-and-learn|search-and-learn.jsonl|8 nodes|answer 12 (correct)" \
-	"magicore|magicore-refined.json|9 nodes|answer 9 (correct)" \
+	"magicore|magicore-refined.json|6 nodes|(correct)" \
 	"mathcritique|mathcritique.jsonl|16 nodes|answer 18 (correct)"; do
 	IFS='|' read -r fmt file nodes answer <<EOF
 $spec

@@ -14,7 +14,7 @@ imp() { # imp NAME FORMAT FILE [OPTIONS...]
 	"$CANOPY" import --from "$fmt" "$file" "$@" -o "$TMP/$name.jsonl" >/dev/null 2>"$TMP/$name.err"
 	ok $? "import $name"
 }
-imp magicore magicore "$D/magicore-refined.json"
+imp magicore magicore "$D/magicore-refined.json" --index 1
 imp mathcritique mathcritique "$D/mathcritique.jsonl"
 imp reasoners llm-reasoners "$D/reasoners-treelog.json" --problem "Janet's ducks lay 16 eggs per day."
 imp sal search-and-learn "$D/search-and-learn.jsonl"
@@ -57,7 +57,7 @@ T send-keys -t ui q
 start 120 36 "'$CANOPY' replay '$TMP/revise.jsonl'"
 wait_for "#0 problem"
 T send-keys -t ui G r
-shows "round 2  revision #5 of #3" "revise: the rounds view shows each revision beside the attempt it revises"
+shows "round 2  revision of #3" "revise: the rounds view shows each revision beside the attempt it revises"
 shows "chain 2: solution #2" "chain by chain"
 T send-keys -t ui q
 
