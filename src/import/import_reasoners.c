@@ -2,8 +2,11 @@
  * snapshot of the MCTS tree after every iteration: {"nodes": {id: {id,
  * data, selected_edge}}, "edges": {id: {id, source, target, data: {Q,
  * reward, ...}}}}.  In canopy: one unit an iteration, a node for each
- * node as it first appears, its edge's Q and reward as they change, and
- * the final path along the last snapshot's selected edges. */
+ * node as it first appears (named by its latest state), its edge's Q
+ * and reward as they change, the visits a custom factory writes ("#
+ * visited"), and the MCTS's own output: the max-reward path.  A
+ * BeamSearch TreeLog (one snapshot, no Q) is labelled beam search, its
+ * path the highest-reward edges. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,14 +106,15 @@ static void render_value(struct strbuf *sb, const cJSON *v)
 static void node_text(struct strbuf *sb, const cJSON *edge_data, const cJSON *data,
 		      const cJSON *parent_data)
 {
+	/* the action names the step; what the node's data adds (a custom
+	 * factory's block state, goals satisfied) follows it */
 	const cJSON *action = cJSON_GetObjectItemCaseSensitive(edge_data, "action");
-	if (cJSON_IsString(action) && action->valuestring[0]) {
+	if (cJSON_IsString(action) && action->valuestring[0])
 		sb_adds(sb, action->valuestring);
-		return;
-	}
 	if (cJSON_IsObject(data)) {
 		for (const cJSON *e = data->child; e; e = e->next) {
-			if (!strcmp(e->string, "color"))
+			/* drawing hints, and the visits (shown as N) */
+			if (!strcmp(e->string, "color") || !strcmp(e->string, "# visited"))
 				continue;
 			const cJSON *pe = cJSON_IsObject(parent_data)
 						  ? cJSON_GetObjectItemCaseSensitive(parent_data, e->string)
@@ -139,7 +143,7 @@ static int cmp_edge(const void *a, const void *b)
 }
 
 /* The numbers an edge carries, for its verdict: all but Q. */
-static void edge_verdict(struct imp *im, int32_t id, const cJSON *data)
+static void edge_verdict(struct imp *im, int32_t id, const cJSON *data, const char *label)
 {
 	const char *keys[16];
 	double vals[16];
@@ -150,7 +154,7 @@ static void edge_verdict(struct imp *im, int32_t id, const cJSON *data)
 			vals[n++] = e->valuedouble;
 		}
 	if (n)
-		imp_verdict(im, id, "edge", "reward", keys, vals, n);
+		imp_verdict(im, id, "edge", label, keys, vals, n);
 }
 
 static const cJSON *data_num(const cJSON *data, const char *const *names)
@@ -171,9 +175,51 @@ static int convert(struct imp *im, const cJSON *rec, const struct import_opts *o
 		imp_fail(im, "logs: empty");
 	if (imp_failed(im))
 		return -1;
+	/* A node first seen unexpanded has no state yet (data {}); a later
+	 * snapshot fills it.  Its text is its latest state's, read first,
+	 * so no "(node N)" placeholder stays once the state is known. */
+	const cJSON **latest = NULL, **latest_edge = NULL;
+	size_t lcap = 0;
+	int any_q = 0, rap = 0;
+	{
+		const cJSON *sn;
+		cJSON_ArrayForEach(sn, logs) {
+			const cJSON *ns = cJSON_GetObjectItemCaseSensitive(sn, "nodes");
+			const cJSON *es = cJSON_GetObjectItemCaseSensitive(sn, "edges");
+			const cJSON *nd, *e;
+			cJSON_ArrayForEach(nd, ns) {
+				long id = node_id(nd);
+				const cJSON *d = cJSON_GetObjectItemCaseSensitive(nd, "data");
+				if (id < 0 || !cJSON_IsObject(d) || !d->child)
+					continue;
+				if ((size_t)id >= lcap) {
+					size_t cap = lcap ? lcap : 64;
+					while (cap <= (size_t)id)
+						cap *= 2;
+					latest = xrealloc(latest, cap * sizeof *latest);
+					latest_edge = xrealloc(latest_edge, cap * sizeof *latest_edge);
+					for (size_t i = lcap; i < cap; i++)
+						latest[i] = latest_edge[i] = NULL;
+					lcap = cap;
+				}
+				latest[id] = d;
+			}
+			cJSON_ArrayForEach(e, es) {
+				long tg = id_of(cJSON_GetObjectItemCaseSensitive(e, "target"));
+				const cJSON *d = cJSON_GetObjectItemCaseSensitive(e, "data");
+				any_q |= cJSON_IsObject(d) && cJSON_GetObjectItemCaseSensitive(d, "Q") != NULL;
+				rap |= cJSON_IsObject(d) && cJSON_GetObjectItemCaseSensitive(d, "r_useful") != NULL;
+				if (tg >= 0 && (size_t)tg < lcap && cJSON_IsObject(d))
+					latest_edge[tg] = d;
+			}
+		}
+	}
+	/* the strategy is named after the search that wrote the log:
+	 * MCTS's edges carry Q, BeamSearch's a reward and an action */
+	int beam = !any_q && nlogs == 1;
 	cJSON *st = cJSON_CreateObject();
-	cJSON_AddStringToObject(st, "name", "llm-reasoners mcts");
-	cJSON_AddNumberToObject(st, "iterations", (double)nlogs);
+	cJSON_AddStringToObject(st, "name", beam ? "llm-reasoners beam search" : "llm-reasoners mcts");
+	cJSON_AddNumberToObject(st, beam ? "levels" : "iterations", (double)nlogs);
 	imp_begin(im, o->problem ? o->problem : "(the TreeLog does not record the problem: give --problem)",
 		  NULL, st, NULL);
 	/* every step of a RAP state says "The answer is ..." of its
@@ -306,9 +352,12 @@ static int convert(struct imp *im, const cJSON *rec, const struct import_opts *o
 				if (fresh) {
 					struct strbuf sb;
 					sb_init(&sb);
-					node_text(&sb, x->data, ndata[v], ndata[u]);
+					const cJSON *dv = (size_t)v < lcap && latest[v] ? latest[v] : ndata[v];
+					const cJSON *du = (size_t)u < lcap && latest[u] ? latest[u] : ndata[u];
+					const cJSON *ev = (size_t)v < lcap && latest_edge[v] ? latest_edge[v] : x->data;
+					node_text(&sb, ev, dv, du);
 					if (!sb.len)
-						sb_printf(&sb, "(node %ld)", v);
+						sb_printf(&sb, "(node %ld, never expanded: the log holds no state for it)", v);
 					id = imp_node(im, k.canopy[u], NODE_STEP, sb.s, sb.len, 0, 0, -1);
 					sb_free(&sb);
 					k.canopy[v] = id;
@@ -321,14 +370,23 @@ static int convert(struct imp *im, const cJSON *rec, const struct import_opts *o
 				static const char *const qk[] = {"Q", "q", NULL};
 				static const char *const rk[] = {"reward", "fast_reward", NULL};
 				static const char *const nk[] = {"N", "visits", "visit_count", "n_visits", NULL};
+				static const char *const vk[] = {"# visited", "visited", "N", "visits", NULL};
 				const cJSON *qv = data_num(x->data, qk), *rv = data_num(x->data, rk);
 				const cJSON *nv = data_num(x->data, nk);
+				/* the notebook's node factories write the visits into
+				 * the node's data ("# visited") */
+				if (!nv && cJSON_IsObject(ndata[v]))
+					nv = data_num(ndata[v], vk);
 				double q = qv ? qv->valuedouble : NAN, rw = rv ? rv->valuedouble : NAN;
 				if (rv && (fresh || rw != k.reward[v])) {
 					if (rw >= 0 && rw <= 1)
 						imp_score(im, id, rw, NAN);
-					edge_verdict(im, id, x->data);
+					edge_verdict(im, id, x->data, "reward");
 					k.reward[v] = rw;
+				} else if (!rv && fresh) {
+					/* a verdict without a reward key (intuition,
+					 * self_eval): kept all the same */
+					edge_verdict(im, id, x->data, "fast reward");
 				}
 				if (qv && (fresh || q != k.q[v] || nv)) {
 					if (nv && nv->valuedouble >= 1)
@@ -351,9 +409,10 @@ static int convert(struct imp *im, const cJSON *rec, const struct import_opts *o
 		imp_answer(im, (int32_t)i, a);
 		free(a);
 	}
-	/* the final path: the last snapshot's selected edges */
+	/* the last snapshot's selected edges: the last iteration's path, then
+	 * the highest Q (from_mcts_results), or the highest reward (beam) */
+	int32_t sel_last = 0;
 	if (!imp_failed(im) && root >= 0) {
-		int32_t last = 0;
 		long u = root;
 		size_t hops = 0;
 		for (;;) {
@@ -367,15 +426,96 @@ static int convert(struct imp *im, const cJSON *rec, const struct import_opts *o
 					v = edges[i].target;
 			if (v < 0 || (size_t)v >= k.cap || k.canopy[v] == NODE_NONE)
 				break;
-			last = k.canopy[v];
+			sel_last = k.canopy[v];
 			u = v;
 		}
-		char reason[160];
-		snprintf(reason, sizeof reason,
-			 "the selected edges (highest Q) of the last snapshot, after %zu iteration%s", nlogs,
-			 nlogs == 1 ? "" : "s");
-		imp_final(im, last ? tree_node(imp_tree(im), last)->answer : NULL, last, reason);
 	}
+	if (!imp_failed(im) && root >= 0 && beam) {
+		char reason[160];
+		snprintf(reason, sizeof reason, "the highest-reward edges BeamSearch's TreeLog marks, from the root");
+		imp_final(im, sel_last ? tree_node(t, sel_last)->answer : NULL, sel_last, reason);
+	} else if (!imp_failed(im) && root >= 0) {
+		/* MCTS's own output (output_strategy 'max_reward', its default):
+		 * of the visited paths to a terminal node, the one whose step
+		 * rewards make the highest cum_reward (sum, its default; RAP's
+		 * GSM8K example passes np.mean, recognised by its r_useful) */
+		size_t nn = tree_count(t);
+		double *best = xcalloc(nn, sizeof *best);
+		unsigned *len = xcalloc(nn, sizeof *len);
+		double *sum = xcalloc(nn, sizeof *sum);
+		int32_t pick = NODE_NONE;
+		double pick_v = -INFINITY;
+		size_t missing = 0; /* steps whose edge records no reward */
+		long *src = xcalloc(nn, sizeof *src);
+		for (size_t i = 0; i < k.cap; i++)
+			if (k.canopy[i] != NODE_NONE && (size_t)k.canopy[i] < nn)
+				src[k.canopy[i]] = (long)i;
+		/* depth first, children in order (Python's max keeps the first) */
+		int32_t *stack = xcalloc(nn + 1, sizeof *stack);
+		size_t sp = 0;
+		stack[sp++] = 0;
+		while (sp) {
+			int32_t x = stack[--sp];
+			const struct node *xn = tree_node(t, x);
+			if (x) {
+				const struct node *pn = tree_node(t, xn->parent);
+				long sx = src[x];
+				double r = (size_t)sx < k.cap ? k.reward[sx] : NAN;
+				sum[x] = sum[xn->parent] + (isnan(r) ? 0 : r);
+				len[x] = len[xn->parent] + 1;
+				missing += isnan(r);
+				(void)pn;
+				int visited = (size_t)sx < lcap && latest[sx];
+				if (!visited)
+					continue;
+				int terminal = xn->first_child == NODE_NONE && xn->answer &&
+					       (!strstr(xn->text, "question: ") || strstr(xn->text, "Now we can answer"));
+				if (terminal) {
+					double v = rap ? sum[x] / len[x] : sum[x];
+					if (v > pick_v) {
+						pick_v = v;
+						pick = x;
+					}
+					continue;
+				}
+			}
+			/* push children in reverse so the first is taken first */
+			int32_t kids[4096];
+			size_t nk = 0;
+			for (int32_t c = xn->first_child; c != NODE_NONE && nk < 4096; c = tree_node(t, c)->next_sibling)
+				kids[nk++] = c;
+			while (nk)
+				stack[sp++] = kids[--nk];
+		}
+		char reason[320];
+		if (missing) {
+			/* the edge factory wrote no rewards (demo.ipynb's writes Q,
+			 * intuition and self_eval): the output cannot be recomputed */
+			snprintf(reason, sizeof reason,
+				 "the log's selected edges (the last iteration's path, then the highest Q): its edges record "
+				 "no step rewards, so MCTS's max-reward output cannot be worked out from it");
+			imp_final(im, sel_last ? tree_node(t, sel_last)->answer : NULL, sel_last, reason);
+		} else if (pick != NODE_NONE) {
+			int n = snprintf(reason, sizeof reason,
+					 "llm-reasoners' MCTS output (output_strategy max_reward): of the visited paths to an "
+					 "answer, the highest cum_reward, %s of its %u step rewards = %.3f%s",
+					 rap ? "the mean" : "the sum", len[pick], pick_v,
+					 rap ? " (np.mean, as RAP's GSM8K example sets it)" : " (its default, sum)");
+			if (sel_last && sel_last != pick && n > 0 && (size_t)n < sizeof reason)
+				snprintf(reason + n, sizeof reason - (size_t)n,
+					 "; the log's selected edges (the last iteration's path) end at #%d", sel_last);
+			imp_final(im, tree_node(t, pick)->answer, pick, reason);
+		} else {
+			imp_final(im, NULL, NODE_NONE, "no visited path reaches an answer");
+		}
+		free(best);
+		free(len);
+		free(sum);
+		free(src);
+		free(stack);
+	}
+	free(latest);
+	free(latest_edge);
 	free(edges);
 	free(ndata);
 	free(sel);

@@ -12,7 +12,7 @@ imp() { # imp FORMAT FILE [ARGS...]: imports into $TMP/out.jsonl
 	"$CANOPY" import --from "$f" "$@" -o "$TMP/out.jsonl" >"$TMP/imp.out" 2>&1
 }
 
-for spec in "llm-reasoners|reasoners-treelog.json|6 nodes|answer 18" \
+for spec in "llm-reasoners|reasoners-treelog.json|16 nodes|answer 18" \
 	"rstar|rstar|7 nodes|answer 18 (correct)" \
 	"search-and-learn|search-and-learn.jsonl|8 nodes|answer 12 (correct)" \
 	"magicore|magicore-refined.json|6 nodes|(correct)" \
@@ -72,7 +72,7 @@ fi
 imp llm-reasoners "$D/reasoners-treelog.json" --problem "Janet's ducks lay 16 eggs a day." --gold 18
 contains "$TMP/imp.out" "final answer 18 (correct)" "--problem and --gold supply what a TreeLog lacks"
 "$CANOPY" export "$TMP/out.jsonl" --format json >"$TMP/r.json"
-contains "$TMP/r.json" '"q":0.74' "an edge's Q, without visit counts, is exported as q"
+contains "$TMP/r.json" '"q":0.848528' "an edge's Q, without visit counts, is exported as q (its calc_q, max, of the returns)"
 
 "$CANOPY" run --resume "$TMP/out.jsonl" >"$TMP/resume.out" 2>&1
 is "$?" 2 "an imported trace cannot be resumed"

@@ -83,18 +83,19 @@ start 120 30 "'$CANOPY' replay '$TMP/rl.jsonl'"
 wait_for "#0 problem"
 T send-keys -t ui G
 screen
-has "mean=0.74" "an llm-reasoners edge's Q (a mean) shows on its row, with no made-up visit count"
+has "mean=0.85" "an llm-reasoners edge's Q (a mean) shows on its row, with no made-up visit count"
 hasnt "N=0" "and no N"
+has "★         #6 question: Now we can answer" "the search's own answer is starred (its max-reward path)"
 T send-keys -t ui g
 screen
-hasnt "#1 How many eggs" "g: back to before the first iteration"
+hasnt "#1 question: How many eggs" "g: back to before the first iteration"
 T send-keys -t ui "}"
 screen
-has "#2 What does a duck eat?" "} steps one MCTS iteration: the root's children appear"
-hasnt "#3 How many eggs does Janet" "and not the next iteration's"
-T send-keys -t ui "}"
+has "#2 question: How many eggs does she bake with?" "} steps one MCTS iteration: the root's children appear"
+hasnt "#8 question:" "and not a later iteration's"
+T send-keys -t ui G
 screen
-has "mean=0.66" "the next iteration: the edge's Q moves on"
+has "#8 question: How many eggs are left after baking?" "G: the last iteration's tree"
 T send-keys -t ui q
 
 # ---- live: paused, stepped, pruned, expanded ----

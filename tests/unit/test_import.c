@@ -21,6 +21,7 @@ struct seen {
 	size_t units, keeps, votes, verdicts;
 	char last_verdict_what[32], last_verdict_label[32];
 	double vote_top_weight;
+	char final_reason[400];
 };
 
 static int collect(void *ctx, const struct event *ev, uint64_t line)
@@ -38,6 +39,9 @@ static int collect(void *ctx, const struct event *ev, uint64_t line)
 		s->votes++;
 		if (ev->nclusters)
 			s->vote_top_weight = ev->clusters[0].weight;
+		break;
+	case EV_FINAL:
+		snprintf(s->final_reason, sizeof s->final_reason, "%s", ev->reason ? ev->reason : "");
 		break;
 	case EV_VERDICT:
 		s->verdicts++;
@@ -158,20 +162,48 @@ static void test_reasoners(void)
 	struct trace tr;
 	struct seen s;
 	char err[1024];
+	/* written by llm-reasoners' own MCTS and TreeLog (README): RAP's
+	 * GSM8K settings, 13 iterations; its own result is 18 (cum_reward
+	 * 0.8485, the mean of 3 rewards); the last snapshot's selected edges,
+	 * the last iteration's path, end at a wrong 26 */
 	int rc = import_load("llm-reasoners", f, -1, "Janet's ducks", &tr, &s, err, sizeof err);
 	ok(!rc, "an llm-reasoners TreeLog imports (%s)", rc ? err : "ok");
 	if (!rc) {
-		is_int(tree_count(tr.tree), 6, "six nodes across three snapshots");
-		is_int(s.units, 3, "a unit an MCTS iteration");
+		is_int(tree_count(tr.tree), 16, "the 15 nodes of the last snapshot and the problem");
+		is_int(s.units, 13, "a unit an MCTS iteration");
 		is_str(tr.header.problem, "Janet's ducks", "--problem supplies what the TreeLog lacks");
-		is_num(N(&tr, 1)->q, 0.74, 1e-6, "an edge's Q as the last snapshot has it");
-		ok(N(&tr, 1)->visits == 0, "no visit counts are made up");
-		is_num(N(&tr, 1)->prm, 0.62, 1e-6, "the edge's reward as the step score");
-		ok(strstr(N(&tr, 3)->text, "How many eggs does Janet use") == N(&tr, 3)->text,
-		   "a node's text is what its state adds to its parent's");
-		ok(!N(&tr, 1)->answer && N(&tr, 5)->answer && !strcmp(N(&tr, 5)->answer, "18"),
+		ok(tr.final_answer && !strcmp(tr.final_answer, "18"),
+		   "the final answer is MCTS's own output, the max-reward path: 18, not the last path's 26");
+		ok(strstr(s.final_reason, "max_reward") && strstr(s.final_reason, "0.849") &&
+			   strstr(s.final_reason, "end at #5"),
+		   "and the reason says how it was chosen, with llm-reasoners' number (%s)", s.final_reason);
+		int placeholders = 0, states = 0;
+		for (size_t i = 1; i < tree_count(tr.tree); i++) {
+			placeholders += strstr(N(&tr, i)->text, "never expanded") != NULL;
+			states += !strncmp(N(&tr, i)->text, "question: ", 10);
+		}
+		ok(placeholders == 5 && states == 10,
+		   "nodes first seen unexpanded are named by their later state; only the 5 never expanded are not");
+		ok(!N(&tr, 1)->answer && N(&tr, 6)->answer && !strcmp(N(&tr, 6)->answer, "18"),
 		   "only leaves state answers (every RAP step says 'The answer is')");
-		is_int(tr.final_node, 5, "the final path follows the last snapshot's selected edges");
+		ok(!isnan(N(&tr, 1)->prm) && !isnan(N(&tr, 1)->q), "the edge's reward as the step score, its Q kept");
+		trace_free(&tr);
+	}
+	free(f);
+	/* demo.ipynb's custom factories: the visits in the node's data ("#
+	 * visited"), the block state, and edges with Q, intuition, self_eval
+	 * and the action, but no reward */
+	f = path_in(srcdir, "tests/data/import/reasoners-notebook.json");
+	rc = import_load("llm-reasoners", f, -1, NULL, &tr, &s, err, sizeof err);
+	ok(!rc, "a TreeLog written with the notebook's factories imports (%s)", rc ? err : "ok");
+	if (!rc) {
+		ok(N(&tr, 1)->visits > 0, "visits come from the node's '# visited' (%u)", N(&tr, 1)->visits);
+		ok(strstr(N(&tr, 1)->text, "How many eggs are left after breakfast?\nblock state: ") == N(&tr, 1)->text &&
+			   strstr(N(&tr, 1)->text, "# goals satisfied: "),
+		   "a node reads its action, then the data the factory writes");
+		ok(s.verdicts > 0, "edges without a reward keep their numbers as verdicts (intuition, self_eval)");
+		ok(strstr(s.final_reason, "record no step rewards") != NULL,
+		   "without rewards in the log, the import says the max-reward output cannot be worked out");
 		trace_free(&tr);
 	}
 	free(f);
