@@ -1,14 +1,17 @@
 /* import_sal: Hugging Face search-and-learn's result rows (best-of-N,
  * beam search, DVTS): {problem, answer, completions: [N texts], scores:
  * [N lists of per-step PRM scores], pred, completion_tokens}.  In canopy:
- * each completion a chain of steps (cut at blank lines, as its PRM cut
- * them) scored step by step; completions that share steps (beam search)
+ * each completion a chain of steps cut at "\n\n" as its PRM cut them (the
+ * number of scores says which PRM's count: one a piece for RLHFlow and
+ * Qwen, an empty last piece included; none for it in Math-Shepherd's),
+ * scored step by step; completions that share steps (beam search, DVTS)
  * share nodes; a vote over their answers, and pred as the final answer. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "answer.h"
 #include "import.h"
 #include "steps.h"
 #include "util.h"
@@ -22,6 +25,29 @@ static int32_t child_with_text(const struct tree *t, int32_t parent, const char 
 			return c;
 	}
 	return NODE_NONE;
+}
+
+/* The pieces between "\n\n", as Python's str.split("\n\n") makes them
+ * (empty ones included); each piece keeps its text without the
+ * separator. */
+static size_t sal_pieces(const char *text, struct step_span **out)
+{
+	size_t n = 0, cap = 8;
+	struct step_span *sp = xcalloc(cap, sizeof *sp);
+	const char *p = text;
+	for (;;) {
+		const char *q = strstr(p, "\n\n");
+		if (n == cap)
+			sp = xrealloc(sp, (cap *= 2) * sizeof *sp);
+		sp[n].p = p;
+		sp[n].n = q ? (size_t)(q - p) : strlen(p);
+		n++;
+		if (!q)
+			break;
+		p = q + 2;
+	}
+	*out = sp;
+	return n;
 }
 
 static int convert(struct imp *im, const cJSON *rec, const struct import_opts *o)
@@ -80,11 +106,31 @@ static int convert(struct imp *im, const cJSON *rec, const struct import_opts *o
 		imp_unit(im, "sample");
 		const char *text = c->valuestring;
 		struct step_span *sp;
-		size_t k = steps_split(text, strlen(text), &sp);
-		/* a PRM that scored none of the steps: they are kept, unscored */
-		if (cJSON_IsArray(sc) && ns == 0)
-			sc = NULL;
-		int one_node = sc && cJSON_IsArray(sc) && ns != k;
+		size_t k;
+		/* A PRM scores the pieces between "\n\n" (search-and-learn's
+		 * step separator), each by its own count: RLHFlow's splits
+		 * with str.split (an empty piece after a closing blank line is
+		 * scored too) and so does Qwen-2.5-Math-PRM (an <extra_0> after
+		 * every piece, the last included); Math-Shepherd tags " ки"
+		 * before each "\n\n", and at the end only when the text does
+		 * not end in one.  The count of scores says which was used. */
+		size_t npieces = sal_pieces(text, &sp);
+		int trailing_blank = strlen(text) >= 2 && !strcmp(text + strlen(text) - 2, "\n\n");
+		if (cJSON_IsArray(sc) && ns == npieces)
+			k = npieces; /* RLHFlow, Qwen: every piece, empty ones too */
+		else if (cJSON_IsArray(sc) && trailing_blank && ns + 1 == npieces)
+			k = ns; /* Math-Shepherd: no score for the empty last piece */
+		else if (!cJSON_IsArray(sc) || ns == 0) {
+			/* unscored (or a PRM that scored none): the non-empty pieces */
+			free(sp);
+			k = steps_split(text, strlen(text), &sp);
+			if (cJSON_IsArray(sc) && ns == 0)
+				sc = NULL;
+		} else
+			k = 0; /* counted some other way */
+		int one_node = sc && cJSON_IsArray(sc) && k == 0;
+		if (one_node && !npieces)
+			sp = xrealloc(sp, sizeof *sp);
 		if (one_node) {
 			/* a PRM that cut the steps otherwise: keep the whole
 			 * completion, scored by its last step */
@@ -106,6 +152,9 @@ static int convert(struct imp *im, const cJSON *rec, const struct import_opts *o
 			total += sp[i].n;
 		int32_t cur = 0;
 		uint32_t left = tok;
+		/* the answer is read from the whole completion and belongs to
+		 * its last piece (which may be the empty one a PRM scored) */
+		imp_auto_answer(im, 0);
 		for (size_t i = 0; i < k && !imp_failed(im); i++) {
 			uint32_t t = i + 1 == k ? left
 					: (uint32_t)((double)tok * (double)sp[i].n / (double)(total ? total : 1));
@@ -124,8 +173,24 @@ static int convert(struct imp *im, const cJSON *rec, const struct import_opts *o
 					s = one_node ? cJSON_GetArrayItem(sc, (int)ns - 1)->valuedouble
 						     : cJSON_GetArrayItem(sc, (int)i)->valuedouble;
 				imp_score(im, id, s, NAN);
+				if (!sp[i].n && sc) {
+					/* say what an empty step is doing in the tree */
+					static const char *const keys[] = {"piece"};
+					double pv = (double)i + 1;
+					imp_verdict(im, id, "empty piece",
+						    "the PRM scored the empty piece after a blank line (RLHFlow and "
+						    "Qwen split with str.split)",
+						    keys, &pv, 1);
+				}
 			}
 			cur = id;
+		}
+		imp_auto_answer(im, 1);
+		if (cur > 0 && !tree_node(imp_tree(im), cur)->answer) {
+			char *a = answer_extract(text, strlen(text));
+			if (a)
+				imp_answer(im, cur, a);
+			free(a);
 		}
 		free(sp);
 		last[j] = cur;
@@ -133,7 +198,8 @@ static int convert(struct imp *im, const cJSON *rec, const struct import_opts *o
 		j++;
 	}
 	if (mismatched)
-		imp_warn(im, "%zu completion%s had a number of scores other than its blank-line steps; "
+		imp_warn(im, "%zu completion%s had a number of scores no PRM convention gives for its \"\\n\\n\" pieces "
+			     "(RLHFlow and Qwen: one a piece; Math-Shepherd: none for an empty last one); "
 			     "each is one node scored by its last score",
 			 mismatched, mismatched == 1 ? "" : "s");
 	if (!imp_failed(im)) {

@@ -302,7 +302,7 @@ static void test_sal(void)
 	struct import_result res;
 	char *out = path_in(tmpdir, "sal-out.jsonl");
 	rc = import_run(&import_sal, &o, out, &res, err, sizeof err);
-	ok(!rc && strstr(res.warning, "1 completion had a number of scores other than its blank-line steps"),
+	ok(!rc && strstr(res.warning, "1 completion had a number of scores no PRM convention gives"),
 	   "scores that do not match the steps: one node, and a warning (%s)", rc ? err : res.warning);
 	write_file(f, "{\"problem\":\"p\",\"completions\":[\"a\"],\"scores\":[[0.5],[0.25]]}\n");
 	rc = import_run(&import_sal, &o, out, &res, err, sizeof err);
@@ -396,6 +396,44 @@ static void test_refine(void)
 	free(f);
 }
 
+/* search-and-learn's PRMs count a completion's pieces differently: a
+ * completion ending in a blank line ("\n\n", as every DVTS and beam step
+ * does) gets one score more than it has steps from RLHFlow's and Qwen's
+ * score() (str.split keeps the empty last piece) and none for it from
+ * Math-Shepherd's.  Rows made by hand with those counts. */
+static void test_sal_counts(void)
+{
+	char *f = path_in(tmpdir, "sal-counts.jsonl");
+	write_file(f, "{\"problem\":\"What is 2+3?\",\"answer\":\"5\",\"completions\":["
+		      "\"s1\\n2 + 3 = 5.\\n\\ns2\\nThe answer is $\\\\boxed{5}$.\\n\\n\","
+		      "\"s1\\n2 + 3 = 6.\\n\\ns2\\nThe answer is $\\\\boxed{6}$.\\n\\n\","
+		      "\"one piece only\\n\\nand another\"],"
+		      "\"scores\":[[0.9,0.8,0.7],[0.4,0.3],[0.5,0.6,0.7,0.8]]}\n");
+	struct trace tr;
+	struct seen s;
+	char err[1024];
+	memset(&s, 0, sizeof s);
+	int rc = import_load("search-and-learn", f, 0, NULL, &tr, &s, err, sizeof err);
+	ok(!rc, "rows with each PRM's count import (%s)", rc ? err : "ok");
+	if (!rc) {
+		/* RLHFlow: s1, s2, and the empty piece, scored .9 .8 .7 */
+		ok(N(&tr, 3)->text_len == 0 && N(&tr, 3)->parent == 2 && fabs(N(&tr, 3)->prm - 0.7) < 1e-6 &&
+			   N(&tr, 3)->answer && !strcmp(N(&tr, 3)->answer, "5"),
+		   "RLHFlow's count: the empty last piece is a step with its score, and the answer");
+		ok(fabs(N(&tr, 2)->prm - 0.8) < 1e-6 && N(&tr, 2)->depth == 2,
+		   "and each step keeps its own score, in its place in the tree");
+		/* Math-Shepherd: s1, s2 only */
+		ok(N(&tr, 5)->depth == 2 && fabs(N(&tr, 5)->prm - 0.3) < 1e-6 && N(&tr, 5)->first_child == NODE_NONE,
+		   "Math-Shepherd's count: no score for the empty last piece, no empty step");
+		/* 4 scores for 2 pieces: no convention; one node, its last score */
+		int32_t last = (int32_t)tree_count(tr.tree) - 1;
+		ok(N(&tr, last)->depth == 1 && fabs(N(&tr, last)->prm - 0.8) < 1e-6,
+		   "a count no PRM gives: one node scored by its last score");
+		trace_free(&tr);
+	}
+	free(f);
+}
+
 static void test_records(void)
 {
 	struct import_records r;
@@ -444,6 +482,7 @@ int main(void)
 	test_records();
 	test_prm800k();
 	test_reasoners();
+	test_sal_counts();
 	test_rstar();
 	test_sal();
 	test_refine();
