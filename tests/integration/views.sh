@@ -18,7 +18,7 @@ imp magicore magicore "$D/magicore-refined.json" --index 1
 imp mathcritique mathcritique "$D/mathcritique.jsonl"
 imp reasoners llm-reasoners "$D/reasoners-treelog.json" --problem "Janet's ducks lay 16 eggs per day."
 imp sal search-and-learn "$D/search-and-learn.jsonl"
-imp rstar rstar "$D/rstar"
+imp rstar rstar "$D/rstar-own"
 names="magicore mathcritique reasoners sal rstar"
 if [ -f "${SHARED_DATA:-}/prm800k-phase2-test-example.json" ]; then
 	imp prm800k prm800k "$SHARED_DATA/prm800k-phase2-test-example.json"

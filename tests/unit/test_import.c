@@ -254,6 +254,28 @@ static void test_rstar(void)
 		ok(tr.final_node == 2 && tr.final_correct == 1, "[[...]] marks the chosen solution: 18, correct");
 		trace_free(&tr);
 	}
+	/* written by rStar's own do_generate.py --save_tree (README): 4
+	 * rollouts on GSM8K's first problem */
+	char *own = path_in(srcdir, "tests/data/import/rstar-own");
+	rc = import_load("rstar", own, -1, NULL, &tr, &s, err, sizeof err);
+	ok(!rc, "rStar's own dumps import (%s)", rc ? err : "ok");
+	if (!rc) {
+		is_int(s.units, 4, "a unit a rollout, as rStar wrote them");
+		is_int(tree_count(tr.tree), 56, "the 56 nodes of its last dump");
+		ok(N(&tr, 0)->visits == 4 && fabs(N(&tr, 0)->value - 1.5) < 1e-9,
+		   "the root's N 4 and Q 1.5, as its dump's first line says");
+		size_t sq = 0, ru = 0;
+		for (size_t i = 1; i < tree_count(tr.tree); i++) {
+			sq += N(&tr, i)->kind == NODE_SUBQUESTION;
+			ru += N(&tr, i)->kind == NODE_REPHRASE;
+		}
+		ok(sq == 6 && ru == 1, "its sub-questions and its rephrasing (%zu, %zu)", sq, ru);
+		ok(tr.final_correct == 1 && !strcmp(tr.final_answer, "18") &&
+			   !strcmp(N(&tr, tr.final_node)->text, "She makes 9 * 2 = 18 dollars. The answer is 18."),
+		   "the final is the node its dump marks chosen ([[TS-29]]): 18, correct");
+		trace_free(&tr);
+	}
+	free(own);
 	char *one = path_in(dir, "Question 0000 - Rollout 1.tree");
 	rc = import_load("rstar", one, -1, NULL, &tr, &s, err, sizeof err);
 	ok(!rc && tree_count(tr.tree) == 6 && s.units == 1, "one .tree file: one snapshot (%s)", rc ? err : "ok");
