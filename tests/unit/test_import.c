@@ -418,6 +418,36 @@ static void test_refine(void)
 	free(f);
 }
 
+/* written by search-and-learn's own DVTS (README): every step ends in
+ * "\n\n", and a PRM counting as RLHFlow's does gives each completion one
+ * score more than its steps */
+static void test_sal_own(void)
+{
+	char *f = path_in(srcdir, "tests/data/import/sal-dvts.jsonl");
+	struct trace tr;
+	struct seen s;
+	char err[1024];
+	memset(&s, 0, sizeof s);
+	struct import_opts o = {f, 0, NULL, NULL};
+	struct import_result res;
+	char *out = path_in(tmpdir, "sal-dvts-out.jsonl");
+	int rc = import_run(&import_sal, &o, out, &res, err, sizeof err);
+	ok(!rc && !res.warning[0], "search-and-learn's own DVTS row imports with no warning (%s)", rc ? err : res.warning);
+	rc = import_load("search-and-learn", f, 0, NULL, &tr, &s, err, sizeof err);
+	if (!rc) {
+		size_t empty = 0, deepest = 0;
+		for (size_t i = 1; i < tree_count(tr.tree); i++) {
+			empty += N(&tr, i)->text_len == 0;
+			deepest = N(&tr, i)->depth > deepest ? N(&tr, i)->depth : deepest;
+		}
+		ok(empty == 4 && deepest == 4, "each of the 4 completions: its 3 steps, then the empty piece its PRM scored");
+		ok(tr.final_correct == 1 && !strcmp(tr.final_answer, "18"), "pred, the tool's choice: 18");
+		trace_free(&tr);
+	}
+	free(out);
+	free(f);
+}
+
 /* search-and-learn's PRMs count a completion's pieces differently: a
  * completion ending in a blank line ("\n\n", as every DVTS and beam step
  * does) gets one score more than it has steps from RLHFlow's and Qwen's
@@ -505,6 +535,7 @@ int main(void)
 	test_prm800k();
 	test_reasoners();
 	test_sal_counts();
+	test_sal_own();
 	test_rstar();
 	test_sal();
 	test_refine();
