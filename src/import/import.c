@@ -44,7 +44,7 @@ struct imp {
 
 static const struct import_format *const formats[] = {
 	&import_prm800k, &import_reasoners, &import_rstar, &import_sal, &import_magicore,
-	&import_mathcritique, NULL,
+	&import_mathcritique, &import_openr, NULL,
 };
 
 const struct import_format *const *import_formats(void)

@@ -33,7 +33,7 @@ struct import_format {
 };
 
 extern const struct import_format import_prm800k, import_reasoners, import_rstar, import_sal,
-	import_magicore, import_mathcritique;
+	import_magicore, import_mathcritique, import_openr;
 
 /* NULL-terminated, in the order --help lists them. */
 const struct import_format *const *import_formats(void);

@@ -100,7 +100,7 @@ contains "$TMP/imp.out" "no \"Question NNNN - Rollout I.tree\" files here (run r
 	"a directory without dumps says how to make them"
 "$CANOPY" import --from nosuch "$D/rstar" -o "$TMP/x.jsonl" >"$TMP/imp.out" 2>&1
 is "$?" 2 "an unknown format: exit 2"
-contains "$TMP/imp.out" "there are: prm800k llm-reasoners rstar search-and-learn magicore mathcritique" "and the formats are listed"
+contains "$TMP/imp.out" "there are: prm800k llm-reasoners rstar search-and-learn magicore mathcritique openr" "and the formats are listed"
 "$CANOPY" import --from rstar "$D/rstar" >"$TMP/imp.out" 2>&1
 is "$?" 2 "no -o: exit 2"
 "$CANOPY" import --from rstar "$D/rstar" -o "$TMP/no/such/dir/x.jsonl" >"$TMP/imp.out" 2>&1

@@ -486,6 +486,34 @@ static void test_sal_counts(void)
 	free(f);
 }
 
+/* written by OpenR's own rStar search (README): its draw_tree dumps */
+static void test_openr(void)
+{
+	char *f = path_in(srcdir, "tests/data/import/openr-rstar.log");
+	struct trace tr;
+	struct seen s;
+	char err[1024];
+	memset(&s, 0, sizeof s);
+	int rc = import_load("openr", f, -1, "Janet's ducks", &tr, &s, err, sizeof err);
+	ok(!rc, "OpenR's rStar log imports (%s)", rc ? err : "ok");
+	if (!rc) {
+		is_int(s.units, 14, "a unit a dump (OpenR draws the tree at every step of a rollout)");
+		is_int(tree_count(tr.tree), 29, "the 28 nodes its dumps name, and the question");
+		size_t kinds[NODE_KIND_COUNT] = {0};
+		for (size_t i = 1; i < tree_count(tr.tree); i++)
+			kinds[N(&tr, i)->kind]++;
+		ok(kinds[NODE_STEP] && kinds[NODE_SOLUTION] && kinds[NODE_SUBQUESTION] && kinds[NODE_REPHRASE] &&
+			   kinds[NODE_REANSWER],
+		   "TS, DA, SQ, RU and RS are steps, answers, sub-questions, rephrasings and re-answers");
+		ok(strstr(N(&tr, 1)->text, "TS-1: a one-step thought (A1)") == N(&tr, 1)->text && N(&tr, 1)->action == 1,
+		   "a node is named by its type and id, as the dump has nothing more");
+		ok(!tr.final_answer && strstr(s.final_reason, "record no texts, values or answers"),
+		   "no answer is made up: the dump holds none, and the reason says so");
+		trace_free(&tr);
+	}
+	free(f);
+}
+
 static void test_records(void)
 {
 	struct import_records r;
@@ -536,6 +564,7 @@ int main(void)
 	test_reasoners();
 	test_sal_counts();
 	test_sal_own();
+	test_openr();
 	test_rstar();
 	test_sal();
 	test_refine();
