@@ -14,7 +14,7 @@ imp() { # imp FORMAT FILE [ARGS...]: imports into $TMP/out.jsonl
 
 for spec in "llm-reasoners|reasoners-treelog.json|16 nodes|answer 18" \
 	"rstar|rstar|7 nodes|answer 18 (correct)" \
-	"search-and-learn|search-and-learn.jsonl|8 nodes|answer 12 (correct)" \
+	"search-and-learn|search-and-learn.jsonl|7 nodes|answer 16 (wrong)" \
 	"magicore|magicore-refined.json|6 nodes|(correct)" \
 	"mathcritique|mathcritique.jsonl|16 nodes|answer 18 (correct)"; do
 	IFS='|' read -r fmt file nodes answer <<EOF
@@ -79,9 +79,9 @@ is "$?" 2 "an imported trace cannot be resumed"
 contains "$TMP/resume.out" "imported from llm-reasoners, not a search canopy ran" "and the message says why"
 
 # ---- bad input ----
-imp search-and-learn "$D/search-and-learn.jsonl" --index 2
+imp search-and-learn "$D/search-and-learn.jsonl" --index 3
 is "$?" 1 "an index past the end: exit 1"
-contains "$TMP/imp.out" "--index 2: the file holds 2 records (0 to 1)" "and the message says how many there are"
+contains "$TMP/imp.out" "--index 3: the file holds 3 records (0 to 2)" "and the message says how many there are"
 imp prm800k "$D/search-and-learn.jsonl"
 contains "$TMP/imp.out" "search-and-learn.jsonl:1: question: missing (an object expected) (it looks like search-and-learn output: try --from search-and-learn)" \
 	"the wrong format: the field that is missing, and a hint"
