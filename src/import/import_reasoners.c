@@ -219,7 +219,7 @@ static int convert(struct imp *im, const cJSON *rec, const struct import_opts *o
 	int beam = !any_q && nlogs == 1;
 	cJSON *st = cJSON_CreateObject();
 	cJSON_AddStringToObject(st, "name", beam ? "llm-reasoners beam search" : "llm-reasoners mcts");
-	cJSON_AddNumberToObject(st, beam ? "levels" : "iterations", (double)nlogs);
+	cJSON_AddNumberToObject(st, beam ? "snapshots" : "iterations", (double)nlogs);
 	imp_begin(im, o->problem ? o->problem : "(the TreeLog does not record the problem: give --problem)",
 		  NULL, st, NULL);
 	/* every step of a RAP state says "The answer is ..." of its

@@ -190,6 +190,19 @@ static void test_reasoners(void)
 		trace_free(&tr);
 	}
 	free(f);
+	/* llm-reasoners' own BeamSearch, its TreeLog from
+	 * from_beam_search_results: one snapshot, no Q; its answer 18 */
+	f = path_in(srcdir, "tests/data/import/reasoners-beam.json");
+	rc = import_load("llm-reasoners", f, -1, NULL, &tr, &s, err, sizeof err);
+	ok(!rc, "a BeamSearch TreeLog imports (%s)", rc ? err : "ok");
+	if (!rc) {
+		ok(!strcmp(tr.header.strategy, "llm-reasoners beam search"), "labelled beam search, not mcts (%s)",
+		   tr.header.strategy);
+		ok(tr.final_answer && !strcmp(tr.final_answer, "18") && strstr(s.final_reason, "highest-reward edges"),
+		   "its answer along the highest-reward edges it marks: 18, as BeamSearch's terminal state");
+		trace_free(&tr);
+	}
+	free(f);
 	/* demo.ipynb's custom factories: the visits in the node's data ("#
 	 * visited"), the block state, and edges with Q, intuition, self_eval
 	 * and the action, but no reward */
