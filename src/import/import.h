@@ -35,6 +35,16 @@ struct import_format {
 extern const struct import_format import_prm800k, import_reasoners, import_rstar, import_sal,
 	import_magicore, import_mathcritique, import_openr;
 
+/* rStar's node types (import_rstar.c; OpenR's port shares them): the
+ * tag its dumps write, the text before the details, what it is. */
+struct rstar_type {
+	const char *tag, *prefix, *what;
+	enum node_kind kind;
+	int action;
+};
+extern const struct rstar_type import_rstar_types[];
+extern const size_t import_rstar_ntypes;
+
 /* NULL-terminated, in the order --help lists them. */
 const struct import_format *const *import_formats(void);
 const struct import_format *import_format_lookup(const char *name);

@@ -21,19 +21,6 @@
 #include "import.h"
 #include "util.h"
 
-static const struct {
-	const char *tag, *what;
-	enum node_kind kind;
-	int action;
-} otypes[] = {
-	{"U", "the question", NODE_PROBLEM, 0},
-	{"RU", "the question rephrased (A5)", NODE_REPHRASE, 5},
-	{"DA", "a direct answer (A2)", NODE_SOLUTION, 2},
-	{"SQ", "a sub-question and its answer (A3)", NODE_SUBQUESTION, 3},
-	{"RS", "a re-answer (A4)", NODE_REANSWER, 4},
-	{"TS", "a one-step thought (A1)", NODE_STEP, 1},
-};
-#define NOTYPES (sizeof otypes / sizeof otypes[0])
 #define MAX_OID (1L << 24)
 
 /* "|--------DA-4": depth 2, type DA, id 4; 0 when the line is no node. */
@@ -45,9 +32,9 @@ static int parse_line(const char *s, int *depth, int *type, long *id)
 	if (d % 4)
 		return -1;
 	const char *t = s + 1 + d;
-	for (size_t i = 0; i < NOTYPES; i++) {
-		size_t l = strlen(otypes[i].tag);
-		if (strncmp(t, otypes[i].tag, l) || t[l] != '-')
+	for (size_t i = 0; i < import_rstar_ntypes; i++) {
+		size_t l = strlen(import_rstar_types[i].tag);
+		if (strncmp(t, import_rstar_types[i].tag, l) || t[l] != '-')
 			continue;
 		char *end;
 		long n = strtol(t + l + 1, &end, 10);
@@ -104,7 +91,7 @@ static int convert(struct imp *im, const struct import_opts *o)
 		}
 		if (top < 0) {
 			/* a dump begins with the question */
-			if (depth || otypes[type].kind != NODE_PROBLEM) {
+			if (depth || import_rstar_types[type].kind != NODE_PROBLEM) {
 				imp_fail(im, "a dump must begin with the question (U-0) at depth 0");
 				break;
 			}
@@ -123,7 +110,7 @@ static int convert(struct imp *im, const struct import_opts *o)
 			continue;
 		}
 		if (depth < 1 || depth > top + 1 || depth >= (int)(sizeof stack / sizeof *stack)) {
-			imp_fail(im, "node %s-%ld is %d levels deep under a node %d deep", otypes[type].tag, id, depth, top);
+			imp_fail(im, "node %s-%ld is %d levels deep under a node %d deep", import_rstar_types[type].tag, id, depth, top);
 			break;
 		}
 		top = depth - 1;
@@ -141,8 +128,8 @@ static int convert(struct imp *im, const struct import_opts *o)
 		if (nid == NODE_NONE) {
 			char text[160];
 			snprintf(text, sizeof text, "%s-%ld: %s (OpenR's dump names a node by its type and id only)",
-				 otypes[type].tag, id, otypes[type].what);
-			nid = imp_node(im, parent, otypes[type].kind, text, strlen(text), 0, otypes[type].action, -1);
+				 import_rstar_types[type].tag, id, import_rstar_types[type].what);
+			nid = imp_node(im, parent, import_rstar_types[type].kind, text, strlen(text), 0, import_rstar_types[type].action, -1);
 			if (nid == NODE_NONE)
 				break;
 			canopy[id] = nid;
@@ -154,7 +141,7 @@ static int convert(struct imp *im, const struct import_opts *o)
 			 * kept where it first appeared */
 			imp_warn(im, "%s:%zu: node %s-%ld is listed again under another parent (OpenR's draw_tree prints "
 				     "node.children, not the search's parent2children); kept under its first",
-				 o->path, lineno, otypes[type].tag, id);
+				 o->path, lineno, import_rstar_types[type].tag, id);
 		}
 		stack[++top] = nid;
 	}

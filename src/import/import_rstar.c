@@ -29,7 +29,7 @@
 struct rnode {
 	long id; /* rStar's */
 	int depth;
-	int type; /* index into types[] */
+	int type; /* index into import_rstar_types[] */
 	int solution, chosen;
 	double q, v, uct;
 	long n;
@@ -38,19 +38,16 @@ struct rnode {
 	size_t detail_col;  /* where the details start on the first line */
 };
 
-static const struct {
-	const char *tag, *prefix;
-	enum node_kind kind;
-	int action;
-} types[] = {
-	{"U", "User: ", NODE_PROBLEM, 0},
-	{"RU", "Reph-User: ", NODE_REPHRASE, 5},
-	{"DA", "Ans: ", NODE_SOLUTION, 2},
-	{"SQ", "", NODE_SUBQUESTION, 3}, /* keeps "Q: ...\nA: ..." */
-	{"RS", "Re-Ans: ", NODE_REANSWER, 4},
-	{"TS", "OST: ", NODE_STEP, 1},
+/* rStar's node types, as its dumps (and OpenR's port's) name them. */
+const struct rstar_type import_rstar_types[] = {
+	{"U", "User: ", "the question", NODE_PROBLEM, 0},
+	{"RU", "Reph-User: ", "the question rephrased (A5)", NODE_REPHRASE, 5},
+	{"DA", "Ans: ", "a direct answer (A2)", NODE_SOLUTION, 2},
+	{"SQ", "", "a sub-question and its answer (A3)", NODE_SUBQUESTION, 3}, /* keeps "Q: ...\nA: ..." */
+	{"RS", "Re-Ans: ", "a re-answer (A4)", NODE_REANSWER, 4},
+	{"TS", "OST: ", "a one-step thought (A1)", NODE_STEP, 1},
 };
-#define NTYPES (sizeof types / sizeof types[0])
+const size_t import_rstar_ntypes = sizeof import_rstar_types / sizeof import_rstar_types[0];
 #define MAX_RID (1L << 24) /* rStar numbers nodes from a counter */
 
 static int parse_num(const char **p, const char *label, double *out)
@@ -94,9 +91,9 @@ static int parse_node_line(const char *s, struct rnode *n)
 		p += 4;
 	}
 	n->type = -1;
-	for (size_t i = 0; i < NTYPES; i++) {
-		size_t l = strlen(types[i].tag);
-		if (!strncmp(p, types[i].tag, l) && p[l] == '-' && isdigit((unsigned char)p[l + 1])) {
+	for (size_t i = 0; i < import_rstar_ntypes; i++) {
+		size_t l = strlen(import_rstar_types[i].tag);
+		if (!strncmp(p, import_rstar_types[i].tag, l) && p[l] == '-' && isdigit((unsigned char)p[l + 1])) {
 			n->type = (int)i;
 			p += l + 1;
 			break;
@@ -175,7 +172,7 @@ static int read_tree(struct imp *im, const char *path, struct snapshot *out)
 		struct rnode n;
 		if (parse_node_line(line, &n)) {
 			n.line = lineno;
-			if (!out->n && (n.depth || types[n.type].kind != NODE_PROBLEM)) {
+			if (!out->n && (n.depth || import_rstar_types[n.type].kind != NODE_PROBLEM)) {
 				imp_where(im, path, lineno, -1);
 				sb_free(&n.text);
 				imp_fail(im, "the first node must be the question (U-0), at depth 0");
@@ -184,7 +181,7 @@ static int read_tree(struct imp *im, const char *path, struct snapshot *out)
 			if (out->n && (n.depth < 1 || n.depth > out->v[out->n - 1].depth + 1)) {
 				imp_where(im, path, lineno, -1);
 				sb_free(&n.text);
-				imp_fail(im, "node %s-%ld is %d levels deep under a node %d deep", types[n.type].tag,
+				imp_fail(im, "node %s-%ld is %d levels deep under a node %d deep", import_rstar_types[n.type].tag,
 					 n.id, n.depth, out->v[out->n - 1].depth);
 				break;
 			}
@@ -252,12 +249,12 @@ static void split_root(const struct rnode *r, char **question, char **truth)
 static void node_text(const struct rnode *n, struct strbuf *out)
 {
 	const char *s = n->text.s;
-	const char *pre = types[n->type].prefix;
+	const char *pre = import_rstar_types[n->type].prefix;
 	if (*pre && !strncmp(s, pre, strlen(pre)))
 		s += strlen(pre);
 	for (const char *p = s; *p; p++) {
 		sb_addc(out, *p);
-		if (*p == '\n' && types[n->type].kind == NODE_SUBQUESTION) {
+		if (*p == '\n' && import_rstar_types[n->type].kind == NODE_SUBQUESTION) {
 			size_t sp = 0;
 			while (p[1 + sp] == ' ')
 				sp++;
@@ -488,7 +485,7 @@ static int convert(struct imp *im, const struct import_opts *o)
 			}
 			int32_t id = known_find(&k, n->id);
 			if (i && id == 0) {
-				imp_fail(im, "%s-%ld has the question's number", types[n->type].tag, n->id);
+				imp_fail(im, "%s-%ld has the question's number", import_rstar_types[n->type].tag, n->id);
 				break;
 			}
 			int fresh = id == NODE_NONE;
@@ -496,8 +493,8 @@ static int convert(struct imp *im, const struct import_opts *o)
 				struct strbuf t;
 				sb_init(&t);
 				node_text(n, &t);
-				id = imp_node(im, stack[n->depth - 1], types[n->type].kind, t.s ? t.s : "", t.len, 0,
-					      types[n->type].action, -1);
+				id = imp_node(im, stack[n->depth - 1], import_rstar_types[n->type].kind, t.s ? t.s : "", t.len, 0,
+					      import_rstar_types[n->type].action, -1);
 				sb_free(&t);
 				if (id == NODE_NONE)
 					break;
@@ -516,7 +513,7 @@ static int convert(struct imp *im, const struct import_opts *o)
 					imp_verdict(im, id, "confidence", nd->answer ? nd->answer : "none", keys, &n->v, 1);
 				}
 			} else if (n->depth && tree_node(imp_tree(im), id)->parent != stack[n->depth - 1]) {
-				imp_fail(im, "%s-%ld moved to another parent", types[n->type].tag, n->id);
+				imp_fail(im, "%s-%ld moved to another parent", import_rstar_types[n->type].tag, n->id);
 				break;
 			}
 			stack[n->depth] = id;
