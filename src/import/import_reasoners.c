@@ -26,6 +26,9 @@ struct edge {
 struct known {
 	int32_t *canopy;  /* by source id: our node, or NODE_NONE */
 	double *q, *reward;
+	/* the node's latest state and incoming edge's data over all the
+	 * snapshots (NULL: none yet), read before the import proper */
+	const cJSON **latest, **latest_edge;
 	size_t cap;
 };
 
@@ -39,9 +42,12 @@ static void known_grow(struct known *k, long id)
 	k->canopy = xrealloc(k->canopy, cap * sizeof *k->canopy);
 	k->q = xrealloc(k->q, cap * sizeof *k->q);
 	k->reward = xrealloc(k->reward, cap * sizeof *k->reward);
+	k->latest = xrealloc(k->latest, cap * sizeof *k->latest);
+	k->latest_edge = xrealloc(k->latest_edge, cap * sizeof *k->latest_edge);
 	for (size_t i = k->cap; i < cap; i++) {
 		k->canopy[i] = NODE_NONE;
 		k->q[i] = k->reward[i] = NAN;
+		k->latest[i] = k->latest_edge[i] = NULL;
 	}
 	k->cap = cap;
 }
@@ -178,8 +184,7 @@ static int convert(struct imp *im, const cJSON *rec, const struct import_opts *o
 	/* A node first seen unexpanded has no state yet (data {}); a later
 	 * snapshot fills it.  Its text is its latest state's, read first,
 	 * so no "(node N)" placeholder stays once the state is known. */
-	const cJSON **latest = NULL, **latest_edge = NULL;
-	size_t lcap = 0;
+	struct known k = {0};
 	int any_q = 0, rap = 0;
 	{
 		const cJSON *sn;
@@ -192,25 +197,16 @@ static int convert(struct imp *im, const cJSON *rec, const struct import_opts *o
 				const cJSON *d = cJSON_GetObjectItemCaseSensitive(nd, "data");
 				if (id < 0 || !cJSON_IsObject(d) || !d->child)
 					continue;
-				if ((size_t)id >= lcap) {
-					size_t cap = lcap ? lcap : 64;
-					while (cap <= (size_t)id)
-						cap *= 2;
-					latest = xrealloc(latest, cap * sizeof *latest);
-					latest_edge = xrealloc(latest_edge, cap * sizeof *latest_edge);
-					for (size_t i = lcap; i < cap; i++)
-						latest[i] = latest_edge[i] = NULL;
-					lcap = cap;
-				}
-				latest[id] = d;
+				known_grow(&k, id);
+				k.latest[id] = d;
 			}
 			cJSON_ArrayForEach(e, es) {
 				long tg = id_of(cJSON_GetObjectItemCaseSensitive(e, "target"));
 				const cJSON *d = cJSON_GetObjectItemCaseSensitive(e, "data");
 				any_q |= cJSON_IsObject(d) && cJSON_GetObjectItemCaseSensitive(d, "Q") != NULL;
 				rap |= cJSON_IsObject(d) && cJSON_GetObjectItemCaseSensitive(d, "r_useful") != NULL;
-				if (tg >= 0 && (size_t)tg < lcap && cJSON_IsObject(d))
-					latest_edge[tg] = d;
+				if (tg >= 0 && (size_t)tg < k.cap && cJSON_IsObject(d))
+					k.latest_edge[tg] = d;
 			}
 		}
 	}
@@ -225,7 +221,6 @@ static int convert(struct imp *im, const cJSON *rec, const struct import_opts *o
 	/* every step of a RAP state says "The answer is ..." of its
 	 * sub-question: only the leaves' answers are the problem's */
 	imp_auto_answer(im, 0);
-	struct known k = {0};
 	long root = -1;
 	struct edge *edges = NULL;
 	size_t ecap = 0;
@@ -352,9 +347,9 @@ static int convert(struct imp *im, const cJSON *rec, const struct import_opts *o
 				if (fresh) {
 					struct strbuf sb;
 					sb_init(&sb);
-					const cJSON *dv = (size_t)v < lcap && latest[v] ? latest[v] : ndata[v];
-					const cJSON *du = (size_t)u < lcap && latest[u] ? latest[u] : ndata[u];
-					const cJSON *ev = (size_t)v < lcap && latest_edge[v] ? latest_edge[v] : x->data;
+					const cJSON *dv = k.latest[v] ? k.latest[v] : ndata[v];
+					const cJSON *du = k.latest[u] ? k.latest[u] : ndata[u];
+					const cJSON *ev = k.latest_edge[v] ? k.latest_edge[v] : x->data;
 					node_text(&sb, ev, dv, du);
 					if (!sb.len)
 						sb_printf(&sb, "(node %ld, never expanded: the log holds no state for it)", v);
@@ -440,7 +435,6 @@ static int convert(struct imp *im, const cJSON *rec, const struct import_opts *o
 		 * rewards make the highest cum_reward (sum, its default; RAP's
 		 * GSM8K example passes np.mean, recognised by its r_useful) */
 		size_t nn = tree_count(t);
-		double *best = xcalloc(nn, sizeof *best);
 		unsigned *len = xcalloc(nn, sizeof *len);
 		double *sum = xcalloc(nn, sizeof *sum);
 		int32_t pick = NODE_NONE;
@@ -458,14 +452,12 @@ static int convert(struct imp *im, const cJSON *rec, const struct import_opts *o
 			int32_t x = stack[--sp];
 			const struct node *xn = tree_node(t, x);
 			if (x) {
-				const struct node *pn = tree_node(t, xn->parent);
 				long sx = src[x];
 				double r = (size_t)sx < k.cap ? k.reward[sx] : NAN;
 				sum[x] = sum[xn->parent] + (isnan(r) ? 0 : r);
 				len[x] = len[xn->parent] + 1;
 				missing += isnan(r);
-				(void)pn;
-				int visited = (size_t)sx < lcap && latest[sx];
+				int visited = (size_t)sx < k.cap && k.latest[sx];
 				if (!visited)
 					continue;
 				int terminal = xn->first_child == NODE_NONE && xn->answer &&
@@ -479,13 +471,16 @@ static int convert(struct imp *im, const cJSON *rec, const struct import_opts *o
 					continue;
 				}
 			}
-			/* push children in reverse so the first is taken first */
-			int32_t kids[4096];
-			size_t nk = 0;
-			for (int32_t c = xn->first_child; c != NODE_NONE && nk < 4096; c = tree_node(t, c)->next_sibling)
-				kids[nk++] = c;
-			while (nk)
-				stack[sp++] = kids[--nk];
+			/* the children, reversed on the stack so that the first
+			 * is taken first (each node is pushed once: nn fits) */
+			size_t from = sp;
+			for (int32_t c = xn->first_child; c != NODE_NONE; c = tree_node(t, c)->next_sibling)
+				stack[sp++] = c;
+			for (size_t a = from, b = sp; a + 1 < b; a++, b--) {
+				int32_t tmp = stack[a];
+				stack[a] = stack[b - 1];
+				stack[b - 1] = tmp;
+			}
 		}
 		char reason[320];
 		if (missing) {
@@ -508,20 +503,19 @@ static int convert(struct imp *im, const cJSON *rec, const struct import_opts *o
 		} else {
 			imp_final(im, NULL, NODE_NONE, "no visited path reaches an answer");
 		}
-		free(best);
 		free(len);
 		free(sum);
 		free(src);
 		free(stack);
 	}
-	free(latest);
-	free(latest_edge);
 	free(edges);
 	free(ndata);
 	free(sel);
 	free(k.canopy);
 	free(k.q);
 	free(k.reward);
+	free(k.latest);
+	free(k.latest_edge);
 	return imp_failed(im) ? -1 : 0;
 }
 
