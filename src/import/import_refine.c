@@ -278,17 +278,11 @@ static char *mc_key(const cJSON *rec)
 	return sb_steal(&sb);
 }
 
-/* Whether problem p's refined records, in file order, make rounds of k:
- * each record after the first k continues (its origin_response is the
- * new_response of) a record of the round before. */
-static int mc_rounds_fit(const struct import_records *r, const size_t *keyof, size_t p, size_t k)
+/* Whether a problem's refined records (ids, in file order) make rounds
+ * of k: each record after the first k continues (its origin_response is
+ * the new_response of) a record of the round before. */
+static int mc_rounds_fit(const struct import_records *r, const size_t *ids, size_t n, size_t k)
 {
-	size_t *ids = xcalloc(r->n ? r->n : 1, sizeof *ids), n = 0;
-	for (size_t i = 0; i < r->n; i++)
-		if (keyof[i] == p && cJSON_IsObject(r->v[i]) &&
-		    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(r->v[i], "new_response")) &&
-		    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(r->v[i], "origin_response")))
-			ids[n++] = i;
 	int fits = n % k == 0;
 	for (size_t j = k; j < n && fits; j++) {
 		const char *orig = cJSON_GetObjectItemCaseSensitive(r->v[ids[j]], "origin_response")->valuestring;
@@ -298,7 +292,6 @@ static int mc_rounds_fit(const struct import_records *r, const size_t *keyof, si
 			found = !strcmp(cJSON_GetObjectItemCaseSensitive(r->v[ids[q]], "new_response")->valuestring, orig);
 		fits = found;
 	}
-	free(ids);
 	return fits;
 }
 
@@ -377,11 +370,8 @@ static int convert_mathcritique(struct imp *im, const struct import_opts *o)
 	 * (evaluate-all.sh appends each round's records; test_filter.py
 	 * sorts by idx, stably).  A record without a critique or refinement
 	 * (an original the test pass wrote as it was) is a chain of its own. */
-	size_t nref = 0;
-	for (size_t m = 0; m < nm; m++)
-		nref += cJSON_IsString(cJSON_GetObjectItemCaseSensitive(r.v[members[m]], "new_response"));
 	size_t *refd = xcalloc(nm ? nm : 1, sizeof *refd), *plain = xcalloc(nm ? nm : 1, sizeof *plain), np = 0;
-	nref = 0;
+	size_t nref = 0;
 	for (size_t m = 0; m < nm; m++) {
 		if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(r.v[members[m]], "new_response")))
 			refd[nref++] = m;
@@ -392,22 +382,40 @@ static int convert_mathcritique(struct imp *im, const struct import_opts *o)
 	 * every problem's records; when another fits them all too, the
 	 * rounds are a guess, and the import says so */
 	size_t K = 0, also = 0, fewest = SIZE_MAX;
-	for (size_t p = 0; p < nkeys; p++) {
-		size_t c = 0;
+	if (!imp_failed(im)) {
+		/* each problem's refined records, in file order, gathered
+		 * once: pids[pstart[p] .. pstart[p + 1]) */
+		size_t *pstart = xcalloc(nkeys + 1, sizeof *pstart), *pids = xcalloc(r.n ? r.n : 1, sizeof *pids);
+		size_t *nnew = xcalloc(nkeys ? nkeys : 1, sizeof *nnew), *fill = xcalloc(nkeys ? nkeys : 1, sizeof *fill);
+		unsigned char *linked = xcalloc(r.n ? r.n : 1, 1);
+		for (size_t i = 0; i < r.n; i++) {
+			int refined = cJSON_IsString(cJSON_GetObjectItemCaseSensitive(r.v[i], "new_response"));
+			linked[i] = refined && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(r.v[i], "origin_response"));
+			nnew[keyof[i]] += (size_t)refined;
+			pstart[keyof[i] + 1] += linked[i];
+		}
+		for (size_t p = 0; p < nkeys; p++)
+			pstart[p + 1] += pstart[p];
 		for (size_t i = 0; i < r.n; i++)
-			c += keyof[i] == p && cJSON_IsObject(r.v[i]) &&
-			     cJSON_IsString(cJSON_GetObjectItemCaseSensitive(r.v[i], "new_response"));
-		if (c && c < fewest)
-			fewest = c;
-	}
-	for (size_t k = 1; k <= nref && (!K || !also); k++) {
-		int fits = 1;
-		for (size_t p = 0; p < nkeys && fits; p++)
-			fits = mc_rounds_fit(&r, keyof, p, k);
-		if (fits && !K)
-			K = k;
-		else if (fits && k < fewest)
-			also = k; /* a second reading with rounds too (one round of all always fits) */
+			if (linked[i])
+				pids[pstart[keyof[i]] + fill[keyof[i]]++] = i;
+		free(linked);
+		for (size_t p = 0; p < nkeys; p++)
+			if (nnew[p] && nnew[p] < fewest)
+				fewest = nnew[p];
+		for (size_t k = 1; k <= nref && (!K || !also); k++) {
+			int fits = 1;
+			for (size_t p = 0; p < nkeys && fits; p++)
+				fits = mc_rounds_fit(&r, pids + pstart[p], pstart[p + 1] - pstart[p], k);
+			if (fits && !K)
+				K = k;
+			else if (fits && k < fewest)
+				also = k; /* a second reading with rounds too (one round of all always fits) */
+		}
+		free(pstart);
+		free(pids);
+		free(nnew);
+		free(fill);
 	}
 	if (K && also && !imp_failed(im))
 		imp_warn(im, "%s: the records make rounds of %zu (a chain each) or of %zu alike; taken as %zu chains",
