@@ -445,6 +445,19 @@ int32_t tree_prev_sibling(const struct tree *t, int32_t id)
 	return c;
 }
 
+int node_text_is(const struct node *n, const char *s, size_t len)
+{
+	return n->text_len == len && !memcmp(n->text, s, len);
+}
+
+int32_t tree_child_with_text(const struct tree *t, int32_t parent, const char *s, size_t len)
+{
+	for (int32_t c = tree_node(t, parent)->first_child; c != NODE_NONE; c = tree_node(t, c)->next_sibling)
+		if (node_text_is(tree_node(t, c), s, len))
+			return c;
+	return NODE_NONE;
+}
+
 void tree_borrow_strings(struct tree *t, int on)
 {
 	t->borrow = on;

@@ -108,6 +108,12 @@ int node_kind_states_answer(enum node_kind k);
  * parent's children: siblings are a singly linked list). */
 int32_t tree_prev_sibling(const struct tree *t, int32_t id);
 
+/* Whether the node's text is exactly these len bytes. */
+int node_text_is(const struct node *n, const char *s, size_t len);
+/* The first child of parent whose text is exactly these len bytes, or
+ * NODE_NONE (importers join records that repeat a step this way). */
+int32_t tree_child_with_text(const struct tree *t, int32_t parent, const char *s, size_t len);
+
 /* From now on tree_add and tree_set_answer keep the caller's strings
  * (NUL-terminated, alive as long as the tree) instead of copying them:
  * a replay's event store owns them, so passes over a trace copy nothing. */

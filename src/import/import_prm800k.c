@@ -159,13 +159,8 @@ static int convert(struct imp *im, const cJSON *rec, const struct import_opts *o
 				imp_fail(im, "question.pre_generated_steps[%zu]: not a string", k);
 				break;
 			}
-			int32_t found = NODE_NONE;
 			size_t len = strlen(step->valuestring);
-			for (int32_t c = tree_node(imp_tree(im), at)->first_child; c != NODE_NONE && found == NODE_NONE;
-			     c = tree_node(imp_tree(im), c)->next_sibling)
-				if (tree_node(imp_tree(im), c)->text_len == len &&
-				    !memcmp(tree_node(imp_tree(im), c)->text, step->valuestring, len))
-					found = c;
+			int32_t found = tree_child_with_text(imp_tree(im), at, step->valuestring, len);
 			if (found == NODE_NONE) {
 				if (!k || at != 0)
 					imp_unit(im, "unrated");

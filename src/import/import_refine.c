@@ -33,8 +33,7 @@ static int32_t find_solution(const struct tree *t, const char *s)
 	size_t n = strlen(s);
 	for (size_t i = 1; i < tree_count(t); i++) {
 		const struct node *nd = tree_node(t, (int32_t)i);
-		if ((nd->kind == NODE_SOLUTION || nd->kind == NODE_REFINEMENT) && nd->text_len == n &&
-		    !memcmp(nd->text, s, n))
+		if ((nd->kind == NODE_SOLUTION || nd->kind == NODE_REFINEMENT) && node_text_is(nd, s, n))
 			return (int32_t)i;
 	}
 	return NODE_NONE;
@@ -209,8 +208,7 @@ static int convert_magicore(struct imp *im, const cJSON *rec, const struct impor
 				for (int pass = 0; pass < 2 && id == NODE_NONE && cJSON_IsString(t); pass++)
 					for (size_t j = 0; j < npool && id == NODE_NONE; j++) {
 						const struct node *nd = tree_node(imp_tree(im), pool[j]);
-						if (taken[j] || nd->text_len != strlen(t->valuestring) ||
-						    memcmp(nd->text, t->valuestring, nd->text_len))
+						if (taken[j] || !node_text_is(nd, t->valuestring, strlen(t->valuestring)))
 							continue;
 						/* first pass: the ORM score agrees too */
 						if (pass == 0 && cJSON_IsNumber(tov) &&
@@ -457,7 +455,7 @@ static int convert_mathcritique(struct imp *im, const struct import_opts *o)
 		for (size_t t = 0; t < K && c == SIZE_MAX; t++) {
 			size_t cand = (pos + t) % K;
 			const struct node *cn = tree_node(imp_tree(im), chain[cand]);
-			if (!used[cand] && cn->text_len == strlen(orig) && !memcmp(cn->text, orig, cn->text_len))
+			if (!used[cand] && node_text_is(cn, orig, strlen(orig)))
 				c = cand;
 		}
 		if (c == SIZE_MAX) {

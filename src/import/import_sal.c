@@ -16,17 +16,6 @@
 #include "steps.h"
 #include "util.h"
 
-/* The child of parent whose text is exactly this, or NODE_NONE. */
-static int32_t child_with_text(const struct tree *t, int32_t parent, const char *s, size_t n)
-{
-	for (int32_t c = tree_node(t, parent)->first_child; c != NODE_NONE; c = tree_node(t, c)->next_sibling) {
-		const struct node *cn = tree_node(t, c);
-		if (cn->text_len == n && !memcmp(cn->text, s, n))
-			return c;
-	}
-	return NODE_NONE;
-}
-
 /* The pieces between "\n\n", as Python's str.split("\n\n") makes them
  * (empty ones included); each piece keeps its text without the
  * separator. */
@@ -161,7 +150,7 @@ static int convert(struct imp *im, const cJSON *rec, const struct import_opts *o
 			if (t > left)
 				t = left;
 			left -= t;
-			int32_t id = child_with_text(imp_tree(im), cur, sp[i].p, sp[i].n);
+			int32_t id = tree_child_with_text(imp_tree(im), cur, sp[i].p, sp[i].n);
 			if (id == NODE_NONE) {
 				id = imp_node(im, cur, NODE_STEP, sp[i].p, sp[i].n, t, 0, -1);
 				if (id == NODE_NONE)

@@ -30,6 +30,10 @@ int main(void)
 	size_t n = tree_path(t, a11, path, 8);
 	ok(n == 4 && path[0] == 0 && path[1] == a && path[2] == a1 && path[3] == a11, "path from the root");
 	is_int(tree_path(t, a11, path, 2), 4, "tree_path reports the full length even when cut");
+	is_int(tree_child_with_text(t, a, "a2", 2), a2, "a child found by its exact text");
+	is_int(tree_child_with_text(t, a, "a", 1), NODE_NONE, "a prefix of a child's text is not it");
+	is_int(tree_child_with_text(t, 0, "a1", 2), NODE_NONE, "a grandchild is not a child");
+	ok(node_text_is(tree_node(t, a11), "a11", 3) && !node_text_is(tree_node(t, a11), "a1", 2), "exact text");
 
 	is_int(tree_prune(t, a), 4, "pruning marks the whole subtree");
 	ok((tree_node(t, a11)->flags & NF_PRUNED) && !(tree_node(t, b)->flags & NF_PRUNED),
