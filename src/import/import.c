@@ -696,3 +696,29 @@ int import_run(const struct import_format *fmt, const struct import_opts *o, con
 	tree_free(im.tree);
 	return rc;
 }
+
+int32_t imp_ids_get(const struct imp_ids *m, long id)
+{
+	return id >= 0 && (size_t)id < m->cap ? m->v[id] : NODE_NONE;
+}
+
+void imp_ids_set(struct imp_ids *m, long id, int32_t node)
+{
+	if ((size_t)id >= m->cap) {
+		size_t cap = m->cap ? m->cap : 64;
+		while (cap <= (size_t)id)
+			cap *= 2;
+		m->v = xrealloc(m->v, cap * sizeof *m->v);
+		for (size_t i = m->cap; i < cap; i++)
+			m->v[i] = NODE_NONE;
+		m->cap = cap;
+	}
+	m->v[id] = node;
+}
+
+void imp_ids_free(struct imp_ids *m)
+{
+	free(m->v);
+	m->v = NULL;
+	m->cap = 0;
+}

@@ -44,6 +44,10 @@ struct rstar_type {
 };
 extern const struct rstar_type import_rstar_types[];
 extern const size_t import_rstar_ntypes;
+/* A node's name as both dumps write it, "TAG-ID" at p: its type (an
+ * index into import_rstar_types), *id and *end just past the number;
+ * -1 when p holds none, or an id out of range. */
+int import_rstar_name(const char *p, long *id, const char **end);
 
 /* NULL-terminated, in the order --help lists them. */
 const struct import_format *const *import_formats(void);
@@ -128,5 +132,14 @@ int imp_fail(struct imp *im, const char *fmt, ...) __attribute__((format(printf,
 int imp_failed(const struct imp *im);
 /* Points messages at another file or line (rstar reads several files). */
 void imp_where(struct imp *im, const char *file, size_t line, long record);
+
+/* A tool's node ids (counters from 0) to canopy's: NODE_NONE until set. */
+struct imp_ids {
+	int32_t *v;
+	size_t cap;
+};
+int32_t imp_ids_get(const struct imp_ids *m, long id);
+void imp_ids_set(struct imp_ids *m, long id, int32_t node); /* id >= 0 */
+void imp_ids_free(struct imp_ids *m);
 
 #endif

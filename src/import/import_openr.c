@@ -21,8 +21,6 @@
 #include "import.h"
 #include "util.h"
 
-#define MAX_OID (1L << 24)
-
 /* "|--------DA-4": depth 2, type DA, id 4; 0 when the line is no node. */
 static int parse_line(const char *s, int *depth, int *type, long *id)
 {
@@ -31,23 +29,15 @@ static int parse_line(const char *s, int *depth, int *type, long *id)
 	size_t d = strspn(s + 1, "-");
 	if (d % 4)
 		return -1;
-	const char *t = s + 1 + d;
-	for (size_t i = 0; i < import_rstar_ntypes; i++) {
-		size_t l = strlen(import_rstar_types[i].tag);
-		if (strncmp(t, import_rstar_types[i].tag, l) || t[l] != '-')
-			continue;
-		char *end;
-		long n = strtol(t + l + 1, &end, 10);
-		while (*end == ' ' || *end == '\r')
-			end++;
-		if (end == t + l + 1 || *end || n < 0 || n >= MAX_OID)
-			return -1;
-		*depth = (int)(d / 4);
-		*type = (int)i;
-		*id = n;
-		return 1;
-	}
-	return -1;
+	const char *end;
+	*type = import_rstar_name(s + 1 + d, id, &end);
+	if (*type < 0)
+		return -1;
+	end += strspn(end, " \r");
+	if (*end)
+		return -1;
+	*depth = (int)(d / 4);
+	return 1;
 }
 
 static int convert(struct imp *im, const struct import_opts *o)
@@ -56,8 +46,7 @@ static int convert(struct imp *im, const struct import_opts *o)
 	imp_where(im, o->path, 0, -1);
 	if (!f)
 		return imp_fail(im, "%s", strerror(errno));
-	int32_t *canopy = NULL; /* by OpenR's id */
-	size_t cap = 0;
+	struct imp_ids canopy = {0}; /* OpenR's ids to ours */
 	int32_t stack[256];
 	int top = -1, begun = 0, dumps = 0, in_dump = 0, shared = 0;
 	long nodes = 0;
@@ -115,16 +104,7 @@ static int convert(struct imp *im, const struct import_opts *o)
 		}
 		top = depth - 1;
 		int32_t parent = stack[top];
-		if ((size_t)id >= cap) {
-			size_t nc = cap ? cap : 64;
-			while (nc <= (size_t)id)
-				nc *= 2;
-			canopy = xrealloc(canopy, nc * sizeof *canopy);
-			for (size_t i = cap; i < nc; i++)
-				canopy[i] = NODE_NONE;
-			cap = nc;
-		}
-		int32_t nid = canopy[id];
+		int32_t nid = imp_ids_get(&canopy, id);
 		if (nid == NODE_NONE) {
 			char text[160];
 			snprintf(text, sizeof text, "%s-%ld: %s (OpenR's dump names a node by its type and id only)",
@@ -132,7 +112,7 @@ static int convert(struct imp *im, const struct import_opts *o)
 			nid = imp_node(im, parent, import_rstar_types[type].kind, text, strlen(text), 0, import_rstar_types[type].action, -1);
 			if (nid == NODE_NONE)
 				break;
-			canopy[id] = nid;
+			imp_ids_set(&canopy, id, nid);
 			nodes++;
 		} else if (tree_node(imp_tree(im), nid)->parent != parent && !shared++) {
 			/* OpenR's draw_tree prints node.children, not the search's
@@ -147,7 +127,7 @@ static int convert(struct imp *im, const struct import_opts *o)
 	}
 	free(line);
 	fclose(f);
-	free(canopy);
+	imp_ids_free(&canopy);
 	if (!imp_failed(im) && !begun)
 		imp_fail(im, "no \"---------Expanded Tree---------\" dump in it (is this OpenR's output with "
 			     "show_tree_expansion?)");

@@ -50,6 +50,23 @@ const struct rstar_type import_rstar_types[] = {
 const size_t import_rstar_ntypes = sizeof import_rstar_types / sizeof import_rstar_types[0];
 #define MAX_RID (1L << 24) /* rStar numbers nodes from a counter */
 
+int import_rstar_name(const char *p, long *id, const char **end)
+{
+	for (size_t i = 0; i < import_rstar_ntypes; i++) {
+		size_t l = strlen(import_rstar_types[i].tag);
+		if (strncmp(p, import_rstar_types[i].tag, l) || p[l] != '-' || !isdigit((unsigned char)p[l + 1]))
+			continue;
+		char *e;
+		long n = strtol(p + l + 1, &e, 10);
+		if (n >= MAX_RID)
+			return -1;
+		*id = n;
+		*end = e;
+		return (int)i;
+	}
+	return -1;
+}
+
 static int parse_num(const char **p, const char *label, double *out)
 {
 	size_t l = strlen(label);
@@ -90,22 +107,9 @@ static int parse_node_line(const char *s, struct rnode *n)
 		n->solution = 1;
 		p += 4;
 	}
-	n->type = -1;
-	for (size_t i = 0; i < import_rstar_ntypes; i++) {
-		size_t l = strlen(import_rstar_types[i].tag);
-		if (!strncmp(p, import_rstar_types[i].tag, l) && p[l] == '-' && isdigit((unsigned char)p[l + 1])) {
-			n->type = (int)i;
-			p += l + 1;
-			break;
-		}
-	}
+	n->type = import_rstar_name(p, &n->id, &p);
 	if (n->type < 0)
 		return 0;
-	char *end;
-	n->id = strtol(p, &end, 10);
-	if (n->id < 0 || n->id >= MAX_RID)
-		return 0;
-	p = end;
 	double nn;
 	if (parse_num(&p, ": Q: ", &n->q) || parse_num(&p, "; N: ", &nn) || parse_num(&p, "; V: ", &n->v) ||
 	    parse_num(&p, "; UCT: ", &n->uct) || *p != ']')
@@ -370,33 +374,18 @@ static void read_answer_json(const char *dir, long q, char **gold, char **model)
 	cJSON_Delete(j);
 }
 
-/* What canopy already holds: rStar's ids (a counter) to ours, and each
- * node's N and Q as last recorded. */
+/* What canopy already holds: rStar's ids to ours, and each node's N and
+ * Q as last recorded. */
 struct known {
-	int32_t *by_rid;
-	size_t rcap;
+	struct imp_ids by_rid;
 	long *n; /* by canopy id */
 	double *q;
 	size_t cap;
 };
 
-static int32_t known_find(const struct known *k, long rid)
-{
-	return rid >= 0 && (size_t)rid < k->rcap ? k->by_rid[rid] : NODE_NONE;
-}
-
 static void known_add(struct known *k, long rid, int32_t id)
 {
-	if ((size_t)rid >= k->rcap) {
-		size_t cap = k->rcap ? k->rcap : 64;
-		while (cap <= (size_t)rid)
-			cap *= 2;
-		k->by_rid = xrealloc(k->by_rid, cap * sizeof *k->by_rid);
-		for (size_t i = k->rcap; i < cap; i++)
-			k->by_rid[i] = NODE_NONE;
-		k->rcap = cap;
-	}
-	k->by_rid[rid] = id;
+	imp_ids_set(&k->by_rid, rid, id);
 	if ((size_t)id >= k->cap) {
 		size_t cap = k->cap ? k->cap : 64;
 		while (cap <= (size_t)id)
@@ -467,7 +456,7 @@ static int convert(struct imp *im, const struct import_opts *o)
 			free(truth);
 			free(gold);
 			known_add(&k, snap.v[0].id, 0);
-		} else if (known_find(&k, snap.v[0].id) != 0) {
+		} else if (imp_ids_get(&k.by_rid, snap.v[0].id) != 0) {
 			imp_where(im, files[fi].path, snap.v[0].line, -1);
 			imp_fail(im, "the root is U-%ld, not the first rollout's", snap.v[0].id);
 			break;
@@ -483,7 +472,7 @@ static int convert(struct imp *im, const struct import_opts *o)
 				imp_fail(im, "deeper than %zu levels", sizeof stack / sizeof *stack);
 				break;
 			}
-			int32_t id = known_find(&k, n->id);
+			int32_t id = imp_ids_get(&k.by_rid, n->id);
 			if (i && id == 0) {
 				imp_fail(im, "%s-%ld has the question's number", import_rstar_types[n->type].tag, n->id);
 				break;
@@ -545,7 +534,7 @@ static int convert(struct imp *im, const struct import_opts *o)
 	free(dir);
 	free(gold_json);
 	free(model_answer);
-	free(k.by_rid);
+	imp_ids_free(&k.by_rid);
 	free(k.n);
 	free(k.q);
 	return imp_failed(im) ? -1 : 0;
