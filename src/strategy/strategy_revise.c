@@ -109,6 +109,14 @@ static int live(const struct revise *v, int32_t id)
 	return id != NODE_NONE && !(tree_node(T(v), id)->flags & NF_PRUNED);
 }
 
+/* Whether chain i gets another revision: it has begun, is short of its
+ * length, and its latest attempt was not pruned. */
+static int chain_open(const struct revise *v, size_t i)
+{
+	const struct idlist *c = &v->chains[i];
+	return c->n && c->n < v->length && live(v, c->v[c->n - 1]);
+}
+
 static int revise_step(void *st, struct search *s)
 {
 	struct revise *v = st;
@@ -155,7 +163,7 @@ static int revise_step(void *st, struct search *s)
 	size_t k = 0;
 	for (size_t i = 0; i < v->nchains; i++) {
 		struct idlist *c = &v->chains[i];
-		if (!c->n || c->n >= v->length || !live(v, c->v[c->n - 1]))
+		if (!chain_open(v, i))
 			continue;
 		int32_t last = c->v[c->n - 1];
 		search_request_whole(s, &reqs[k], REQ_REVISE, last);
@@ -187,9 +195,8 @@ static int revise_step(void *st, struct search *s)
 	free(ptrs);
 	free(m);
 	free(ctx);
-	v->done = grew == 0;
-	for (size_t i = 0; i < v->nchains && !v->done; i++)
-		if (v->chains[i].n < v->length && v->chains[i].n && live(v, v->chains[i].v[v->chains[i].n - 1]))
+	for (size_t i = 0; i < v->nchains && grew; i++)
+		if (chain_open(v, i))
 			return 1;
 	v->done = 1;
 	return 0;
