@@ -969,18 +969,13 @@ int cmd_bench(int argc, char **argv)
 	}
 	if (!status && nstat) {
 		run_pool(&b, stat, nstat, ws, nworkers, tty, "MAgICoRe: each problem's first solution, for condition 1");
-		double sum = 0, sq = 0;
+		double *reward = xcalloc(nstat, sizeof *reward), mu, sd;
 		size_t runs = 0;
 		for (size_t i = 0; i < nstat; i++)
-			if (!stat[i].failed && !isnan(stat[i].reward)) {
-				sum += stat[i].reward;
-				runs++;
-			}
-		double mu = runs ? sum / (double)runs : 0;
-		for (size_t i = 0; i < nstat; i++)
 			if (!stat[i].failed && !isnan(stat[i].reward))
-				sq += (stat[i].reward - mu) * (stat[i].reward - mu);
-		double sd = runs ? sqrt(sq / (double)runs) : 0;
+				reward[runs++] = stat[i].reward;
+		calib_mean_sd(reward, runs, &mu, &sd);
+		free(reward);
 		if (runs && sd > 0) {
 			for (size_t k = 0; k < b.nspecs; k++)
 				if (b.specs[k].ops == &strategy_magicore && !b.specs[k].params.set[P_REWARD_SD]) {

@@ -254,6 +254,18 @@ void calib_pool_free(struct calib_pool *p)
 	memset(p, 0, sizeof *p);
 }
 
+void calib_mean_sd(const double *x, size_t n, double *mean, double *sd)
+{
+	double mu = 0, sq = 0;
+	for (size_t i = 0; i < n; i++)
+		mu += x[i];
+	mu /= n ? (double)n : 1;
+	for (size_t i = 0; i < n; i++)
+		sq += (x[i] - mu) * (x[i] - mu);
+	*mean = mu;
+	*sd = sqrt(sq / (n ? (double)n : 1));
+}
+
 double calib_sign_test(unsigned a, unsigned b)
 {
 	unsigned n = a + b, k = a < b ? a : b;

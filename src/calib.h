@@ -47,6 +47,9 @@ void calib_pool_free(struct calib_pool *p);
 /* The two-sided exact sign test: the chance, under a fair coin, of a
  * split of a + b at least as uneven as a to b (1 when a + b is 0). */
 double calib_sign_test(unsigned a, unsigned b);
+/* The mean and the population deviation (numpy's mean and std, as
+ * MAgICoRe's refine.py normalises rewards by them); 0 and 0 for none. */
+void calib_mean_sd(const double *x, size_t n, double *mean, double *sd);
 
 /* When leaf's answer is wrong: the first node on the path to it with a
  * sibling that was pruned though labelled right and scored above it, the

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "answer.h"
+#include "calib.h"
 #include "critique.h"
 #include "idlist.h"
 #include "search.h"
@@ -105,13 +106,11 @@ void magicore_verdict_with(const char *const *answers, const double *orm, const 
 void magicore_verdict(const char *const *answers, const double *orm, const double *prm, size_t n,
 		      struct magicore_verdict *out)
 {
-	double mu = 0, sd = 0;
+	double *r = xcalloc(n ? n : 1, sizeof *r), mu, sd;
 	for (size_t i = 0; i < n; i++)
-		mu += orm[i] + prm[i];
-	mu /= n ? (double)n : 1;
-	for (size_t i = 0; i < n; i++)
-		sd += (orm[i] + prm[i] - mu) * (orm[i] + prm[i] - mu);
-	sd = sqrt(sd / (n ? (double)n : 1));
+		r[i] = orm[i] + prm[i];
+	calib_mean_sd(r, n, &mu, &sd);
+	free(r);
 	magicore_verdict_with(answers, orm, prm, n, majority_of(answers, n), mu, sd, out);
 }
 
@@ -435,19 +434,17 @@ static void magicore_first(struct loop *l)
 	l->niter0 = l->nchains;
 	const char **ans = xcalloc(l->nchains ? l->nchains : 1, sizeof *ans);
 	l->cur = xcalloc(l->nchains ? l->nchains : 1, sizeof *l->cur);
-	double mu = 0, sd = 0;
+	double *reward = xcalloc(l->nchains ? l->nchains : 1, sizeof *reward), mu, sd;
 	size_t n = 0;
 	for (size_t i = 0; i < l->nchains; i++) {
 		if (l->chains[i].last == NODE_NONE)
 			continue;
 		l->cur[l->ncur++] = i;
-		ans[n++] = tree_node(t, l->chains[i].last)->answer;
-		mu += chain_reward(&l->chains[i]);
+		ans[n] = tree_node(t, l->chains[i].last)->answer;
+		reward[n++] = chain_reward(&l->chains[i]);
 	}
-	mu /= n ? (double)n : 1;
-	for (size_t j = 0; j < l->ncur; j++)
-		sd += pow(chain_reward(&l->chains[l->cur[j]]) - mu, 2);
-	sd = sqrt(sd / (n ? (double)n : 1));
+	calib_mean_sd(reward, n, &mu, &sd);
+	free(reward);
 	l->majority = majority_of(ans, n);
 	l->stats_own = params_get(p, P_REWARD_SD) <= 0;
 	l->mu = l->stats_own ? mu : params_get(p, P_REWARD_MEAN);

@@ -74,6 +74,15 @@ int main(void)
 	ok(fabs(calib_sign_test(0, 5) - 0.0625) < 1e-12, "sign test 0 to 5: p = 2/32");
 	ok(fabs(calib_sign_test(9, 1) - 22.0 / 1024) < 1e-12, "9 to 1: p = 2 x 11/1024");
 	ok(fabs(calib_sign_test(4, 31) - 3.4654513e-06) < 1e-12, "4 to 31: p = 3.47e-06");
+	{
+		/* numpy: np.mean([1, 2, 4, 9]) = 4, np.std(...) = sqrt(9.5) */
+		const double x[] = {1, 2, 4, 9};
+		double mu, sd;
+		calib_mean_sd(x, 4, &mu, &sd);
+		ok(mu == 4 && fabs(sd - sqrt(9.5)) < 1e-12, "mean 4, population deviation sqrt(9.5), as np.std");
+		calib_mean_sd(x, 0, &mu, &sd);
+		ok(mu == 0 && sd == 0, "none: 0 and 0");
+	}
 	ok(calib_sign_test(5, 5) == 1 && calib_sign_test(0, 0) == 1, "an even split, or none: p = 1");
 	calib_labels(t, NULL, lab);
 	ok(!lab[0] && !lab[a1], "no gold: nothing labelled");
