@@ -462,3 +462,55 @@ void tree_borrow_strings(struct tree *t, int on)
 {
 	t->borrow = on;
 }
+
+int32_t tree_max_reward_path(const struct tree *t, const struct tree_path_ops *ops, void *ctx, int mean,
+			     double *value, unsigned *steps)
+{
+	size_t nn = tree_count(t);
+	if (!nn)
+		return NODE_NONE;
+	double *sum = xcalloc(nn, sizeof *sum);
+	unsigned *len = xcalloc(nn, sizeof *len);
+	int32_t *stack = xcalloc(nn, sizeof *stack); /* each node is pushed once */
+	int32_t pick = NODE_NONE;
+	double best = -INFINITY;
+	size_t sp = 0;
+	stack[sp++] = 0;
+	while (sp) {
+		int32_t x = stack[--sp];
+		const struct node *xn = tree_node(t, x);
+		if (x) {
+			double r = ops->reward(ctx, x);
+			sum[x] = sum[xn->parent] + (isnan(r) ? 0 : r);
+			len[x] = len[xn->parent] + 1;
+			if (!ops->enter(ctx, x))
+				continue;
+			if (ops->terminal(ctx, x)) {
+				double v = mean ? sum[x] / len[x] : sum[x];
+				if (v > best) {
+					best = v;
+					pick = x;
+				}
+				continue;
+			}
+		}
+		/* the children, reversed on the stack so that the first is
+		 * taken first */
+		size_t from = sp;
+		for (int32_t c = xn->first_child; c != NODE_NONE; c = tree_node(t, c)->next_sibling)
+			stack[sp++] = c;
+		for (size_t a = from, b = sp; a + 1 < b; a++, b--) {
+			int32_t tmp = stack[a];
+			stack[a] = stack[b - 1];
+			stack[b - 1] = tmp;
+		}
+	}
+	if (pick != NODE_NONE) {
+		*value = best;
+		*steps = len[pick];
+	}
+	free(sum);
+	free(len);
+	free(stack);
+	return pick;
+}

@@ -114,6 +114,21 @@ int node_text_is(const struct node *n, const char *s, size_t len);
  * NODE_NONE (importers join records that repeat a step this way). */
 int32_t tree_child_with_text(const struct tree *t, int32_t parent, const char *s, size_t len);
 
+/* llm-reasoners' MCTS output (output_strategy 'max_reward'), for its
+ * strategy and for its logs: of the paths from the root through nodes
+ * enter admits to a node terminal says ends one, the path whose step
+ * rewards (NaN as 0) make the highest sum, or mean when mean is set.
+ * Depth first, children in order, the first of equals kept (Python's
+ * max over its DFS); reward is asked of every node reached, entered or
+ * not.  NODE_NONE when no path ends; else *value and *steps. */
+struct tree_path_ops {
+	double (*reward)(void *ctx, int32_t id);
+	int (*enter)(void *ctx, int32_t id);
+	int (*terminal)(void *ctx, int32_t id);
+};
+int32_t tree_max_reward_path(const struct tree *t, const struct tree_path_ops *ops, void *ctx, int mean,
+			     double *value, unsigned *steps);
+
 /* From now on tree_add and tree_set_answer keep the caller's strings
  * (NUL-terminated, alive as long as the tree) instead of copying them:
  * a replay's event store owns them, so passes over a trace copy nothing. */

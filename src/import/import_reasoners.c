@@ -163,6 +163,45 @@ static void edge_verdict(struct imp *im, int32_t id, const cJSON *data, const ch
 		imp_verdict(im, id, "edge", label, keys, vals, n);
 }
 
+/* MCTS's output over the imported tree: rewards as its edges record
+ * them, through the nodes it visited (a state in some snapshot), to a
+ * leaf with an answer (RAP's: its last sub-question answers the problem). */
+struct out_walk {
+	const struct known *k;
+	const struct tree *t;
+	long *src;      /* by canopy id: the log's */
+	size_t missing; /* steps whose edge records no reward */
+};
+
+static double out_reward(void *ctx, int32_t x)
+{
+	struct out_walk *w = ctx;
+	long sx = w->src[x];
+	double r = (size_t)sx < w->k->cap ? w->k->reward[sx] : NAN;
+	w->missing += isnan(r);
+	return r;
+}
+
+static int out_enter(void *ctx, int32_t x)
+{
+	const struct out_walk *w = ctx;
+	long sx = w->src[x];
+	return (size_t)sx < w->k->cap && w->k->latest[sx];
+}
+
+static int out_terminal(void *ctx, int32_t x)
+{
+	const struct node *n = tree_node(((const struct out_walk *)ctx)->t, x);
+	return n->first_child == NODE_NONE && n->answer &&
+	       (!strstr(n->text, "question: ") || strstr(n->text, "Now we can answer"));
+}
+
+static const struct tree_path_ops out_walk_ops = {
+	.reward = out_reward,
+	.enter = out_enter,
+	.terminal = out_terminal,
+};
+
 static const cJSON *data_num(const cJSON *data, const char *const *names)
 {
 	for (size_t i = 0; names[i]; i++) {
@@ -435,55 +474,16 @@ static int convert(struct imp *im, const cJSON *rec, const struct import_opts *o
 		 * rewards make the highest cum_reward (sum, its default; RAP's
 		 * GSM8K example passes np.mean, recognised by its r_useful) */
 		size_t nn = tree_count(t);
-		unsigned *len = xcalloc(nn, sizeof *len);
-		double *sum = xcalloc(nn, sizeof *sum);
-		int32_t pick = NODE_NONE;
-		double pick_v = -INFINITY;
-		size_t missing = 0; /* steps whose edge records no reward */
-		long *src = xcalloc(nn, sizeof *src);
+		struct out_walk w = {.k = &k, .t = t, .src = xcalloc(nn, sizeof *w.src)};
 		for (size_t i = 0; i < k.cap; i++)
 			if (k.canopy[i] != NODE_NONE && (size_t)k.canopy[i] < nn)
-				src[k.canopy[i]] = (long)i;
-		/* depth first, children in order (Python's max keeps the first) */
-		int32_t *stack = xcalloc(nn + 1, sizeof *stack);
-		size_t sp = 0;
-		stack[sp++] = 0;
-		while (sp) {
-			int32_t x = stack[--sp];
-			const struct node *xn = tree_node(t, x);
-			if (x) {
-				long sx = src[x];
-				double r = (size_t)sx < k.cap ? k.reward[sx] : NAN;
-				sum[x] = sum[xn->parent] + (isnan(r) ? 0 : r);
-				len[x] = len[xn->parent] + 1;
-				missing += isnan(r);
-				int visited = (size_t)sx < k.cap && k.latest[sx];
-				if (!visited)
-					continue;
-				int terminal = xn->first_child == NODE_NONE && xn->answer &&
-					       (!strstr(xn->text, "question: ") || strstr(xn->text, "Now we can answer"));
-				if (terminal) {
-					double v = rap ? sum[x] / len[x] : sum[x];
-					if (v > pick_v) {
-						pick_v = v;
-						pick = x;
-					}
-					continue;
-				}
-			}
-			/* the children, reversed on the stack so that the first
-			 * is taken first (each node is pushed once: nn fits) */
-			size_t from = sp;
-			for (int32_t c = xn->first_child; c != NODE_NONE; c = tree_node(t, c)->next_sibling)
-				stack[sp++] = c;
-			for (size_t a = from, b = sp; a + 1 < b; a++, b--) {
-				int32_t tmp = stack[a];
-				stack[a] = stack[b - 1];
-				stack[b - 1] = tmp;
-			}
-		}
+				w.src[k.canopy[i]] = (long)i;
+		double pick_v = 0;
+		unsigned len = 0;
+		int32_t pick = tree_max_reward_path(t, &out_walk_ops, &w, rap, &pick_v, &len);
+		free(w.src);
 		char reason[320];
-		if (missing) {
+		if (w.missing) {
 			/* the edge factory wrote no rewards (demo.ipynb's writes Q,
 			 * intuition and self_eval): the output cannot be recomputed */
 			snprintf(reason, sizeof reason,
@@ -494,7 +494,7 @@ static int convert(struct imp *im, const cJSON *rec, const struct import_opts *o
 			int n = snprintf(reason, sizeof reason,
 					 "llm-reasoners' MCTS output (output_strategy max_reward): of the visited paths to an "
 					 "answer, the highest cum_reward, %s of its %u step rewards = %.3f%s",
-					 rap ? "the mean" : "the sum", len[pick], pick_v,
+					 rap ? "the mean" : "the sum", len, pick_v,
 					 rap ? " (np.mean, as RAP's GSM8K example sets it)" : " (its default, sum)");
 			if (sel_last && sel_last != pick && n > 0 && (size_t)n < sizeof reason)
 				snprintf(reason + n, sizeof reason - (size_t)n,
@@ -503,10 +503,6 @@ static int convert(struct imp *im, const cJSON *rec, const struct import_opts *o
 		} else {
 			imp_final(im, NULL, NODE_NONE, "no visited path reaches an answer");
 		}
-		free(len);
-		free(sum);
-		free(src);
-		free(stack);
 	}
 	free(edges);
 	free(ndata);

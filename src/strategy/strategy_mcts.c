@@ -770,27 +770,26 @@ void mcts_collect_terminals(const struct mcts *m, struct idlist *out)
 /* llm-reasoners' output_strategy 'max_reward': over the visited nodes,
  * the path to a node stating an answer with the largest sum of step
  * rewards (a depth-first search; max() keeps the first of equals). */
-static double max_reward(const struct mcts *m, int32_t id, double sum, int32_t *leaf)
+static double mr_reward(void *ctx, int32_t id)
 {
-	const struct tree *t = T(m);
-	if (tree_node(t, id)->flags & NF_TERMINAL) {
-		*leaf = id;
-		return sum;
-	}
-	double best = -INFINITY;
-	for (int32_t c = tree_node(t, id)->first_child; c != NODE_NONE; c = tree_node(t, c)->next_sibling) {
-		const struct node *cn = tree_node(t, c);
-		if (!live(m, c) || !cn->visits)
-			continue;
-		int32_t l = NODE_NONE;
-		double v = max_reward(m, c, sum + (isnan(cn->prm) ? 0 : cn->prm), &l);
-		if (v > best) {
-			best = v;
-			*leaf = l;
-		}
-	}
-	return best;
+	return tree_node(T(ctx), id)->prm;
 }
+
+static int mr_enter(void *ctx, int32_t id)
+{
+	return live(ctx, id) && tree_node(T(ctx), id)->visits;
+}
+
+static int mr_terminal(void *ctx, int32_t id)
+{
+	return (tree_node(T(ctx), id)->flags & NF_TERMINAL) != 0;
+}
+
+static const struct tree_path_ops max_reward_ops = {
+	.reward = mr_reward,
+	.enter = mr_enter,
+	.terminal = mr_terminal,
+};
 
 /* Plain MCTS: follow the most visited children from the root (ours:
  * --mcts-rule terminal), or llm-reasoners' max-reward path. */
@@ -809,13 +808,14 @@ static void mcts_choose(struct mcts *m)
 	char reason[256];
 	int32_t pick = NODE_NONE;
 	if (m->reasoners) {
-		int32_t leaf = NODE_NONE;
-		double best = max_reward(m, 0, 0, &leaf);
-		if (leaf != NODE_NONE && !isinf(best)) {
+		double best = 0;
+		unsigned steps = 0;
+		int32_t leaf = tree_max_reward_path(t, &max_reward_ops, m, 0, &best, &steps);
+		if (leaf != NODE_NONE) {
 			pick = leaf;
 			snprintf(reason, sizeof reason,
 				 "max-reward path: the sum of its %u step rewards is %.3f (llm-reasoners' max_reward)%s",
-				 tree_node(t, leaf)->depth, best,
+				 steps, best,
 				 m->closed ? " (stopped early: the tree was fully expanded)" : "");
 		}
 	} else {

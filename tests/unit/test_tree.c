@@ -5,8 +5,65 @@
 #include "tap.h"
 #include "tree.h"
 
+struct walk {
+	struct tree *t;
+	int asked;
+};
+
+static double tr_reward(void *ctx, int32_t id)
+{
+	struct walk *w = ctx;
+	w->asked++;
+	return tree_node(w->t, id)->prm;
+}
+
+static int tr_enter(void *ctx, int32_t id)
+{
+	return !(tree_node(((struct walk *)ctx)->t, id)->flags & NF_PRUNED);
+}
+
+static int tr_terminal(void *ctx, int32_t id)
+{
+	return tree_node(((struct walk *)ctx)->t, id)->answer != NULL;
+}
+
+static const struct tree_path_ops tr_ops = {.reward = tr_reward, .enter = tr_enter, .terminal = tr_terminal};
+
+/* llm-reasoners' max-reward output: sums, means, first of equals. */
+static void test_max_reward(void)
+{
+	struct tree *t = tree_new();
+	tree_add(t, NODE_NONE, NODE_PROBLEM, "q", 1);
+	int32_t a = tree_add(t, 0, NODE_STEP, "a", 1), b = tree_add(t, 0, NODE_STEP, "b", 1);
+	int32_t a1 = tree_add(t, a, NODE_STEP, "a1", 2), b1 = tree_add(t, b, NODE_STEP, "b1", 2);
+	int32_t c = tree_add(t, 0, NODE_STEP, "c", 1);
+	tree_node_mut(t, a)->prm = 0.75f;
+	tree_node_mut(t, a1)->prm = 0.25f; /* a, a1: sum 1.0, mean 0.5 */
+	tree_node_mut(t, b)->prm = 0.5f;
+	tree_node_mut(t, b1)->prm = 0.5f; /* b, b1: sum 1.0, mean 0.5 */
+	tree_node_mut(t, c)->prm = 0.875f; /* c alone: sum and mean 0.875 (exact in binary) */
+	tree_set_answer(t, a1, "1");
+	tree_set_answer(t, b1, "2");
+	tree_set_answer(t, c, "3");
+	struct walk w = {t, 0};
+	double v = 0;
+	unsigned steps = 0;
+	is_int(tree_max_reward_path(t, &tr_ops, &w, 0, &v, &steps), a1, "by sum: the first of equal sums (a1)");
+	ok(fabs(v - 1.0) < 1e-6 && steps == 2, "its sum 1.0 over 2 steps");
+	is_int(w.asked, 5, "every node reached is asked its reward");
+	is_int(tree_max_reward_path(t, &tr_ops, &w, 1, &v, &steps), c, "by mean: c's 0.875 beats 0.5");
+	ok(fabs(v - 0.875) < 1e-6 && steps == 1, "its mean 0.875 over 1 step");
+	tree_prune(t, a);
+	is_int(tree_max_reward_path(t, &tr_ops, &w, 0, &v, &steps), b1, "a path through a node not entered is not one");
+	tree_prune(t, b);
+	tree_prune(t, c);
+	is_int(tree_max_reward_path(t, &tr_ops, &w, 0, &v, &steps), NODE_NONE, "no path ends: none");
+	tree_free(t);
+}
+
 int main(void)
 {
+	test_max_reward();
 	struct tree *t = tree_new();
 	is_int(tree_add(t, 5, NODE_STEP, "x", 1), NODE_NONE, "a node needs an existing parent");
 	int32_t root = tree_add(t, NODE_NONE, NODE_PROBLEM, "What?", 5);
