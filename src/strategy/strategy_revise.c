@@ -34,8 +34,7 @@ struct revise {
 	size_t nchains;
 	size_t length;         /* attempts a chain gets */
 	int started, done;
-	double *orm;           /* by node id */
-	size_t cap;
+	struct scoremap orm;   /* each attempt's ORM score */
 };
 
 static void *revise_start(struct search *s)
@@ -46,20 +45,6 @@ static void *revise_start(struct search *s)
 }
 
 static const struct tree *T(const struct revise *v) { return search_tree(v->s); }
-
-static double *orm_of(struct revise *v, int32_t id)
-{
-	if ((size_t)id >= v->cap) {
-		size_t cap = v->cap ? v->cap : 64;
-		while (cap <= (size_t)id)
-			cap *= 2;
-		v->orm = xrealloc(v->orm, cap * sizeof *v->orm);
-		for (size_t i = v->cap; i < cap; i++)
-			v->orm[i] = NAN;
-		v->cap = cap;
-	}
-	return &v->orm[id];
-}
 
 struct made {
 	struct revise *v;
@@ -80,7 +65,7 @@ static void orm_done(void *ctx, struct request *r)
 {
 	struct revise *v = ctx;
 	if (r->status == REQ_OK && r->nscores) {
-		*orm_of(v, r->node) = r->scores[0];
+		scoremap_set(&v->orm, r->node, r->scores[0]);
 		search_score(v->s, r->node, NAN, r->scores[0]);
 	}
 }
@@ -220,12 +205,12 @@ static void revise_finish(void *st, struct search *s)
 			int32_t id = c->v[j];
 			if (!live(v, id) || !tree_node(t, id)->answer)
 				continue;
-			double o = *orm_of(v, id);
+			double o = scoremap_get(&v->orm, id);
 			if (final == 2 && j + 1 != c->n)
 				continue; /* last: only each chain's latest */
 			w[voters.n] = final == 2 ? 1 : isnan(o) ? 0 : o;
 			idlist_push(&voters, id);
-			if (!isnan(o) && (best == NODE_NONE || o > *orm_of(v, best)))
+			if (!isnan(o) && (best == NODE_NONE || o > scoremap_get(&v->orm, best)))
 				best = id;
 		}
 	}
@@ -237,7 +222,7 @@ static void revise_finish(void *st, struct search *s)
 		search_final(s, NULL, NODE_NONE, "no attempt stated an answer");
 	} else if (final == 0 && best != NODE_NONE) {
 		snprintf(reason, sizeof reason, "the best-scored of %zu attempts: ORM %.3f (ours)", voters.n,
-			 *orm_of(v, best));
+			 scoremap_get(&v->orm, best));
 		search_vote(s, tree_node(t, best)->answer, c, nc);
 		search_final(s, tree_node(t, best)->answer, best, reason);
 	} else {
@@ -278,7 +263,7 @@ static void revise_free(void *st)
 	for (size_t i = 0; i < v->nchains; i++)
 		idlist_free(&v->chains[i]);
 	free(v->chains);
-	free(v->orm);
+	scoremap_free(&v->orm);
 	free(v);
 }
 
