@@ -17,6 +17,35 @@ static void get(const struct why_ctx *c, size_t i, struct event *ev)
 	evstore_get(c->store, i, ev, c->sc);
 }
 
+/* One node's events before event number end, in order: the why of a
+ * moment is what was known then, never what came after the cursor. */
+struct node_walk {
+	const struct why_ctx *c;
+	uint32_t it;
+	uint32_t at; /* the number of the event last read */
+	size_t end;
+};
+
+static struct node_walk node_walk(const struct why_ctx *c, int32_t id, size_t end)
+{
+	return (struct node_walk){.c = c, .it = evindex_first(c->index, id), .at = NONE, .end = end};
+}
+
+static int node_walk_next(struct node_walk *w, struct event *ev)
+{
+	if (w->it == NONE)
+		return 0;
+	uint32_t e = evindex_event(w->c->index, w->it);
+	if (e >= w->end) {
+		w->it = NONE;
+		return 0;
+	}
+	get(w->c, e, ev);
+	w->at = e;
+	w->it = evindex_next(w->c->index, w->it);
+	return 1;
+}
+
 static int is(const struct why_ctx *c, const char *strategy)
 {
 	return c->header && c->header->strategy && !strcmp(c->header->strategy, strategy);
@@ -212,11 +241,7 @@ static unsigned parent_visits(const struct why_ctx *c, int32_t parent, size_t at
 {
 	unsigned v = 0;
 	struct event ev;
-	for (uint32_t it = evindex_first(c->index, parent); it != NONE; it = evindex_next(c->index, it)) {
-		uint32_t e = evindex_event(c->index, it);
-		if (e >= at)
-			break;
-		get(c, e, &ev);
+	for (struct node_walk w = node_walk(c, parent, at); node_walk_next(&w, &ev);) {
 		if (ev.type == EV_STATS)
 			v = ev.visits;
 	}
@@ -382,13 +407,9 @@ static int32_t pruned_with(const struct why_ctx *c, int32_t id, size_t *at, int 
 {
 	struct event ev;
 	for (int32_t a = id; a != NODE_NONE; a = tree_node(c->tree, a)->parent) {
-		for (uint32_t it = evindex_first(c->index, a); it != NONE; it = evindex_next(c->index, it)) {
-			uint32_t e = evindex_event(c->index, it);
-			if (e >= c->pos)
-				break;
-			get(c, e, &ev);
+		for (struct node_walk w = node_walk(c, a, c->pos); node_walk_next(&w, &ev);) {
 			if (ev.type == EV_PRUNE) {
-				*at = e;
+				*at = w.at;
 				*by_user = ev.by_user;
 				return a;
 			}
@@ -409,11 +430,7 @@ void why_node(const struct why_ctx *c, int32_t id, int full, struct strbuf *out)
 		sb_printf(out, "rStar action %s\n", act);
 	/* MCTS: selections and backups, the latest few unless full */
 	size_t nsel = 0, nback = 0;
-	for (uint32_t it = evindex_first(c->index, id); it != NONE; it = evindex_next(c->index, it)) {
-		uint32_t e = evindex_event(c->index, it);
-		if (e >= c->pos)
-			break;
-		get(c, e, &ev);
+	for (struct node_walk w = node_walk(c, id, c->pos); node_walk_next(&w, &ev);) {
 		if (ev.type == EV_STATS && isnan(ev.uct))
 			nback++;
 		else if (ev.type == EV_STATS)
@@ -422,11 +439,8 @@ void why_node(const struct why_ctx *c, int32_t id, int full, struct strbuf *out)
 	size_t isel = 0, iback = 0;
 	double prev_value = 0;
 	unsigned prev_visits = 0;
-	for (uint32_t it = evindex_first(c->index, id); it != NONE; it = evindex_next(c->index, it)) {
-		uint32_t e = evindex_event(c->index, it);
-		if (e >= c->pos)
-			break;
-		get(c, e, &ev);
+	for (struct node_walk w = node_walk(c, id, c->pos); node_walk_next(&w, &ev);) {
+		uint32_t e = w.at;
 		switch (ev.type) {
 		case EV_NODE:
 			unit_of(c, e, unit, sizeof unit);
@@ -591,11 +605,7 @@ size_t why_rollout(const struct why_ctx *c, int32_t *path, size_t max, struct wh
 	if (n) {
 		/* the reward: what the leaf's value grew by */
 		double before = 0;
-		for (uint32_t it = evindex_first(c->index, info->leaf); it != NONE; it = evindex_next(c->index, it)) {
-			uint32_t e = evindex_event(c->index, it);
-			if (e >= info->backup_at)
-				break;
-			get(c, e, &ev);
+		for (struct node_walk w = node_walk(c, info->leaf, info->backup_at); node_walk_next(&w, &ev);) {
 			if (ev.type == EV_STATS && isnan(ev.uct))
 				before = ev.value;
 		}
@@ -608,11 +618,7 @@ int why_verdict_short(const struct why_ctx *c, int32_t id, char *buf, size_t len
 {
 	struct event ev;
 	int found = 0;
-	for (uint32_t it = evindex_first(c->index, id); it != NONE; it = evindex_next(c->index, it)) {
-		uint32_t e = evindex_event(c->index, it);
-		if (e >= c->pos)
-			break;
-		get(c, e, &ev);
+	for (struct node_walk w = node_walk(c, id, c->pos); node_walk_next(&w, &ev);) {
 		if (ev.type != EV_VERDICT || !ev.reason)
 			continue;
 		const char *label = ev.label ? ev.label : "";
