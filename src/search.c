@@ -1027,10 +1027,7 @@ void search_vote(struct search *s, const char *chosen, const struct vote_cluster
 	event_vote(&ev, chosen, c, n);
 	emit(s, &ev);
 	/* the heaviest answer, the first of equals: rStar's generator@maj */
-	size_t top = 0;
-	for (size_t i = 1; i < n; i++)
-		if (c[i].weight > c[top].weight)
-			top = i;
+	size_t top = vote_winner(c, n, 1);
 	free(s->vote_top);
 	s->vote_top = n && c[top].answer ? xstrdup(c[top].answer) : NULL;
 }
