@@ -110,7 +110,7 @@ static int by_value(const void *a, const void *b)
 static double auc(struct scored *s, size_t n)
 {
 	qsort(s, n, sizeof *s, by_value);
-	double right_below = 0, wins = 0;
+	double wins = 0;
 	size_t nr = 0, nw = 0;
 	for (size_t i = 0; i < n;) {
 		size_t j = i, r = 0, w = 0;
@@ -123,10 +123,8 @@ static double auc(struct scored *s, size_t n)
 		wins += (double)r * (double)nw + 0.5 * (double)r * (double)w;
 		nr += r;
 		nw += w;
-		right_below += (double)r;
 		i = j;
 	}
-	(void)right_below;
 	return nr && nw ? wins / ((double)nr * (double)nw) : NAN;
 }
 
@@ -151,6 +149,14 @@ void calib_steps(const struct tree *t, const signed char *label, struct calib_hi
 	free(s);
 }
 
+/* A solution the calibration counts: a node stating an answer (not one
+ * quoting it), labelled.  The same for one trace's view and for bench's
+ * pooled AUC, so that the two agree. */
+static int labelled_solution(const struct node *nd, signed char label)
+{
+	return nd->answer && label && node_kind_states_answer((enum node_kind)nd->kind);
+}
+
 void calib_solutions(const struct tree *t, const signed char *label, struct calib_hist *prm, struct calib_hist *orm)
 {
 	memset(prm, 0, sizeof *prm);
@@ -159,7 +165,7 @@ void calib_solutions(const struct tree *t, const signed char *label, struct cali
 	struct scored *sp = xcalloc(n ? n : 1, sizeof *sp), *so = xcalloc(n ? n : 1, sizeof *so);
 	for (size_t i = 1; i < n; i++) {
 		const struct node *nd = tree_node(t, (int32_t)i);
-		if (!nd->answer || !label[i] || !node_kind_states_answer((enum node_kind)nd->kind))
+		if (!labelled_solution(nd, label[i]))
 			continue;
 		if (!isnan(nd->prm)) {
 			add(prm, nd->prm, label[i]);
@@ -219,7 +225,7 @@ void calib_pool_add(struct calib_pool *p, const struct tree *t, const char *gold
 	calib_labels(t, gold, label);
 	for (size_t i = 1; i < n; i++) {
 		const struct node *nd = tree_node(t, (int32_t)i);
-		if (!nd->answer || !label[i] || !node_kind_states_answer((enum node_kind)nd->kind))
+		if (!labelled_solution(nd, label[i]))
 			continue;
 		if (!isnan(nd->prm))
 			pool_push(p, 0, nd->prm, label[i]);
