@@ -71,10 +71,7 @@ static int parse_spec(const char *text, struct spec *sp, char *err, size_t errle
 		}
 		*eq = '\0';
 		int id = param_lookup(kv);
-		int used = 0;
-		for (const struct param_default *d = sp->ops->params; id >= 0 && d->id != P_COUNT; d++)
-			used |= d->id == (enum param_id)id;
-		if (id < 0 || !used) {
+		if (id < 0 || !strategy_uses(sp->ops, (enum param_id)id)) {
 			snprintf(err, errlen, "%s does not take '%s'", sp->ops->name, kv);
 			free(copy);
 			return -1;
@@ -254,10 +251,7 @@ static void run_job(struct worker_ctx *w, struct job *j)
 			double n = fmax(1, round(b->budgets[j->budget]));
 			if (sz == P_N && strategy_uses(sp->ops, P_WIDTH)) {
 				/* beam and dvts: N a multiple of the width M, at least M */
-				double m = 1;
-				for (const struct param_default *d = sp->ops->params; d->id != P_COUNT; d++)
-					if (d->id == P_WIDTH)
-						m = d->value;
+				double m = strategy_default(sp->ops, P_WIDTH);
 				if (sp->params.set[P_WIDTH]) {
 					m = sp->params.v[P_WIDTH];
 					n = fmax(m, round(n / m) * m);

@@ -314,10 +314,7 @@ static int parse_argv(int argc, char **argv, struct run_opts *o)
 	for (int p = 0; p < P_COUNT && !o->resume; p++) {
 		if (!o->cfg.params.set[p])
 			continue;
-		int used = 0;
-		for (const struct param_default *d = o->cfg.strategy->params; d->id != P_COUNT; d++)
-			used |= d->id == (enum param_id)p;
-		if (!used) {
+		if (!strategy_uses(o->cfg.strategy, (enum param_id)p)) {
 			snprintf(err, sizeof err, "--%s does not apply to --strategy %s",
 				 param_name((enum param_id)p), o->cfg.strategy->name);
 			ret = bad(err, NULL);

@@ -1,5 +1,6 @@
 #include "strategy.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,12 +30,23 @@ const struct strategy_ops *strategy_lookup(const char *name)
 	return NULL;
 }
 
-int strategy_uses(const struct strategy_ops *st, enum param_id id)
+static const struct param_default *default_of(const struct strategy_ops *st, enum param_id id)
 {
 	for (const struct param_default *d = st->params; d->id != P_COUNT; d++)
 		if (d->id == id)
-			return 1;
-	return 0;
+			return d;
+	return NULL;
+}
+
+double strategy_default(const struct strategy_ops *st, enum param_id id)
+{
+	const struct param_default *d = default_of(st, id);
+	return d ? d->value : NAN;
+}
+
+int strategy_uses(const struct strategy_ops *st, enum param_id id)
+{
+	return default_of(st, id) != NULL;
 }
 
 int strategy_check_value(const struct strategy_ops *st, enum param_id id, double v, char *err, size_t errlen)

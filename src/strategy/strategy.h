@@ -61,6 +61,8 @@ extern const struct strategy_ops *const strategy_list[];
 const struct strategy_ops *strategy_lookup(const char *name);
 /* Whether the strategy takes the parameter (it has a default for it). */
 int strategy_uses(const struct strategy_ops *st, enum param_id id);
+/* That default, or NAN when the strategy does not take the parameter. */
+double strategy_default(const struct strategy_ops *st, enum param_id id);
 /* Whether the strategy takes this value of a parameter it uses (a
  * choice of --final another strategy means); 0, or -1 with a message
  * naming the choices it takes. */
