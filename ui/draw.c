@@ -478,7 +478,6 @@ void ui_draw_status(struct ui *u)
 	attrset(theme_attr(TE_STATUS));
 	mvhline(y, 0, ' ', u->cols);
 	char buf[512];
-	int n;
 	/* what changes first, the strategy's parameters last: a narrow
 	 * terminal cuts the end */
 	char budget[64] = "";
@@ -487,6 +486,7 @@ void ui_draw_status(struct ui *u)
 	char rbudget[64] = "";
 	if (u->m.budget_requests)
 		snprintf(rbudget, sizeof rbudget, "/%llu", (unsigned long long)u->m.budget_requests);
+	size_t pos = 0, cnt = 0; /* replay: the cursor, for the scrubber */
 	if (u->m.live) {
 		const struct usage *us = &u->ws.usage;
 		/* what went wrong, live: retries under way, failures, warnings */
@@ -499,13 +499,14 @@ void ui_draw_status(struct ui *u)
 		if (u->ws.warnings)
 			snprintf(trouble + strlen(trouble), sizeof trouble - strlen(trouble), ", %llu warned",
 				 (unsigned long long)u->ws.warnings);
-		n = snprintf(buf, sizeof buf, " %s \xC2\xB7 %s %llu \xC2\xB7 %zu nodes \xC2\xB7 %llu%s tokens%s \xC2\xB7 %llu%s requests, %d in flight%s \xC2\xB7 %.1fs \xC2\xB7 %s ",
+		snprintf(buf, sizeof buf, " %s \xC2\xB7 %s %llu \xC2\xB7 %zu nodes \xC2\xB7 %llu%s tokens%s \xC2\xB7 %llu%s requests, %d in flight%s \xC2\xB7 %.1fs \xC2\xB7 %s ",
 			     state_text(u), u->m.unit[0] ? u->m.unit : "unit", (unsigned long long)u->m.unit_n,
 			     tree_count(u->m.tree), (unsigned long long)us->gen_tokens, budget,
 			     us->estimated ? " (est.)" : "", (unsigned long long)us->requests, rbudget,
 			     u->ws.inflight, trouble, u->ws.elapsed, u->m.strategy);
 	} else {
-		size_t pos = replay_pos(u->m.replay), cnt = replay_count(u->m.replay);
+		pos = replay_pos(u->m.replay);
+		cnt = replay_count(u->m.replay);
 		/* before the first unit there is no "level 0" to speak of */
 		char unit[96] = "";
 		if (u->m.unit_n)
@@ -521,25 +522,20 @@ void ui_draw_status(struct ui *u)
 		u->scrub_x = ui_text_width(buf, (size_t)head, u->cols);
 		if (u->scrub_w)
 			head += snprintf(buf + head, sizeof buf - (size_t)head, "%*s ", u->scrub_w, "");
-		n = snprintf(buf + head, sizeof buf - (size_t)head,
+		snprintf(buf + head, sizeof buf - (size_t)head,
 			     "event %zu of %zu \xC2\xB7 t %.2fs%s \xC2\xB7 %zu nodes \xC2\xB7 %llu%s tokens \xC2\xB7 %s ", pos,
 			     cnt, u->m.last_t, unit, tree_count(u->m.tree), (unsigned long long)u->m.usage.gen_tokens,
 			     budget, u->m.strategy);
-		draw_params(u, y, ui_text(y, 0, u->cols, buf, strlen(buf)));
-		if (u->scrub_w) {
-			int at = cnt ? (int)((double)pos / (double)cnt * (u->scrub_w - 1) + 0.5) : 0;
-			move(y, u->scrub_x);
-			for (int i = 0; i < u->scrub_w; i++)
-				addstr(i == at ? (u->utf8 ? "\xE2\x97\x8F" : "|")
-				       : i < at ? (u->utf8 ? "\xE2\x94\x81" : "=")
-						: (u->utf8 ? "\xE2\x94\x80" : "-"));
-		}
-		(void)n;
-		goto message;
 	}
-	(void)n;
 	draw_params(u, y, ui_text(y, 0, u->cols, buf, strlen(buf)));
-message:
+	if (!u->m.live && u->scrub_w) {
+		int at = cnt ? (int)((double)pos / (double)cnt * (u->scrub_w - 1) + 0.5) : 0;
+		move(y, u->scrub_x);
+		for (int i = 0; i < u->scrub_w; i++)
+			addstr(i == at ? (u->utf8 ? "\xE2\x97\x8F" : "|")
+			       : i < at ? (u->utf8 ? "\xE2\x94\x81" : "=")
+					: (u->utf8 ? "\xE2\x94\x80" : "-"));
+	}
 	attrset(A_NORMAL);
 	/* the message line */
 	move(u->rows - 1, 0);
