@@ -264,36 +264,6 @@ void model_free(struct model *m)
 	memset(m, 0, sizeof *m);
 }
 
-void model_params_now(struct model *m)
-{
-	const struct trace_header *h = model_header(m);
-	if (!h)
-		return;
-	const struct evindex *x = m->replay ? replay_index(m->replay) : &m->index;
-	const struct evstore *st = m->replay ? replay_store(m->replay) : &m->store;
-	size_t pos = m->replay ? replay_pos(m->replay) : evstore_count(&m->store);
-	struct params p = h->params;
-	m->params_changed = 0;
-	for (size_t i = 0; i < x->nsets && x->sets[i] < pos; i++) {
-		struct event ev;
-		evstore_get(st, x->sets[i], &ev, &m->why_sc);
-		int id = ev.param ? param_lookup(ev.param) : -1;
-		double v;
-		char err[128];
-		if (id >= 0 && ev.reason && !param_parse((enum param_id)id, ev.reason, &v, err, sizeof err)) {
-			p.v[id] = v;
-			m->params_changed |= 1u << id;
-		}
-	}
-	struct trace_header tmp = *h;
-	tmp.params = p;
-	struct strbuf sb;
-	sb_init(&sb);
-	header_params_string(&tmp, 1, &sb);
-	free(m->params);
-	m->params = sb_steal(&sb);
-}
-
 const struct trace_header *model_header(struct model *m)
 {
 	if (m->replay)
@@ -311,6 +281,8 @@ const struct trace_header *model_header(struct model *m)
 	return m->has_header ? &m->header : NULL;
 }
 
+/* What "now" is: a replay's cursor in its store and index, or live,
+ * everything journaled so far. */
 static struct why_ctx why_ctx_of(struct model *m)
 {
 	struct why_ctx c = {.tree = m->tree, .sc = &m->why_sc, .header = model_header(m)};
@@ -324,6 +296,34 @@ static struct why_ctx why_ctx_of(struct model *m)
 		c.pos = evstore_count(&m->store);
 	}
 	return c;
+}
+
+void model_params_now(struct model *m)
+{
+	const struct trace_header *h = model_header(m);
+	if (!h)
+		return;
+	struct why_ctx c = why_ctx_of(m); /* the store, index and cursor of now */
+	struct params p = h->params;
+	m->params_changed = 0;
+	for (size_t i = 0; i < c.index->nsets && c.index->sets[i] < c.pos; i++) {
+		struct event ev;
+		evstore_get(c.store, c.index->sets[i], &ev, &m->why_sc);
+		int id = ev.param ? param_lookup(ev.param) : -1;
+		double v;
+		char err[128];
+		if (id >= 0 && ev.reason && !param_parse((enum param_id)id, ev.reason, &v, err, sizeof err)) {
+			p.v[id] = v;
+			m->params_changed |= 1u << id;
+		}
+	}
+	struct trace_header tmp = *h;
+	tmp.params = p;
+	struct strbuf sb;
+	sb_init(&sb);
+	header_params_string(&tmp, 1, &sb);
+	free(m->params);
+	m->params = sb_steal(&sb);
 }
 
 void model_why(struct model *m, int32_t id, int full, struct strbuf *out)
