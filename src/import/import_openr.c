@@ -19,7 +19,6 @@
 #include <string.h>
 
 #include "import.h"
-#include "util.h"
 
 /* "|--------DA-4": depth 2, type DA, id 4; 0 when the line is no node. */
 static int parse_line(const char *s, int *depth, int *type, long *id)
